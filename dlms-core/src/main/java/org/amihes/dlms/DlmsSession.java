@@ -1,0 +1,348 @@
+package org.amihes.dlms;
+
+import gurux.dlms.GXByteBuffer;
+import gurux.dlms.GXReplyData;
+import gurux.dlms.enums.Authentication;
+import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.InterfaceType;
+import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.secure.GXDLMSSecureClient;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.amihes.dlms.failure.Classifier;
+import org.amihes.dlms.failure.DlmsException;
+import org.amihes.dlms.failure.FailureCode;
+import org.amihes.dlms.transport.Link;
+import org.amihes.dlms.transport.Transport;
+
+/**
+ * One association with one meter, driven by Gurux (which only builds and parses frames) over a non-blocking
+ * {@link Link}. Everything runs on one Vert.x context; one request is in flight at a time. Every failure leaves
+ * as a {@link DlmsException} carrying the frames exchanged so far.
+ */
+public final class DlmsSession {
+
+    public enum State { NEW, CONNECTING, ASSOCIATING, ASSOCIATED, RELEASING, CLOSED }
+
+    private final Vertx vertx;
+    private final Context context;
+    private final SessionSettings settings;
+    private final GXDLMSSecureClient client;
+    private final ExchangeLog log = new ExchangeLog();
+    private final GXByteBuffer received = new GXByteBuffer();
+    private Link link;
+    private State state = State.NEW;
+    /** the request in flight: completed when a whole frame has been parsed into {@link #reply} */
+    private Promise<Void> awaiting;
+    private GXReplyData reply;
+    private long timer = -1;
+    private boolean aarqInFlight;
+
+    private DlmsSession(Vertx vertx, Context context, SessionSettings settings) {
+        this.vertx = vertx;
+        this.context = context;
+        this.settings = settings;
+        this.client = new GXDLMSSecureClient(true, settings.clientAddress(), settings.logicalDevice(),
+                settings.authentication().gurux(), settings.password(), settings.transport().framing());
+        client.setMaxReceivePDUSize(settings.maxPduSize());
+    }
+
+    /** Connects and associates. The session lives on {@code context} (an event-loop context). */
+    public static Future<DlmsSession> open(Vertx vertx, Context context, Transport transport, SessionSettings settings) {
+        DlmsSession session = new DlmsSession(vertx, context, settings);
+        return session.onContext(() -> session.connect(transport).map(session));
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public SessionSettings settings() {
+        return settings;
+    }
+
+    /** Whether the meter accepted GET-with-list in the association (conformance block). */
+    public boolean supportsGetWithList() {
+        return client.getNegotiatedConformance().contains(Conformance.MULTIPLE_REFERENCES);
+    }
+
+    /** GET one attribute; the object is updated too. Returns the value as the meter sent it. */
+    public Future<Object> read(GXDLMSObject object, int attribute) {
+        return onContext(() -> {
+            requireAssociated();
+            List<Object> value = new ArrayList<>(1);
+            return exchangeAll(() -> client.read(object, attribute), r -> value.add(r.getValue())).map(v -> {
+                Object raw = value.get(value.size() - 1);
+                client.updateValue(object, attribute, raw);
+                return raw;
+            });
+        });
+    }
+
+    /**
+     * GET-with-list. Values come back in request order; an attribute the meter could not deliver comes back as
+     * a Gurux {@code ErrorCode}.
+     */
+    public Future<List<Object>> readList(List<Map.Entry<GXDLMSObject, Integer>> attributes) {
+        return onContext(() -> {
+            requireAssociated();
+            List<Object> values = new ArrayList<>(attributes.size());
+            return exchangeAll(() -> client.readList(attributes), r -> {
+                if (r.getValue() instanceof List<?> list) {
+                    values.addAll(list);
+                }
+            }).map(v -> {
+                if (values.size() != attributes.size()) {
+                    throw new DlmsException(FailureCode.UNEXPECTED_PDU, "asked for " + attributes.size()
+                            + " attributes, the meter answered " + values.size(), log.snapshot(), null);
+                }
+                client.updateValues(attributes, values);
+                return values;
+            });
+        });
+    }
+
+    /** Releases the association (RLRQ, and DISC on HDLC) and closes the link. Never fails: a read stays read. */
+    public Future<Void> release() {
+        return onContext(() -> {
+            if (state != State.ASSOCIATED) {
+                return close();
+            }
+            state = State.RELEASING;
+            Future<Void> done = exchangeAll(client::releaseRequest, r -> { });
+            if (settings.transport().framing() == InterfaceType.HDLC) {
+                done = done.compose(v -> exchangeAll(() -> new byte[][] {client.disconnectRequest()}, r -> { }));
+            }
+            return done.transform(ignored -> close());
+        });
+    }
+
+    /** Drops the link without releasing, e.g. after a failure. */
+    public Future<Void> close() {
+        return onContext(() -> {
+            state = State.CLOSED;
+            cancelTimer();
+            Link l = link;
+            link = null;
+            return l == null ? Future.succeededFuture() : l.close().otherwiseEmpty();
+        });
+    }
+
+    /** The frames exchanged so far, hex, oldest first. */
+    public List<String> exchange() {
+        return log.snapshot();
+    }
+
+    private Future<Void> connect(Transport transport) {
+        state = State.CONNECTING;
+        return transport.connect(settings.host(), settings.port()).compose(l -> {
+            link = l;
+            l.handler(this::onBytes);
+            l.closeHandler(v -> onClosed());
+            state = State.ASSOCIATING;
+            Future<Void> linkLayer = Future.succeededFuture();
+            if (settings.transport().framing() == InterfaceType.HDLC) {
+                linkLayer = exchangeAll(() -> new byte[][] {client.snrmRequest()}, r -> client.parseUAResponse(r.getData()));
+            }
+            return linkLayer.compose(v -> associate());
+        }).recover(e -> {
+            DlmsException failure = Classifier.classify(e, log.snapshot());
+            return close().transform(x -> Future.failedFuture(failure));
+        });
+    }
+
+    private Future<Void> associate() {
+        aarqInFlight = true;
+        Future<Void> aare = exchangeAll(client::aarqRequest, r -> {
+            aarqInFlight = false;
+            client.parseAareResponse(r.getData());
+        });
+        if (client.getAuthentication().getValue() > Authentication.LOW.getValue()) {
+            aare = aare.compose(v -> exchangeAll(client::getApplicationAssociationRequest,
+                    r -> client.parseApplicationAssociationResponse(r.getData())));
+        }
+        return aare.map(v -> {
+            state = State.ASSOCIATED;
+            return null;
+        });
+    }
+
+    /** Sends each frame in turn, following block transfer and HDLC segmentation until each answer is whole. */
+    private Future<Void> exchangeAll(Frames request, AnswerHandler onAnswer) {
+        Future<Void> chain = Future.succeededFuture();
+        byte[][] frames;
+        try {
+            frames = request.build();
+        } catch (Exception e) {
+            return Future.failedFuture(e);
+        }
+        if (frames == null) {
+            return chain;
+        }
+        for (byte[] frame : frames) {
+            if (frame == null) {
+                continue;
+            }
+            chain = chain.compose(v -> transact(frame, new GXReplyData()).compose(r -> {
+                try {
+                    onAnswer.accept(r);
+                    return Future.<Void>succeededFuture();
+                } catch (Exception e) {
+                    return Future.failedFuture(e);
+                }
+            }));
+        }
+        return chain;
+    }
+
+    /** Builds a request's frames; Gurux declares the JCE's checked exceptions on every builder. */
+    @FunctionalInterface
+    private interface Frames {
+        byte[][] build() throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface AnswerHandler {
+        void accept(GXReplyData answer) throws Exception;
+    }
+
+    @FunctionalInterface
+    private interface Action<T> {
+        Future<T> run() throws Exception;
+    }
+
+    private Future<GXReplyData> transact(byte[] frame, GXReplyData answer) {
+        return sendAndAwait(frame, answer).compose(v -> {
+            if (answer.getError() != 0) {
+                throw new DlmsException(Classifier.ofDataAccessResult(answer.getError()),
+                        gurux.dlms.enums.ErrorCode.forValue(answer.getError()) + "", log.snapshot(), null);
+            }
+            if (answer.isMoreData()) {
+                // Streaming GBT pushes the next block unasked; otherwise ask for it.
+                return transact(answer.isStreaming() ? null : client.receiverReady(answer), answer);
+            }
+            return Future.succeededFuture(answer);
+        });
+    }
+
+    private Future<Void> sendAndAwait(byte[] frame, GXReplyData answer) {
+        if (link == null) {
+            return Future.failedFuture(new DlmsException(FailureCode.CONNECTION_CLOSED, "link already closed",
+                    log.snapshot(), null));
+        }
+        Promise<Void> promise = Promise.promise();
+        awaiting = promise;
+        reply = answer;
+        long timeoutMs = settings.responseTimeout().toMillis();
+        timer = vertx.setTimer(timeoutMs, id -> {
+            timer = -1;
+            fail(FailureCode.NO_ANSWER, (aarqInFlight ? "AARQ" : "request") + " unanswered after " + timeoutMs
+                    + " ms; the meter accepted the connection but stayed silent");
+        });
+        if (frame != null) {
+            log.sent(frame);
+            link.send(Buffer.buffer(frame));
+        }
+        return promise.future();
+    }
+
+    private void onBytes(Buffer data) {
+        byte[] bytes = data.getBytes();
+        log.received(bytes);
+        if (awaiting == null) {
+            received.clear(); // nothing asked: a late answer after a timeout, or noise; never parsed as an answer
+            return;
+        }
+        received.set(bytes);
+        try {
+            GXReplyData notify = new GXReplyData();
+            while (awaiting != null && received.available() > 0) {
+                int before = received.position();
+                if (!client.getData(received, reply, notify)) {
+                    received.position(before); // incomplete frame: wait for the rest
+                    return;
+                }
+                received.trim();
+                if (notify.getData().size() > 0) {
+                    notify.clear(); // an event notification interleaved with our answer: not the answer
+                    continue;
+                }
+                Promise<Void> p = awaiting;
+                awaiting = null;
+                cancelTimer();
+                p.complete();
+            }
+        } catch (Exception e) {
+            received.clear();
+            failWith(Classifier.classify(e, log.snapshot()));
+        }
+    }
+
+    private void onClosed() {
+        Link was = link;
+        link = null;
+        if (was == null || awaiting == null) {
+            state = State.CLOSED;
+            return;
+        }
+        state = State.CLOSED;
+        if (aarqInFlight) {
+            fail(FailureCode.CLOSED_AFTER_AARQ, "the meter closed the connection without an AARE: likely a wrong "
+                    + "password, key or client address, not a network fault");
+        } else {
+            fail(FailureCode.CONNECTION_CLOSED, "closed while a request was in flight");
+        }
+    }
+
+    private void fail(FailureCode code, String detail) {
+        failWith(new DlmsException(code, detail, log.snapshot(), null));
+    }
+
+    private void failWith(DlmsException failure) {
+        Promise<Void> p = awaiting;
+        awaiting = null;
+        cancelTimer();
+        if (p != null) {
+            p.tryFail(failure);
+        }
+    }
+
+    private void cancelTimer() {
+        if (timer >= 0) {
+            vertx.cancelTimer(timer);
+            timer = -1;
+        }
+    }
+
+    private void requireAssociated() {
+        if (state != State.ASSOCIATED) {
+            throw new IllegalStateException("session to " + settings.target() + " is " + state + ", not ASSOCIATED");
+        }
+    }
+
+    /** Runs {@code action} on the session's context; anything it throws becomes a classified failure. */
+    private <T> Future<T> onContext(Action<T> action) {
+        if (Vertx.currentContext() == context) {
+            return guarded(action);
+        }
+        Promise<T> promise = Promise.promise();
+        context.runOnContext(v -> guarded(action).onComplete(promise));
+        return promise.future();
+    }
+
+    private <T> Future<T> guarded(Action<T> action) {
+        try {
+            return action.run().recover(e -> Future.failedFuture(Classifier.classify(e, log.snapshot())));
+        } catch (IllegalStateException e) {
+            return Future.failedFuture(e);
+        } catch (Exception e) {
+            return Future.failedFuture(Classifier.classify(e, log.snapshot()));
+        }
+    }
+}

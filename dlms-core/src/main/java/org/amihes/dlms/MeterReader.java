@@ -1,0 +1,127 @@
+package org.amihes.dlms;
+
+import gurux.dlms.enums.ErrorCode;
+import gurux.dlms.enums.Unit;
+import gurux.dlms.objects.GXDLMSClock;
+import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.objects.GXDLMSRegister;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.amihes.dlms.failure.Classifier;
+import org.amihes.dlms.failure.DlmsException;
+import org.amihes.dlms.failure.FailureCode;
+
+/**
+ * The register read: associate, read each register's value and scaler/unit plus the clock (in one GET-with-list
+ * when the meter allows it, one GET each otherwise), release. Non-blocking; sessions spread over {@link EventLoops}.
+ */
+public final class MeterReader {
+
+    public static final String CLOCK = "0.0.1.0.0.255";
+
+    private final Vertx vertx;
+    private final EventLoops loops;
+    private final Transports transports;
+
+    public MeterReader(Vertx vertx, EventLoops loops, Transports transports) {
+        this.vertx = vertx;
+        this.loops = loops;
+        this.transports = transports;
+    }
+
+    public Future<MeterReading> read(SessionSettings settings, List<String> registerObis) {
+        return DlmsSession.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
+                .compose(session -> readRegisters(session, registerObis).compose(
+                        reading -> session.release().map(reading),
+                        failure -> session.close().transform(x -> Future.failedFuture(failure))));
+    }
+
+    private static Future<MeterReading> readRegisters(DlmsSession session, List<String> registerObis) {
+        GXDLMSClock clock = new GXDLMSClock(CLOCK);
+        List<GXDLMSRegister> registers = registerObis.stream().map(GXDLMSRegister::new).toList();
+        List<Map.Entry<GXDLMSObject, Integer>> attributes = new ArrayList<>();
+        for (GXDLMSRegister r : registers) {
+            attributes.add(new AbstractMap.SimpleEntry<>(r, 3));
+            attributes.add(new AbstractMap.SimpleEntry<>(r, 2));
+        }
+        attributes.add(new AbstractMap.SimpleEntry<>(clock, 2));
+
+        Future<List<Object>> values = session.supportsGetWithList()
+                ? session.readList(attributes)
+                : readOneByOne(session, attributes);
+        return values.map(v -> {
+            List<MeterReading.Register> out = new ArrayList<>(registers.size());
+            for (int i = 0; i < registers.size(); i++) {
+                out.add(register(registerObis.get(i), v.get(2 * i), v.get(2 * i + 1), session));
+            }
+            checkNoError(CLOCK, v.get(v.size() - 1), session);
+            if (clock.getTime() == null || clock.getTime().getValue() == null) {
+                throw vendor(FailureCode.NULL_VALUE, CLOCK + " returned no time", session);
+            }
+            Instant meterTime = clock.getTime().getValue().toInstant();
+            return new MeterReading(meterTime, out);
+        });
+    }
+
+    private static Future<List<Object>> readOneByOne(DlmsSession session, List<Map.Entry<GXDLMSObject, Integer>> attributes) {
+        List<Object> values = new ArrayList<>(attributes.size());
+        Future<Void> chain = Future.succeededFuture();
+        for (Map.Entry<GXDLMSObject, Integer> a : attributes) {
+            chain = chain.compose(v -> session.read(a.getKey(), a.getValue()).map(value -> {
+                values.add(value);
+                return null;
+            }));
+        }
+        return chain.map(v -> values);
+    }
+
+    private static MeterReading.Register register(String obis, Object scalerUnit, Object value, DlmsSession session) {
+        checkNoError(obis, scalerUnit, session);
+        checkNoError(obis, value, session);
+        if (!(scalerUnit instanceof List<?> su) || su.size() != 2 || !(su.get(0) instanceof Number scaler)
+                || !(su.get(1) instanceof Number unit)) {
+            throw vendor(FailureCode.UNEXPECTED_VALUE, obis + " scaler_unit is not {integer, enum}: " + scalerUnit, session);
+        }
+        if (value == null) {
+            throw vendor(FailureCode.NULL_VALUE, obis + " returned null-data: the meter does not map its metrology "
+                    + "to this COSEM object", session);
+        }
+        if (!(value instanceof Number number)) {
+            throw vendor(FailureCode.UNEXPECTED_VALUE, obis + " value is " + value.getClass().getSimpleName()
+                    + ", not a number", session);
+        }
+        Unit u = Unit.forValue(unit.intValue());
+        return new MeterReading.Register(obis, toDecimal(number), scaler.intValue(), u == null ? "UNIT_" + unit : u.name());
+    }
+
+    private static void checkNoError(String obis, Object value, DlmsSession session) {
+        if (value instanceof ErrorCode error) {
+            throw new DlmsException(Classifier.ofDataAccessResult(error.getValue()), obis + ": " + error,
+                    session.exchange(), null);
+        }
+    }
+
+    private static DlmsException vendor(FailureCode code, String detail, DlmsSession session) {
+        return new DlmsException(code, detail, session.exchange(), null);
+    }
+
+    private static BigDecimal toDecimal(Number n) {
+        if (n instanceof BigInteger b) {
+            return new BigDecimal(b);
+        }
+        if (n instanceof BigDecimal d) {
+            return d;
+        }
+        if (n instanceof Double || n instanceof Float) {
+            return BigDecimal.valueOf(n.doubleValue());
+        }
+        return BigDecimal.valueOf(n.longValue());
+    }
+}

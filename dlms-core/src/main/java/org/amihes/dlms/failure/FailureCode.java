@@ -1,0 +1,50 @@
+package org.amihes.dlms.failure;
+
+/**
+ * Stable failure codes. The code and title never change once published: operators grep logs and build alarms
+ * on them. Messages render as {@code "<code>: <title> (<detail>)"}, e.g. "0x0001: General-Service-Error (...)".
+ */
+public enum FailureCode {
+    CONNECTION_REFUSED("DLMS-101", FailureClass.NETWORK, "Connection refused"),
+    NO_ANSWER("DLMS-102", FailureClass.NETWORK, "No answer"),
+    CONNECTION_CLOSED("DLMS-103", FailureClass.NETWORK, "Connection closed by the meter"),
+    UNREACHABLE("DLMS-104", FailureClass.NETWORK, "Meter unreachable"),
+
+    GENERAL_SERVICE_ERROR("0x0001", FailureClass.PROTOCOL, "General-Service-Error"),
+    MALFORMED_PDU("DLMS-001", FailureClass.PROTOCOL, "Malformed PDU"),
+    UNEXPECTED_PDU("DLMS-002", FailureClass.PROTOCOL, "Unexpected PDU"),
+    ASSOCIATION_REJECTED("DLMS-003", FailureClass.PROTOCOL, "Association rejected"),
+    EXCEPTION_RESPONSE("DLMS-005", FailureClass.PROTOCOL, "Exception response"),
+    DATA_ACCESS_ERROR("DLMS-006", FailureClass.PROTOCOL, "Data access error"),
+
+    SECURITY_SUITE_MISMATCH("DLMS-004", FailureClass.SECURITY, "Security Suite Mismatch"),
+    AUTHENTICATION_FAILED("DLMS-401", FailureClass.SECURITY, "Authentication failed"),
+    CLOSED_AFTER_AARQ("DLMS-402", FailureClass.SECURITY, "Connection closed right after the AARQ"),
+    ACCESS_DENIED("DLMS-403", FailureClass.SECURITY, "Access denied"),
+
+    OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
+    NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
+    UNEXPECTED_VALUE("DLMS-203", FailureClass.VENDOR, "Value not as registered");
+
+    private final String code;
+    private final FailureClass failureClass;
+    private final String title;
+
+    FailureCode(String code, FailureClass failureClass, String title) {
+        this.code = code;
+        this.failureClass = failureClass;
+        this.title = title;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public FailureClass failureClass() {
+        return failureClass;
+    }
+
+    public String title() {
+        return title;
+    }
+}

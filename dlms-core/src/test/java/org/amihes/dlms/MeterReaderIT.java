@@ -1,0 +1,149 @@
+package org.amihes.dlms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.amihes.dlms.failure.DlmsException;
+import org.amihes.dlms.failure.FailureClass;
+import org.amihes.dlms.failure.FailureCode;
+import org.amihes.dlms.transport.TransportKind;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
+import org.amihes.simulator.MeterModel;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The non-blocking client against simulated meters over loopback TCP; expected values from the simulator's model. */
+class MeterReaderIT {
+
+    static final Instant NOW = Instant.parse("2026-03-01T12:34:56Z");
+    static Vertx vertx;
+    static FleetSimulator simulator;
+    static MeterReader reader;
+    static int port;
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        port = freePort();
+        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, 7, "127.3.0.1", port);
+        simulator = await(FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0"));
+        reader = new MeterReader(vertx, await(EventLoops.deploy(vertx, 2)), new Transports(vertx, Duration.ofSeconds(2)));
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+        vertx.close();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MTR000001", "MTR000002", "MTR000003", "MTR000005", "MTR000006", "MTR000007"})
+    void readsEnergyAndClockAsTheMeterHoldsThem(String meterId) throws Exception {
+        MeterSpec meter = simulator.fleet().meter(meterId);
+        VendorProfile profile = VendorProfile.load(meter.profile());
+
+        MeterReading reading = await(reader.read(settingsFor(meter), List.of(profile.energyObis())));
+
+        assertThat(reading.meterTime()).isEqualTo(NOW);
+        MeterReading.Register energy = reading.registers().get(0);
+        assertThat(energy.obis()).isEqualTo(profile.energyObis());
+        assertThat(energy.scaler()).isEqualTo(profile.energyScaler());
+        assertThat(energy.unit()).isEqualTo("ACTIVE_ENERGY");
+        assertThat(energy.raw()).isEqualByComparingTo(new java.math.BigDecimal(MeterModel.energyRaw(meter, profile, NOW)));
+        assertThat(energy.value()).isEqualByComparingTo(MeterModel.energyValue(meter, profile, NOW));
+    }
+
+    @Test
+    void registerMappedToNullIsAVendorFailure() {
+        MeterSpec quirky = simulator.fleet().meters().stream().filter(m -> m.profile().equals("delta-q9")).findFirst().orElseThrow();
+        DlmsException e = failure(reader.read(settingsFor(quirky), List.of("1.0.1.8.0.255")));
+        assertThat(e.failureClass()).isEqualTo(FailureClass.VENDOR);
+        assertThat(e.code()).isEqualTo(FailureCode.NULL_VALUE);
+        assertThat(e.exchange()).isNotEmpty().anyMatch(f -> f.startsWith("RX "));
+    }
+
+    @Test
+    void undefinedObjectIsAVendorFailure() {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        DlmsException e = failure(reader.read(settingsFor(meter), List.of("1.0.2.8.0.255")));
+        assertThat(e.failureClass()).isEqualTo(FailureClass.VENDOR);
+        assertThat(e.code()).isEqualTo(FailureCode.OBJECT_UNDEFINED);
+    }
+
+    @Test
+    void nothingListeningIsConnectionRefused() throws IOException {
+        SessionSettings nowhere = SessionSettings.publicClient("127.0.0.1", freePort(), TransportKind.TCP_WRAPPER);
+        DlmsException e = failure(reader.read(nowhere, List.of("1.0.1.8.0.255")));
+        assertThat(e.failureClass()).isEqualTo(FailureClass.NETWORK);
+        assertThat(e.code()).isEqualTo(FailureCode.CONNECTION_REFUSED);
+    }
+
+    @Test
+    void silentMeterTimesOutAsNetworkFailure() {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        simulator.update(simulator.fleet().replace(meter.withFault(MeterSpec.Fault.SILENT)));
+        try {
+            long start = System.nanoTime();
+            DlmsException e = failure(reader.read(settingsFor(meter).withResponseTimeout(Duration.ofMillis(300)),
+                    List.of("1.0.1.8.0.255")));
+            assertThat(e.failureClass()).isEqualTo(FailureClass.NETWORK);
+            assertThat(e.code()).isEqualTo(FailureCode.NO_ANSWER);
+            assertThat(e.exchange()).singleElement().asString().startsWith("TX ");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        } finally {
+            simulator.update(simulator.fleet().replace(meter));
+        }
+    }
+
+    @Test
+    void meterClosingOnTheAarqIsToldApartFromSilence() {
+        MeterSpec meter = simulator.fleet().meter("MTR000002");
+        simulator.update(simulator.fleet().replace(meter.withFault(MeterSpec.Fault.DROP)));
+        try {
+            DlmsException e = failure(reader.read(settingsFor(meter), List.of("1.0.1.8.0.255")));
+            assertThat(e.code()).isEqualTo(FailureCode.CLOSED_AFTER_AARQ);
+            assertThat(e.getMessage()).contains("likely a wrong password, key or client address");
+        } finally {
+            simulator.update(simulator.fleet().replace(meter));
+        }
+    }
+
+    static SessionSettings settingsFor(MeterSpec meter) {
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        TransportKind kind = profile.framing() == VendorProfile.Framing.HDLC ? TransportKind.TCP_HDLC : TransportKind.TCP_WRAPPER;
+        return SessionSettings.publicClient(meter.host(), meter.port(), kind);
+    }
+
+    static DlmsException failure(Future<?> future) {
+        assertThatThrownBy(() -> await(future)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(DlmsException.class);
+        return (DlmsException) future.cause();
+    }
+
+    static <T> T await(Future<T> f) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
+        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.amihes.contracts;
+
+import java.math.BigDecimal;
+
+/**
+ * One register as the meter reported it.
+ *
+ * @param raw    attribute 2 (value) as sent by the meter
+ * @param scaler attribute 3, power of ten applied to {@code raw}
+ * @param unit   attribute 3, DLMS unit name (e.g. {@code ACTIVE_ENERGY} for Wh)
+ * @param value  {@code raw × 10^scaler}, the physical quantity in {@code unit}
+ */
+public record RegisterValue(String obis, BigDecimal raw, int scaler, String unit, BigDecimal value) {
+
+    public static RegisterValue of(String obis, BigDecimal raw, int scaler, String unit) {
+        return new RegisterValue(obis, raw, scaler, unit, raw.scaleByPowerOfTen(scaler));
+    }
+}

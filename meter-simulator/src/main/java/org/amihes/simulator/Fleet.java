@@ -1,0 +1,111 @@
+package org.amihes.simulator;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * A fleet description: the meters a simulator runs. Generated from a seed (the same seed gives the same fleet)
+ * or read from a JSON file; {@link #writeRegistry} turns it into the head-end's {@code meter_registry.json}.
+ */
+public record Fleet(long seed, List<MeterSpec> meters) {
+
+    public static final int DLMS_PORT = 4059;
+    /** Public client: lowest-level security, enough to read what a meter makes public. */
+    public static final int PUBLIC_CLIENT = 16;
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .enable(SerializationFeature.INDENT_OUTPUT);
+
+    public Fleet {
+        meters = List.copyOf(meters);
+    }
+
+    /**
+     * {@code count} meters cycling through {@code profiles}, meter i on loopback address {@code firstHost + i},
+     * all on {@code port}.
+     */
+    public static Fleet generate(int count, List<String> profiles, long seed, String firstHost, int port) {
+        profiles.forEach(VendorProfile::load); // fail now on an unknown profile, not at the first connection
+        SplittableRandom random = new SplittableRandom(seed);
+        int base = ipv4ToInt(firstHost);
+        List<MeterSpec> meters = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String profile = profiles.get(i % profiles.size());
+            long initialWh = 100_000 + random.nextLong(5_000_000);
+            long loadW = 50 + random.nextLong(3_000);
+            meters.add(new MeterSpec(String.format("MTR%06d", i + 1), profile, intToIpv4(base + i), port, 1,
+                    String.format("%s%08d", VendorProfile.load(profile).manufacturer(), 10_000_000L + i),
+                    String.format("%08d", random.nextInt(100_000_000)), initialWh, loadW, MeterSpec.Fault.NONE));
+        }
+        return new Fleet(seed, meters);
+    }
+
+    public static Fleet read(Path file) throws IOException {
+        return JSON.readValue(file.toFile(), Fleet.class);
+    }
+
+    public void write(Path file) throws IOException {
+        JSON.writeValue(file.toFile(), this);
+    }
+
+    public MeterSpec meter(String meterId) {
+        return meters.stream().filter(m -> m.meterId().equals(meterId)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no meter " + meterId + " in the fleet"));
+    }
+
+    public Fleet replace(MeterSpec changed) {
+        List<MeterSpec> copy = new ArrayList<>(meters);
+        copy.replaceAll(m -> m.meterId().equals(changed.meterId()) ? changed : m);
+        return new Fleet(seed, copy);
+    }
+
+    /**
+     * Writes the head-end's registry file (format: association-service README) describing how to reach each meter.
+     * The simulator and the head-end share no code, only this file format.
+     */
+    public void writeRegistry(Path file) throws IOException {
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (MeterSpec m : meters) {
+            VendorProfile p = VendorProfile.load(m.profile());
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("meterId", m.meterId());
+            e.put("vendor", p.name());
+            e.put("host", m.host());
+            e.put("port", m.port());
+            e.put("transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER");
+            e.put("clientAddress", PUBLIC_CLIENT);
+            e.put("logicalDevice", m.logicalDevice());
+            e.put("authentication", "NONE");
+            entries.add(e);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("meters", entries);
+        JSON.writeValue(file.toFile(), root);
+    }
+
+    static int ipv4ToInt(String host) {
+        String[] parts = host.split("\\.");
+        if (parts.length != 4) {
+            throw new IllegalArgumentException("not an IPv4 address: " + host);
+        }
+        int v = 0;
+        for (String part : parts) {
+            v = (v << 8) | Integer.parseInt(part);
+        }
+        return v;
+    }
+
+    static String intToIpv4(int v) {
+        return ((v >>> 24) & 255) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    }
+}

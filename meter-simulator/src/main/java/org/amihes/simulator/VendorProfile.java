@@ -1,0 +1,50 @@
+package org.amihes.simulator;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.List;
+
+/**
+ * How one vendor's meters behave: framing, association, object map and quirks. Loaded from
+ * {@code profiles/<name>.json} on the classpath (schema: {@code profiles/README.md}).
+ *
+ * @param framing           {@code WRAPPER} (IEC 62056-47) or {@code HDLC} (IEC 62056-46)
+ * @param maxPduSize        the largest APDU the meter accepts and sends
+ * @param energyObis        where the meter keeps active energy import
+ * @param energyScaler      power of ten of the energy register (attribute 3)
+ * @param energyRegisterNull quirk: the register answers null instead of a value (a vendor mapping bug)
+ * @param responseDelayMs   quirk: every answer is held back this long
+ */
+public record VendorProfile(String name, String manufacturer, String model, Framing framing, int maxPduSize,
+                            String energyObis, int energyScaler, boolean energyRegisterNull, int responseDelayMs,
+                            String description) {
+
+    public enum Framing { WRAPPER, HDLC }
+
+    /** Profiles shipped with the simulator. */
+    public static final List<String> BUILT_IN = List.of("aurora-ax1", "borealis-b7", "corvus-c3", "delta-q9");
+
+    /** The well-behaved ones: a default fleet uses these so that every meter can be read. */
+    public static final List<String> WELL_BEHAVED = List.of("aurora-ax1", "borealis-b7", "corvus-c3");
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+
+    public static VendorProfile load(String name) {
+        try (InputStream in = VendorProfile.class.getResourceAsStream("/profiles/" + name + ".json")) {
+            if (in == null) {
+                throw new IllegalArgumentException("unknown vendor profile '" + name + "'; known: " + BUILT_IN);
+            }
+            VendorProfile p = JSON.readValue(in, VendorProfile.class);
+            if (!p.name().equals(name)) {
+                throw new IllegalStateException("profiles/" + name + ".json declares name '" + p.name() + "'");
+            }
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read vendor profile " + name, e);
+        }
+    }
+}
