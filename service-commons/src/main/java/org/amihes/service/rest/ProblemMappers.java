@@ -2,6 +2,7 @@ package org.amihes.service.rest;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
@@ -25,6 +26,12 @@ public class ProblemMappers {
                         + ", column " + e.getLocation().getColumnNr()))));
     }
 
+    /** Wrong type, unknown field, bad enum constant: more specific than Quarkus' built-in mapper for it. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return unmappableJson(e);
+    }
+
     @ServerExceptionMapper
     public Response unmappableJson(JsonMappingException e) {
         String field = JsonPaths.of(e.getPath());
@@ -45,6 +52,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        // The JSON body reader wraps Jackson's errors: answer with the field-level problem instead.
+        if (e.getCause() instanceof JsonParseException parse) {
+            return malformedJson(parse);
+        }
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            return unmappableJson(mapping);
+        }
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
         return respond(Problem.of(status, title, e.getMessage()));

@@ -1,0 +1,60 @@
+package org.amihes.association;
+
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.function.Supplier;
+import org.amihes.association.domain.Admission;
+import org.amihes.association.domain.PerMeterSerializer;
+import org.amihes.dlms.EventLoops;
+import org.amihes.dlms.MeterReader;
+import org.amihes.dlms.MeterReading;
+import org.amihes.dlms.SessionSettings;
+import org.amihes.dlms.Transports;
+
+/**
+ * The only door to meters: every session passes per-meter serialisation (one association per meter) and then
+ * admission control (a bound on sessions open at once), and runs on the shared event loops.
+ */
+@ApplicationScoped
+public class MeterSessions {
+
+    private final Vertx vertx;
+    private final AssociationConfig config;
+    private final PerMeterSerializer serializer = new PerMeterSerializer();
+    private final Admission admission;
+    private MeterReader reader;
+
+    public MeterSessions(Vertx vertx, AssociationConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+        this.admission = new Admission(config.sessions().maxConcurrent());
+    }
+
+    void onStart(@Observes @Priority(5) StartupEvent event) throws Exception {
+        int loops = config.sessions().eventLoops() > 0 ? config.sessions().eventLoops()
+                : Runtime.getRuntime().availableProcessors();
+        EventLoops eventLoops = EventLoops.deploy(vertx, loops).toCompletionStage().toCompletableFuture().get();
+        reader = new MeterReader(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
+    }
+
+    public Future<MeterReading> read(String meterId, SessionSettings settings, List<String> registers) {
+        return exclusive(meterId, () -> reader.read(settings, registers));
+    }
+
+    private <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {
+        return serializer.submit(meterId, () -> admission.run(work));
+    }
+
+    public int sessionsOpen() {
+        return admission.inUse();
+    }
+
+    public int sessionsWaiting() {
+        return admission.waiting();
+    }
+}

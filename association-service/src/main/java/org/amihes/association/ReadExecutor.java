@@ -1,0 +1,89 @@
+package org.amihes.association;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.amihes.association.audit.AuditLog;
+import org.amihes.association.domain.Meter;
+import org.amihes.association.domain.MeterDirectory;
+import org.amihes.contracts.MeterFailure;
+import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.RegisterValue;
+import org.amihes.dlms.MeterReading;
+import org.amihes.dlms.failure.Classifier;
+import org.amihes.dlms.failure.DlmsException;
+
+/**
+ * Turns a {@link ReadJob} into a {@link ReadResult}: never fails, every failure becomes a classified FAILED
+ * result, and every outcome is audited and counted.
+ */
+@ApplicationScoped
+public class ReadExecutor {
+
+    /** Not a meter-facing class: the job names a meter the registry does not know. */
+    public static final String UNKNOWN_METER_CLASS = "CONFIGURATION";
+    public static final String UNKNOWN_METER_CODE = "HES-001";
+
+    private final MeterDirectory directory;
+    private final MeterSessions sessions;
+    private final AuditLog audit;
+    private final AssociationConfig config;
+    private final MeterRegistry metrics;
+    private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+
+    public ReadExecutor(MeterDirectory directory, MeterSessions sessions, AuditLog audit, AssociationConfig config,
+                        MeterRegistry metrics) {
+        this.directory = directory;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.config = config;
+        this.metrics = metrics;
+        Gauge.builder("hes.sessions.open", sessions, MeterSessions::sessionsOpen).register(metrics);
+        Gauge.builder("hes.sessions.waiting", sessions, MeterSessions::sessionsWaiting).register(metrics);
+    }
+
+    public Future<ReadResult> execute(ReadJob job) {
+        Optional<Meter> meter = directory.find(job.meterId());
+        if (meter.isEmpty()) {
+            MeterFailure failure = new MeterFailure(UNKNOWN_METER_CLASS, UNKNOWN_METER_CODE,
+                    UNKNOWN_METER_CODE + ": Unknown meter (" + job.meterId() + " is not in the registry)", List.of());
+            return Future.succeededFuture(failed(job, failure));
+        }
+        List<String> registers = job.registers().isEmpty() ? List.of(ReadJob.ACTIVE_ENERGY_IMPORT) : job.registers();
+        return sessions.read(job.meterId(), meter.get().sessionSettings(config.sessions().responseTimeout(),
+                        config.sessions().maxPduSize()), registers)
+                .map(reading -> succeeded(job, reading))
+                .otherwise(error -> {
+                    DlmsException e = Classifier.classify(error, List.of());
+                    return failed(job, new MeterFailure(e.failureClass().name(), e.code().code(), e.getMessage(), e.exchange()));
+                });
+    }
+
+    private ReadResult succeeded(ReadJob job, MeterReading reading) {
+        List<RegisterValue> values = reading.registers().stream()
+                .map(r -> RegisterValue.of(r.obis(), r.raw(), r.scaler(), r.unit())).toList();
+        audit.pass("READ", job.meterId(), job.jobId(), Map.of("meterTime", reading.meterTime().toString(),
+                "values", values.stream().map(v -> v.obis() + "=" + v.value().toPlainString() + " " + v.unit()).toList()));
+        count("OK");
+        return ReadResult.ok(job, reading.meterTime(), values);
+    }
+
+    private ReadResult failed(ReadJob job, MeterFailure failure) {
+        audit.fail("READ", job.meterId(), job.jobId(), failure.failureClass(), failure.code(), failure.message(),
+                failure.exchange());
+        count(failure.failureClass());
+        return ReadResult.failed(job, failure);
+    }
+
+    private void count(String outcome) {
+        outcomes.computeIfAbsent(outcome, o -> Counter.builder("hes.meter.reads").tag("outcome", o).register(metrics))
+                .increment();
+    }
+}

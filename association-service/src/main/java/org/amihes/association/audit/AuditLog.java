@@ -1,0 +1,134 @@
+package org.amihes.association.audit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.amihes.association.AssociationConfig;
+import org.jboss.logging.Logger;
+
+/**
+ * The interoperability audit log ({@code interop_audit.log}): one JSON line per meter-facing operation, with
+ * {@code "outcome":"PASS"} or {@code "outcome":"FAIL"}, so {@code tail -f ... | grep FAIL} shows failures with
+ * their class, code and the frames that prove them. Written by one background thread: never on an event loop.
+ */
+@ApplicationScoped
+public class AuditLog {
+
+    private static final Logger LOG = Logger.getLogger(AuditLog.class);
+    private static final int MAX_PENDING = 100_000;
+
+    private final ObjectMapper mapper;
+    private final Path file;
+    private final BlockingQueue<String> pending = new LinkedBlockingQueue<>(MAX_PENDING);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public AuditLog(ObjectMapper mapper, AssociationConfig config) {
+        this.mapper = mapper;
+        this.file = Path.of(config.audit().file());
+        this.writer = new Thread(this::drain, "audit-log-writer");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public void pass(String operation, String meterId, String jobId, Map<String, Object> details) {
+        append("PASS", operation, meterId, jobId, details);
+    }
+
+    public void fail(String operation, String meterId, String jobId, String failureClass, String code, String message,
+                     List<String> exchange) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("class", failureClass);
+        details.put("code", code);
+        details.put("message", message);
+        details.put("exchange", exchange);
+        append("FAIL", operation, meterId, jobId, details);
+    }
+
+    /** Entries the writer could not keep up with (also logged); zero in a healthy system. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    private void append(String outcome, String operation, String meterId, String jobId, Map<String, Object> details) {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("ts", Instant.now().toString());
+        entry.put("outcome", outcome);
+        entry.put("operation", operation);
+        entry.put("meterId", meterId);
+        entry.put("jobId", jobId);
+        entry.putAll(details);
+        String line;
+        try {
+            line = mapper.writeValueAsString(entry);
+        } catch (IOException e) {
+            line = "{\"outcome\":\"" + outcome + "\",\"meterId\":\"" + meterId + "\",\"error\":\"unserialisable entry\"}";
+        }
+        if (!pending.offer(line)) {
+            dropped.incrementAndGet();
+            LOG.errorf("audit log queue full, entry dropped: %s", line);
+        }
+    }
+
+    private void drain() {
+        List<String> batch = new ArrayList<>();
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            LOG.errorf(e, "cannot create the audit log directory for %s", file);
+        }
+        while (running || !pending.isEmpty()) {
+            try {
+                String first = pending.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                pending.drainTo(batch, 10_000);
+                write(batch);
+                batch.clear();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void write(List<String> lines) {
+        try (BufferedWriter out = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
+            for (String line : lines) {
+                out.write(line);
+                out.newLine();
+            }
+        } catch (IOException e) {
+            LOG.errorf(e, "cannot write %d audit entries to %s", lines.size(), file);
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        writer.join(5_000);
+    }
+}

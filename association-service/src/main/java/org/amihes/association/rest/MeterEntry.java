@@ -1,0 +1,27 @@
+package org.amihes.association.rest;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import org.amihes.association.domain.Meter;
+import org.amihes.dlms.AuthenticationLevel;
+import org.amihes.dlms.transport.TransportKind;
+
+/** One meter as clients write it (PUT /meters/{id}, and each entry of meter_registry.json). */
+public record MeterEntry(
+        @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
+        String meterId,
+        @NotBlank String vendor,
+        @NotBlank String host,
+        @NotNull @Min(1) @Max(65535) Integer port,
+        @NotNull TransportKind transport,
+        @NotNull @Min(1) @Max(127) Integer clientAddress,
+        @NotNull @Min(0) @Max(16383) Integer logicalDevice,
+        @NotNull AuthenticationLevel authentication) {
+
+    Meter toMeter() {
+        return new Meter(meterId, vendor, host, port, transport, clientAddress, logicalDevice, authentication);
+    }
+}

@@ -1,0 +1,149 @@
+package org.amihes.association;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.Vertx;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.RegisterValue;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
+import org.amihes.simulator.MeterModel;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Jobs in through the real RabbitMQ, meters read over loopback TCP from the simulated fleet, results out through
+ * RabbitMQ. Expected values come from the simulator's model.
+ */
+@QuarkusTest
+class ReadJobFlowTest {
+
+    static final Instant NOW = Instant.parse("2026-06-15T08:00:00Z");
+    static Vertx vertx;
+    static FleetSimulator simulator;
+    static TestBroker broker;
+    static String prefix;
+    static boolean registered;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        prefix = "F" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        Fleet generated = Fleet.generate(9, VendorProfile.BUILT_IN, 11, "127.5.0.1", port);
+        List<MeterSpec> renamed = generated.meters().stream().map(m -> new MeterSpec(prefix + m.meterId(), m.profile(),
+                m.host(), m.port(), m.logicalDevice(), m.serialNumber(), m.llsPassword(), m.initialWh(),
+                m.averageLoadW(), m.fault())).toList();
+        Fleet fleet = new Fleet(generated.seed(), renamed);
+        vertx = Vertx.vertx();
+        simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
+                .toCompletionStage().toCompletableFuture().get();
+        broker = new TestBroker();
+    }
+
+    /** Through the REST API; RestAssured knows the test port only once the application runs. */
+    @BeforeEach
+    void register() {
+        if (registered) {
+            return;
+        }
+        registered = true;
+        for (MeterSpec m : simulator.fleet().meters()) {
+            VendorProfile p = VendorProfile.load(m.profile());
+            given().contentType(ContentType.JSON).body(Map.of("meterId", m.meterId(), "vendor", p.name(), "host", m.host(),
+                            "port", m.port(), "transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER",
+                            "clientAddress", 16, "logicalDevice", 1, "authentication", "NONE"))
+                    .put("/meters/" + m.meterId()).then().statusCode(201);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        broker.close();
+        simulator.close();
+        vertx.close();
+    }
+
+    @Test
+    void readsTheFleetThroughTheBrokerAndClassifiesFailures() throws Exception {
+        MeterSpec silent = simulator.fleet().meters().get(4);
+        simulator.update(simulator.fleet().replace(silent.withFault(MeterSpec.Fault.SILENT)));
+        String batch = UUID.randomUUID().toString();
+        List<ReadJob> jobs = new ArrayList<>();
+        for (MeterSpec m : simulator.fleet().meters()) {
+            jobs.add(new ReadJob(batch + "/" + m.meterId(), batch, m.meterId(), List.of(ReadJob.ACTIVE_ENERGY_IMPORT), Instant.now()));
+        }
+        jobs.add(new ReadJob(batch + "/ghost", batch, prefix + "GHOST", List.of(), Instant.now()));
+        for (ReadJob job : jobs) {
+            broker.publishJob(job);
+        }
+
+        Map<String, ReadResult> results = broker.awaitResults(jobs.size(), Duration.ofSeconds(30));
+        assertThat(results).hasSize(jobs.size());
+
+        for (MeterSpec m : simulator.fleet().meters()) {
+            ReadResult r = results.get(batch + "/" + m.meterId());
+            VendorProfile p = VendorProfile.load(m.profile());
+            if (m.fault() == MeterSpec.Fault.SILENT) {
+                assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
+                assertThat(r.failure().failureClass()).isEqualTo("NETWORK");
+                assertThat(r.failure().code()).isEqualTo("DLMS-102");
+            } else if (p.energyRegisterNull()) {
+                assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
+                assertThat(r.failure().failureClass()).isEqualTo("VENDOR");
+                assertThat(r.failure().code()).isEqualTo("DLMS-202");
+                assertThat(r.failure().exchange()).isNotEmpty();
+            } else {
+                assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(ReadResult.Status.OK);
+                assertThat(r.meterTime()).isEqualTo(NOW);
+                RegisterValue v = r.values().get(0);
+                assertThat(v.obis()).isEqualTo("1.0.1.8.0.255");
+                assertThat(v.scaler()).isEqualTo(p.energyScaler());
+                assertThat(v.raw()).isEqualByComparingTo(new BigDecimal(MeterModel.energyRaw(m, p, NOW)));
+                assertThat(v.value()).isEqualByComparingTo(MeterModel.energyValue(m, p, NOW));
+                assertThat(v.unit()).isEqualTo("ACTIVE_ENERGY");
+            }
+        }
+        ReadResult ghost = results.get(batch + "/ghost");
+        assertThat(ghost.failure().failureClass()).isEqualTo("CONFIGURATION");
+        assertThat(ghost.failure().message()).startsWith("HES-001: Unknown meter");
+
+        String audit = Files.readString(Path.of("target/interop_audit.log"));
+        assertThat(audit).contains("\"outcome\":\"FAIL\"").contains(silent.meterId()).contains("DLMS-102");
+        simulator.update(simulator.fleet().replace(silent));
+    }
+
+    @Test
+    void malformedJobGoesToTheDeadLetterQueueAndYieldsNoResult() throws Exception {
+        long before = broker.depth("association.read-jobs.test.dlq");
+        broker.publishRaw("{\"jobId\": 12, \"meterId\": [".getBytes());
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (broker.depth("association.read-jobs.test.dlq") == before && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(broker.depth("association.read-jobs.test.dlq")).isEqualTo(before + 1);
+        assertThat(broker.awaitResults(1, Duration.ofMillis(500))).isEmpty();
+    }
+}

@@ -1,0 +1,78 @@
+package org.amihes.association;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.amihes.contracts.ReadResult;
+
+/**
+ * The test's own client of the real RabbitMQ: publishes jobs the way polling-service does and collects results
+ * from a private queue bound to the results exchange.
+ */
+final class TestBroker implements AutoCloseable {
+
+    static final String JOBS = "meter-jobs-test";
+    static final String RESULTS = "meter-results-test";
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+
+    private final Connection connection;
+    private final Channel channel;
+    private final String resultQueue;
+
+    TestBroker() throws Exception {
+        ConnectionFactory factory = new ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        factory.setUsername("guest");
+        factory.setPassword("guest");
+        connection = factory.newConnection("association-service-test");
+        channel = connection.createChannel();
+        channel.exchangeDeclare(RESULTS, "topic", true);
+        channel.exchangeDeclare(JOBS, "topic", true);
+        resultQueue = channel.queueDeclare().getQueue(); // exclusive, auto-delete: gone with the test
+        channel.queueBind(resultQueue, RESULTS, "#");
+    }
+
+    void publishJob(Object job) throws Exception {
+        publishRaw(JSON.writeValueAsBytes(job));
+    }
+
+    void publishRaw(byte[] body) throws Exception {
+        channel.basicPublish(JOBS, "read", new AMQP.BasicProperties.Builder().contentType("application/json")
+                .deliveryMode(2).build(), body);
+    }
+
+    /** Results received within {@code timeout}, by job id, until {@code expected} arrived. */
+    Map<String, ReadResult> awaitResults(int expected, Duration timeout) throws Exception {
+        Map<String, ReadResult> byJob = new HashMap<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (byJob.size() < expected && System.nanoTime() < deadline) {
+            GetResponse r = channel.basicGet(resultQueue, true);
+            if (r == null) {
+                Thread.sleep(20);
+                continue;
+            }
+            ReadResult result = JSON.readValue(r.getBody(), ReadResult.class);
+            byJob.put(result.jobId(), result);
+        }
+        return byJob;
+    }
+
+    /** Messages waiting in a queue (e.g. the dead-letter queue). */
+    long depth(String queue) throws Exception {
+        return channel.messageCount(queue);
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.close();
+    }
+}
