@@ -1,0 +1,30 @@
+package org.amihes.polling;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** polling-service settings, prefix {@code hes}. */
+@ConfigMapping(prefix = "hes")
+public interface PollingConfig {
+
+    Ingest ingest();
+
+    Publish publish();
+
+    interface Ingest {
+        /** Results written per transaction. */
+        @WithDefault("500")
+        int batchSize();
+
+        /** A partial batch is written after this long. */
+        @WithDefault("50ms")
+        Duration maxDelay();
+    }
+
+    interface Publish {
+        /** Jobs awaiting a broker confirm at once while a read request fans out. */
+        @WithDefault("1000")
+        int inFlight();
+    }
+}

@@ -1,0 +1,47 @@
+package org.amihes.polling.messaging;
+
+import io.smallrye.reactive.messaging.rabbitmq.RabbitMQRejectMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.amihes.contracts.ReadResult;
+import org.amihes.service.messaging.JsonMessages;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
+import org.jboss.logging.Logger;
+
+/** Read results from RabbitMQ into the {@link ResultIngest} batches; acked only once their batch is committed. */
+@ApplicationScoped
+public class ResultConsumer {
+
+    private static final Logger LOG = Logger.getLogger(ResultConsumer.class);
+
+    private final JsonMessages json;
+    private final ResultIngest ingest;
+
+    public ResultConsumer(JsonMessages json, ResultIngest ingest) {
+        this.json = json;
+        this.ingest = ingest;
+    }
+
+    @Incoming("read-results")
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public CompletionStage<Void> onResult(Message<?> message) {
+        ReadResult result;
+        try {
+            result = json.read(message.getPayload(), ReadResult.class);
+            if (result.jobId() == null || result.meterId() == null || result.status() == null
+                    || (result.status() == ReadResult.Status.FAILED && result.failure() == null)) {
+                throw new IOException("jobId, meterId, status (and failure when FAILED) are required");
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("rejecting malformed read result to the dead-letter queue: %s", e.getMessage());
+            return message.nack(e, Metadata.of(new RabbitMQRejectMetadata(false)));
+        }
+        ingest.add(result, message);
+        return CompletableFuture.completedFuture(null);
+    }
+}

@@ -1,0 +1,174 @@
+package org.amihes.polling.persistence;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.RegisterValue;
+import org.amihes.polling.domain.BatchProgress;
+import org.amihes.polling.domain.Reading;
+
+/**
+ * Read batches, jobs and readings in PostgreSQL (schema {@code polling}). The hot paths are set-oriented SQL on
+ * the reactive client: one multi-row statement per chunk, upserts with ON CONFLICT, one transaction per ingest
+ * batch. An ORM would add a round trip and an object per row here and nothing in return.
+ */
+@ApplicationScoped
+public class ReadStore {
+
+    private static final int CHUNK = 1000;
+
+    private final Pool pool;
+
+    public ReadStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    public Uni<Optional<UUID>> batchByIdempotencyKey(String key) {
+        return pool.preparedQuery("SELECT batch_id FROM polling.read_batch WHERE idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
+    /** The batch and all its jobs (PENDING), atomically: a crash never leaves a batch without its jobs. */
+    public Uni<Void> createBatch(UUID batchId, List<ReadJob> jobs, List<String> registers, String idempotencyKey) {
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key) "
+                        + "VALUES ($1, $2, $3, $4)")
+                .execute(Tuple.of(batchId, jobs.size(), String.join(",", registers), idempotencyKey))
+                .chain(() -> insertJobs(conn, batchId, jobs)));
+    }
+
+    private Uni<Void> insertJobs(SqlConnection conn, UUID batchId, List<ReadJob> jobs) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int from = 0; from < jobs.size(); from += CHUNK) {
+            List<ReadJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + CHUNK));
+            chain = chain.chain(() -> conn.preparedQuery("INSERT INTO polling.read_job (job_id, batch_id, meter_id, status) "
+                            + "SELECT j, $1, m, 'PENDING' FROM unnest($2::text[], $3::text[]) AS t(j, m)")
+                    .execute(Tuple.of(batchId, chunk.stream().map(ReadJob::jobId).toArray(String[]::new),
+                            chunk.stream().map(ReadJob::meterId).toArray(String[]::new)))
+                    .replaceWithVoid());
+        }
+        return chain;
+    }
+
+    /**
+     * Stores a set of results in one transaction. Idempotent: a job leaves PENDING once, a reading row is inserted
+     * once, so redelivered results change nothing.
+     */
+    public Uni<Void> saveResults(List<ReadResult> results) {
+        List<Tuple> jobs = new ArrayList<>(results.size());
+        List<String> meterIds = new ArrayList<>();
+        List<String> obis = new ArrayList<>();
+        List<OffsetDateTime> times = new ArrayList<>();
+        List<java.math.BigDecimal> values = new ArrayList<>();
+        List<java.math.BigDecimal> raws = new ArrayList<>();
+        List<Integer> scalers = new ArrayList<>();
+        List<String> units = new ArrayList<>();
+        List<String> jobIds = new ArrayList<>();
+        for (ReadResult r : results) {
+            boolean failed = r.status() == ReadResult.Status.FAILED;
+            jobs.add(Tuple.of(r.jobId(), r.status().name(),
+                    failed ? r.failure().failureClass() : null,
+                    failed ? r.failure().code() : null,
+                    failed ? r.failure().message() : null,
+                    utc(r.completedAt())));
+            for (RegisterValue v : r.values()) {
+                meterIds.add(r.meterId());
+                obis.add(v.obis());
+                times.add(utc(r.meterTime()));
+                values.add(v.value());
+                raws.add(v.raw());
+                scalers.add(v.scaler());
+                units.add(v.unit());
+                jobIds.add(r.jobId());
+            }
+        }
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("UPDATE polling.read_job SET status = $2, failure_class = $3, failure_code = $4, "
+                        + "failure_message = $5, completed_at = $6 WHERE job_id = $1 AND status = 'PENDING'")
+                .executeBatch(jobs)
+                .chain(() -> meterIds.isEmpty() ? Uni.createFrom().voidItem() : conn
+                        .preparedQuery("INSERT INTO polling.reading (meter_id, obis, meter_time, value, raw, scaler, unit, job_id) "
+                                + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::numeric[], "
+                                + "$5::numeric[], $6::int[], $7::text[], $8::text[]) ON CONFLICT DO NOTHING")
+                        .execute(Tuple.tuple(List.of(meterIds.toArray(String[]::new), obis.toArray(String[]::new),
+                                times.toArray(OffsetDateTime[]::new), values.toArray(java.math.BigDecimal[]::new),
+                                raws.toArray(java.math.BigDecimal[]::new), scalers.toArray(Integer[]::new),
+                                units.toArray(String[]::new), jobIds.toArray(String[]::new))))
+                        .replaceWithVoid()));
+    }
+
+    public Uni<Optional<BatchProgress>> progress(UUID batchId) {
+        return pool.preparedQuery("SELECT requested, created_at FROM polling.read_batch WHERE batch_id = $1")
+                .execute(Tuple.of(batchId))
+                .chain(batch -> {
+                    if (batch.size() == 0) {
+                        return Uni.createFrom().item(Optional.<BatchProgress>empty());
+                    }
+                    Row b = batch.iterator().next();
+                    return pool.preparedQuery("SELECT status, failure_class, count(*) AS n, max(completed_at) AS last "
+                                    + "FROM polling.read_job WHERE batch_id = $1 GROUP BY status, failure_class")
+                            .execute(Tuple.of(batchId))
+                            .map(rows -> {
+                                int ok = 0;
+                                int failed = 0;
+                                Instant last = null;
+                                Map<String, Integer> byClass = new LinkedHashMap<>();
+                                for (Row r : rows) {
+                                    int n = r.getLong("n").intValue();
+                                    String status = r.getString("status");
+                                    if ("OK".equals(status)) {
+                                        ok += n;
+                                    } else if ("FAILED".equals(status)) {
+                                        failed += n;
+                                        byClass.merge(r.getString("failure_class"), n, Integer::sum);
+                                    }
+                                    OffsetDateTime t = r.getOffsetDateTime("last");
+                                    if (t != null && (last == null || t.toInstant().isAfter(last))) {
+                                        last = t.toInstant();
+                                    }
+                                }
+                                int requested = b.getInteger("requested");
+                                int completed = ok + failed;
+                                return Optional.of(new BatchProgress(batchId, requested, completed, ok, failed, byClass,
+                                        b.getOffsetDateTime("created_at").toInstant(), completed == requested ? last : null));
+                            });
+                });
+    }
+
+    public Uni<List<Reading>> readings(String meterId, String obis, Instant from, Instant to, int limit) {
+        return pool.preparedQuery("SELECT meter_id, obis, meter_time, value, raw, scaler, unit, job_id, received_at "
+                        + "FROM polling.reading WHERE meter_id = $1 AND ($2::text IS NULL OR obis = $2) "
+                        + "AND ($3::timestamptz IS NULL OR meter_time >= $3) AND ($4::timestamptz IS NULL OR meter_time < $4) "
+                        + "ORDER BY meter_time DESC, obis LIMIT $5")
+                .execute(Tuple.of(meterId, obis, utc(from), utc(to), limit))
+                .map(rows -> {
+                    List<Reading> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new Reading(r.getString("meter_id"), r.getString("obis"),
+                                r.getOffsetDateTime("meter_time").toInstant(), r.getBigDecimal("value"),
+                                r.getBigDecimal("raw"), r.getInteger("scaler"), r.getString("unit"), r.getString("job_id"),
+                                r.getOffsetDateTime("received_at").toInstant()));
+                    }
+                    return out;
+                });
+    }
+
+    private static OffsetDateTime utc(Instant t) {
+        return t == null ? null : t.atOffset(ZoneOffset.UTC);
+    }
+}

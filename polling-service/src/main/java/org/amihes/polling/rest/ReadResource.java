@@ -1,0 +1,115 @@
+package org.amihes.polling.rest;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.amihes.contracts.ReadJob;
+import org.amihes.polling.domain.BatchProgress;
+import org.amihes.polling.messaging.JobPublisher;
+import org.amihes.polling.persistence.ReadStore;
+import org.amihes.polling.registry.MeterCatalog;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/** On-demand reads: a request becomes a batch of one job per meter, followed at /reads/{batchId}. */
+@Path("/reads")
+public class ReadResource {
+
+    private final MeterCatalog catalog;
+    private final ReadStore store;
+    private final JobPublisher publisher;
+
+    public ReadResource(MeterCatalog catalog, ReadStore store, JobPublisher publisher) {
+        this.catalog = catalog;
+        this.store = store;
+        this.publisher = publisher;
+    }
+
+    @POST
+    @Operation(summary = "Read meters now (202 with the batch; with an Idempotency-Key, a repeat returns the same batch)")
+    public Uni<Response> read(@Valid @NotNull ReadRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+        boolean all = Boolean.TRUE.equals(request.all());
+        if (all == (request.meterIds() != null)) {
+            throw new BadRequestException("give either 'meterIds' or \"all\": true, not both and not neither");
+        }
+        List<String> registers = request.registers() == null ? List.of(ReadJob.ACTIVE_ENERGY_IMPORT) : request.registers();
+        if (!all) {
+            rejectDuplicates(request.meterIds());
+        }
+        Uni<Response> existing = idempotencyKey == null ? Uni.createFrom().nullItem()
+                : store.batchByIdempotencyKey(idempotencyKey).chain(found -> found
+                        .map(id -> store.progress(id).map(p -> accepted(200, p.orElseThrow().batchId(), p.get().requested(), registers)))
+                        .orElse(Uni.createFrom().nullItem()));
+        return existing.chain(answer -> answer != null ? Uni.createFrom().item(answer)
+                : resolve(all, request.meterIds()).chain(ids -> start(ids, registers, idempotencyKey)));
+    }
+
+    @GET
+    @Path("/{batchId}")
+    @Operation(summary = "Progress of a read batch: completed, ok, failed by class, duration once done")
+    public Uni<BatchProgress> progress(@PathParam("batchId") String batchId) {
+        UUID id;
+        try {
+            id = UUID.fromString(batchId);
+        } catch (IllegalArgumentException e) {
+            throw new NotFoundException("no read batch '" + batchId + "' (not a batch id)");
+        }
+        return store.progress(id).map(p -> p.orElseThrow(() -> new NotFoundException("no read batch '" + batchId + "'")));
+    }
+
+    private Uni<List<String>> resolve(boolean all, List<String> meterIds) {
+        if (all) {
+            return catalog.allMeterIds().invoke(ids -> {
+                if (ids.isEmpty()) {
+                    throw new BadRequestException("the meter registry is empty: nothing to read");
+                }
+            });
+        }
+        return catalog.unknown(meterIds).map(unknown -> {
+            if (!unknown.isEmpty()) {
+                throw new NotFoundException("unknown meter ids (" + unknown.size() + "): "
+                        + unknown.stream().limit(20).toList() + (unknown.size() > 20 ? " ..." : ""));
+            }
+            return meterIds;
+        });
+    }
+
+    private Uni<Response> start(List<String> meterIds, List<String> registers, String idempotencyKey) {
+        UUID batchId = UUID.randomUUID();
+        Instant now = Instant.now();
+        List<ReadJob> jobs = meterIds.stream()
+                .map(id -> new ReadJob(batchId + "/" + id, batchId.toString(), id, registers, now)).toList();
+        // The batch and its jobs are stored before anything is published: a job in flight always has a row.
+        return store.createBatch(batchId, jobs, registers, idempotencyKey)
+                .chain(() -> publisher.publishAll(jobs))
+                .map(v -> accepted(202, batchId, jobs.size(), registers));
+    }
+
+    private static Response accepted(int status, UUID batchId, int requested, List<String> registers) {
+        String location = "/reads/" + batchId;
+        return Response.status(status).location(URI.create(location))
+                .entity(new BatchAccepted(batchId, requested, registers, location)).build();
+    }
+
+    private static void rejectDuplicates(List<String> meterIds) {
+        Set<String> seen = new HashSet<>();
+        for (String id : meterIds) {
+            if (!seen.add(id)) {
+                throw new BadRequestException("meterIds lists '" + id + "' twice");
+            }
+        }
+    }
+}

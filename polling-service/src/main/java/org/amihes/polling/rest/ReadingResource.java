@@ -1,0 +1,59 @@
+package org.amihes.polling.rest;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import org.amihes.polling.domain.Reading;
+import org.amihes.polling.persistence.ReadStore;
+import org.amihes.polling.registry.MeterCatalog;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+@Path("/meters/{meterId}/readings")
+public class ReadingResource {
+
+    private final ReadStore store;
+    private final MeterCatalog catalog;
+
+    public ReadingResource(ReadStore store, MeterCatalog catalog) {
+        this.store = store;
+        this.catalog = catalog;
+    }
+
+    @GET
+    @Operation(summary = "Stored readings of a meter, newest first; 404 if the meter is not registered")
+    public Uni<List<Reading>> readings(@PathParam("meterId") String meterId,
+                                       @QueryParam("obis") String obis,
+                                       @QueryParam("from") String from,
+                                       @QueryParam("to") String to,
+                                       @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10_000) int limit) {
+        Instant fromTime = instant("from", from);
+        Instant toTime = instant("to", to);
+        return catalog.exists(meterId).chain(known -> {
+            if (!known) {
+                throw new NotFoundException("meter '" + meterId + "' is not registered");
+            }
+            return store.readings(meterId, obis, fromTime, toTime, limit);
+        });
+    }
+
+    private static Instant instant(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new BadRequestException("query parameter '" + name + "' is not an ISO-8601 instant: " + value);
+        }
+    }
+}

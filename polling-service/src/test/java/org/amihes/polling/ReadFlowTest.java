@@ -1,0 +1,198 @@
+package org.amihes.polling;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amihes.contracts.MeterFailure;
+import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.RegisterValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * polling-service against the real PostgreSQL and RabbitMQ; the test plays association-service on the broker:
+ * it takes the published jobs and answers with results.
+ */
+@QuarkusTest
+@QuarkusTestResource(RegistryStub.class)
+class ReadFlowTest {
+
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static Connection connection;
+    static Channel channel;
+    static String jobQueue;
+
+    @BeforeAll
+    static void broker() throws Exception {
+        ConnectionFactory f = new ConnectionFactory();
+        f.setHost("127.0.0.1");
+        connection = f.newConnection("polling-service-test");
+        channel = connection.createChannel();
+        channel.exchangeDeclare("meter-jobs-ptest", "topic", true);
+        channel.exchangeDeclare("meter-results-ptest", "topic", true);
+        jobQueue = channel.queueDeclare().getQueue();
+        channel.queueBind(jobQueue, "meter-jobs-ptest", "read");
+    }
+
+    @AfterAll
+    static void close() throws Exception {
+        connection.close();
+    }
+
+    @Test
+    void resultsAreStoredOnceAndProgressIsReported() throws Exception {
+        List<String> meters = List.of("PT-0001", "PT-0002", "PT-0003");
+        String batchId = given().contentType(ContentType.JSON).body(Map.of("meterIds", meters))
+                .post("/reads").then().statusCode(202)
+                .header("Location", containsString("/reads/"))
+                .body("requested", equalTo(3))
+                .body("registers", equalTo(List.of("1.0.1.8.0.255")))
+                .extract().path("batchId");
+
+        List<ReadJob> jobs = jobsOf(batchId, 3, Duration.ofSeconds(10));
+        assertThat(jobs).extracting(ReadJob::meterId).containsExactlyInAnyOrderElementsOf(meters);
+        assertThat(jobs).allSatisfy(j -> assertThat(j.registers()).containsExactly("1.0.1.8.0.255"));
+
+        // Unique per run: readings are keyed by (meter, OBIS, meter time) and the database outlives test runs.
+        Instant meterTime = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        ReadJob first = jobs.stream().filter(j -> j.meterId().equals("PT-0001")).findFirst().orElseThrow();
+        ReadJob second = jobs.stream().filter(j -> j.meterId().equals("PT-0002")).findFirst().orElseThrow();
+        ReadJob third = jobs.stream().filter(j -> j.meterId().equals("PT-0003")).findFirst().orElseThrow();
+        ReadResult ok = ReadResult.ok(first, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12345), 1, "ACTIVE_ENERGY")));
+        publish(ok);
+        publish(ok); // a redelivery: must change nothing
+        publish(ReadResult.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "ACTIVE_ENERGY"))));
+        publish(ReadResult.failed(third, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of("TX 0001"))));
+
+        Response progress = awaitDone(batchId, Duration.ofSeconds(15));
+        assertThat(progress.<Integer>path("completed")).isEqualTo(3);
+        assertThat(progress.<Integer>path("ok")).isEqualTo(2);
+        assertThat(progress.<Integer>path("failed")).isEqualTo(1);
+        assertThat(progress.<Integer>path("failuresByClass.NETWORK")).isEqualTo(1);
+        assertThat(progress.<Object>path("durationMs")).isNotNull();
+
+        Response readings = given().get("/meters/PT-0001/readings?from=" + meterTime).then().statusCode(200)
+                .body("size()", equalTo(1))
+                .body("[0].scaler", equalTo(1))
+                .body("[0].meterTime", equalTo(meterTime.toString()))
+                .body("[0].jobId", equalTo(first.jobId())).extract().response();
+        assertThat(readings.body().asString()).contains("\"value\":123450").contains("\"raw\":12345");
+        assertThat(given().get("/meters/PT-0002/readings?obis=1.0.1.8.0.255&from=" + meterTime).then().statusCode(200)
+                .extract().body().asString()).contains("\"value\":77.7,");
+    }
+
+    @Test
+    void idempotencyKeyReturnsTheSameBatchWithoutNewJobs() throws Exception {
+        String key = UUID.randomUUID().toString();
+        String body = "{\"meterIds\":[\"PT-0004\",\"PT-0005\"]}";
+        String batchId = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/reads").then().statusCode(202).extract().path("batchId");
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(body)
+                .post("/reads").then().statusCode(200).body("batchId", equalTo(batchId));
+        assertThat(jobsOf(batchId, 2, Duration.ofSeconds(10))).hasSize(2);
+        assertThat(jobsOf(batchId, 1, Duration.ofMillis(700))).isEmpty();
+    }
+
+    @Test
+    void readAllFansOutToEveryRegisteredMeter() throws Exception {
+        String batchId = given().contentType(ContentType.JSON).body("{\"all\":true}")
+                .post("/reads").then().statusCode(202).body("requested", equalTo(RegistryStub.METERS.size()))
+                .extract().path("batchId");
+        assertThat(jobsOf(batchId, RegistryStub.METERS.size(), Duration.ofSeconds(10)))
+                .extracting(ReadJob::meterId).containsExactlyInAnyOrderElementsOf(RegistryStub.METERS);
+    }
+
+    @Test
+    void unknownMetersAre404NamingThem() {
+        given().contentType(ContentType.JSON).body("{\"meterIds\":[\"PT-0001\",\"NOPE-1\"]}")
+                .post("/reads").then().statusCode(404).contentType("application/problem+json")
+                .body("detail", containsString("NOPE-1"));
+        given().get("/meters/NOPE-1/readings").then().statusCode(404).body("detail", containsString("NOPE-1"));
+        given().get("/reads/" + UUID.randomUUID()).then().statusCode(404);
+        given().get("/reads/not-a-uuid").then().statusCode(404);
+    }
+
+    @Test
+    void badRequestsSayWhatIsWrong() {
+        given().contentType(ContentType.JSON).body("{\"meterIds\":[\"PT-0001\"],\"all\":true}")
+                .post("/reads").then().statusCode(400).body("detail", containsString("either 'meterIds'"));
+        given().contentType(ContentType.JSON).body("{\"meterIds\":[\"PT-0001\",\"PT-0001\"]}")
+                .post("/reads").then().statusCode(400).body("detail", containsString("twice"));
+        given().contentType(ContentType.JSON).body("{\"meterIds\":[\"PT-0001\"],\"registers\":[\"1.0.1.8.0\"]}")
+                .post("/reads").then().statusCode(400).body("errors.field", hasItem(containsString("registers")));
+        given().contentType(ContentType.JSON).body("{\"meterIds\": 5}")
+                .post("/reads").then().statusCode(400).body("errors[0].field", equalTo("meterIds"));
+        given().contentType(ContentType.JSON).body("{\"meterIds\": [")
+                .post("/reads").then().statusCode(400).body("detail", containsString("end-of-input"));
+        given().get("/meters/PT-0001/readings?from=yesterday").then().statusCode(400)
+                .body("detail", containsString("'from'"));
+    }
+
+    @Test
+    void readinessChecksDatabaseAndBroker() {
+        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name.startsWith('SmallRye Reactive Messaging') }.status", equalTo("UP"))
+                .body("checks.find { it.name.startsWith('Reactive PostgreSQL') }.status", equalTo("UP"));
+    }
+
+    static void publish(ReadResult result) throws Exception {
+        channel.basicPublish("meter-results-ptest", "read.result", new AMQP.BasicProperties.Builder()
+                .contentType("application/json").deliveryMode(2).build(), JSON.writeValueAsBytes(result));
+    }
+
+    /** Jobs of one batch taken from the test's job queue; jobs of other batches are dropped. */
+    static List<ReadJob> jobsOf(String batchId, int expected, Duration timeout) throws Exception {
+        List<ReadJob> jobs = new ArrayList<>();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (jobs.size() < expected && System.nanoTime() < deadline) {
+            GetResponse r = channel.basicGet(jobQueue, true);
+            if (r == null) {
+                Thread.sleep(20);
+                continue;
+            }
+            ReadJob job = JSON.readValue(r.getBody(), ReadJob.class);
+            if (job.batchId().equals(batchId)) {
+                jobs.add(job);
+            }
+        }
+        return jobs;
+    }
+
+    static Response awaitDone(String batchId, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Response r;
+        do {
+            r = given().get("/reads/" + batchId).then().statusCode(200).extract().response();
+            if (Boolean.TRUE.equals(r.path("done"))) {
+                return r;
+            }
+            Thread.sleep(50);
+        } while (System.nanoTime() < deadline);
+        return r;
+    }
+}
