@@ -1,0 +1,106 @@
+package org.amihes.firmware.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.inject.Inject;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.UUID;
+import org.amihes.firmware.domain.ImageMetadata;
+import org.amihes.firmware.domain.Sha256;
+import org.amihes.firmware.messaging.FirmwareEvents;
+import org.amihes.firmware.persistence.ImageStore;
+import org.amihes.firmware.persistence.ImageStore.Registration;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+@Path("/images")
+@Produces(MediaType.APPLICATION_JSON)
+public class ImageResource {
+
+    @Inject
+    ImageStore store;
+
+    @Inject
+    FirmwareEvents events;
+
+    @Inject
+    Vertx vertx;
+
+    /** Uploads an image. Same bytes again: 200 with the stored image, nothing new is stored or announced. */
+    @POST
+    @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+    public Uni<Response> upload(@RestQuery @NotBlank @Size(max = 255) String identifier,
+            @RestQuery @NotBlank @Size(max = 64) String version, byte[] content) {
+        if (content == null || content.length == 0) {
+            throw new BadRequestException("the request body (the image bytes) is empty");
+        }
+        // hashing megabytes is CPU work: keep it off the event loop (unordered: uploads hash in parallel);
+        // the result comes back on this request's context, where Hibernate Reactive must run
+        return vertx.executeBlocking(() -> Sha256.hex(content), false)
+                .flatMap(sha256 -> store.register(identifier, version, content, sha256))
+                .flatMap(this::answer);
+    }
+
+    @GET
+    public Uni<List<ImageResponse>> list(@RestQuery String identifier) {
+        return store.list(identifier).map(images -> images.stream().map(ImageResponse::of).toList());
+    }
+
+    @GET
+    @Path("/{id}")
+    public Uni<ImageResponse> get(@RestPath String id) {
+        return store.find(parse(id)).map(image -> ImageResponse.of(found(image, id)));
+    }
+
+    @GET
+    @Path("/{id}/content")
+    @Produces(MediaType.APPLICATION_OCTET_STREAM)
+    public Uni<byte[]> content(@RestPath String id) {
+        return store.content(parse(id)).map(bytes -> found(bytes, id));
+    }
+
+    private Uni<Response> answer(Registration registration) {
+        return switch (registration.verdict()) {
+            case CONFLICT -> Uni.createFrom().failure(
+                    new ClientErrorException(registration.conflictDetail(), Response.Status.CONFLICT));
+            case ALREADY_REGISTERED -> Uni.createFrom().item(Response.ok(ImageResponse.of(registration.image())).build());
+            // the store's Uni completed after commit, so the event never announces a rolled-back image
+            case NEW -> events.imageRegistered(registration.image())
+                    .replaceWith(Response.created(URI.create("images/" + registration.image().id()))
+                            .entity(ImageResponse.of(registration.image())).build());
+        };
+    }
+
+    /** A malformed id cannot name an image, so it is answered like an unknown one. */
+    private static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw notFound(id);
+        }
+    }
+
+    private static <T> T found(T value, String id) {
+        if (value == null) {
+            throw notFound(id);
+        }
+        return value;
+    }
+
+    private static NotFoundException notFound(String id) {
+        return new NotFoundException("firmware image '" + id + "' not found");
+    }
+}

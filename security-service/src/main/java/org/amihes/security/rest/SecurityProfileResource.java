@@ -1,0 +1,97 @@
+package org.amihes.security.rest;
+
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.groups.ConvertGroup;
+import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.ClientErrorException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import org.amihes.security.domain.ProfileChange;
+import org.amihes.security.domain.ProfileConsistency;
+import org.amihes.security.domain.SecurityProfile;
+import org.amihes.security.messaging.SecurityEvents;
+import org.amihes.security.persistence.SecurityProfileStore;
+import org.amihes.security.persistence.SecurityProfileStore.Decision;
+import org.amihes.security.persistence.SecurityProfileStore.Saved;
+import org.jboss.resteasy.reactive.RestPath;
+
+@Path("/security-profiles")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class SecurityProfileResource {
+
+    @Inject
+    SecurityProfileStore store;
+
+    @Inject
+    SecurityEvents events;
+
+    /** Creates a profile; repeating an identical create answers 200, a different one under the same name 409. */
+    @POST
+    public Uni<Response> create(@NotNull @Valid @ConvertGroup(to = SecurityProfileRequest.OnCreate.class)
+            SecurityProfileRequest request) {
+        return write(request.toProfile(request.name()), ProfileChange::onCreate);
+    }
+
+    /** Sets a profile to exactly these settings, creating it if needed; repeating it changes nothing. */
+    @PUT
+    @Path("/{name}")
+    public Uni<Response> put(@RestPath @Pattern(regexp = SecurityProfileRequest.NAME) String name,
+            @NotNull @Valid SecurityProfileRequest request) {
+        if (request.name() != null && !request.name().equals(name)) {
+            throw new BadRequestException("name '" + request.name() + "' in the body differs from '" + name
+                    + "' in the path; a profile cannot be renamed");
+        }
+        return write(request.toProfile(name), ProfileChange::onPut);
+    }
+
+    @GET
+    public Uni<List<SecurityProfileResponse>> list() {
+        return store.list().map(list -> list.stream().map(SecurityProfileResponse::of).toList());
+    }
+
+    @GET
+    @Path("/{name}")
+    public Uni<SecurityProfileResponse> get(@RestPath String name) {
+        return store.find(name).map(stored -> {
+            if (stored == null) {
+                throw new NotFoundException("security profile '" + name + "' not found");
+            }
+            return SecurityProfileResponse.of(stored);
+        });
+    }
+
+    private Uni<Response> write(SecurityProfile requested, Decision decision) {
+        ProfileConsistency.violation(requested).ifPresent(reason -> {
+            throw new BadRequestException(reason);
+        });
+        return store.save(requested, decision).flatMap(this::answer);
+    }
+
+    private Uni<Response> answer(Saved saved) {
+        SecurityProfileResponse body = SecurityProfileResponse.of(saved.profile());
+        return switch (saved.change()) {
+            case CONFLICT -> Uni.createFrom().failure(new ClientErrorException("security profile '" + body.name()
+                    + "' already exists with different settings (version " + body.version()
+                    + "); use PUT /security-profiles/" + body.name() + " to change it", Response.Status.CONFLICT));
+            case UNCHANGED -> Uni.createFrom().item(Response.ok(body).build());
+            case UPDATED -> events.profileChanged(saved.profile()).replaceWith(Response.ok(body).build());
+            // published only now: the store's Uni completes after commit, so no event names a rolled-back change
+            case CREATED -> events.profileChanged(saved.profile())
+                    .replaceWith(Response.created(URI.create("security-profiles/" + body.name())).entity(body).build());
+        };
+    }
+}
