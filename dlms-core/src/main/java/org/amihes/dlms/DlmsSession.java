@@ -4,15 +4,19 @@ import gurux.dlms.GXByteBuffer;
 import gurux.dlms.GXReplyData;
 import gurux.dlms.enums.Authentication;
 import gurux.dlms.enums.Conformance;
+import gurux.dlms.enums.DataType;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.objects.GXDLMSObject;
+import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.secure.GXDLMSSecureClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.amihes.dlms.failure.Classifier;
@@ -106,6 +110,67 @@ public final class DlmsSession {
                 return values;
             });
         });
+    }
+
+    /**
+     * Reads the rows of a profile whose capture time lies in [from, to] (selective access by range, selector 1).
+     * Reads the capture objects first when the caller has not, since rows are decoded column by column.
+     */
+    public Future<List<Object[]>> readRowsByRange(GXDLMSProfileGeneric profile, Instant from, Instant to) {
+        return withCaptureObjects(profile).compose(v -> onContext(() -> {
+            List<Object> value = new ArrayList<>(1);
+            return exchangeAll(() -> client.readRowsByRange(profile, Date.from(from), Date.from(to)),
+                    r -> value.add(r.getValue())).map(x -> rows(profile, value));
+        }));
+    }
+
+    /** Reads rows {@code first..first+count-1} of a profile (selective access by entry, selector 2; 1-based). */
+    public Future<List<Object[]>> readRowsByEntry(GXDLMSProfileGeneric profile, int first, int count) {
+        return withCaptureObjects(profile).compose(v -> onContext(() -> {
+            List<Object> value = new ArrayList<>(1);
+            return exchangeAll(() -> client.readRowsByEntry(profile, first, count), r -> value.add(r.getValue()))
+                    .map(x -> rows(profile, value));
+        }));
+    }
+
+    /** SET of one attribute from the object's current value. A refused write fails with its data-access-result. */
+    public Future<Void> write(GXDLMSObject object, int attribute) {
+        return onContext(() -> {
+            requireAssociated();
+            return exchangeAll(() -> client.write(object, attribute), r -> { });
+        });
+    }
+
+    /** ACTION: invokes method {@code method} with {@code parameter} (null-data when null); returns the return data. */
+    public Future<Object> invoke(GXDLMSObject object, int method, Object parameter, DataType type) {
+        return onContext(() -> {
+            requireAssociated();
+            List<Object> value = new ArrayList<>(1);
+            return exchangeAll(() -> client.method(object, method, parameter == null ? (byte) 0 : parameter,
+                    parameter == null ? DataType.INT8 : type), r -> value.add(r.getValue()))
+                    .map(v -> value.isEmpty() ? null : value.get(value.size() - 1));
+        });
+    }
+
+    /** The largest APDU the meter accepts, as negotiated in the AARE. */
+    public int negotiatedMaxPduSize() {
+        return client.getMaxReceivePDUSize();
+    }
+
+    private Future<Void> withCaptureObjects(GXDLMSProfileGeneric profile) {
+        return profile.getCaptureObjects().isEmpty() ? read(profile, 3).mapEmpty() : Future.succeededFuture();
+    }
+
+    private List<Object[]> rows(GXDLMSProfileGeneric profile, List<Object> value) {
+        client.updateValue(profile, 2, value.isEmpty() ? null : value.get(value.size() - 1));
+        Object[] buffer = profile.getBuffer();
+        List<Object[]> rows = new ArrayList<>(buffer == null ? 0 : buffer.length);
+        if (buffer != null) {
+            for (Object row : buffer) {
+                rows.add((Object[]) row);
+            }
+        }
+        return rows;
     }
 
     /** Releases the association (RLRQ, and DISC on HDLC) and closes the link. Never fails: a read stays read. */
@@ -239,11 +304,20 @@ public final class DlmsSession {
         Promise<Void> promise = Promise.promise();
         awaiting = promise;
         reply = answer;
+        if (frame != null) {
+            received.clear(); // a new request: leftovers of the previous answer are noise (streamed blocks are kept)
+        }
         long timeoutMs = settings.responseTimeout().toMillis();
         timer = vertx.setTimer(timeoutMs, id -> {
             timer = -1;
-            fail(FailureCode.NO_ANSWER, (aarqInFlight ? "AARQ" : "request") + " unanswered after " + timeoutMs
-                    + " ms; the meter accepted the connection but stayed silent");
+            if (received.size() > 0) {
+                // Bytes came but never made a whole frame: a broken or foreign frame, not a silent meter.
+                fail(FailureCode.MALFORMED_PDU, "incomplete or unparseable frame: " + received.size()
+                        + " bytes received, no complete answer within " + timeoutMs + " ms");
+            } else {
+                fail(FailureCode.NO_ANSWER, (aarqInFlight ? "AARQ" : "request") + " unanswered after " + timeoutMs
+                        + " ms; the meter accepted the connection but stayed silent");
+            }
         });
         if (frame != null) {
             log.sent(frame);

@@ -7,7 +7,9 @@ public enum TransportKind {
     /** IEC 62056-47 wrapper over TCP, port 4059 */
     TCP_WRAPPER(InterfaceType.WRAPPER),
     /** IEC 62056-46 HDLC over a TCP stream (serial gateways, optical-probe adapters) */
-    TCP_HDLC(InterfaceType.HDLC);
+    TCP_HDLC(InterfaceType.HDLC),
+    /** IEC 62056-47 wrapper over UDP, port 4059 */
+    UDP_WRAPPER(InterfaceType.WRAPPER);
 
     private final InterfaceType framing;
 
