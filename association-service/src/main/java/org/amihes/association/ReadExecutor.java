@@ -17,6 +17,7 @@ import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadResult;
 import org.amihes.contracts.RegisterValue;
 import org.amihes.dlms.MeterReading;
+import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.failure.Classifier;
 import org.amihes.dlms.failure.DlmsException;
 
@@ -30,6 +31,7 @@ public class ReadExecutor {
     /** Not a meter-facing class: the job names a meter the registry does not know. */
     public static final String UNKNOWN_METER_CLASS = "CONFIGURATION";
     public static final String UNKNOWN_METER_CODE = "HES-001";
+    public static final String NO_KEYS_CODE = "HES-002";
 
     private final MeterDirectory directory;
     private final MeterSessions sessions;
@@ -57,8 +59,15 @@ public class ReadExecutor {
             return Future.succeededFuture(failed(job, failure));
         }
         List<String> registers = job.registers().isEmpty() ? List.of(ReadJob.ACTIVE_ENERGY_IMPORT) : job.registers();
-        return sessions.read(job.meterId(), meter.get().sessionSettings(config.sessions().responseTimeout(),
-                        config.sessions().maxPduSize()), registers)
+        SessionSettings settings;
+        try {
+            settings = meter.get().sessionSettings(config.sessions().responseTimeout(), config.sessions().maxPduSize());
+        } catch (IllegalArgumentException e) {
+            // e.g. an HLS meter whose keys are not available: nothing to try on the wire
+            return Future.succeededFuture(failed(job, new MeterFailure(UNKNOWN_METER_CLASS, NO_KEYS_CODE,
+                    NO_KEYS_CODE + ": Association cannot be set up (" + e.getMessage() + ")", List.of())));
+        }
+        return sessions.read(job.meterId(), settings, registers)
                 .map(reading -> succeeded(job, reading))
                 .otherwise(error -> {
                     DlmsException e = Classifier.classify(error, List.of());

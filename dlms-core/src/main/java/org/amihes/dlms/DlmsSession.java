@@ -8,7 +8,6 @@ import gurux.dlms.enums.DataType;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
-import gurux.dlms.secure.GXDLMSSecureClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -37,7 +36,7 @@ public final class DlmsSession {
     private final Vertx vertx;
     private final Context context;
     private final SessionSettings settings;
-    private final GXDLMSSecureClient client;
+    private final DlmsClient client;
     private final ExchangeLog log = new ExchangeLog();
     private final GXByteBuffer received = new GXByteBuffer();
     private Link link;
@@ -52,9 +51,7 @@ public final class DlmsSession {
         this.vertx = vertx;
         this.context = context;
         this.settings = settings;
-        this.client = new GXDLMSSecureClient(true, settings.clientAddress(), settings.logicalDevice(),
-                settings.authentication().gurux(), settings.password(), settings.transport().framing());
-        client.setMaxReceivePDUSize(settings.maxPduSize());
+        this.client = new DlmsClient(settings);
     }
 
     /** Connects and associates. The session lives on {@code context} (an event-loop context). */
@@ -228,7 +225,15 @@ public final class DlmsSession {
             aarqInFlight = false;
             client.parseAareResponse(r.getData());
         });
-        if (client.getAuthentication().getValue() > Authentication.LOW.getValue()) {
+        if (client.usesEcdsa()) {
+            aare = aare.compose(v -> {
+                try {
+                    return ecdsaPasses();
+                } catch (java.security.GeneralSecurityException e) {
+                    return Future.failedFuture(e);
+                }
+            });
+        } else if (client.getAuthentication().getValue() > Authentication.LOW.getValue()) {
             aare = aare.compose(v -> exchangeAll(client::getApplicationAssociationRequest,
                     r -> client.parseApplicationAssociationResponse(r.getData())));
         }
@@ -236,6 +241,30 @@ public final class DlmsSession {
             state = State.ASSOCIATED;
             return null;
         });
+    }
+
+    /** HLS-ECDSA passes 3 and 4 with the JCE ({@link EcdsaAuthentication} says why not Gurux's). */
+    private Future<Void> ecdsaPasses() throws java.security.GeneralSecurityException {
+        SecuritySettings security = settings.security();
+        byte[] serverTitle = client.getSourceSystemTitle();
+        byte[] fStoC = EcdsaAuthentication.sign(security.suite(), security.clientSigningKey().getPrivate(),
+                client.clientSystemTitle(), serverTitle, client.serverToClientChallenge(), client.getCtoSChallenge());
+        return exchangeAll(() -> client.method("0.0.40.0.0.255", gurux.dlms.enums.ObjectType.ASSOCIATION_LOGICAL_NAME,
+                1, fStoC, DataType.OCTET_STRING), r -> {
+            Object fCtoS = r.getValue();
+            if (!(fCtoS instanceof byte[] signature) || !EcdsaAuthentication.verify(security.suite(),
+                    security.serverSigningKey(), serverTitle, client.clientSystemTitle(), client.getCtoSChallenge(),
+                    client.serverToClientChallenge(), signature)) {
+                throw new DlmsException(FailureCode.AUTHENTICATION_FAILED, "the meter's HLS-ECDSA signature f(CtoS) "
+                        + "does not verify with its registered public key", log.snapshot(), null);
+            }
+            client.markAuthenticated();
+        });
+    }
+
+    /** The invocation counter to use next with this key: persist it after the session. */
+    public long invocationCounter() {
+        return client.getCiphering().getInvocationCounter();
     }
 
     /** Sends each frame in turn, following block transfer and HDLC segmentation until each answer is whole. */

@@ -137,7 +137,7 @@ class DlmsCoreReadsJdlmsServerTest {
         return c.association == Association.LLS
                 ? new SessionSettings(HOST, server.port(), kind, JdlmsServerPeer.LLS_CLIENT,
                         JdlmsServerPeer.LOGICAL_DEVICE, AuthenticationLevel.LOW, JdlmsServerPeer.LLS_PASSWORD,
-                        Duration.ofSeconds(3), SessionSettings.DEFAULT_MAX_PDU)
+                        Duration.ofSeconds(3), SessionSettings.DEFAULT_MAX_PDU, null)
                 : SessionSettings.publicClient(HOST, server.port(), kind).withResponseTimeout(Duration.ofSeconds(3));
     }
 

@@ -11,6 +11,6 @@ public record Meter(String meterId, String vendor, String host, int port, Transp
 
     public SessionSettings sessionSettings(Duration responseTimeout, int maxPduSize) {
         return new SessionSettings(host, port, transport, clientAddress, logicalDevice, authentication, null,
-                responseTimeout, maxPduSize);
+                responseTimeout, maxPduSize, null);
     }
 }
