@@ -1,38 +1,49 @@
 package org.amihes.dlms;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 
-/** The last frames of a session, kept so that a failure can be proven afterwards. Bounded: old frames drop. */
+/**
+ * The last frames of a session, kept so that a failure can be proven afterwards. Bounded (old frames drop) and
+ * lazy: frames are kept as bytes and turned into hex only when a failure asks for them.
+ */
 final class ExchangeLog {
 
     private static final int MAX_FRAMES = 32;
     private static final int MAX_BYTES_PER_FRAME = 2048;
     private static final HexFormat HEX = HexFormat.of().withUpperCase();
 
-    private final ArrayDeque<String> frames = new ArrayDeque<>();
+    private final byte[][] frames = new byte[MAX_FRAMES][];
+    private final boolean[] sent = new boolean[MAX_FRAMES];
+    private int count;
 
     void sent(byte[] frame) {
-        add("TX ", frame);
+        add(true, frame);
     }
 
+    /** {@code bytes} must not be changed afterwards by the caller (Vert.x buffers hand out fresh copies). */
     void received(byte[] bytes) {
-        add("RX ", bytes);
+        add(false, bytes);
     }
 
-    private void add(String direction, byte[] bytes) {
-        if (frames.size() == MAX_FRAMES) {
-            frames.removeFirst();
-        }
-        String hex = bytes.length > MAX_BYTES_PER_FRAME
-                ? HEX.formatHex(bytes, 0, MAX_BYTES_PER_FRAME) + "...(" + bytes.length + " bytes)"
-                : HEX.formatHex(bytes);
-        frames.addLast(direction + hex);
+    private void add(boolean tx, byte[] bytes) {
+        int slot = count % MAX_FRAMES;
+        frames[slot] = bytes;
+        sent[slot] = tx;
+        count++;
     }
 
     List<String> snapshot() {
-        return new ArrayList<>(frames);
+        int kept = Math.min(count, MAX_FRAMES);
+        List<String> out = new ArrayList<>(kept);
+        for (int i = count - kept; i < count; i++) {
+            byte[] b = frames[i % MAX_FRAMES];
+            String hex = b.length > MAX_BYTES_PER_FRAME
+                    ? HEX.formatHex(b, 0, MAX_BYTES_PER_FRAME) + "...(" + b.length + " bytes)"
+                    : HEX.formatHex(b);
+            out.add((sent[i % MAX_FRAMES] ? "TX " : "RX ") + hex);
+        }
+        return out;
     }
 }
