@@ -1,12 +1,10 @@
 package org.amihes.dlms;
 
 import java.io.ByteArrayOutputStream;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
-import java.util.Arrays;
 
 /**
  * HLS-ECDSA (authentication mechanism 7) passes 3 and 4 with the JCE. Gurux 4.0.47 hashes with SHA-256 whatever
@@ -27,7 +25,7 @@ final class EcdsaAuthentication {
         Signature s = Signature.getInstance(algorithm(suite));
         s.initSign(key);
         s.update(concat(ownTitle, peerTitle, first, second));
-        return derToRaw(s.sign(), size(suite));
+        return s.sign();
     }
 
     static boolean verify(int suite, PublicKey key, byte[] signerTitle, byte[] otherTitle, byte[] first, byte[] second,
@@ -38,13 +36,14 @@ final class EcdsaAuthentication {
         Signature s = Signature.getInstance(algorithm(suite));
         s.initVerify(key);
         s.update(concat(signerTitle, otherTitle, first, second));
-        return s.verify(rawToDer(raw));
+        return s.verify(raw);
     }
 
+    /** P1363 format: the signature is r | s, each left-padded to the curve size, as DLMS carries it. */
     private static String algorithm(int suite) {
         return switch (suite) {
-            case 1 -> "SHA256withECDSA";
-            case 2 -> "SHA384withECDSA";
+            case 1 -> "SHA256withECDSAinP1363Format";
+            case 2 -> "SHA384withECDSAinP1363Format";
             default -> throw new IllegalArgumentException("HLS-ECDSA needs security suite 1 or 2, not " + suite);
         };
     }
@@ -58,46 +57,6 @@ final class EcdsaAuthentication {
         for (byte[] p : parts) {
             out.writeBytes(p);
         }
-        return out.toByteArray();
-    }
-
-    /** DER SEQUENCE { INTEGER r, INTEGER s } to fixed-size r | s. */
-    static byte[] derToRaw(byte[] der, int size) {
-        int pos = 2;
-        if ((der[1] & 0x80) != 0) {
-            pos += der[1] & 0x7F; // long-form sequence length
-        }
-        byte[] raw = new byte[2 * size];
-        for (int i = 0; i < 2; i++) {
-            int len = der[pos + 1] & 0xFF;
-            byte[] value = Arrays.copyOfRange(der, pos + 2, pos + 2 + len);
-            byte[] unsigned = new BigInteger(1, value).toByteArray();
-            int start = unsigned.length > size ? unsigned.length - size : 0; // drop the sign byte
-            int n = unsigned.length - start;
-            System.arraycopy(unsigned, start, raw, i * size + size - n, n);
-            pos += 2 + len;
-        }
-        return raw;
-    }
-
-    /** Fixed-size r | s to DER SEQUENCE { INTEGER r, INTEGER s }. */
-    static byte[] rawToDer(byte[] raw) {
-        int size = raw.length / 2;
-        byte[] r = new BigInteger(1, Arrays.copyOfRange(raw, 0, size)).toByteArray();
-        byte[] s = new BigInteger(1, Arrays.copyOfRange(raw, size, raw.length)).toByteArray();
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (byte[] v : new byte[][] {r, s}) {
-            body.write(0x02);
-            body.write(v.length);
-            body.writeBytes(v);
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write(0x30);
-        if (body.size() > 127) {
-            out.write(0x81);
-        }
-        out.write(body.size());
-        out.writeBytes(body.toByteArray());
         return out.toByteArray();
     }
 }

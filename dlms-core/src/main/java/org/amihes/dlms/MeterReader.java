@@ -37,8 +37,9 @@ public final class MeterReader {
     }
 
     public Future<MeterReading> read(SessionSettings settings, List<String> registerObis) {
-        return DlmsSession.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
-                .compose(session -> readRegisters(session, registerObis).compose(
+        return AssociationDiagnosis.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
+                .compose(session -> readRegisters(session, registerObis).map(r -> r.withInvocationCounter(
+                                settings.security() == null ? null : session.invocationCounter())).compose(
                         reading -> session.release().map(reading),
                         failure -> session.close().transform(x -> Future.failedFuture(failure))));
     }

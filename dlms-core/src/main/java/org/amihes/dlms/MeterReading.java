@@ -4,11 +4,24 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 
-/** What one association read: the meter's clock and its registers. */
-public record MeterReading(Instant meterTime, List<Register> registers) {
+/**
+ * What one association read: the meter's clock and its registers.
+ *
+ * @param nextInvocationCounter for a ciphered association, the counter to use next with this key (persist it);
+ *                              null otherwise
+ */
+public record MeterReading(Instant meterTime, List<Register> registers, Long nextInvocationCounter) {
 
     public MeterReading {
         registers = List.copyOf(registers);
+    }
+
+    public MeterReading(Instant meterTime, List<Register> registers) {
+        this(meterTime, registers, null);
+    }
+
+    MeterReading withInvocationCounter(Long next) {
+        return new MeterReading(meterTime, registers, next);
     }
 
     /**

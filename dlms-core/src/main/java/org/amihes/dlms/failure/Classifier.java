@@ -5,6 +5,7 @@ import gurux.dlms.GXDLMSException;
 import gurux.dlms.GXDLMSExceptionResponse;
 import gurux.dlms.enums.AssociationResult;
 import gurux.dlms.enums.ErrorCode;
+import gurux.dlms.enums.ExceptionServiceError;
 import gurux.dlms.enums.SourceDiagnostic;
 import io.netty.channel.ConnectTimeoutException;
 import java.net.ConnectException;
@@ -48,8 +49,11 @@ public final class Classifier {
         if (error instanceof NoRouteToHostException || error instanceof UnknownHostException) {
             return FailureCode.UNREACHABLE;
         }
-        if (error instanceof GXDLMSExceptionResponse) {
-            return FailureCode.EXCEPTION_RESPONSE;
+        if (error instanceof GXDLMSExceptionResponse r) {
+            // The meter could not decipher what we sent: wrong key, wrong suite or a stale invocation counter
+            // (Gurux servers report all three alike); AssociationDiagnosis tells them apart.
+            return r.getExceptionServiceError() == ExceptionServiceError.DECIPHERING_ERROR
+                    ? FailureCode.DECIPHERING_FAILED : FailureCode.EXCEPTION_RESPONSE;
         }
         if (error instanceof GXDLMSConfirmedServiceError) {
             return FailureCode.GENERAL_SERVICE_ERROR;
