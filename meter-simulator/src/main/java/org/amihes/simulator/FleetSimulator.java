@@ -11,7 +11,9 @@ import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -20,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Serves a {@link Fleet} over TCP: one listener per port on {@code bindHost} (0.0.0.0 accepts every 127.x.y.z),
- * the dialled local address picks the meter. One Gurux server per connection, all on Vert.x event loops.
+ * the dialled local address picks the meter. One Gurux server per connection, all on Vert.x event loops. Optionally
+ * also over UDP ({@link SimulatorOptions#udp()}). What a meter must remember across connections (firmware,
+ * disconnector, clock setting) is kept here, per meter ({@link #meterState}).
  */
 public final class FleetSimulator implements AutoCloseable {
 
@@ -28,40 +32,80 @@ public final class FleetSimulator implements AutoCloseable {
 
     private final Vertx vertx;
     private final MeterModel model;
-    private final Map<String, Map<String, MeterSpec>> byPortAndHost = new ConcurrentHashMap<>();
-    private final Map<String, VendorProfile> profiles = new HashMap<>();
+    private final Map<String, VendorProfile> profiles = new ConcurrentHashMap<>();
+    private final Map<String, MeterState> states = new ConcurrentHashMap<>();
+    private final Map<String, Faults> meterFaults = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
+    private final List<String> deployments = new ArrayList<>(); // guarded by itself
+    private volatile Map<String, MeterSpec> byAddress = Map.of();
     private volatile Fleet fleet;
-    private String deploymentId;
+    private volatile Faults fleetFaults;
 
-    private FleetSimulator(Vertx vertx, Fleet fleet, Clock clock) {
+    private FleetSimulator(Vertx vertx, Fleet fleet, Clock clock, Faults faults) {
         this.vertx = vertx;
         this.model = new MeterModel(clock);
+        this.fleetFaults = faults;
         update(fleet);
     }
 
-    /** Starts serving {@code fleet}; {@code clock} drives every meter's data (a fixed clock makes values exact). */
+    /**
+     * Starts serving {@code fleet} over TCP; {@code clock} drives every meter's data (a fixed clock makes values
+     * exact).
+     */
     public static Future<FleetSimulator> start(Vertx vertx, Fleet fleet, Clock clock, String bindHost) {
-        FleetSimulator sim = new FleetSimulator(vertx, fleet, clock);
+        return start(vertx, fleet, clock, bindHost, SimulatorOptions.DEFAULTS);
+    }
+
+    /** Starts serving {@code fleet} over TCP and, if {@code options} say so, UDP. */
+    public static Future<FleetSimulator> start(Vertx vertx, Fleet fleet, Clock clock, String bindHost,
+                                               SimulatorOptions options) {
+        FleetSimulator sim = new FleetSimulator(vertx, fleet, clock, options.faults());
         Set<Integer> ports = new TreeSet<>();
         fleet.meters().forEach(m -> ports.add(m.port()));
         int instances = Math.max(1, Runtime.getRuntime().availableProcessors());
-        return vertx.deployVerticle(() -> sim.new Listener(bindHost, ports), new DeploymentOptions().setInstances(instances))
+        Future<FleetSimulator> started = vertx.deployVerticle(() -> sim.new Listener(bindHost, ports),
+                        new DeploymentOptions().setInstances(instances))
                 .map(id -> {
-                    sim.deploymentId = id;
+                    sim.deployed(id);
                     return sim;
                 });
+        if (options.udp()) {
+            started = started.compose(s -> s.startUdp(fleet, instances, options.udpSessionIdle().toMillis()));
+        }
+        // a listener that failed to bind must not leave the others running
+        return started.recover(failure -> sim.undeployAll().transform(r -> Future.failedFuture(failure)));
     }
 
-    /** Replaces the fleet (e.g. to inject a fault); connections opened afterwards see the change. */
+    private Future<FleetSimulator> startUdp(Fleet served, int instances, long idleMillis) {
+        List<List<MeterSpec>> shares = new ArrayList<>();
+        for (int i = 0; i < instances; i++) {
+            shares.add(new ArrayList<>());
+        }
+        List<MeterSpec> wrapperMeters = served.meters().stream()
+                .filter(m -> profileOf(m).framing() == VendorProfile.Framing.WRAPPER).toList();
+        for (int i = 0; i < wrapperMeters.size(); i++) {
+            shares.get(i % instances).add(wrapperMeters.get(i));
+        }
+        List<Future<?>> deployed = new ArrayList<>();
+        for (List<MeterSpec> share : shares) {
+            if (!share.isEmpty()) {
+                deployed.add(vertx.deployVerticle(new UdpListener(this, share, idleMillis)).onSuccess(this::deployed));
+            }
+        }
+        return Future.join(deployed).map(this);
+    }
+
+    /**
+     * Replaces the fleet (e.g. to inject a fault); connections opened afterwards see the change. Listeners stay
+     * those opened at start: a meter on a new port or, with UDP, a new address is not served.
+     */
     public void update(Fleet newFleet) {
-        Map<String, Map<String, MeterSpec>> index = new HashMap<>();
+        Map<String, MeterSpec> index = new HashMap<>();
         for (MeterSpec m : newFleet.meters()) {
             profiles.computeIfAbsent(m.profile(), VendorProfile::load);
-            index.computeIfAbsent(String.valueOf(m.port()), k -> new HashMap<>()).put(m.host(), m);
+            index.put(address(m.host(), m.port()), m);
         }
-        byPortAndHost.clear();
-        byPortAndHost.putAll(index);
+        byAddress = Map.copyOf(index);
         this.fleet = newFleet;
     }
 
@@ -77,18 +121,92 @@ public final class FleetSimulator implements AutoCloseable {
         return connections.get();
     }
 
+    /** Faults for every meter without its own ({@link #setFaults(String, Faults)}); applies to open sessions too. */
+    public void setFaults(Faults faults) {
+        fleetFaults = faults;
+    }
+
+    /** Faults for one meter, overriding the fleet-wide ones; {@code null} returns it to the fleet-wide faults. */
+    public void setFaults(String meterId, Faults faults) {
+        fleet.meter(meterId); // fail on an unknown meter
+        if (faults == null) {
+            meterFaults.remove(meterId);
+        } else {
+            meterFaults.put(meterId, faults);
+        }
+    }
+
+    /** The faults a meter's answers go through now. */
+    public Faults faults(String meterId) {
+        return meterFaults.getOrDefault(meterId, fleetFaults);
+    }
+
+    /** What the meter remembers across connections, now (firmware, flash writes, disconnector, clock offset). */
+    public MeterSnapshot meterState(String meterId) {
+        return stateOf(fleet.meter(meterId)).snapshot(meterId);
+    }
+
+    /**
+     * The customer presses the meter's button: a meter ready for reconnection connects (transition e).
+     *
+     * @return whether the meter switched
+     */
+    public boolean manualReconnect(String meterId) {
+        return stateOf(fleet.meter(meterId)).disconnect.manualReconnect();
+    }
+
     @Override
     public void close() {
-        if (deploymentId != null) {
-            vertx.undeploy(deploymentId).toCompletionStage().toCompletableFuture().join();
+        undeployAll().toCompletionStage().toCompletableFuture().join();
+    }
+
+    private void deployed(String deploymentId) {
+        synchronized (deployments) {
+            deployments.add(deploymentId);
         }
+    }
+
+    private Future<Void> undeployAll() {
+        List<Future<?>> undeployed = new ArrayList<>();
+        synchronized (deployments) {
+            deployments.forEach(id -> undeployed.add(vertx.undeploy(id)));
+            deployments.clear();
+        }
+        return Future.join(undeployed).mapEmpty();
+    }
+
+    MeterSpec meterAt(String host, int port) {
+        return byAddress.get(address(host, port));
+    }
+
+    VendorProfile profileOf(MeterSpec spec) {
+        return profiles.computeIfAbsent(spec.profile(), VendorProfile::load);
+    }
+
+    private MeterState stateOf(MeterSpec spec) {
+        return states.computeIfAbsent(spec.meterId(), id -> new MeterState(profileOf(spec)));
+    }
+
+    /** A Gurux server and a fault sequence for one TCP connection or UDP association to {@code spec}. */
+    Connection newConnection(MeterSpec spec, Vertx on) {
+        VendorProfile profile = profileOf(spec);
+        MeterState state = stateOf(spec);
+        long seed = FaultInjector.seed(fleet.seed(), spec.meterId(), state.nextSession());
+        return new Connection(new SimulatedMeter(spec, profile, model, state),
+                new FaultInjector(on, seed, profile, () -> faults(spec.meterId())));
+    }
+
+    record Connection(SimulatedMeter meter, FaultInjector faults) {
+    }
+
+    private static String address(String host, int port) {
+        return host + ":" + port;
     }
 
     private void accept(NetSocket socket) {
         connections.incrementAndGet();
         SocketAddress local = socket.localAddress();
-        Map<String, MeterSpec> onPort = byPortAndHost.get(String.valueOf(local.port()));
-        MeterSpec spec = onPort == null ? null : onPort.get(local.hostAddress());
+        MeterSpec spec = meterAt(local.hostAddress(), local.port());
         if (spec == null) {
             socket.close(); // nothing is installed at that address
             return;
@@ -96,16 +214,16 @@ public final class FleetSimulator implements AutoCloseable {
         switch (spec.fault()) {
             case SILENT -> socket.handler(b -> { });
             case DROP -> socket.handler(b -> socket.close());
-            case NONE -> serve(socket, spec, profiles.get(spec.profile()));
+            case NONE -> serve(socket, spec);
         }
     }
 
-    private void serve(NetSocket socket, MeterSpec spec, VendorProfile profile) {
-        SimulatedMeter meter = new SimulatedMeter(spec, profile, model);
+    private void serve(NetSocket socket, MeterSpec spec) {
+        Connection connection = newConnection(spec, vertx);
         socket.handler(data -> {
             byte[] reply;
             try {
-                reply = meter.handleRequest(data.getBytes());
+                reply = connection.meter().handleRequest(data.getBytes());
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "meter " + spec.meterId() + " failed on a request; closing", e);
                 socket.close();
@@ -114,11 +232,7 @@ public final class FleetSimulator implements AutoCloseable {
             if (reply == null || reply.length == 0) {
                 return; // partial frame: Gurux keeps it until the rest arrives
             }
-            if (profile.responseDelayMs() > 0) {
-                vertx.setTimer(profile.responseDelayMs(), t -> socket.write(Buffer.buffer(reply)));
-            } else {
-                socket.write(Buffer.buffer(reply));
-            }
+            connection.faults().answer(reply, out -> socket.write(Buffer.buffer(out)), socket::close);
         });
     }
 

@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 /**
@@ -41,5 +42,22 @@ public final class MeterModel {
     /** What a correct head-end stores: raw × 10^scaler, in Wh. */
     public static BigDecimal energyValue(MeterSpec meter, VendorProfile profile, Instant at) {
         return new BigDecimal(energyRaw(meter, profile, at)).scaleByPowerOfTen(profile.energyScaler());
+    }
+
+    /** Maximum demand (W) of the month so far, as the extended register 1.0.1.6.0.255 reports it. */
+    public static long maxDemandW(MeterSpec meter) {
+        return meter.averageLoadW() * 3 / 2;
+    }
+
+    /**
+     * When this month's maximum demand was captured: a meter-specific 15-minute boundary between the start of the
+     * month (UTC) and {@code at}, so it never lies in the future.
+     */
+    public static Instant maxDemandTime(MeterSpec meter, Instant at) {
+        Instant monthStart = at.atOffset(ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(ChronoUnit.DAYS).toInstant();
+        long elapsed = Math.max(0, at.getEpochSecond() - monthStart.getEpochSecond());
+        long spread = meter.meterId().hashCode() * 7_919L + meter.averageLoadW();
+        long offset = elapsed == 0 ? 0 : Math.floorMod(spread, elapsed);
+        return monthStart.plusSeconds(offset - offset % 900);
     }
 }

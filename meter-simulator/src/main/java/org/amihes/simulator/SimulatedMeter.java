@@ -1,80 +1,73 @@
 package org.amihes.simulator;
 
 import gurux.dlms.GXDLMSConnectionEventArgs;
-import gurux.dlms.GXDateTime;
 import gurux.dlms.ValueEventArgs;
 import gurux.dlms.enums.AccessMode;
 import gurux.dlms.enums.Authentication;
+import gurux.dlms.enums.ErrorCode;
 import gurux.dlms.enums.InterfaceType;
 import gurux.dlms.enums.MethodAccessMode;
 import gurux.dlms.enums.ObjectType;
 import gurux.dlms.enums.SourceDiagnostic;
-import gurux.dlms.enums.Unit;
 import gurux.dlms.objects.GXDLMSAssociationLogicalName;
-import gurux.dlms.objects.GXDLMSClock;
 import gurux.dlms.objects.GXDLMSData;
 import gurux.dlms.objects.GXDLMSObject;
-import gurux.dlms.objects.GXDLMSRegister;
+import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.secure.GXDLMSSecureServer2;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
-import java.util.Calendar;
-import java.util.TimeZone;
+import java.util.List;
 
 /**
- * One association's worth of meter: a Gurux server holding the meter's COSEM objects, created per connection
- * (Gurux servers are not thread-safe and keep per-association state). Values come from {@link MeterModel} at
- * the moment they are read.
+ * One association's worth of meter: a Gurux server holding the meter's COSEM objects ({@link CosemObjects}),
+ * created per connection (Gurux servers are not thread-safe and keep per-association state). Values come from
+ * {@link MeterModel} at the moment they are read; what must outlive the connection lives in {@link MeterState}.
  */
 final class SimulatedMeter extends GXDLMSSecureServer2 {
 
-    static final String CLOCK = "0.0.1.0.0.255";
-    static final String SERIAL_NUMBER = "0.0.96.1.0.255";
-    static final String LOGICAL_DEVICE_NAME = "0.0.42.0.0.255";
     static final int LLS_CLIENT = 32;
+    static final String CURRENT_ASSOCIATION = "0.0.40.0.0.255";
 
     private final MeterSpec spec;
-    private final VendorProfile profile;
     private final MeterModel model;
-    private final GXDLMSRegister energy;
-    private final GXDLMSClock clock;
+    private final MeterState state;
+    private final CosemObjects cosem;
 
-    SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model) {
-        super(publicAssociation(), interfaceType(profile));
+    SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state) {
+        this(spec, profile, model, state, associations(spec));
+    }
+
+    private SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state,
+                           List<GXDLMSAssociationLogicalName> associations) {
+        super(associations.get(0), interfaceType(profile));
         this.spec = spec;
-        this.profile = profile;
         this.model = model;
+        this.state = state;
+        this.cosem = new CosemObjects(spec, profile, state);
         setMaxReceivePDUSize(profile.maxPduSize());
+        getCiphering().setSystemTitle(CosemObjects.systemTitle(spec, profile));
+        getItems().addAll(associations.subList(1, associations.size()));
+        getItems().addAll(cosem.all());
+        initialize();
+        cosem.afterInitialize();
+    }
+
+    /**
+     * Every association the meter offers, the public one (client 16) first. Add an association here (e.g. HLS with
+     * a security setup reference) and {@link #isTarget} and the access rules pick it up.
+     */
+    static List<GXDLMSAssociationLogicalName> associations(MeterSpec spec) {
+        GXDLMSAssociationLogicalName pub = new GXDLMSAssociationLogicalName("0.0.40.0.1.255");
+        pub.setClientSAP(Fleet.PUBLIC_CLIENT);
+        pub.getAuthenticationMechanismName().setMechanismId(Authentication.NONE);
 
         GXDLMSAssociationLogicalName lls = new GXDLMSAssociationLogicalName("0.0.40.0.2.255");
         lls.setClientSAP(LLS_CLIENT);
         lls.getAuthenticationMechanismName().setMechanismId(Authentication.LOW);
         lls.setSecret(spec.llsPassword().getBytes(StandardCharsets.US_ASCII));
-
-        energy = new GXDLMSRegister(profile.energyObis());
-        energy.setScaler(Math.pow(10, profile.energyScaler()));
-        energy.setUnit(Unit.ACTIVE_ENERGY);
-        clock = new GXDLMSClock(CLOCK);
-        clock.setTimeZone(0);
-        clock.setDeviation(0);
-        GXDLMSData serial = new GXDLMSData(SERIAL_NUMBER);
-        serial.setValue(spec.serialNumber());
-        GXDLMSData name = new GXDLMSData(LOGICAL_DEVICE_NAME);
-        name.setValue(profile.manufacturer() + spec.serialNumber());
-
-        getItems().add(lls);
-        getItems().add(clock);
-        getItems().add(energy);
-        getItems().add(serial);
-        getItems().add(name);
-        initialize();
-    }
-
-    private static GXDLMSAssociationLogicalName publicAssociation() {
-        GXDLMSAssociationLogicalName pub = new GXDLMSAssociationLogicalName("0.0.40.0.1.255");
-        pub.setClientSAP(Fleet.PUBLIC_CLIENT);
-        pub.getAuthenticationMechanismName().setMechanismId(Authentication.NONE);
-        return pub;
+        return List.of(pub, lls);
     }
 
     static InterfaceType interfaceType(VendorProfile profile) {
@@ -108,20 +101,65 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         return SourceDiagnostic.NOT_RECOGNISED;
     }
 
+    /** Only an authenticated association may change the meter; the public client reads. */
+    private boolean privileged() {
+        GXDLMSAssociationLogicalName a = getAssignedAssociation();
+        return a != null && a.getAuthenticationMechanismName().getMechanismId() != Authentication.NONE;
+    }
+
+    @Override
+    protected AccessMode onGetAttributeAccess(ValueEventArgs arg) {
+        GXDLMSObject t = arg.getTarget();
+        if (t instanceof GXDLMSAssociationLogicalName && arg.getIndex() == 7) {
+            return AccessMode.NO_ACCESS; // the association's secret (the LLS password) is never readable
+        }
+        boolean writable = t == cosem.clock && arg.getIndex() == 2
+                || t == cosem.disconnectControl && arg.getIndex() == 4;
+        return writable && privileged() ? AccessMode.READ_WRITE : AccessMode.READ;
+    }
+
+    @Override
+    protected MethodAccessMode onGetMethodAccess(ValueEventArgs arg) {
+        GXDLMSObject t = arg.getTarget();
+        int m = arg.getIndex();
+        if (t instanceof GXDLMSAssociationLogicalName && m == 1) {
+            return MethodAccessMode.ACCESS; // reply_to_HLS_authentication: how an HLS client proves itself
+        }
+        boolean executable = t == cosem.disconnectControl && (m == 1 || m == 2)
+                || t == cosem.imageTransfer && m >= 1 && m <= 4;
+        return executable && privileged() ? MethodAccessMode.ACCESS : MethodAccessMode.NO_ACCESS;
+    }
+
     @Override
     public void onPreRead(ValueEventArgs[] args) {
+        Instant now = model.now();
         for (ValueEventArgs e : args) {
+            ProfileRows rows = cosem.rowsOf(e.getTarget());
             if (e.getTarget() instanceof AbsentObject) {
-                answerObjectUndefined(e, args.length > 1);
-            } else if (e.getTarget() == energy && e.getIndex() == 2) {
-                energy.setValue(profile.energyRegisterNull() ? null
-                        : MeterModel.energyRaw(spec, profile, model.now()).longValueExact());
-            } else if (e.getTarget() == clock && e.getIndex() == 2) {
-                Calendar utc = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
-                utc.setTimeInMillis(model.now().toEpochMilli());
-                clock.setTime(new GXDateTime(utc));
+                answerError(e, args.length > 1, ErrorCode.UNDEFINED_OBJECT);
+            } else if (rows != null && e.getIndex() == 2) {
+                readBuffer(e, (GXDLMSProfileGeneric) e.getTarget(), rows, now, args.length > 1);
+            } else {
+                cosem.refresh(e, now);
             }
         }
+        if (args.length > 1) {
+            WithListAnswers.fit(args, getSettings());
+        }
+    }
+
+    private static void readBuffer(ValueEventArgs e, GXDLMSProfileGeneric pg, ProfileRows rows, Instant now,
+                                   boolean withList) {
+        byte[] encoded;
+        try {
+            encoded = ProfileReads.read(e.getSettings(), pg, rows, e.getSelector(), e.getParameters(), now);
+        } catch (RuntimeException badAccessSelection) {
+            answerError(e, withList, ErrorCode.OTHER_REASON);
+            return;
+        }
+        e.setValue(encoded);
+        e.setByteArray(true);
+        e.setHandled(true);
     }
 
     @Override
@@ -139,26 +177,31 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     /**
      * Called only for objects the meter does not have. Gurux 4.0.47's GET-with-list encoder dereferences the
      * missing object and writes a bare 0x01 where a data-access-result belongs, a malformed PDU. So a missing
-     * object is answered with a placeholder whose read reports object-undefined ({@link #answerObjectUndefined}).
+     * object is answered with a placeholder whose read reports object-undefined ({@link #answerError}). The one
+     * name not in the object list that a meter must know is 0.0.40.0.0.255, the current association.
      */
     @Override
     protected GXDLMSObject onFindObject(ObjectType type, int sn, String ln) {
+        if (type == ObjectType.ASSOCIATION_LOGICAL_NAME && CURRENT_ASSOCIATION.equals(ln)
+                && getAssignedAssociation() != null) {
+            return getAssignedAssociation(); // object list, HLS pass 3/4: clients address the association they use
+        }
         return new AbsentObject(ln);
     }
 
     /**
      * Normal GET: Gurux turns the error into a proper Get-Response with data-access-result. With-list: Gurux
      * writes {@code error} as the result's choice byte, then the value bytes verbatim, so choice 1
-     * (data-access-result) followed by 4 (object-undefined) gives the correct encoding.
+     * (data-access-result) followed by the code gives the correct encoding.
      */
-    private static void answerObjectUndefined(ValueEventArgs e, boolean withList) {
+    static void answerError(ValueEventArgs e, boolean withList, ErrorCode code) {
         e.setHandled(true);
         if (withList) {
-            e.setError(gurux.dlms.enums.ErrorCode.HARDWARE_FAULT); // value 1: the data-access-result choice
+            e.setError(ErrorCode.HARDWARE_FAULT); // value 1: the data-access-result choice
             e.setByteArray(true);
-            e.setValue(new byte[] {(byte) gurux.dlms.enums.ErrorCode.UNDEFINED_OBJECT.getValue()});
+            e.setValue(new byte[] {(byte) code.getValue()});
         } else {
-            e.setError(gurux.dlms.enums.ErrorCode.UNDEFINED_OBJECT);
+            e.setError(code);
         }
     }
 
@@ -171,10 +214,64 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected void onPreWrite(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            try {
+                if (e.getTarget() == cosem.clock && e.getIndex() == 2) {
+                    Instant set = CosemTime.toInstant(e.getValue());
+                    state.setClockOffset(Duration.between(model.now(), set));
+                    e.setHandled(true);
+                } else if (e.getTarget() == cosem.disconnectControl && e.getIndex() == 4) {
+                    result(e, state.disconnect.setControlMode(((Number) e.getValue()).intValue()));
+                }
+            } catch (RuntimeException wrongType) {
+                result(e, ErrorCode.UNMATCHED_TYPE);
+            }
+        }
     }
 
     @Override
     protected void onPostWrite(ValueEventArgs[] args) {
+    }
+
+    @Override
+    protected void onPreAction(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            try {
+                if (e.getTarget() == cosem.disconnectControl) {
+                    result(e, e.getIndex() == 1 ? state.disconnect.remoteDisconnect()
+                            : state.disconnect.remoteReconnect());
+                } else if (e.getTarget() == cosem.imageTransfer) {
+                    result(e, imageTransfer(e.getIndex(), e.getParameters()));
+                }
+            } catch (RuntimeException wrongParameters) {
+                result(e, ErrorCode.UNMATCHED_TYPE);
+            }
+        }
+    }
+
+    private ErrorCode imageTransfer(int method, Object parameters) {
+        ImageTransferState image = state.image;
+        return switch (method) {
+            case 1 -> image.initiate((byte[]) ((List<?>) parameters).get(0),
+                    ((Number) ((List<?>) parameters).get(1)).longValue());
+            case 2 -> image.block(((Number) ((List<?>) parameters).get(0)).longValue(),
+                    (byte[]) ((List<?>) parameters).get(1));
+            case 3 -> image.verify();
+            default -> image.activate();
+        };
+    }
+
+    /** Answers a write or method ourselves: Gurux's own handling would change only this connection's copy. */
+    private static void result(ValueEventArgs e, ErrorCode code) {
+        e.setHandled(true);
+        e.setValue(null);
+        if (code != ErrorCode.OK) {
+            e.setError(code);
+        }
+    }
+
+    @Override
+    protected void onPostAction(ValueEventArgs[] args) {
     }
 
     @Override
@@ -187,23 +284,5 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected void onDisconnected(GXDLMSConnectionEventArgs connectionInfo) {
-    }
-
-    @Override
-    protected AccessMode onGetAttributeAccess(ValueEventArgs arg) {
-        return AccessMode.READ;
-    }
-
-    @Override
-    protected MethodAccessMode onGetMethodAccess(ValueEventArgs arg) {
-        return MethodAccessMode.NO_ACCESS;
-    }
-
-    @Override
-    protected void onPreAction(ValueEventArgs[] args) {
-    }
-
-    @Override
-    protected void onPostAction(ValueEventArgs[] args) {
     }
 }

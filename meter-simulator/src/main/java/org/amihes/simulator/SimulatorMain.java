@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Command line: runs a simulated fleet until killed.
@@ -17,10 +19,17 @@ import java.util.Map;
  * java -jar meter-simulator.jar [--meters 50] [--profiles aurora-ax1,borealis-b7,corvus-c3] [--seed 42]
  *      [--first-host 127.1.0.1] [--port 4059] [--bind 0.0.0.0] [--fleet fleet.json]
  *      [--fleet-out fleet.json] [--registry-out meter_registry.json]
+ *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0]
  * </pre>
- * {@code --fleet} reads a fleet file instead of generating one.
+ * {@code --fleet} reads a fleet file instead of generating one. {@code --udp true} also answers the wrapper over UDP
+ * (one socket per wrapper meter). Faults apply to every meter: {@code --latency-ms}/{@code --jitter-ms} delay each
+ * answer by a normal draw (like {@code netem delay 100ms 20ms}); {@code --drop}, {@code --loss} and
+ * {@code --malformed} are per-answer probabilities of closing the connection, not answering, or corrupting the APDU.
  */
 public final class SimulatorMain {
+
+    private static final Set<String> OPTIONS = Set.of("meters", "profiles", "seed", "first-host", "port", "bind",
+            "fleet", "fleet-out", "registry-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed");
 
     private SimulatorMain() {
     }
@@ -40,15 +49,25 @@ public final class SimulatorMain {
             fleet.writeRegistry(Path.of(opts.get("registry-out")));
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
-        FleetSimulator.start(vertx, fleet, Clock.systemUTC(), opts.getOrDefault("bind", "0.0.0.0"))
+        Faults faults = new Faults(number(opts, "latency-ms"), number(opts, "jitter-ms"), number(opts, "drop"),
+                number(opts, "loss"), number(opts, "malformed"));
+        SimulatorOptions options = SimulatorOptions.DEFAULTS
+                .withUdp(Boolean.parseBoolean(opts.getOrDefault("udp", "false"))).withFaults(faults);
+        FleetSimulator.start(vertx, fleet, Clock.systemUTC(), opts.getOrDefault("bind", "0.0.0.0"), options)
                 .toCompletionStage().toCompletableFuture().get();
         Map<String, Long> perProfile = new java.util.TreeMap<>();
         fleet.meters().forEach(m -> perProfile.merge(m.profile(), 1L, Long::sum));
-        System.out.printf("meter-simulator: %d meters listening (%s), first %s:%d, last %s:%d%n",
-                fleet.meters().size(), perProfile, fleet.meters().get(0).host(), fleet.meters().get(0).port(),
-                fleet.meters().get(fleet.meters().size() - 1).host(), fleet.meters().get(fleet.meters().size() - 1).port());
+        MeterSpec first = fleet.meters().get(0);
+        MeterSpec last = fleet.meters().get(fleet.meters().size() - 1);
+        System.out.printf("meter-simulator: %d meters listening (%s)%s, first %s:%d, last %s:%d, faults %s%n",
+                fleet.meters().size(), perProfile, options.udp() ? " on TCP and UDP" : "", first.host(), first.port(),
+                last.host(), last.port(), faults);
         Runtime.getRuntime().addShutdownHook(new Thread(vertx::close));
         Thread.currentThread().join();
+    }
+
+    private static double number(Map<String, String> opts, String name) {
+        return Double.parseDouble(opts.getOrDefault(name, "0"));
     }
 
     static Map<String, String> parse(String[] args) {
@@ -57,7 +76,11 @@ public final class SimulatorMain {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new IllegalArgumentException("expected --option value pairs, got " + Arrays.toString(args));
             }
-            opts.put(args[i].substring(2), args[i + 1]);
+            String name = args[i].substring(2);
+            if (!OPTIONS.contains(name)) {
+                throw new IllegalArgumentException("unknown option --" + name + "; known: " + new TreeSet<>(OPTIONS));
+            }
+            opts.put(name, args[i + 1]);
         }
         return opts;
     }

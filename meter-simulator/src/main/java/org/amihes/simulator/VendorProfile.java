@@ -17,10 +17,15 @@ import java.util.List;
  * @param energyScaler      power of ten of the energy register (attribute 3)
  * @param energyRegisterNull quirk: the register answers null instead of a value (a vendor mapping bug)
  * @param responseDelayMs   quirk: every answer is held back this long
+ * @param loadProfileObis   where the meter keeps its load profile (profile generic, class 7)
+ * @param loadProfileCaptureSeconds capture period of the load profile, a divisor of one day
+ * @param firmwareVersion   image identifier installed at the factory (what 1.0.0.2.0.255 reports until an upgrade)
+ * @param disconnectControlMode control_mode of the disconnect control object (0..6, IEC 62056-6-2 class 70)
  */
 public record VendorProfile(String name, String manufacturer, String model, Framing framing, int maxPduSize,
                             String energyObis, int energyScaler, boolean energyRegisterNull, int responseDelayMs,
-                            String description) {
+                            String description, String loadProfileObis, int loadProfileCaptureSeconds,
+                            String firmwareVersion, int disconnectControlMode) {
 
     public enum Framing { WRAPPER, HDLC }
 
@@ -31,7 +36,20 @@ public record VendorProfile(String name, String manufacturer, String model, Fram
     public static final List<String> WELL_BEHAVED = List.of("aurora-ax1", "borealis-b7", "corvus-c3");
 
     private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_MISSING_CREATOR_PROPERTIES, true)
+            .configure(DeserializationFeature.FAIL_ON_NULL_CREATOR_PROPERTIES, true);
+
+    public VendorProfile {
+        if (loadProfileCaptureSeconds <= 0 || 86_400 % loadProfileCaptureSeconds != 0) {
+            throw new IllegalArgumentException(name + ": loadProfileCaptureSeconds must divide a day, got "
+                    + loadProfileCaptureSeconds);
+        }
+        if (disconnectControlMode < 0 || disconnectControlMode > 6) {
+            throw new IllegalArgumentException(name + ": disconnectControlMode must be 0..6, got "
+                    + disconnectControlMode);
+        }
+    }
 
     public static VendorProfile load(String name) {
         try (InputStream in = VendorProfile.class.getResourceAsStream("/profiles/" + name + ".json")) {

@@ -1,0 +1,26 @@
+package org.amihes.simulator;
+
+import java.time.Duration;
+
+/**
+ * What one meter remembers across connections, at one moment ({@link FleetSimulator#meterState(String)}).
+ *
+ * @param firmwareVersion     identifier of the installed image (what 1.0.0.2.0.255 reports)
+ * @param flashWrites         image blocks written to flash since the simulator started, all transfers together
+ * @param imageTransferStatus image_transfer_status (0 not initiated ... 6 activation successful, 7 failed)
+ * @param imagesActivated     successful image activations
+ * @param controlState        disconnect control_state: 0 disconnected, 1 connected, 2 ready for reconnection
+ * @param controlMode         disconnect control_mode (0..6)
+ * @param relayOperations     times the output (relay) actually switched
+ * @param clockOffset         how far a client moved the meter's clock from the simulator's clock
+ * @param sessions            connections (TCP) and UDP associations opened to the meter
+ */
+public record MeterSnapshot(String meterId, String firmwareVersion, long flashWrites, int imageTransferStatus,
+                            long imagesActivated, int controlState, int controlMode, long relayOperations,
+                            Duration clockOffset, long sessions) {
+
+    /** output_state of the disconnect control: the consumer is supplied only when connected. */
+    public boolean outputState() {
+        return controlState == DisconnectState.CONNECTED;
+    }
+}

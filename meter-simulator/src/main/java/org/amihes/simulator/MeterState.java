@@ -1,0 +1,42 @@
+package org.amihes.simulator;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * What one meter remembers across connections: its bootloader, its disconnector, its clock setting. Kept by the
+ * {@link FleetSimulator}, not by the per-connection Gurux server, and thread-safe (a meter's connections may run on
+ * different event loops).
+ */
+final class MeterState {
+
+    final ImageTransferState image;
+    final DisconnectState disconnect;
+    private final AtomicLong sessions = new AtomicLong();
+    private volatile long clockOffsetMillis;
+
+    MeterState(VendorProfile profile) {
+        // a block plus the method-request framing must fit the meter's PDU
+        this.image = new ImageTransferState(profile.firmwareVersion(), Math.max(64, profile.maxPduSize() / 2));
+        this.disconnect = new DisconnectState(profile.disconnectControlMode());
+    }
+
+    /** Numbers the meter's sessions (connections or UDP associations): seeds their fault sequences. */
+    long nextSession() {
+        return sessions.incrementAndGet();
+    }
+
+    Duration clockOffset() {
+        return Duration.ofMillis(clockOffsetMillis);
+    }
+
+    void setClockOffset(Duration offset) {
+        clockOffsetMillis = offset.toMillis();
+    }
+
+    MeterSnapshot snapshot(String meterId) {
+        return new MeterSnapshot(meterId, image.installedVersion(), image.flashWrites(), image.status(),
+                image.activations(), disconnect.controlState(), disconnect.controlMode(), disconnect.relayOperations(),
+                clockOffset(), sessions.get());
+    }
+}
