@@ -237,7 +237,10 @@ public final class DlmsSession {
             aare = aare.compose(v -> exchangeAll(client::getApplicationAssociationRequest,
                     r -> client.parseApplicationAssociationResponse(r.getData())));
         }
-        return aare.map(v -> {
+        return aare.recover(e -> Future.failedFuture(e instanceof DlmsException d && d.code() == FailureCode.ACCESS_DENIED
+                ? new DlmsException(FailureCode.AUTHENTICATION_FAILED, "the meter refused our HLS proof f(StoC) "
+                        + "in pass 3: wrong secret, authentication key or signing key", d.exchange(), d)
+                : e)).map(v -> {
             state = State.ASSOCIATED;
             return null;
         });

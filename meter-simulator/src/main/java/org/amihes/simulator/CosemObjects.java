@@ -111,6 +111,27 @@ final class CosemObjects {
         invocationCounter.setValue(0L);
     }
 
+    /**
+     * Puts the vendor profile's suite and policy and the meter's keys into the security setup, suite first (Gurux
+     * checks key lengths against it), and the invocation counter the meter last accepted into its Data object
+     * (Gurux refuses a lower one and stores each new one there).
+     */
+    void secure(VendorProfile profile, MeterKeys keys, long lastInvocationCounter) {
+        securitySetup.setSecuritySuite(SecuritySuite.forValue(profile.securitySuite()));
+        EnumSet<SecurityPolicy> policy = switch (profile.securityPolicy()) {
+            // the security setup version 0 policy, as Gurux's server applies it
+            case "AUTHENTICATED" -> EnumSet.of(SecurityPolicy.AUTHENTICATED);
+            case "ENCRYPTED" -> EnumSet.of(SecurityPolicy.ENCRYPTED);
+            case "AUTHENTICATED_ENCRYPTED" -> EnumSet.of(SecurityPolicy.AUTHENTICATED, SecurityPolicy.ENCRYPTED);
+            default -> EnumSet.noneOf(SecurityPolicy.class);
+        };
+        securitySetup.setSecurityPolicy(policy);
+        securitySetup.setGuek(keys.blockCipherKey());
+        securitySetup.setGak(keys.authenticationKey());
+        securitySetup.setClientSystemTitle(MeterKeys.HEAD_END_SYSTEM_TITLE);
+        invocationCounter.setValue(lastInvocationCounter);
+    }
+
     List<GXDLMSObject> all() {
         return List.of(clock, energy, serialNumber, logicalDeviceName, firmwareVersion, maxDemand, loadProfile,
                 eventLog, eventCode, imageTransfer, disconnectControl, activityCalendar, securitySetup,

@@ -63,6 +63,17 @@ public record Fleet(long seed, List<MeterSpec> meters) {
                 .orElseThrow(() -> new IllegalArgumentException("no meter " + meterId + " in the fleet"));
     }
 
+    /** The secrets of a meter of this fleet (derived from the fleet seed, see {@link MeterKeys}). */
+    public MeterKeys keys(String meterId) {
+        MeterSpec m = meter(meterId);
+        return MeterKeys.derive(seed, m, VendorProfile.load(m.profile()));
+    }
+
+    /** The head-end's ECDSA key pair that this fleet's meters trust (suite 1: P-256, suite 2: P-384). */
+    public java.security.KeyPair headEndSigningKey(int suite) {
+        return MeterKeys.headEndSigningKey(seed, suite);
+    }
+
     public Fleet replace(MeterSpec changed) {
         List<MeterSpec> copy = new ArrayList<>(meters);
         copy.replaceAll(m -> m.meterId().equals(changed.meterId()) ? changed : m);

@@ -10,6 +10,7 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.net.SocketAddress;
 import java.lang.System.Logger.Level;
+import java.security.PublicKey;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,6 +35,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final MeterModel model;
     private final Map<String, VendorProfile> profiles = new ConcurrentHashMap<>();
     private final Map<String, MeterState> states = new ConcurrentHashMap<>();
+    private final Map<Integer, PublicKey> headEndKeys = new ConcurrentHashMap<>();
     private final Map<String, Faults> meterFaults = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
     private final List<String> deployments = new ArrayList<>(); // guarded by itself
@@ -192,7 +194,10 @@ public final class FleetSimulator implements AutoCloseable {
         VendorProfile profile = profileOf(spec);
         MeterState state = stateOf(spec);
         long seed = FaultInjector.seed(fleet.seed(), spec.meterId(), state.nextSession());
-        return new Connection(new SimulatedMeter(spec, profile, model, state),
+        MeterKeys keys = state.keys(() -> MeterKeys.derive(fleet.seed(), spec, profile));
+        PublicKey headEnd = profile.securitySuite() == 0 ? null : headEndKeys.computeIfAbsent(profile.securitySuite(),
+                suite -> MeterKeys.headEndSigningKey(fleet.seed(), suite).getPublic());
+        return new Connection(new SimulatedMeter(spec, profile, model, state, keys, headEnd),
                 new FaultInjector(on, seed, profile, () -> faults(spec.meterId())));
     }
 
@@ -223,7 +228,7 @@ public final class FleetSimulator implements AutoCloseable {
         socket.handler(data -> {
             byte[] reply;
             try {
-                reply = connection.meter().handleRequest(data.getBytes());
+                reply = connection.meter().answer(data.getBytes());
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "meter " + spec.meterId() + " failed on a request; closing", e);
                 socket.close();

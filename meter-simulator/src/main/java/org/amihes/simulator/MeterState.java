@@ -13,6 +13,9 @@ final class MeterState {
     final ImageTransferState image;
     final DisconnectState disconnect;
     private final AtomicLong sessions = new AtomicLong();
+    /** the last invocation counter the meter accepted: a lower one is refused, as on a real meter */
+    private final AtomicLong invocationCounter = new AtomicLong();
+    private volatile MeterKeys keys;
     private volatile long clockOffsetMillis;
 
     MeterState(VendorProfile profile) {
@@ -24,6 +27,28 @@ final class MeterState {
     /** Numbers the meter's sessions (connections or UDP associations): seeds their fault sequences. */
     long nextSession() {
         return sessions.incrementAndGet();
+    }
+
+    long invocationCounter() {
+        return invocationCounter.get();
+    }
+
+    void rememberInvocationCounter(long seen) {
+        invocationCounter.accumulateAndGet(seen, Math::max);
+    }
+
+    /** Derived once per meter: EC key generation is too slow to repeat per connection. */
+    MeterKeys keys(java.util.function.Supplier<MeterKeys> derive) {
+        MeterKeys k = keys;
+        if (k == null) {
+            synchronized (this) {
+                if (keys == null) {
+                    keys = derive.get();
+                }
+                k = keys;
+            }
+        }
+        return k;
     }
 
     Duration clockOffset() {

@@ -3,6 +3,7 @@ package org.amihes.simulator;
 import gurux.dlms.GXDLMSConnectionEventArgs;
 import gurux.dlms.ValueEventArgs;
 import gurux.dlms.enums.AccessMode;
+import gurux.dlms.objects.enums.ApplicationContextName;
 import gurux.dlms.enums.Authentication;
 import gurux.dlms.enums.ErrorCode;
 import gurux.dlms.enums.InterfaceType;
@@ -15,6 +16,7 @@ import gurux.dlms.objects.GXDLMSObject;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.secure.GXDLMSSecureServer2;
 import java.nio.charset.StandardCharsets;
+import java.security.PublicKey;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -28,24 +30,35 @@ import java.util.List;
 final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     static final int LLS_CLIENT = 32;
+    /** Management client: the head-end's HLS association, ciphered as the vendor profile says. */
+    static final int HLS_CLIENT = 1;
     static final String CURRENT_ASSOCIATION = "0.0.40.0.0.255";
 
     private final MeterSpec spec;
     private final MeterModel model;
     private final MeterState state;
     private final CosemObjects cosem;
+    private final VendorProfile profile;
+    private final MeterKeys keys;
+    private final PublicKey headEndKey;
 
-    SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state) {
-        this(spec, profile, model, state, associations(spec));
+    /** @param headEndKey the head-end's public ECDSA key the meter trusts, null for suite 0 */
+    SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state, MeterKeys keys,
+                   PublicKey headEndKey) {
+        this(spec, profile, model, state, keys, headEndKey, associations(spec, profile, keys));
     }
 
-    private SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state,
-                           List<GXDLMSAssociationLogicalName> associations) {
+    private SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state, MeterKeys keys,
+                           PublicKey headEndKey, List<GXDLMSAssociationLogicalName> associations) {
         super(associations.get(0), interfaceType(profile));
         this.spec = spec;
         this.model = model;
         this.state = state;
+        this.profile = profile;
+        this.keys = keys;
+        this.headEndKey = headEndKey;
         this.cosem = new CosemObjects(spec, profile, state);
+        cosem.secure(profile, keys, state.invocationCounter());
         setMaxReceivePDUSize(profile.maxPduSize());
         getCiphering().setSystemTitle(CosemObjects.systemTitle(spec, profile));
         getItems().addAll(associations.subList(1, associations.size()));
@@ -58,7 +71,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
      * Every association the meter offers, the public one (client 16) first. Add an association here (e.g. HLS with
      * a security setup reference) and {@link #isTarget} and the access rules pick it up.
      */
-    static List<GXDLMSAssociationLogicalName> associations(MeterSpec spec) {
+    static List<GXDLMSAssociationLogicalName> associations(MeterSpec spec, VendorProfile profile, MeterKeys keys) {
         GXDLMSAssociationLogicalName pub = new GXDLMSAssociationLogicalName("0.0.40.0.1.255");
         pub.setClientSAP(Fleet.PUBLIC_CLIENT);
         pub.getAuthenticationMechanismName().setMechanismId(Authentication.NONE);
@@ -67,7 +80,30 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         lls.setClientSAP(LLS_CLIENT);
         lls.getAuthenticationMechanismName().setMechanismId(Authentication.LOW);
         lls.setSecret(spec.llsPassword().getBytes(StandardCharsets.US_ASCII));
-        return List.of(pub, lls);
+        Authentication mechanism = Authentication.valueOf(profile.hlsAuthentication());
+        if (mechanism == Authentication.NONE) {
+            return List.of(pub, lls);
+        }
+        // A ciphered association needs the ciphered context AND a security setup reference: without the reference
+        // Gurux silently resets the context to plain LN.
+        GXDLMSAssociationLogicalName hls = new GXDLMSAssociationLogicalName("0.0.40.0.3.255");
+        hls.setClientSAP(HLS_CLIENT);
+        hls.getAuthenticationMechanismName().setMechanismId(mechanism);
+        hls.getApplicationContextName().setContextId(ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING);
+        hls.setSecuritySetupReference(CosemObjects.SECURITY_SETUP);
+        if (mechanism == Authentication.HIGH_SHA256) {
+            hls.setSecret(keys.hlsSecret());
+        }
+        return List.of(pub, lls, hls);
+    }
+
+    /** Handles one request and keeps the invocation counter the meter accepted for its next connections. */
+    byte[] answer(byte[] request) throws Exception {
+        byte[] reply = handleRequest(request);
+        if (cosem.invocationCounter.getValue() instanceof Number seen) {
+            state.rememberInvocationCounter(seen.longValue());
+        }
+        return reply;
     }
 
     static InterfaceType interfaceType(VendorProfile profile) {
@@ -98,7 +134,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             byte[] expected = getAssignedAssociation().getSecret();
             return Arrays.equals(expected, password) ? SourceDiagnostic.NONE : SourceDiagnostic.AUTHENTICATION_FAILURE;
         }
-        return SourceDiagnostic.NOT_RECOGNISED;
+        // HLS: the secret, key or signature is proven in pass 3 (the association's reply_to_HLS_authentication)
+        return SourceDiagnostic.NONE;
     }
 
     /** Only an authenticated association may change the meter; the public client reads. */
@@ -237,7 +274,11 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     protected void onPreAction(ValueEventArgs[] args) {
         for (ValueEventArgs e : args) {
             try {
-                if (e.getTarget() == cosem.disconnectControl) {
+                if (e.getTarget() == getAssignedAssociation() && e.getIndex() == 1
+                        && getAssignedAssociation().getAuthenticationMechanismName().getMechanismId()
+                        == Authentication.HIGH_ECDSA) {
+                    ecdsaReplyToHls(e);
+                } else if (e.getTarget() == cosem.disconnectControl) {
                     result(e, e.getIndex() == 1 ? state.disconnect.remoteDisconnect()
                             : state.disconnect.remoteReconnect());
                 } else if (e.getTarget() == cosem.imageTransfer) {
@@ -245,8 +286,45 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
                 }
             } catch (RuntimeException wrongParameters) {
                 result(e, ErrorCode.UNMATCHED_TYPE);
+            } catch (java.security.GeneralSecurityException e2) {
+                result(e, ErrorCode.READ_WRITE_DENIED); // a signature the JCE cannot process proves nothing
             }
         }
+    }
+
+    /**
+     * HLS-ECDSA pass 3/4 on the meter side, done with the JCE: Gurux 4.0.47 hashes with SHA-256 whatever the suite
+     * (suite 2 needs SHA-384), leaves short r/s unpadded and prints the private key. The head-end's f(StoC) signs
+     * SystemTitle-C | SystemTitle-S | StoC | CtoS; the meter answers f(CtoS) over SystemTitle-S | SystemTitle-C |
+     * CtoS | StoC. Signatures are r | s (P1363), 32 bytes each for P-256, 48 for P-384.
+     */
+    private void ecdsaReplyToHls(ValueEventArgs e) throws java.security.GeneralSecurityException {
+        String algorithm = profile.securitySuite() == 2 ? "SHA384withECDSAinP1363Format" : "SHA256withECDSAinP1363Format";
+        byte[] clientTitle = getSettings().getSourceSystemTitle();
+        byte[] meterTitle = keys.systemTitle();
+        byte[] stoc = getSettings().getStoCChallenge();
+        byte[] ctos = getSettings().getCtoSChallenge();
+        java.security.Signature verify = java.security.Signature.getInstance(algorithm);
+        verify.initVerify(headEndKey);
+        verify.update(concat(clientTitle, meterTitle, stoc, ctos));
+        e.setHandled(true);
+        if (!(e.getParameters() instanceof byte[] fStoC) || !verify.verify(fStoC)) {
+            e.setError(ErrorCode.READ_WRITE_DENIED); // the head-end did not prove its key: association refused
+            return;
+        }
+        java.security.Signature sign = java.security.Signature.getInstance(algorithm);
+        sign.initSign(keys.signingKey().getPrivate());
+        sign.update(concat(meterTitle, clientTitle, ctos, stoc));
+        getAssignedAssociation().setAssociationStatus(gurux.dlms.objects.enums.AssociationStatus.ASSOCIATED);
+        e.setValue(sign.sign());
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
     }
 
     private ErrorCode imageTransfer(int method, Object parameters) {

@@ -69,7 +69,7 @@ final class UdpListener extends AbstractVerticle {
             session.lastSeen = System.nanoTime();
             byte[] reply;
             try {
-                reply = session.connection.meter().handleRequest(packet.data().getBytes());
+                reply = session.connection.meter().answer(packet.data().getBytes());
             } catch (Exception e) {
                 LOG.log(Level.WARNING, "meter " + spec.meterId() + " failed on a UDP request; forgetting " + peer, e);
                 sessions.remove(peer);

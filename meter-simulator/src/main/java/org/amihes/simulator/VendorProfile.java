@@ -21,11 +21,15 @@ import java.util.List;
  * @param loadProfileCaptureSeconds capture period of the load profile, a divisor of one day
  * @param firmwareVersion   image identifier installed at the factory (what 1.0.0.2.0.255 reports until an upgrade)
  * @param disconnectControlMode control_mode of the disconnect control object (0..6, IEC 62056-6-2 class 70)
+ * @param hlsAuthentication mechanism of the management association (client 1), NONE when the meter has none
+ * @param securitySuite     that association's security suite: 0, 1 or 2
+ * @param securityPolicy    NONE, AUTHENTICATED, ENCRYPTED or AUTHENTICATED_ENCRYPTED
  */
 public record VendorProfile(String name, String manufacturer, String model, Framing framing, int maxPduSize,
                             String energyObis, int energyScaler, boolean energyRegisterNull, int responseDelayMs,
                             String description, String loadProfileObis, int loadProfileCaptureSeconds,
-                            String firmwareVersion, int disconnectControlMode) {
+                            String firmwareVersion, int disconnectControlMode, String hlsAuthentication,
+                            int securitySuite, String securityPolicy) {
 
     public enum Framing { WRAPPER, HDLC }
 

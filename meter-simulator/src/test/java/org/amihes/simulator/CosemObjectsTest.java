@@ -111,7 +111,8 @@ class CosemObjectsTest {
             GXDLMSSecuritySetup security = new GXDLMSSecuritySetup(CosemObjects.SECURITY_SETUP);
             c.read(security, 3);
             c.read(security, 5);
-            assertThat(security.getSecuritySuite()).isEqualTo(SecuritySuite.SUITE_0);
+            assertThat(security.getSecuritySuite())
+                    .isEqualTo(SecuritySuite.forValue(VendorProfile.load(meter.profile()).securitySuite()));
             assertThat(new String(security.getServerSystemTitle(), 0, 3)).isEqualTo("BOR");
 
             GXDLMSData counter = new GXDLMSData(CosemObjects.INVOCATION_COUNTER);
