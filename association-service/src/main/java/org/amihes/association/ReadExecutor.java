@@ -79,7 +79,8 @@ public class ReadExecutor {
         List<RegisterValue> values = reading.registers().stream()
                 .map(r -> RegisterValue.of(r.obis(), r.raw(), r.scaler(), r.unit())).toList();
         audit.pass("READ", job.meterId(), job.jobId(), Map.of("meterTime", reading.meterTime().toString(),
-                "values", values.stream().map(v -> v.obis() + "=" + v.value().toPlainString() + " " + v.unit()).toList()));
+                "values", values.stream().map(v -> v.obis() + "=" + v.value().toPlainString() + " " + v.unit()).toList(),
+                "warnings", reading.warnings()));
         count("OK");
         return ReadResult.ok(job, reading.meterTime(), values);
     }

@@ -38,6 +38,7 @@ public final class DlmsSession {
     private final SessionSettings settings;
     private final DlmsClient client;
     private final ExchangeLog log = new ExchangeLog();
+    private final List<String> warnings = new ArrayList<>(0);
     private final GXByteBuffer received = new GXByteBuffer();
     private Link link;
     private State state = State.NEW;
@@ -181,8 +182,20 @@ public final class DlmsSession {
             if (settings.transport().framing() == InterfaceType.HDLC) {
                 done = done.compose(v -> exchangeAll(() -> new byte[][] {client.disconnectRequest()}, r -> { }));
             }
-            return done.transform(ignored -> close());
+            return done.transform(released -> {
+                if (released.failed()) {
+                    // Tolerated: the reads are done and the link closes anyway, but the deviation is kept.
+                    warnings.add(Classifier.classify(released.cause(), log.snapshot()).code().code()
+                            + ": release not completed cleanly (" + released.cause().getMessage() + ")");
+                }
+                return close();
+            });
         });
+    }
+
+    /** Deviations tolerated in this session (e.g. a malformed release response), for the audit log. */
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     /** Drops the link without releasing, e.g. after a failure. */

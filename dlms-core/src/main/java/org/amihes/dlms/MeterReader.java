@@ -40,7 +40,7 @@ public final class MeterReader {
         return AssociationDiagnosis.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
                 .compose(session -> readRegisters(session, registerObis).map(r -> r.withInvocationCounter(
                                 settings.security() == null ? null : session.invocationCounter())).compose(
-                        reading -> session.release().map(reading),
+                        reading -> session.release().map(v -> reading.withWarnings(session.warnings())),
                         failure -> session.close().transform(x -> Future.failedFuture(failure))));
     }
 
@@ -63,11 +63,14 @@ public final class MeterReader {
                 out.add(register(registerObis.get(i), v.get(2 * i), v.get(2 * i + 1), session));
             }
             checkNoError(CLOCK, v.get(v.size() - 1), session);
+            List<String> warnings = out.stream().filter(r -> r.raw().signum() == 0)
+                    .map(r -> FailureCode.NULL_VALUE.code() + ": " + r.obis() + " reads 0: the meter's metrology may "
+                            + "not be mapped to this object (a new meter reads 0 too)").toList();
             if (clock.getTime() == null || clock.getTime().getValue() == null) {
                 throw vendor(FailureCode.NULL_VALUE, CLOCK + " returned no time", session);
             }
             Instant meterTime = clock.getTime().getValue().toInstant();
-            return new MeterReading(meterTime, out);
+            return new MeterReading(meterTime, out, null, warnings);
         });
     }
 
@@ -99,6 +102,11 @@ public final class MeterReader {
                     + ", not a number", session);
         }
         Unit u = Unit.forValue(unit.intValue());
+        Unit expected = ObisQuantities.unitOf(obis);
+        if (expected != null && u != expected) {
+            throw vendor(FailureCode.UNEXPECTED_VALUE, obis + " reports unit " + (u == null ? unit : u) + " where "
+                    + "its OBIS code means " + expected + ": the vendor's object map is wrong", session);
+        }
         return new MeterReading.Register(obis, toDecimal(number), scaler.intValue(), u == null ? "UNIT_" + unit : u.name());
     }
 

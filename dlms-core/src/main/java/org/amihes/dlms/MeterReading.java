@@ -9,19 +9,28 @@ import java.util.List;
  *
  * @param nextInvocationCounter for a ciphered association, the counter to use next with this key (persist it);
  *                              null otherwise
+ * @param warnings              VENDOR deviations tolerated while reading, each starting with its code
  */
-public record MeterReading(Instant meterTime, List<Register> registers, Long nextInvocationCounter) {
+public record MeterReading(Instant meterTime, List<Register> registers, Long nextInvocationCounter,
+                           List<String> warnings) {
 
     public MeterReading {
         registers = List.copyOf(registers);
+        warnings = List.copyOf(warnings);
     }
 
     public MeterReading(Instant meterTime, List<Register> registers) {
-        this(meterTime, registers, null);
+        this(meterTime, registers, null, List.of());
     }
 
     MeterReading withInvocationCounter(Long next) {
-        return new MeterReading(meterTime, registers, next);
+        return new MeterReading(meterTime, registers, next, warnings);
+    }
+
+    MeterReading withWarnings(List<String> more) {
+        List<String> all = new java.util.ArrayList<>(warnings);
+        all.addAll(more);
+        return new MeterReading(meterTime, registers, nextInvocationCounter, all);
     }
 
     /**

@@ -62,6 +62,7 @@ class MeterReaderIT {
         MeterReading reading = await(reader.read(settingsFor(meter), List.of(profile.energyObis())));
 
         assertThat(reading.meterTime()).isEqualTo(NOW);
+        assertThat(reading.warnings()).as("a healthy meter reads without deviations").isEmpty();
         MeterReading.Register energy = reading.registers().get(0);
         assertThat(energy.obis()).isEqualTo(profile.energyObis());
         assertThat(energy.scaler()).isEqualTo(profile.energyScaler());
@@ -77,6 +78,22 @@ class MeterReaderIT {
         assertThat(e.failureClass()).isEqualTo(FailureClass.VENDOR);
         assertThat(e.code()).isEqualTo(FailureCode.NULL_VALUE);
         assertThat(e.exchange()).isNotEmpty().anyMatch(f -> f.startsWith("RX "));
+    }
+
+    @Test
+    void registerReadingZeroIsReadWithAVendorWarning() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        MeterSpec fresh = new MeterSpec(meter.meterId(), meter.profile(), meter.host(), meter.port(), meter.logicalDevice(),
+                meter.serialNumber(), meter.llsPassword(), 0, 0, MeterSpec.Fault.NONE); // a meter that never counted
+        simulator.update(simulator.fleet().replace(fresh));
+        try {
+            MeterReading reading = await(reader.read(settingsFor(fresh), List.of("1.0.1.8.0.255")));
+            assertThat(reading.registers().get(0).raw()).isZero();
+            assertThat(reading.warnings()).singleElement().asString()
+                    .startsWith("DLMS-202: 1.0.1.8.0.255 reads 0");
+        } finally {
+            simulator.update(simulator.fleet().replace(meter));
+        }
     }
 
     @Test

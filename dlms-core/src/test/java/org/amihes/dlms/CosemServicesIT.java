@@ -1,0 +1,518 @@
+package org.amihes.dlms;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import gurux.dlms.GXByteBuffer;
+import gurux.dlms.GXDateTime;
+import gurux.dlms.enums.DataType;
+import gurux.dlms.internal.GXCommon;
+import gurux.dlms.objects.GXDLMSClock;
+import gurux.dlms.objects.GXDLMSData;
+import gurux.dlms.objects.GXDLMSDisconnectControl;
+import gurux.dlms.objects.GXDLMSImageTransfer;
+import gurux.dlms.objects.GXDLMSProfileGeneric;
+import gurux.dlms.objects.enums.ControlState;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.security.KeyPair;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Calendar;
+import java.util.List;
+import java.util.Random;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicLong;
+import org.amihes.dlms.SecuritySettings.SecurityPolicy;
+import org.amihes.dlms.failure.DlmsException;
+import org.amihes.dlms.failure.FailureClass;
+import org.amihes.dlms.failure.FailureCode;
+import org.amihes.dlms.transport.TransportKind;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
+import org.amihes.simulator.LoadProfile;
+import org.amihes.simulator.MeterKeys;
+import org.amihes.simulator.MeterModel;
+import org.amihes.simulator.MeterSnapshot;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.SimulatorOptions;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The COSEM services beyond a register read, through {@link DlmsSession} against the simulator over loopback:
+ * selective access by range and by entry, GET with block transfer over small HDLC frames, SET, ACTION (disconnect
+ * control, image transfer) and the negotiated PDU size. Expected rows come from {@link MeterModel} and the load
+ * profile's documented shape (one row per capture boundary over the last {@link LoadProfile#DEPTH}); expected
+ * state changes from {@link FleetSimulator#meterState}.
+ *
+ * <p>Meters (16, cycling through the built-in profiles) are given one job each, so that tests do not see each
+ * other's state: MTR000001 aurora (reads, refusals), MTR000003 corvus (reads), MTR000004 delta (reads), MTR000005
+ * aurora (clock), MTR000007 corvus (image over LLS/HDLC), MTR000009 aurora (disconnector), MTR000013 aurora (image
+ * over HLS).
+ */
+@Timeout(20)
+class CosemServicesIT {
+
+    /** Not on a capture boundary, so that "now" rounds down. */
+    static final Instant NOW = Instant.parse("2026-03-01T12:34:56Z");
+    static final String CLOCK = "0.0.1.0.0.255";
+    static final String DISCONNECT_CONTROL = "0.0.96.3.10.255";
+    static final String IMAGE_TRANSFER = "0.0.44.0.0.255";
+    static final String FIRMWARE_VERSION = "1.0.0.2.0.255";
+
+    static Vertx vertx;
+    static FleetSimulator simulator;
+    static Transports transports;
+    /** HLS sessions must each start above the counter the meter last accepted. */
+    static final AtomicLong invocationCounter = new AtomicLong(1_000);
+
+    @BeforeAll
+    static void start() throws Exception {
+        vertx = Vertx.vertx();
+        Fleet fleet = Fleet.generate(16, VendorProfile.BUILT_IN, 1111, "127.11.0.1", MeterReaderIT.freePort());
+        simulator = MeterReaderIT.await(FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0",
+                SimulatorOptions.DEFAULTS));
+        transports = new Transports(vertx, Duration.ofSeconds(2));
+    }
+
+    @AfterAll
+    static void stop() {
+        simulator.close();
+        vertx.close();
+    }
+
+    // ---- 1. selective access by range (selector 1) ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MTR000001", "MTR000004"}) // aurora-ax1 (15 min, 1.0.99.1.0.255), delta-q9 (30 min, 1.0.99.2.0.255)
+    void byRangeReturnsTheLastSixHoursAsTheModelHasThem(String meterId) throws Exception {
+        MeterSpec meter = simulator.fleet().meter(meterId);
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        Instant from = NOW.minus(Duration.ofHours(6));
+        List<Row> expected = expectedByTime(meter, profile, from, NOW);
+        assertThat(expected).hasSize((int) (Duration.ofHours(6).getSeconds() / profile.loadProfileCaptureSeconds()));
+
+        DlmsSession session = open(publicClient(meter));
+        try {
+            GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
+            List<Object[]> rows = MeterReaderIT.await(session.readRowsByRange(pg, from, NOW));
+
+            assertThat(pg.getCaptureObjects()).extracting(e -> e.getKey().getLogicalName())
+                    .containsExactly(CLOCK, profile.energyObis());
+            assertThat(rows).map(CosemServicesIT::row).containsExactlyElementsOf(expected);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    @Test
+    void byRangeBoundariesAreInclusiveAndARangeWithoutCapturesIsEmpty() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        Instant from = Instant.parse("2026-03-01T08:00:00Z"); // on a boundary
+        Instant to = Instant.parse("2026-03-01T09:00:00Z");   // on a boundary
+        DlmsSession session = open(publicClient(meter));
+        try {
+            GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
+            assertThat(MeterReaderIT.await(session.readRowsByRange(pg, from, to))).map(CosemServicesIT::row)
+                    .containsExactlyElementsOf(expectedByTime(meter, profile, from, to)).hasSize(5);
+            // between two boundaries, and in the future: no rows, not an error
+            assertThat(MeterReaderIT.await(session.readRowsByRange(pg, from.plusSeconds(60), from.plusSeconds(120))))
+                    .isEmpty();
+            assertThat(MeterReaderIT.await(session.readRowsByRange(pg, NOW.plusSeconds(3600), NOW.plusSeconds(7200))))
+                    .isEmpty();
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    // ---- 2. selective access by entry (selector 2) ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MTR000001", "MTR000004"})
+    void byEntryReturnsTheOldestRowsAWindowAndTheNewest(String meterId) throws Exception {
+        MeterSpec meter = simulator.fleet().meter(meterId);
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        long period = profile.loadProfileCaptureSeconds();
+        int capacity = (int) (LoadProfile.DEPTH.getSeconds() / period);
+        Instant newest = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), period) * period);
+        Instant oldest = newest.minusSeconds((capacity - 1) * period); // entry 1
+
+        DlmsSession session = open(publicClient(meter));
+        try {
+            GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
+            // first 4 entries
+            assertThat(MeterReaderIT.await(session.readRowsByEntry(pg, 1, 4))).map(CosemServicesIT::row)
+                    .containsExactlyElementsOf(expectedByEntry(meter, profile, oldest, 1, 4));
+            // a window in the middle: entries 100..109
+            assertThat(MeterReaderIT.await(session.readRowsByEntry(pg, 100, 10))).map(CosemServicesIT::row)
+                    .containsExactlyElementsOf(expectedByEntry(meter, profile, oldest, 100, 10));
+            // the last 3 entries; the last one is the newest boundary not after now
+            List<Row> last = MeterReaderIT.await(session.readRowsByEntry(pg, capacity - 2, 3)).stream()
+                    .map(CosemServicesIT::row).toList();
+            assertThat(last).containsExactlyElementsOf(expectedByEntry(meter, profile, oldest, capacity - 2, 3));
+            assertThat(last.get(2).at()).isEqualTo(newest);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    // ---- 3. GET with block transfer over HDLC segments ----
+
+    @Test
+    void aFullDayFromTheSmallPduHdlcMeterArrivesInBlocks() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000003"); // corvus-c3: HDLC, max PDU 256
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        assertThat(profile.framing()).isEqualTo(VendorProfile.Framing.HDLC);
+        Instant to = Instant.parse("2026-03-01T11:45:00Z");
+        Instant from = to.minus(Duration.ofDays(1)).plusSeconds(900);
+        List<Row> expected = expectedByTime(meter, profile, from, to);
+        assertThat(expected).hasSize(96);
+
+        DlmsSession session = open(publicClient(meter));
+        try {
+            assertThat(session.negotiatedMaxPduSize()).isEqualTo(256);
+            GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
+            List<Object[]> rows = MeterReaderIT.await(session.readRowsByRange(pg, from, to));
+            assertThat(rows).map(CosemServicesIT::row).containsExactlyElementsOf(expected);
+            // ~2.4 kB of rows cannot come in one 256-byte APDU: Get-Response-With-Datablock (C4 02) carried them,
+            // each block in several HDLC frames
+            List<String> received = session.exchange().stream().filter(f -> f.startsWith("RX ")).toList();
+            assertThat(received).anyMatch(f -> f.contains("E6E700C402"));
+            assertThat(received).hasSizeGreaterThan(10);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    // ---- 4. SET ----
+
+    @Test
+    void llsClientSetsTheClockAndReadsItBack() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000005");
+        Instant set = Instant.parse("2026-03-01T13:00:00Z");
+        DlmsSession session = open(lls(meter));
+        try {
+            GXDLMSClock clock = new GXDLMSClock(CLOCK);
+            clock.setTime(utc(set));
+            MeterReaderIT.await(session.write(clock, 2));
+
+            GXDLMSClock readBack = new GXDLMSClock(CLOCK);
+            MeterReaderIT.await(session.read(readBack, 2));
+            assertThat(readBack.getTime().getMeterCalendar().toInstant()).isEqualTo(set);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+        assertThat(simulator.meterState(meter.meterId()).clockOffset()).isEqualTo(Duration.between(NOW, set));
+    }
+
+    @Test
+    void publicClientMayNotSetTheClock() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        DlmsSession session = open(publicClient(meter));
+        try {
+            GXDLMSClock clock = new GXDLMSClock(CLOCK);
+            clock.setTime(utc(NOW.plusSeconds(3600)));
+            DlmsException e = MeterReaderIT.failure(session.write(clock, 2));
+            assertThat(e.code()).isEqualTo(FailureCode.ACCESS_DENIED);
+            assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
+            assertThat(e.exchange()).anyMatch(f -> f.startsWith("RX "));
+            // a refused SET leaves the association usable
+            GXDLMSClock readBack = new GXDLMSClock(CLOCK);
+            MeterReaderIT.await(session.read(readBack, 2));
+            assertThat(readBack.getTime().getMeterCalendar().toInstant()).isEqualTo(NOW);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+        assertThat(simulator.meterState(meter.meterId()).clockOffset()).isZero();
+    }
+
+    // ---- 5. ACTION: disconnect control ----
+
+    @Test
+    void disconnectIsIdempotentOverLlsAndHls() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000009"); // aurora-ax1, control_mode 1
+        String id = meter.meterId();
+        assertThat(simulator.meterState(id).controlMode()).isEqualTo(1);
+        for (SessionSettings settings : List.of(lls(meter), hls(meter))) {
+            assertThat(simulator.meterState(id).controlState()).isEqualTo(1);
+            long relaysBefore = simulator.meterState(id).relayOperations();
+            DlmsSession session = open(settings);
+            try {
+                GXDLMSDisconnectControl dc = new GXDLMSDisconnectControl(DISCONNECT_CONTROL);
+                MeterReaderIT.await(session.invoke(dc, 1, null, null)); // remote_disconnect
+                MeterSnapshot once = simulator.meterState(id);
+                assertThat(once.controlState()).isEqualTo(0);
+                assertThat(once.outputState()).isFalse();
+                assertThat(once.relayOperations()).isEqualTo(relaysBefore + 1);
+
+                MeterReaderIT.await(session.invoke(dc, 1, null, null)); // again: nothing switches
+                MeterSnapshot twice = simulator.meterState(id);
+                assertThat(twice.controlState()).isEqualTo(0);
+                assertThat(twice.relayOperations()).isEqualTo(once.relayOperations());
+                MeterReaderIT.await(session.read(dc, 3));
+                assertThat(dc.getControlState()).isEqualTo(ControlState.DISCONNECTED);
+
+                MeterReaderIT.await(session.invoke(dc, 2, null, null)); // remote_reconnect: mode 1 arms (d)
+                MeterSnapshot armed = simulator.meterState(id);
+                assertThat(armed.controlState()).isEqualTo(2);
+                assertThat(armed.outputState()).isFalse();
+                assertThat(armed.relayOperations()).isEqualTo(once.relayOperations());
+                MeterReaderIT.await(session.read(dc, 3));
+                assertThat(dc.getControlState()).isEqualTo(ControlState.READY_FOR_RECONNECTION);
+            } finally {
+                MeterReaderIT.await(session.release());
+            }
+            assertThat(simulator.manualReconnect(id)).isTrue(); // the customer presses the button (e)
+            assertThat(simulator.meterState(id).relayOperations()).isEqualTo(relaysBefore + 2);
+        }
+    }
+
+    @Test
+    void publicClientMayNotOperateTheDisconnector() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        MeterSnapshot before = simulator.meterState(meter.meterId());
+        DlmsSession session = open(publicClient(meter));
+        try {
+            DlmsException e = MeterReaderIT.failure(session.invoke(new GXDLMSDisconnectControl(DISCONNECT_CONTROL),
+                    1, null, null));
+            assertThat(e.code()).isEqualTo(FailureCode.ACCESS_DENIED);
+            assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+        MeterSnapshot after = simulator.meterState(meter.meterId());
+        assertThat(after.controlState()).isEqualTo(before.controlState()).isEqualTo(1);
+        assertThat(after.relayOperations()).isEqualTo(before.relayOperations());
+    }
+
+    // ---- 6. ACTION: image transfer ----
+
+    @Test
+    void imageTransferOverHlsThenTheSameImageIsRefused() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000013"); // aurora-ax1: 512-byte blocks, HLS-GMAC suite 0
+        upgradeThenRepeat(meter, () -> hls(meter), "AUR-AX1-2.5.0", 3_000, 512);
+    }
+
+    @Test
+    void imageTransferOverLlsAndSegmentedHdlcThenTheSameImageIsRefused() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000007"); // corvus-c3: 128-byte blocks, HDLC
+        upgradeThenRepeat(meter, () -> lls(meter), "CRV-C3-3.1.0", 1_000, 128);
+    }
+
+    @Test
+    void publicClientMayNotStartAnImageTransfer() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        long writes = simulator.meterState(meter.meterId()).flashWrites();
+        DlmsSession session = open(publicClient(meter));
+        try {
+            GXDLMSImageTransfer it = new GXDLMSImageTransfer(IMAGE_TRANSFER);
+            DlmsException e = MeterReaderIT.failure(session.invoke(it, 1, initiate("AUR-AX1-9.9.9", 100),
+                    DataType.ARRAY));
+            assertThat(e.code()).isEqualTo(FailureCode.ACCESS_DENIED);
+            assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+        assertThat(simulator.meterState(meter.meterId()).flashWrites()).isEqualTo(writes);
+    }
+
+    private void upgradeThenRepeat(MeterSpec meter, java.util.function.Supplier<SessionSettings> settings,
+                                   String identifier, int size, int blockSize) throws Exception {
+        String id = meter.meterId();
+        String factory = VendorProfile.load(meter.profile()).firmwareVersion();
+        assertThat(simulator.meterState(id).firmwareVersion()).isEqualTo(factory);
+        byte[] image = image(size);
+        int blocks = (size + blockSize - 1) / blockSize;
+
+        DlmsSession session = open(settings.get());
+        try {
+            GXDLMSImageTransfer it = new GXDLMSImageTransfer(IMAGE_TRANSFER);
+            MeterReaderIT.await(session.read(it, 2));
+            assertThat(it.getImageBlockSize()).isEqualTo(blockSize);
+            MeterReaderIT.await(session.invoke(it, 1, initiate(identifier, size), DataType.ARRAY));
+            List<byte[]> parts = it.getImageBlocks(image);
+            assertThat(parts).hasSize(blocks);
+            for (byte[] block : parts) {
+                MeterReaderIT.await(session.invoke(it, 2, block, DataType.ARRAY));
+            }
+            MeterReaderIT.await(session.invoke(it, 3, null, null)); // verify
+            MeterReaderIT.await(session.invoke(it, 4, null, null)); // activate
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+        MeterSnapshot upgraded = simulator.meterState(id);
+        assertThat(upgraded.firmwareVersion()).isEqualTo(identifier);
+        assertThat(upgraded.flashWrites()).isEqualTo(blocks);
+        assertThat(upgraded.imagesActivated()).isEqualTo(1);
+        assertThat(upgraded.imageTransferStatus()).isEqualTo(6); // image activation successful
+
+        // the same campaign again: the bootloader refuses to start it and to activate, and writes nothing
+        session = open(settings.get());
+        try {
+            GXDLMSData version = new GXDLMSData(FIRMWARE_VERSION);
+            Object installed = MeterReaderIT.await(session.read(version, 2));
+            assertThat(new String((byte[]) installed, StandardCharsets.US_ASCII)).isEqualTo(identifier);
+
+            GXDLMSImageTransfer it = new GXDLMSImageTransfer(IMAGE_TRANSFER);
+            MeterReaderIT.await(session.read(it, 2));
+            DlmsException refused = MeterReaderIT.failure(session.invoke(it, 1, initiate(identifier, size),
+                    DataType.ARRAY));
+            // action-result other-reason (250): the classifier has nothing better than a generic data access error
+            assertThat(refused.code()).isEqualTo(FailureCode.DATA_ACCESS_ERROR);
+            assertThat(refused.failureClass()).isEqualTo(FailureClass.PROTOCOL);
+            assertThat(refused.detail()).contains("OTHER_REASON");
+            assertThat(MeterReaderIT.failure(session.invoke(it, 2, it.getImageBlocks(image).get(0), DataType.ARRAY))
+                    .code()).isEqualTo(FailureCode.DATA_ACCESS_ERROR);
+            assertThat(MeterReaderIT.failure(session.invoke(it, 4, null, null)).code())
+                    .isEqualTo(FailureCode.DATA_ACCESS_ERROR);
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+        assertThat(simulator.meterState(id)).usingRecursiveComparison().ignoringFields("sessions").isEqualTo(upgraded);
+    }
+
+    /** image_transfer_initiate's parameter: structure {image_identifier, image_size}. */
+    private static byte[] initiate(String identifier, long size) {
+        GXByteBuffer data = new GXByteBuffer();
+        data.setUInt8(DataType.STRUCTURE.getValue());
+        data.setUInt8(2);
+        GXCommon.setData(null, data, DataType.OCTET_STRING, identifier.getBytes(StandardCharsets.US_ASCII));
+        GXCommon.setData(null, data, DataType.UINT32, size);
+        return data.array();
+    }
+
+    private static byte[] image(int size) {
+        byte[] b = new byte[size];
+        new Random(size).nextBytes(b);
+        return b;
+    }
+
+    // ---- 7. negotiated max PDU ----
+
+    @ParameterizedTest
+    @ValueSource(strings = {"MTR000001", "MTR000002", "MTR000003", "MTR000004"})
+    void negotiatedMaxPduIsTheMetersWhenWeProposeMore(String meterId) throws Exception {
+        MeterSpec meter = simulator.fleet().meter(meterId);
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        SessionSettings settings = publicClient(meter);
+        assertThat(settings.maxPduSize()).isGreaterThanOrEqualTo(profile.maxPduSize());
+        DlmsSession session = open(settings);
+        try {
+            assertThat(session.negotiatedMaxPduSize()).isEqualTo(profile.maxPduSize());
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    @Test
+    void negotiatedMaxPduIsOursWhenWeProposeLess() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001"); // meter accepts 1024
+        SessionSettings p = publicClient(meter);
+        SessionSettings small = new SessionSettings(p.host(), p.port(), p.transport(), p.clientAddress(),
+                p.logicalDevice(), p.authentication(), p.password(), p.responseTimeout(), 256, null);
+        DlmsSession session = open(small);
+        try {
+            assertThat(session.negotiatedMaxPduSize()).isEqualTo(256);
+            // and the meter keeps to it: 24 rows (~600 bytes) come in blocks
+            VendorProfile profile = VendorProfile.load(meter.profile());
+            Instant from = NOW.minus(Duration.ofHours(6));
+            assertThat(MeterReaderIT.await(session.readRowsByRange(new GXDLMSProfileGeneric(profile.loadProfileObis()),
+                    from, NOW))).map(CosemServicesIT::row)
+                    .containsExactlyElementsOf(expectedByTime(meter, profile, from, NOW));
+            assertThat(session.exchange()).anyMatch(f -> f.startsWith("RX ") && f.contains("C402"));
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    // ---- helpers ----
+
+    private static DlmsSession open(SessionSettings settings) throws Exception {
+        return MeterReaderIT.await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
+                transports.forKind(settings.transport()), settings));
+    }
+
+    private static TransportKind kindOf(MeterSpec meter) {
+        return VendorProfile.load(meter.profile()).framing() == VendorProfile.Framing.HDLC
+                ? TransportKind.TCP_HDLC : TransportKind.TCP_WRAPPER;
+    }
+
+    private static SessionSettings publicClient(MeterSpec meter) {
+        return SessionSettings.publicClient(meter.host(), meter.port(), kindOf(meter));
+    }
+
+    /** The LLS management client (32) with the meter's password. */
+    private static SessionSettings lls(MeterSpec meter) {
+        return new SessionSettings(meter.host(), meter.port(), kindOf(meter), 32, 1, AuthenticationLevel.LOW,
+                meter.llsPassword(), Duration.ofSeconds(2), SessionSettings.DEFAULT_MAX_PDU, null);
+    }
+
+    /** The HLS management client (1) as the vendor profile defines it, with the fleet's keys for this meter. */
+    private static SessionSettings hls(MeterSpec meter) {
+        VendorProfile p = VendorProfile.load(meter.profile());
+        AuthenticationLevel level = AuthenticationLevel.valueOf(p.hlsAuthentication());
+        MeterKeys keys = simulator.fleet().keys(meter.meterId());
+        KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA
+                ? simulator.fleet().headEndSigningKey(p.securitySuite()) : null;
+        SecuritySettings security = new SecuritySettings(p.securitySuite(), SecurityPolicy.valueOf(p.securityPolicy()),
+                MeterKeys.HEAD_END_SYSTEM_TITLE, keys.blockCipherKey(), keys.authenticationKey(), null,
+                invocationCounter.addAndGet(1_000), headEnd, headEnd == null ? null : keys.signingKey().getPublic(),
+                level == AuthenticationLevel.HIGH_SHA256 ? keys.hlsSecret() : null);
+        return new SessionSettings(meter.host(), meter.port(), kindOf(meter), 1, 1, level, null,
+                Duration.ofSeconds(2), SessionSettings.DEFAULT_MAX_PDU, security);
+    }
+
+    private static GXDateTime utc(Instant at) {
+        Calendar c = Calendar.getInstance(TimeZone.getTimeZone("UTC"));
+        c.setTimeInMillis(at.toEpochMilli());
+        return new GXDateTime(c);
+    }
+
+    record Row(Instant at, long energyRaw) {
+    }
+
+    /** The capture boundaries within [from, to], each with the energy {@link MeterModel} gives there. */
+    static List<Row> expectedByTime(MeterSpec meter, VendorProfile profile, Instant from, Instant to) {
+        long period = profile.loadProfileCaptureSeconds();
+        List<Row> rows = new ArrayList<>();
+        for (long t = Math.floorDiv(from.getEpochSecond() + period - 1, period) * period; t <= to.getEpochSecond();
+             t += period) {
+            Instant at = Instant.ofEpochSecond(t);
+            rows.add(new Row(at, MeterModel.energyRaw(meter, profile, at).longValueExact()));
+        }
+        return rows;
+    }
+
+    /** Entries {@code first..first+count-1}, entry 1 captured at {@code oldest}. */
+    static List<Row> expectedByEntry(MeterSpec meter, VendorProfile profile, Instant oldest, int first, int count) {
+        long period = profile.loadProfileCaptureSeconds();
+        Instant from = oldest.plusSeconds((first - 1) * period);
+        return expectedByTime(meter, profile, from, from.plusSeconds((count - 1) * period));
+    }
+
+    static Row row(Object[] cells) {
+        return new Row(instant(cells[0]), ((Number) cells[1]).longValue());
+    }
+
+    static Instant instant(Object cosemDateTime) {
+        if (cosemDateTime instanceof GXDateTime dt) {
+            return dt.getMeterCalendar().toInstant();
+        }
+        throw new AssertionError("capture time is " + (cosemDateTime == null ? "null" : cosemDateTime.getClass()));
+    }
+
+    @SuppressWarnings("unused")
+    private static <T> T await(Future<T> f) throws Exception {
+        return MeterReaderIT.await(f);
+    }
+}
