@@ -36,6 +36,25 @@ public final class MeterReader {
         this.transports = transports;
     }
 
+    /**
+     * A ciphered read whose invocation counter comes from {@code counters}: the session starts from the stored
+     * counter and the store is advanced to what the session reached (also when it failed: the meter may have seen
+     * the AARQ, and a counter must never be reused).
+     */
+    public Future<MeterReading> read(String meterId, SessionSettings settings, List<String> registerObis,
+                                     InvocationCounterStore counters) {
+        if (settings.security() == null) {
+            return read(settings, registerObis);
+        }
+        String keyId = java.util.HexFormat.of().formatHex(settings.security().clientSystemTitle()) + "/suite"
+                + settings.security().suite();
+        return counters.next(meterId, keyId).compose(start -> read(
+                        settings.withSecurity(settings.security().withInvocationCounter(start)), registerObis)
+                .compose(reading -> counters.advance(meterId, keyId, reading.nextInvocationCounter()).map(reading),
+                        failure -> counters.advance(meterId, keyId, start + 1)
+                                .transform(x -> Future.<MeterReading>failedFuture(failure))));
+    }
+
     public Future<MeterReading> read(SessionSettings settings, List<String> registerObis) {
         return AssociationDiagnosis.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
                 .compose(session -> readRegisters(session, registerObis).map(r -> r.withInvocationCounter(

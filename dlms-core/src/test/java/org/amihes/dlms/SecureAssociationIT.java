@@ -138,6 +138,27 @@ class SecureAssociationIT {
     }
 
     @Test
+    void countersFromTheStoreOnlyGoUpAndSurviveAResync() throws Exception {
+        MeterSpec meter = simulator.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1"))
+                .skip(1).findFirst().orElseThrow(); // a meter no other test touches
+        InvocationCounterStore store = new InMemoryInvocationCounterStore();
+        SessionSettings settings = managementSettings(meter, TransportKind.TCP_WRAPPER, 1);
+        String keyId = java.util.HexFormat.of().formatHex(MeterKeys.HEAD_END_SYSTEM_TITLE) + "/suite0";
+        long before = store.next(meter.meterId(), keyId).result();
+        MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
+        long afterFirst = store.next(meter.meterId(), keyId).result();
+        MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
+        long afterSecond = store.next(meter.meterId(), keyId).result();
+        assertThat(afterFirst).isGreaterThan(before);
+        assertThat(afterSecond).isGreaterThan(afterFirst);
+        // Another head-end instance without the store's history starts at 1: the meter refuses, the client
+        // resynchronises, and the store learns the higher counter.
+        InvocationCounterStore forgetful = new InMemoryInvocationCounterStore();
+        MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), forgetful));
+        assertThat(forgetful.next(meter.meterId(), keyId).result()).isGreaterThan(afterSecond);
+    }
+
+    @Test
     void wrongLlsPasswordIsAnAuthenticationFailure() {
         MeterSpec meter = meterOf("corvus-c3");
         SessionSettings wrong = new SessionSettings(meter.host(), meter.port(), TransportKind.TCP_HDLC, 32, 1,
