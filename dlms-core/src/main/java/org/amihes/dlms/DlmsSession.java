@@ -116,6 +116,7 @@ public final class DlmsSession {
      */
     public Future<List<Object[]>> readRowsByRange(GXDLMSProfileGeneric profile, Instant from, Instant to) {
         return withCaptureObjects(profile).compose(v -> onContext(() -> {
+            requireAssociated();
             List<Object> value = new ArrayList<>(1);
             return exchangeAll(() -> client.readRowsByRange(profile, Date.from(from), Date.from(to)),
                     r -> value.add(r.getValue())).map(x -> rows(profile, value));
@@ -125,6 +126,7 @@ public final class DlmsSession {
     /** Reads rows {@code first..first+count-1} of a profile (selective access by entry, selector 2; 1-based). */
     public Future<List<Object[]>> readRowsByEntry(GXDLMSProfileGeneric profile, int first, int count) {
         return withCaptureObjects(profile).compose(v -> onContext(() -> {
+            requireAssociated();
             List<Object> value = new ArrayList<>(1);
             return exchangeAll(() -> client.readRowsByEntry(profile, first, count), r -> value.add(r.getValue()))
                     .map(x -> rows(profile, value));
@@ -147,6 +149,24 @@ public final class DlmsSession {
             return exchangeAll(() -> client.method(object, method, parameter == null ? (byte) 0 : parameter,
                     parameter == null ? DataType.INT8 : type), r -> value.add(r.getValue()))
                     .map(v -> value.isEmpty() ? null : value.get(value.size() - 1));
+        });
+    }
+
+    /**
+     * Security setup method 2 (global key transfer): sends new global keys wrapped (AES key wrap) with the meter's
+     * master key. The meter switches after answering; release this session and associate with the new keys.
+     */
+    public Future<Void> transferKeys(String securitySetup, byte[] masterKey, byte[] newBlockCipherKey,
+                                     byte[] newAuthenticationKey) {
+        return onContext(() -> {
+            requireAssociated();
+            gurux.dlms.objects.GXDLMSSecuritySetup setup = new gurux.dlms.objects.GXDLMSSecuritySetup(securitySetup);
+            List<gurux.dlms.GXSimpleEntry<gurux.dlms.objects.enums.GlobalKeyType, byte[]>> keys = new ArrayList<>();
+            keys.add(new gurux.dlms.GXSimpleEntry<>(gurux.dlms.objects.enums.GlobalKeyType.UNICAST_ENCRYPTION,
+                    newBlockCipherKey));
+            keys.add(new gurux.dlms.GXSimpleEntry<>(gurux.dlms.objects.enums.GlobalKeyType.AUTHENTICATION,
+                    newAuthenticationKey));
+            return exchangeAll(() -> setup.globalKeyTransfer(client, masterKey, keys), r -> { });
         });
     }
 

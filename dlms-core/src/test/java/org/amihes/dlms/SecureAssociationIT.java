@@ -51,7 +51,7 @@ class SecureAssociationIT {
     @BeforeAll
     static void start() throws Exception {
         vertx = Vertx.vertx();
-        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, 4242, "127.10.0.1", MeterReaderIT.freePort());
+        Fleet fleet = Fleet.generate(12, VendorProfile.BUILT_IN, 4242, "127.10.0.1", MeterReaderIT.freePort());
         simulator = MeterReaderIT.await(FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0",
                 SimulatorOptions.DEFAULTS.withUdp(true)));
         reader = new MeterReader(vertx, MeterReaderIT.await(EventLoops.deploy(vertx, 2)),
@@ -156,6 +156,32 @@ class SecureAssociationIT {
         InvocationCounterStore forgetful = new InMemoryInvocationCounterStore();
         MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), forgetful));
         assertThat(forgetful.next(meter.meterId(), keyId).result()).isGreaterThan(afterSecond);
+    }
+
+    @Test
+    void keyTransferInstallsNewKeysAndRetiresTheOldOnes() throws Exception {
+        MeterSpec meter = simulator.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1"))
+                .skip(2).findFirst().orElseThrow(); // a meter no other test touches
+        MeterKeys original = simulator.fleet().keys(meter.meterId());
+        SessionSettings old = managementSettings(meter, TransportKind.TCP_WRAPPER, 10);
+        byte[] newEk = new java.security.SecureRandom().generateSeed(16);
+        byte[] newAk = new java.security.SecureRandom().generateSeed(16);
+
+        DlmsSession session = MeterReaderIT.await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
+                new Transports(vertx, Duration.ofSeconds(2)).forKind(TransportKind.TCP_WRAPPER), old));
+        MeterReaderIT.await(session.transferKeys(AssociationDiagnosis.SECURITY_SETUP, original.masterKey(), newEk, newAk));
+        long next = session.invocationCounter();
+        MeterReaderIT.await(session.release());
+
+        assertThat(simulator.currentKeys(meter.meterId()).blockCipherKey()).isEqualTo(newEk);
+        assertThat(simulator.currentKeys(meter.meterId()).authenticationKey()).isEqualTo(newAk);
+        var refused = MeterReaderIT.failure(reader.read(old.withSecurity(old.security().withInvocationCounter(next)),
+                List.of("1.0.1.8.0.255")));
+        assertThat(refused.code()).isEqualTo(FailureCode.DECIPHERING_FAILED);
+        SecuritySettings s = old.security();
+        SessionSettings rotated = old.withSecurity(new SecuritySettings(s.suite(), s.policy(), s.clientSystemTitle(),
+                newEk, newAk, null, next + 10, null, null, null));
+        assertThat(MeterReaderIT.await(reader.read(rotated, List.of("1.0.1.8.0.255"))).meterTime()).isEqualTo(NOW);
     }
 
     @Test

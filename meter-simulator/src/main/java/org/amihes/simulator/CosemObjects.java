@@ -128,6 +128,7 @@ final class CosemObjects {
         securitySetup.setSecurityPolicy(policy);
         securitySetup.setGuek(keys.blockCipherKey());
         securitySetup.setGak(keys.authenticationKey());
+        securitySetup.setKek(keys.masterKey()); // unwraps transferred keys; Gurux copies it to the server on assignment
         securitySetup.setClientSystemTitle(MeterKeys.HEAD_END_SYSTEM_TITLE);
         invocationCounter.setValue(lastInvocationCounter);
     }

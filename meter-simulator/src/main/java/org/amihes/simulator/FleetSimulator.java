@@ -144,6 +144,15 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     /** What the meter remembers across connections, now (firmware, flash writes, disconnector, clock offset). */
+    /**
+     * The keys a meter holds now: {@link Fleet#keys} until a key transfer replaced them. Null for a meter no one has
+     * connected to yet (its keys are then exactly {@code fleet().keys(meterId)}).
+     */
+    public MeterKeys currentKeys(String meterId) {
+        MeterState state = states.get(meterId);
+        return state == null ? null : state.currentKeys();
+    }
+
     public MeterSnapshot meterState(String meterId) {
         return stateOf(fleet.meter(meterId)).snapshot(meterId);
     }

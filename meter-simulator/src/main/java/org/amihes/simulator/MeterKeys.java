@@ -20,9 +20,10 @@ import java.util.Arrays;
  * @param authenticationKey global authentication key, same length
  * @param hlsSecret         HLS-SHA256 shared secret
  * @param signingKey        the meter's ECDSA key pair (P-256 for suite 1, P-384 for suite 2), null below suite 1
+ * @param masterKey         the key-encryption key (KEK) that wraps keys sent to the meter (security setup method 2)
  */
 public record MeterKeys(byte[] systemTitle, byte[] blockCipherKey, byte[] authenticationKey, byte[] hlsSecret,
-                        KeyPair signingKey) {
+                        KeyPair signingKey, byte[] masterKey) {
 
     /** The head-end's system title every simulated meter expects. */
     public static final byte[] HEAD_END_SYSTEM_TITLE = "HES00001".getBytes(StandardCharsets.US_ASCII);
@@ -34,7 +35,13 @@ public record MeterKeys(byte[] systemTitle, byte[] blockCipherKey, byte[] authen
                 Arrays.copyOf(digest(fleetSeed, meter.meterId(), "block-cipher-key"), keyLength),
                 Arrays.copyOf(digest(fleetSeed, meter.meterId(), "authentication-key"), keyLength),
                 Arrays.copyOf(digest(fleetSeed, meter.meterId(), "hls-secret"), 16),
-                suite == 0 ? null : ecKeyPair(suite, digest(fleetSeed, meter.meterId(), "signing-key")));
+                suite == 0 ? null : ecKeyPair(suite, digest(fleetSeed, meter.meterId(), "signing-key")),
+                Arrays.copyOf(digest(fleetSeed, meter.meterId(), "master-key"), keyLength));
+    }
+
+    /** The same meter after a key transfer installed new global keys. */
+    public MeterKeys withCipherKeys(byte[] newBlockCipherKey, byte[] newAuthenticationKey) {
+        return new MeterKeys(systemTitle, newBlockCipherKey, newAuthenticationKey, hlsSecret, signingKey, masterKey);
     }
 
     /** The head-end's ECDSA key pair for a fleet: every simulated meter trusts its public key. */

@@ -37,6 +37,18 @@ final class MeterState {
         invocationCounter.accumulateAndGet(seen, Math::max);
     }
 
+    /** After a key transfer (security setup method 2): the meter's next connections use the new keys. */
+    void installCipherKeys(byte[] blockCipherKey, byte[] authenticationKey) {
+        synchronized (this) {
+            keys = keys.withCipherKeys(blockCipherKey, authenticationKey);
+        }
+    }
+
+    /** The meter's keys now, null before its first connection derived them. */
+    MeterKeys currentKeys() {
+        return keys;
+    }
+
     /** Derived once per meter: EC key generation is too slow to repeat per connection. */
     MeterKeys keys(java.util.function.Supplier<MeterKeys> derive) {
         MeterKeys k = keys;

@@ -138,6 +138,11 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         return SourceDiagnostic.NONE;
     }
 
+    private boolean ciphered() {
+        GXDLMSAssociationLogicalName a = getAssignedAssociation();
+        return a != null && a.getSecuritySetupReference() != null && a.getClientSAP() == HLS_CLIENT;
+    }
+
     /** Only an authenticated association may change the meter; the public client reads. */
     private boolean privileged() {
         GXDLMSAssociationLogicalName a = getAssignedAssociation();
@@ -161,6 +166,10 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         int m = arg.getIndex();
         if (t instanceof GXDLMSAssociationLogicalName && m == 1) {
             return MethodAccessMode.ACCESS; // reply_to_HLS_authentication: how an HLS client proves itself
+        }
+        if (t == cosem.securitySetup && m == 2) {
+            // key_transfer: only over the ciphered management association, never LLS or the public client
+            return ciphered() ? MethodAccessMode.ACCESS : MethodAccessMode.NO_ACCESS;
         }
         boolean executable = t == cosem.disconnectControl && (m == 1 || m == 2)
                 || t == cosem.imageTransfer && m >= 1 && m <= 4;
@@ -348,8 +357,14 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         }
     }
 
+    /** A key transfer Gurux unwrapped and accepted outlives this connection, as it does on a real meter. */
     @Override
     protected void onPostAction(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            if (e.getTarget() == cosem.securitySetup && e.getIndex() == 2 && e.getError() == ErrorCode.OK) {
+                state.installCipherKeys(cosem.securitySetup.getGuek(), cosem.securitySetup.getGak());
+            }
+        }
     }
 
     @Override
