@@ -155,9 +155,7 @@ class ReadFlowTest {
 
     @Test
     void readinessChecksDatabaseAndBroker() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"))
-                .body("checks.find { it.name.startsWith('SmallRye Reactive Messaging') }.status", equalTo("UP"))
-                .body("checks.find { it.name.startsWith('Reactive PostgreSQL') }.status", equalTo("UP"));
+        org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndBroker("read-jobs", "read-results");
     }
 
     static void publish(ReadResult result) throws Exception {
