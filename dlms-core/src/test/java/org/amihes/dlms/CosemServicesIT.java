@@ -12,6 +12,7 @@ import gurux.dlms.objects.GXDLMSDisconnectControl;
 import gurux.dlms.objects.GXDLMSImageTransfer;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.enums.ControlState;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
@@ -193,6 +194,53 @@ class CosemServicesIT {
             assertThat(received).hasSizeGreaterThan(10);
         } finally {
             MeterReaderIT.await(session.release());
+        }
+    }
+
+    @Test
+    void theWholeWeekWithoutSelectiveAccessComesInManyBlocks() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000003"); // corvus-c3, HDLC
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        long period = profile.loadProfileCaptureSeconds();
+        Instant newest = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), period) * period);
+        List<Row> expected = expectedByTime(meter, profile, newest.minus(LoadProfile.DEPTH).plusSeconds(period), newest);
+        assertThat(expected).hasSize(672);
+
+        DlmsSession session = open(withMaxPdu(publicClient(meter), 256)); // ~17 kB in 256-byte blocks
+        try {
+            GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
+            MeterReaderIT.await(session.read(pg, 3));
+            MeterReaderIT.await(session.read(pg, 2));
+            assertThat(pg.getBuffer()).hasSize(672);
+            assertThat(java.util.Arrays.stream(pg.getBuffer()).map(r -> row((Object[]) r)).toList())
+                    .containsExactlyElementsOf(expected);
+            // by entry, count 0: from entry 669 to the end
+            assertThat(MeterReaderIT.await(session.readRowsByEntry(pg, 669, 0))).map(CosemServicesIT::row)
+                    .containsExactlyElementsOf(expected.subList(668, 672));
+        } finally {
+            MeterReaderIT.await(session.release());
+        }
+    }
+
+    @Test
+    void aReleasedSessionRefusesEveryServiceAlike() throws Exception {
+        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        DlmsSession session = open(publicClient(meter));
+        GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
+        MeterReaderIT.await(session.read(pg, 3)); // capture objects known: the row reads go straight to the GET
+        MeterReaderIT.await(session.release());
+        assertThat(session.state()).isEqualTo(DlmsSession.State.CLOSED);
+
+        GXDLMSClock clock = new GXDLMSClock(CLOCK);
+        clock.setTime(utc(NOW));
+        List<Future<?>> calls = List.of(session.read(clock, 2), session.write(clock, 2),
+                session.invoke(new GXDLMSDisconnectControl(DISCONNECT_CONTROL), 1, null, null),
+                session.readRowsByRange(pg, NOW.minusSeconds(3600), NOW), session.readRowsByEntry(pg, 1, 2));
+        for (Future<?> call : calls) {
+            // a programming error on our side, not a meter that closed the connection (NETWORK)
+            Future<Object> outcome = call.map(v -> (Object) v).otherwise(e -> e);
+            assertThat(MeterReaderIT.await(outcome)).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -420,15 +468,7 @@ class CosemServicesIT {
         }
     }
 
-    /**
-     * What the brief asks: the negotiated size equals the vendor profile's {@code maxPduSize}. It does not today
-     * because of a simulator bug: {@code SimulatedMeter} sets its limit with {@code setMaxReceivePDUSize}, but
-     * Gurux 4.0.47 overwrites the server's limit with the assigned association's
-     * {@code xDLMSContextInfo.maxReceivePduSize} (default 1024) in {@code GXDLMSSettings.setAssignedAssociation},
-     * called from {@code isTarget}; so every meter answers 1024. Enable once the simulator sets
-     * {@code getXDLMSContextInfo().setMaxReceivePduSize(profile.maxPduSize())} on each association.
-     */
-    @org.junit.jupiter.api.Disabled("meter-simulator answers 1024 whatever the profile says (see javadoc)")
+    /** Proposing more than the meter accepts: the negotiated size is the vendor profile's {@code maxPduSize}. */
     @ParameterizedTest
     @ValueSource(strings = {"MTR000001", "MTR000002", "MTR000003", "MTR000004"})
     void negotiatedMaxPduIsTheProfilesWhenWeProposeMore(String meterId) throws Exception {
@@ -502,9 +542,9 @@ class CosemServicesIT {
                 s.authentication(), s.password(), s.responseTimeout(), maxPdu, s.security());
     }
 
-    private static final Pattern INITIATE_RESPONSE = Pattern.compile("085F1F0400([0-9A-F]{6})([0-9A-F]{4})0007");
+    private static final Pattern INITIATE_RESPONSE = Pattern.compile("0800065F1F0400([0-9A-F]{6})([0-9A-F]{4})0007");
 
-    /** negotiated-max-pdu-size of the plain InitiateResponse in the AARE (conformance block, then the size). */
+    /** negotiated-max-pdu-size of the plain InitiateResponse (08, no QoS, version 6, conformance, size, VAA 7). */
     private static int aareMaxPdu(List<String> exchange) {
         for (String frame : exchange) {
             Matcher m = INITIATE_RESPONSE.matcher(frame);

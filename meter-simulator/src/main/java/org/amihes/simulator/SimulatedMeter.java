@@ -82,7 +82,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         lls.setSecret(spec.llsPassword().getBytes(StandardCharsets.US_ASCII));
         Authentication mechanism = Authentication.valueOf(profile.hlsAuthentication());
         if (mechanism == Authentication.NONE) {
-            return List.of(pub, lls);
+            return withPduLimit(profile, List.of(pub, lls));
         }
         // A ciphered association needs the ciphered context AND a security setup reference: without the reference
         // Gurux silently resets the context to plain LN.
@@ -94,7 +94,17 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         if (mechanism == Authentication.HIGH_SHA256) {
             hls.setSecret(keys.hlsSecret());
         }
-        return List.of(pub, lls, hls);
+        return withPduLimit(profile, List.of(pub, lls, hls));
+    }
+
+    /** Gurux takes the negotiated PDU limit from the assigned association, not from the server: set it on each. */
+    private static List<GXDLMSAssociationLogicalName> withPduLimit(VendorProfile profile,
+                                                                   List<GXDLMSAssociationLogicalName> associations) {
+        associations.forEach(a -> {
+            a.getXDLMSContextInfo().setMaxReceivePduSize(profile.maxPduSize());
+            a.getXDLMSContextInfo().setMaxSendPduSize(profile.maxPduSize());
+        });
+        return associations;
     }
 
     /** Handles one request and keeps the invocation counter the meter accepted for its next connections. */
