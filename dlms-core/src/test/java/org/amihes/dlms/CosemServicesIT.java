@@ -417,14 +417,14 @@ class CosemServicesIT {
             MeterReaderIT.await(session.read(it, 2));
             DlmsException refused = MeterReaderIT.failure(session.invoke(it, 1, initiate(identifier, size),
                     DataType.ARRAY));
-            // action-result other-reason (250): the classifier has nothing better than a generic data access error
-            assertThat(refused.code()).isEqualTo(FailureCode.DATA_ACCESS_ERROR);
-            assertThat(refused.failureClass()).isEqualTo(FailureClass.PROTOCOL);
+            // action-result other-reason (250): the meter understood and refused on its own terms
+            assertThat(refused.code()).isEqualTo(FailureCode.REFUSED_BY_METER);
+            assertThat(refused.failureClass()).isEqualTo(FailureClass.VENDOR);
             assertThat(refused.detail()).contains("OTHER_REASON");
             assertThat(MeterReaderIT.failure(session.invoke(it, 2, it.getImageBlocks(image).get(0), DataType.ARRAY))
-                    .code()).isEqualTo(FailureCode.DATA_ACCESS_ERROR);
+                    .code()).isEqualTo(FailureCode.REFUSED_BY_METER);
             assertThat(MeterReaderIT.failure(session.invoke(it, 4, null, null)).code())
-                    .isEqualTo(FailureCode.DATA_ACCESS_ERROR);
+                    .isEqualTo(FailureCode.REFUSED_BY_METER);
         } finally {
             MeterReaderIT.await(session.release());
         }

@@ -35,6 +35,8 @@ public final class Classifier {
         return switch (code) {
             case UNDEFINED_OBJECT, UNAVAILABLE_OBJECT, INCONSISTENT_CLASS -> FailureCode.OBJECT_UNDEFINED;
             case READ_WRITE_DENIED, ACCESS_VIOLATED -> FailureCode.ACCESS_DENIED;
+            // The meter understood and said no on its own terms (e.g. a bootloader refusing the installed image).
+            case OTHER_REASON, TEMPORARY_FAILURE, HARDWARE_FAULT -> FailureCode.REFUSED_BY_METER;
             default -> FailureCode.DATA_ACCESS_ERROR;
         };
     }

@@ -26,7 +26,8 @@ public enum FailureCode {
 
     OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
     NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
-    UNEXPECTED_VALUE("DLMS-203", FailureClass.VENDOR, "Value not as registered");
+    UNEXPECTED_VALUE("DLMS-203", FailureClass.VENDOR, "Value not as registered"),
+    REFUSED_BY_METER("DLMS-204", FailureClass.VENDOR, "Refused by the meter");
 
     private final String code;
     private final FailureClass failureClass;
