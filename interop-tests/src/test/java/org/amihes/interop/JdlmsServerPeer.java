@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.BindException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.openmuc.jdlms.AuthenticationMechanism;
 import org.openmuc.jdlms.ConformanceSetting;
 import org.openmuc.jdlms.CosemInterfaceObject;
@@ -13,9 +14,10 @@ import org.openmuc.jdlms.SecuritySuite;
 import org.openmuc.jdlms.sessionlayer.server.ServerSessionLayerFactories;
 
 /**
- * A jDLMS server with one management logical device (address 1) holding the given COSEM objects. Two clients
- * are allowed: the public client 16 without authentication and the client {@link #LLS_CLIENT} with LLS and
- * {@link #LLS_PASSWORD}. jDLMS listens on all interfaces (no bind option): the tests only ever dial 127.0.0.1.
+ * A jDLMS server with one management logical device (address 1, system title {@link #SYSTEM_TITLE}) holding the
+ * given COSEM objects. Allowed clients: the public client 16 without authentication, the client
+ * {@link #LLS_CLIENT} with LLS and {@link #LLS_PASSWORD}, and whatever further clients (e.g. HLS-GMAC) a test
+ * adds. jDLMS listens on all interfaces (no bind option): the tests only ever dial 127.0.0.1.
  */
 final class JdlmsServerPeer implements AutoCloseable {
 
@@ -25,6 +27,13 @@ final class JdlmsServerPeer implements AutoCloseable {
     static final int PUBLIC_CLIENT = 16;
     static final int LLS_CLIENT = 32;
     static final String LLS_PASSWORD = "12345678";
+    /** The logical device's manufacturer id and 5-byte device id: its system title is {@link #SYSTEM_TITLE}. */
+    static final String MANUFACTURER = "ISE";
+    static final long DEVICE_ID = 4242L;
+    /** "ISE" | 00 00 00 10 92 (4242) */
+    static final byte[] SYSTEM_TITLE = {0x49, 0x53, 0x45, 0x00, 0x00, 0x00, 0x10, (byte) 0x92};
+    /** The master key (KEK) jDLMS insists on once a client has keys; nothing here uses it. */
+    static final byte[] MASTER_KEY = java.util.HexFormat.of().parseHex("0F0E0D0C0B0A09080706050403020100");
 
     private final DlmsServer server;
     private final int port;
@@ -44,15 +53,28 @@ final class JdlmsServerPeer implements AutoCloseable {
      */
     static JdlmsServerPeer start(Framing framing, List<CosemInterfaceObject> objects, ConformanceSetting[] conformance)
             throws IOException {
+        return start(framing, objects, conformance, Map.of());
+    }
+
+    /**
+     * @param moreClients further client restrictions (client id to jDLMS security suite), e.g. HLS-GMAC clients,
+     *                    besides the public and the LLS client
+     */
+    static JdlmsServerPeer start(Framing framing, List<CosemInterfaceObject> objects, ConformanceSetting[] conformance,
+                                 Map<Integer, SecuritySuite> moreClients) throws IOException {
         IOException last = null;
         for (int attempt = 0; attempt < 5; attempt++) { // the free port may be taken between probe and bind
             int port = Loopback.freePort();
-            LogicalDevice device = new LogicalDevice(LOGICAL_DEVICE, "ISE-INTEROP", "ISE", 4242L);
+            LogicalDevice device = new LogicalDevice(LOGICAL_DEVICE, "ISE-INTEROP", MANUFACTURER, DEVICE_ID);
             device.addRestriction(PUBLIC_CLIENT, SecuritySuite.builder().build());
             device.addRestriction(LLS_CLIENT, SecuritySuite.builder()
                     .setAuthenticationMechanism(AuthenticationMechanism.LOW)
                     .setPassword(LLS_PASSWORD.getBytes(StandardCharsets.US_ASCII))
                     .build());
+            moreClients.forEach(device::addRestriction);
+            if (!moreClients.isEmpty()) {
+                device.setMasterKey(MASTER_KEY.clone()); // jDLMS requires a master key (KEK) once keys are in use
+            }
             if (conformance != null) {
                 device.setConformance(conformance);
             }
