@@ -213,19 +213,28 @@ class SecureAssociationIT {
     }
 
     static MeterSpec meterOf(String profile) {
-        return simulator.fleet().meters().stream().filter(m -> m.profile().equals(profile)).findFirst().orElseThrow();
+        return meterOf(simulator.fleet(), profile);
+    }
+
+    static MeterSpec meterOf(Fleet fleet, String profile) {
+        return fleet.meters().stream().filter(m -> m.profile().equals(profile)).findFirst().orElseThrow();
     }
 
     /** The management association as the vendor profile defines it, with the fleet's keys for this meter. */
     static SessionSettings managementSettings(MeterSpec meter, TransportKind transport, long invocationCounter) {
+        return managementSettings(simulator.fleet(), meter, transport, invocationCounter);
+    }
+
+    static SessionSettings managementSettings(Fleet fleet, MeterSpec meter, TransportKind transport,
+                                              long invocationCounter) {
         VendorProfile p = VendorProfile.load(meter.profile());
         AuthenticationLevel level = AuthenticationLevel.valueOf(p.hlsAuthentication());
         if (level == AuthenticationLevel.NONE) {
             return new SessionSettings(meter.host(), meter.port(), transport, 32, 1, AuthenticationLevel.LOW,
                     meter.llsPassword(), Duration.ofSeconds(2), 256, null);
         }
-        MeterKeys keys = simulator.fleet().keys(meter.meterId());
-        KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA ? simulator.fleet().headEndSigningKey(p.securitySuite()) : null;
+        MeterKeys keys = fleet.keys(meter.meterId());
+        KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA ? fleet.headEndSigningKey(p.securitySuite()) : null;
         SecuritySettings security = new SecuritySettings(p.securitySuite(), SecurityPolicy.valueOf(p.securityPolicy()),
                 MeterKeys.HEAD_END_SYSTEM_TITLE, keys.blockCipherKey(), keys.authenticationKey(), null, invocationCounter,
                 headEnd, headEnd == null ? null : keys.signingKey().getPublic(),
