@@ -18,6 +18,8 @@ final class DlmsClient extends GXDLMSSecureClient {
         super(true, s.clientAddress(), s.logicalDevice(), s.authentication().gurux(),
                 s.password(), s.transport().framing());
         setMaxReceivePDUSize(s.maxPduSize());
+        // Offer General Block Transfer: a meter that supports it streams long answers (profiles) in windows.
+        getProposedConformance().add(gurux.dlms.enums.Conformance.GENERAL_BLOCK_TRANSFER);
         if (s.security() != null) {
             configure(s.security(), s.authentication());
         }

@@ -60,6 +60,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         this.cosem = new CosemObjects(spec, profile, state);
         cosem.secure(profile, keys, state.invocationCounter());
         setMaxReceivePDUSize(profile.maxPduSize());
+        if (profile.generalBlockTransfer()) {
+            getConformance().add(gurux.dlms.enums.Conformance.GENERAL_BLOCK_TRANSFER);
+        }
         getCiphering().setSystemTitle(CosemObjects.systemTitle(spec, profile));
         getItems().addAll(associations.subList(1, associations.size()));
         getItems().addAll(cosem.all());
@@ -97,12 +100,15 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         return withPduLimit(profile, List.of(pub, lls, hls));
     }
 
-    /** Gurux takes the negotiated PDU limit from the assigned association, not from the server: set it on each. */
+    /** Gurux negotiates the PDU limit and conformance of the assigned association, not the server's: set them on each. */
     private static List<GXDLMSAssociationLogicalName> withPduLimit(VendorProfile profile,
                                                                    List<GXDLMSAssociationLogicalName> associations) {
         associations.forEach(a -> {
             a.getXDLMSContextInfo().setMaxReceivePduSize(profile.maxPduSize());
             a.getXDLMSContextInfo().setMaxSendPduSize(profile.maxPduSize());
+            if (profile.generalBlockTransfer()) {
+                a.getXDLMSContextInfo().getConformance().add(gurux.dlms.enums.Conformance.GENERAL_BLOCK_TRANSFER);
+            }
         });
         return associations;
     }

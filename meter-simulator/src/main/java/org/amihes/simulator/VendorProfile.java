@@ -24,12 +24,13 @@ import java.util.List;
  * @param hlsAuthentication mechanism of the management association (client 1), NONE when the meter has none
  * @param securitySuite     that association's security suite: 0, 1 or 2
  * @param securityPolicy    NONE, AUTHENTICATED, ENCRYPTED or AUTHENTICATED_ENCRYPTED
+ * @param generalBlockTransfer whether the meter offers General Block Transfer (conformance bit 3) for long answers
  */
 public record VendorProfile(String name, String manufacturer, String model, Framing framing, int maxPduSize,
                             String energyObis, int energyScaler, boolean energyRegisterNull, int responseDelayMs,
                             String description, String loadProfileObis, int loadProfileCaptureSeconds,
                             String firmwareVersion, int disconnectControlMode, String hlsAuthentication,
-                            int securitySuite, String securityPolicy) {
+                            int securitySuite, String securityPolicy, boolean generalBlockTransfer) {
 
     public enum Framing { WRAPPER, HDLC }
 
