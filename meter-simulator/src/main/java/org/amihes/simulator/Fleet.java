@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,6 +104,50 @@ public record Fleet(long seed, List<MeterSpec> meters) {
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("meters", entries);
+        JSON.writeValue(file.toFile(), root);
+    }
+
+    /**
+     * Writes the fleet's keys as a meter vendor delivers them with a batch of meters (hex; public keys as base64
+     * X.509): the input for loading them into the head-end's key store. The head-end section holds the simulated
+     * head-end's own ECDSA key pairs; a real head-end generates its keys itself. Simulation only: the file is
+     * written with owner-only permissions and never belongs in version control.
+     */
+    public void writeKeys(Path file) throws IOException {
+        HexFormat hex = HexFormat.of().withUpperCase();
+        Base64.Encoder b64 = Base64.getEncoder();
+        List<Map<String, Object>> entries = new ArrayList<>();
+        for (MeterSpec m : meters) {
+            VendorProfile p = VendorProfile.load(m.profile());
+            MeterKeys k = keys(m.meterId());
+            Map<String, Object> e = new LinkedHashMap<>();
+            e.put("meterId", m.meterId());
+            e.put("systemTitle", hex.formatHex(k.systemTitle()));
+            e.put("authentication", p.hlsAuthentication());
+            e.put("securitySuite", p.securitySuite());
+            e.put("securityPolicy", p.securityPolicy());
+            e.put("blockCipherKey", hex.formatHex(k.blockCipherKey()));
+            e.put("authenticationKey", hex.formatHex(k.authenticationKey()));
+            e.put("masterKey", hex.formatHex(k.masterKey()));
+            e.put("hlsSecret", hex.formatHex(k.hlsSecret()));
+            e.put("llsPassword", m.llsPassword());
+            e.put("signingPublicKey", k.signingKey() == null ? null : b64.encodeToString(k.signingKey().getPublic().getEncoded()));
+            entries.add(e);
+        }
+        Map<String, Object> headEnd = new LinkedHashMap<>();
+        headEnd.put("systemTitle", hex.formatHex(MeterKeys.HEAD_END_SYSTEM_TITLE));
+        for (int suite = 1; suite <= 2; suite++) {
+            java.security.KeyPair kp = headEndSigningKey(suite);
+            headEnd.put("suite" + suite + "SigningPublicKey", b64.encodeToString(kp.getPublic().getEncoded()));
+            headEnd.put("suite" + suite + "SigningPrivateKey", b64.encodeToString(kp.getPrivate().getEncoded()));
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("warning", "simulated meters: deterministic keys derived from the fleet seed, never real key material");
+        root.put("headEnd", headEnd);
+        root.put("meters", entries);
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
         JSON.writeValue(file.toFile(), root);
     }
 

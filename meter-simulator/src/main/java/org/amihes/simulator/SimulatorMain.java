@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * <pre>
  * java -jar meter-simulator.jar [--meters 50] [--profiles aurora-ax1,borealis-b7,corvus-c3] [--seed 42]
  *      [--first-host 127.1.0.1] [--port 4059] [--bind 0.0.0.0] [--fleet fleet.json]
- *      [--fleet-out fleet.json] [--registry-out meter_registry.json]
+ *      [--fleet-out fleet.json] [--registry-out meter_registry.json] [--keys-out meter_keys.json]
  *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0]
  * </pre>
  * {@code --fleet} reads a fleet file instead of generating one. {@code --udp true} also answers the wrapper over UDP
@@ -29,7 +29,7 @@ import java.util.TreeSet;
 public final class SimulatorMain {
 
     private static final Set<String> OPTIONS = Set.of("meters", "profiles", "seed", "first-host", "port", "bind",
-            "fleet", "fleet-out", "registry-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed");
+            "fleet", "fleet-out", "registry-out", "keys-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed");
 
     private SimulatorMain() {
     }
@@ -44,6 +44,9 @@ public final class SimulatorMain {
                         Integer.parseInt(opts.getOrDefault("port", String.valueOf(Fleet.DLMS_PORT))));
         if (opts.containsKey("fleet-out")) {
             fleet.write(Path.of(opts.get("fleet-out")));
+        }
+        if (opts.containsKey("keys-out")) {
+            fleet.writeKeys(Path.of(opts.get("keys-out")));
         }
         if (opts.containsKey("registry-out")) {
             fleet.writeRegistry(Path.of(opts.get("registry-out")));
