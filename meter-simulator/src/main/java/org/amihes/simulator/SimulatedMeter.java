@@ -116,6 +116,9 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     /** Handles one request and keeps the invocation counter the meter accepted for its next connections. */
     byte[] answer(byte[] request) throws Exception {
         byte[] reply = handleRequest(request);
+        if (reply != null) {
+            reply = RlreLengths.correct(reply, profile.framing() == VendorProfile.Framing.HDLC);
+        }
         if (cosem.invocationCounter.getValue() instanceof Number seen) {
             state.rememberInvocationCounter(seen.longValue());
         }

@@ -1,0 +1,69 @@
+package org.amihes.simulator;
+
+/**
+ * Corrects the release response (RLRE) of Gurux 4.0.47's server, whose BER lengths are too short: the
+ * user-information [30] declares one byte less than the octet string it wraps, and the RLRE declares its content
+ * a few bytes short (e.g. 63 11 ... BE 0F 04 0E ... for 21 and 16 bytes). The bytes themselves are right, so the
+ * lengths are recomputed in place; on HDLC the frame check sequence is recomputed too. Anything that does not
+ * parse as such an RLRE is left alone.
+ */
+final class RlreLengths {
+
+    private static final int RLRE = 0x63;
+    private static final int USER_INFORMATION = 0xBE;
+    private static final int OCTET_STRING = 0x04;
+
+    private RlreLengths() {
+    }
+
+    static byte[] correct(byte[] frame, boolean hdlc) {
+        int apdu = hdlc ? indexOfLlcResponse(frame) : 8;
+        int end = hdlc ? frame.length - 3 : frame.length; // HDLC ends with FCS (2) and the flag
+        if (apdu < 0 || apdu + 2 > end || (frame[apdu] & 0xFF) != RLRE) {
+            return frame;
+        }
+        byte[] fixed = frame.clone();
+        int p = apdu + 2;
+        while (p + 1 < end) {
+            if ((fixed[p] & 0xFF) == USER_INFORMATION && p + 3 < end && (fixed[p + 2] & 0xFF) == OCTET_STRING) {
+                int inner = fixed[p + 3] & 0xFF;
+                fixed[p + 1] = (byte) (2 + inner);
+                p += 4 + inner;
+            } else {
+                p += 2 + (fixed[p + 1] & 0xFF);
+            }
+        }
+        if (p != end || end - apdu - 2 > 127) {
+            return frame; // not the shape this fix knows: send what Gurux made
+        }
+        fixed[apdu + 1] = (byte) (end - apdu - 2);
+        if (hdlc) {
+            int fcs = crc16x25(fixed, 1, end - 1);
+            fixed[end] = (byte) fcs;
+            fixed[end + 1] = (byte) (fcs >>> 8);
+        }
+        return fixed;
+    }
+
+    /** After the HDLC header: the LLC bytes of a response (E6 E7 00). */
+    private static int indexOfLlcResponse(byte[] f) {
+        for (int i = 1; i + 3 < f.length; i++) {
+            if ((f[i] & 0xFF) == 0xE6 && (f[i + 1] & 0xFF) == 0xE7 && f[i + 2] == 0) {
+                return i + 3;
+            }
+        }
+        return -1;
+    }
+
+    /** HDLC frame check sequence: CRC-16/X.25 (reflected 0x1021, init and final XOR 0xFFFF), sent low byte first. */
+    static int crc16x25(byte[] data, int from, int length) {
+        int crc = 0xFFFF;
+        for (int i = from; i < from + length; i++) {
+            crc ^= data[i] & 0xFF;
+            for (int bit = 0; bit < 8; bit++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
+            }
+        }
+        return ~crc & 0xFFFF;
+    }
+}
