@@ -33,7 +33,6 @@ public final class FleetSimulator implements AutoCloseable {
 
     private final Vertx vertx;
     private final MeterModel model;
-    private final Map<String, VendorProfile> profiles = new ConcurrentHashMap<>();
     private final Map<String, MeterState> states = new ConcurrentHashMap<>();
     private final Map<Integer, PublicKey> headEndKeys = new ConcurrentHashMap<>();
     private final Map<String, Faults> meterFaults = new ConcurrentHashMap<>();
@@ -104,7 +103,7 @@ public final class FleetSimulator implements AutoCloseable {
     public void update(Fleet newFleet) {
         Map<String, MeterSpec> index = new HashMap<>();
         for (MeterSpec m : newFleet.meters()) {
-            profiles.computeIfAbsent(m.profile(), VendorProfile::load);
+            VendorProfile.load(m.profile()); // fail now on an unknown profile, not at the first connection
             index.put(address(m.host(), m.port()), m);
         }
         byAddress = Map.copyOf(index);
@@ -191,7 +190,7 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     VendorProfile profileOf(MeterSpec spec) {
-        return profiles.computeIfAbsent(spec.profile(), VendorProfile::load);
+        return VendorProfile.load(spec.profile());
     }
 
     private MeterState stateOf(MeterSpec spec) {

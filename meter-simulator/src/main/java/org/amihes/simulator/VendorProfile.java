@@ -56,7 +56,14 @@ public record VendorProfile(String name, String manufacturer, String model, Fram
         }
     }
 
+    /** Profiles are immutable: each file is read once, however many meters of a fleet use it. */
+    private static final java.util.Map<String, VendorProfile> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
     public static VendorProfile load(String name) {
+        return LOADED.computeIfAbsent(name, VendorProfile::read);
+    }
+
+    private static VendorProfile read(String name) {
         try (InputStream in = VendorProfile.class.getResourceAsStream("/profiles/" + name + ".json")) {
             if (in == null) {
                 throw new IllegalArgumentException("unknown vendor profile '" + name + "'; known: " + BUILT_IN);
