@@ -22,7 +22,6 @@ public enum FailureCode {
     CLOSED_AFTER_AARQ("DLMS-402", FailureClass.SECURITY, "Connection closed right after the AARQ"),
     ACCESS_DENIED("DLMS-403", FailureClass.SECURITY, "Access denied"),
     DECIPHERING_FAILED("DLMS-404", FailureClass.SECURITY, "Deciphering failed"),
-    INVOCATION_COUNTER_REJECTED("DLMS-405", FailureClass.SECURITY, "Invocation counter rejected"),
 
     OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
     NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
