@@ -60,7 +60,13 @@ final class AssociationDiagnosis {
         Long theirs = probe.lastInvocationCounter();
         if (theirs != null && theirs >= ours) {
             SessionSettings resynced = settings.withSecurity(settings.security().withInvocationCounter(theirs + 1));
-            return DlmsSession.open(vertx, context, transport, resynced).recover(again -> Future.failedFuture(
+            return DlmsSession.open(vertx, context, transport, resynced).map(session -> {
+                // worth an operator's eye: a head-end that loses its counters costs every meter a second association
+                session.warn(FailureCode.DECIPHERING_FAILED.code() + ": the meter refused invocation counter " + ours
+                        + " (its frame counter " + INVOCATION_COUNTER + " was at " + theirs + "); resynchronised to "
+                        + (theirs + 1));
+                return session;
+            }).recover(again -> Future.failedFuture(
                     new DlmsException(FailureCode.DECIPHERING_FAILED, "still refused after resynchronising the "
                             + "invocation counter from " + ours + " to " + (theirs + 1)
                             + " (the meter's frame counter): wrong key likely", original.exchange(), again)));

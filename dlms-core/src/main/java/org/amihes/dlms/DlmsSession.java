@@ -213,6 +213,11 @@ public final class DlmsSession {
         });
     }
 
+    /** Records a deviation this session tolerated; it reaches the audit log with the session's result. */
+    void warn(String warning) {
+        warnings.add(warning);
+    }
+
     /** Deviations tolerated in this session (e.g. a malformed release response), for the audit log. */
     public List<String> warnings() {
         return List.copyOf(warnings);

@@ -12,8 +12,10 @@ import java.math.BigInteger;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.amihes.dlms.failure.Classifier;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureCode;
@@ -46,21 +48,40 @@ public final class MeterReader {
         if (settings.security() == null) {
             return read(settings, registerObis);
         }
-        String keyId = java.util.HexFormat.of().formatHex(settings.security().clientSystemTitle()) + "/suite"
-                + settings.security().suite();
-        return counters.next(meterId, keyId).compose(start -> read(
-                        settings.withSecurity(settings.security().withInvocationCounter(start)), registerObis)
-                .compose(reading -> counters.advance(meterId, keyId, reading.nextInvocationCounter()).map(reading),
-                        failure -> counters.advance(meterId, keyId, start + 1)
-                                .transform(x -> Future.<MeterReading>failedFuture(failure))));
+        String keyId = counterKeyId(settings.security());
+        return counters.next(meterId, keyId).compose(start -> {
+            // what the meter may have seen: at least the AARQ's counter, all of the session's once it opened
+            long[] reached = {start + 1};
+            return read(settings.withSecurity(settings.security().withInvocationCounter(start)), registerObis,
+                    session -> reached[0] = Math.max(reached[0], session.invocationCounter()))
+                    .compose(reading -> counters.advance(meterId, keyId, reading.nextInvocationCounter()).map(reading),
+                            failure -> counters.advance(meterId, keyId, reached[0])
+                                    .transform(x -> Future.<MeterReading>failedFuture(failure)));
+        });
+    }
+
+    /**
+     * Names the counter a meter keeps for our client under one key: the client system title (each client has its
+     * own counter) and the suite (suite 2's key is another key). URL-safe, so stores may use it in paths.
+     */
+    public static String counterKeyId(SecuritySettings security) {
+        return HexFormat.of().formatHex(security.clientSystemTitle()) + "-suite" + security.suite();
     }
 
     public Future<MeterReading> read(SessionSettings settings, List<String> registerObis) {
+        return read(settings, registerObis, session -> { });
+    }
+
+    private Future<MeterReading> read(SessionSettings settings, List<String> registerObis,
+                                      Consumer<DlmsSession> onFailure) {
         return AssociationDiagnosis.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
                 .compose(session -> readRegisters(session, registerObis).map(r -> r.withInvocationCounter(
                                 settings.security() == null ? null : session.invocationCounter())).compose(
                         reading -> session.release().map(v -> reading.withWarnings(session.warnings())),
-                        failure -> session.close().transform(x -> Future.failedFuture(failure))));
+                        failure -> {
+                            onFailure.accept(session);
+                            return session.close().transform(x -> Future.failedFuture(failure));
+                        }));
     }
 
     private static Future<MeterReading> readRegisters(DlmsSession session, List<String> registerObis) {

@@ -135,6 +135,9 @@ class SecureAssociationIT {
         // A head-end that lost its counter starts from 10: the meter refuses, the client resynchronises.
         MeterReading second = readClock(managementSettings(meter, TransportKind.TCP_WRAPPER, 10));
         assertThat(second.meterTime()).isEqualTo(NOW);
+        assertThat(first.warnings()).isEmpty();
+        assertThat(second.warnings()).singleElement().asString()
+                .startsWith("DLMS-404: the meter refused invocation counter 10 ");
     }
 
     @Test
@@ -143,7 +146,7 @@ class SecureAssociationIT {
                 .skip(1).findFirst().orElseThrow(); // a meter no other test touches
         InvocationCounterStore store = new InMemoryInvocationCounterStore();
         SessionSettings settings = managementSettings(meter, TransportKind.TCP_WRAPPER, 1);
-        String keyId = java.util.HexFormat.of().formatHex(MeterKeys.HEAD_END_SYSTEM_TITLE) + "/suite0";
+        String keyId = java.util.HexFormat.of().formatHex(MeterKeys.HEAD_END_SYSTEM_TITLE) + "-suite0";
         long before = store.next(meter.meterId(), keyId).result();
         MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
         long afterFirst = store.next(meter.meterId(), keyId).result();
@@ -154,7 +157,9 @@ class SecureAssociationIT {
         // Another head-end instance without the store's history starts at 1: the meter refuses, the client
         // resynchronises, and the store learns the higher counter.
         InvocationCounterStore forgetful = new InMemoryInvocationCounterStore();
-        MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), forgetful));
+        MeterReading resynced = MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"),
+                forgetful));
+        assertThat(resynced.warnings()).singleElement().asString().startsWith("DLMS-404: the meter refused");
         assertThat(forgetful.next(meter.meterId(), keyId).result()).isGreaterThan(afterSecond);
     }
 
