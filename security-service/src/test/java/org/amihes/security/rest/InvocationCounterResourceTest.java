@@ -1,0 +1,132 @@
+package org.amihes.security.rest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class InvocationCounterResourceTest {
+
+    private static final String KEY = "4845533030303031-suite0";
+    /** 2^32: the DLMS invocation counter is unsigned 32 bits (Green Book, security header). */
+    private static final long COUNTER_SPACE = 4_294_967_296L;
+
+    @Test
+    void windowsFollowEachOtherFromOne() {
+        String meter = uniqueMeter();
+        reserve(meter, KEY, "{\"count\": 100}").statusCode(200)
+                .body("meterId", equalTo(meter)).body("keyId", equalTo(KEY))
+                .body("first", equalTo(1)).body("limit", equalTo(101));
+        reserve(meter, KEY, "{\"count\": 50}").statusCode(200)
+                .body("first", equalTo(101)).body("limit", equalTo(151));
+        given().get("/meters/" + meter + "/invocation-counters").then().statusCode(200)
+                .body("keyId", equalTo(List.of(KEY))).body("next", equalTo(List.of(151)));
+    }
+
+    @Test
+    void keysOfAMeterCountApart() {
+        String meter = uniqueMeter();
+        reserve(meter, KEY, "{\"count\": 10}").statusCode(200).body("first", equalTo(1));
+        reserve(meter, "4845533030303031-suite2", "{\"count\": 10}").statusCode(200).body("first", equalTo(1));
+        reserve(uniqueMeter(), KEY, "{\"count\": 10}").statusCode(200).body("first", equalTo(1));
+    }
+
+    @Test
+    void aResynchronisedCounterRaisesTheWindowButALowerBoundNeverLowersIt() {
+        String meter = uniqueMeter();
+        // the meter's frame counter said 5000: the window starts at 5001
+        reserve(meter, KEY, "{\"count\": 10, \"atLeast\": 5001}").statusCode(200)
+                .body("first", equalTo(5001)).body("limit", equalTo(5011));
+        // a holder that only knows of 20 still gets counters above everything handed out
+        reserve(meter, KEY, "{\"count\": 10, \"atLeast\": 20}").statusCode(200)
+                .body("first", equalTo(5011)).body("limit", equalTo(5021));
+    }
+
+    @Test
+    void concurrentReservationsNeverOverlap() throws Exception {
+        String meter = uniqueMeter();
+        int holders = 16;
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<long[]>> windows = new ArrayList<>();
+            for (int i = 0; i < holders; i++) {
+                int count = 10 + i; // different sizes, so an overlap cannot hide behind equal steps
+                windows.add(pool.submit(() -> {
+                    var body = reserve(meter, KEY, "{\"count\": " + count + "}").statusCode(200).extract();
+                    return new long[] {body.<Number>path("first").longValue(), body.<Number>path("limit").longValue()};
+                }));
+            }
+            List<long[]> got = new ArrayList<>();
+            for (Future<long[]> w : windows) {
+                got.add(w.get(30, TimeUnit.SECONDS));
+            }
+            got.sort(Comparator.comparingLong(w -> w[0]));
+            long expectedFirst = 1;
+            for (long[] w : got) {
+                assertThat(w[0]).as("windows are disjoint and leave no gap").isEqualTo(expectedFirst);
+                expectedFirst = w[1];
+            }
+            long total = 0;
+            for (int i = 0; i < holders; i++) {
+                total += 10 + i;
+            }
+            assertThat(expectedFirst).isEqualTo(1 + total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theCounterSpaceRunsOutWithAConflictAndKeepsWhatWasStored() {
+        String meter = uniqueMeter();
+        long nearTheEnd = COUNTER_SPACE - 100;
+        reserve(meter, KEY, "{\"count\": 50, \"atLeast\": " + nearTheEnd + "}").statusCode(200);
+        reserve(meter, KEY, "{\"count\": 51}").statusCode(409)
+                .contentType("application/problem+json")
+                .body("detail", containsString("change the key"));
+        given().get("/meters/" + meter + "/invocation-counters").then()
+                .body("next", equalTo(List.of(nearTheEnd + 50)));
+        // exactly the rest of the space is still there
+        reserve(meter, KEY, "{\"count\": 50}").statusCode(200).body("limit", equalTo(COUNTER_SPACE));
+    }
+
+    @Test
+    void badRequestsNameWhatIsWrong() {
+        String meter = uniqueMeter();
+        reserve(meter, KEY, "{\"count\": 0}").statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem("count"));
+        reserve(meter, KEY, "{}").statusCode(400).body("errors.field", hasItem("count"));
+        reserve(meter, KEY, "{\"count\": 1, \"atLeast\": " + COUNTER_SPACE + "}").statusCode(400)
+                .body("errors.field", hasItem("atLeast"));
+        reserve(meter, KEY, "{\"count\": 1, \"from\": 3}").statusCode(400).contentType("application/problem+json")
+                .body("detail", containsString("from"));
+        reserve(meter, "no spaces", "{\"count\": 1}").statusCode(400).contentType("application/problem+json");
+        reserve(meter, KEY, "{\"count\": ").statusCode(400).body("title", equalTo("Malformed JSON"));
+        // nothing above was stored
+        given().get("/meters/" + meter + "/invocation-counters").then().statusCode(200).body("size()", equalTo(0));
+    }
+
+    private static ValidatableResponse reserve(String meter, String key, String body) {
+        return given().contentType(ContentType.JSON).body(body)
+                .post("/meters/" + meter + "/invocation-counters/" + key + "/reservations").then();
+    }
+
+    private static String uniqueMeter() {
+        return "ic-" + UUID.randomUUID();
+    }
+}
