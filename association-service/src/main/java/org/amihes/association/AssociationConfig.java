@@ -2,6 +2,7 @@ package org.amihes.association;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -14,6 +15,10 @@ public interface AssociationConfig {
     Audit audit();
 
     Registry registry();
+
+    SecurityService securityService();
+
+    Counters counters();
 
     interface Sessions {
         /** Admission control: meter sessions open at once, across every kind of work. */
@@ -45,5 +50,25 @@ public interface AssociationConfig {
     interface Registry {
         /** A meter_registry.json imported (idempotently) at start, if set. */
         Optional<String> file();
+    }
+
+    interface SecurityService {
+        /** Base URL of security-service, which keeps invocation counters (and, later, keys) durable. */
+        @WithDefault("http://localhost:8084")
+        URI url();
+
+        @WithDefault("5s")
+        Duration timeout();
+    }
+
+    /** Invocation counters are reserved from security-service in windows and handed out from memory. */
+    interface Counters {
+        /** Counters per reservation: larger means fewer round trips, more counters skipped after a restart. */
+        @WithDefault("1000")
+        int window();
+
+        /** Counters a session may use: a window with fewer left is replaced before the session starts. */
+        @WithDefault("64")
+        int headroom();
     }
 }

@@ -8,9 +8,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.function.Supplier;
+import org.amihes.association.client.SecurityServiceCounterReservations;
 import org.amihes.association.domain.Admission;
+import org.amihes.association.domain.InvocationCounterWindows;
 import org.amihes.association.domain.PerMeterSerializer;
 import org.amihes.dlms.EventLoops;
+import org.amihes.dlms.InvocationCounterStore;
 import org.amihes.dlms.MeterReader;
 import org.amihes.dlms.MeterReading;
 import org.amihes.dlms.SessionSettings;
@@ -28,6 +31,7 @@ public class MeterSessions {
     private final PerMeterSerializer serializer = new PerMeterSerializer();
     private final Admission admission;
     private MeterReader reader;
+    private InvocationCounterStore counters;
 
     public MeterSessions(Vertx vertx, AssociationConfig config) {
         this.vertx = vertx;
@@ -40,10 +44,13 @@ public class MeterSessions {
                 : Runtime.getRuntime().availableProcessors();
         EventLoops eventLoops = EventLoops.deploy(vertx, loops).toCompletionStage().toCompletableFuture().get();
         reader = new MeterReader(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
+        counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx,
+                config.securityService().url(), config.securityService().timeout()),
+                config.counters().window(), config.counters().headroom());
     }
 
     public Future<MeterReading> read(String meterId, SessionSettings settings, List<String> registers) {
-        return exclusive(meterId, () -> reader.read(settings, registers));
+        return exclusive(meterId, () -> reader.read(meterId, settings, registers, counters));
     }
 
     private <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {

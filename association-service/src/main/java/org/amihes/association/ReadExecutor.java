@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.amihes.association.audit.AuditLog;
+import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
 import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.MeterDirectory;
 import org.amihes.contracts.MeterFailure;
@@ -32,6 +33,9 @@ public class ReadExecutor {
     public static final String UNKNOWN_METER_CLASS = "CONFIGURATION";
     public static final String UNKNOWN_METER_CODE = "HES-001";
     public static final String NO_KEYS_CODE = "HES-002";
+    /** Not a meter-facing class either: the head-end could not get invocation counters, the meter was not asked. */
+    public static final String HEAD_END_CLASS = "HEAD_END";
+    public static final String NO_COUNTERS_CODE = "HES-003";
 
     private final MeterDirectory directory;
     private final MeterSessions sessions;
@@ -70,6 +74,10 @@ public class ReadExecutor {
         return sessions.read(job.meterId(), settings, registers)
                 .map(reading -> succeeded(job, reading))
                 .otherwise(error -> {
+                    if (error instanceof CountersUnavailable) {
+                        return failed(job, new MeterFailure(HEAD_END_CLASS, NO_COUNTERS_CODE, NO_COUNTERS_CODE
+                                + ": Invocation counters unavailable (" + error.getMessage() + ")", List.of()));
+                    }
                     DlmsException e = Classifier.classify(error, List.of());
                     return failed(job, new MeterFailure(e.failureClass().name(), e.code().code(), e.getMessage(), e.exchange()));
                 });
