@@ -45,7 +45,7 @@ class FleetReadIT {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        Path root = Path.of(System.getProperty("hes.project.root", ".."));
+        Path root = ServiceProcess.projectRoot();
         String run = UUID.randomUUID().toString().substring(0, 8);
         // Meter ids unique per run: the database outlives runs and readings are keyed by meter and meter time.
         Fleet generated = Fleet.generate(METERS, VendorProfile.WELL_BEHAVED, 99, "127.6.0.1", ServiceProcess.freePort());

@@ -28,6 +28,11 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The project's root, where each module's target/quarkus-app is. */
+    static Path projectRoot() {
+        return Path.of(System.getProperty("hes.project.root", ".."));
+    }
+
     static ServiceProcess start(Path projectRoot, String module, Map<String, String> properties) throws IOException {
         Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
