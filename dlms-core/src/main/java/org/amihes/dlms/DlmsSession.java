@@ -47,6 +47,8 @@ public final class DlmsSession {
     private GXReplyData reply;
     private long timer = -1;
     private boolean aarqInFlight;
+    /** the application-context-name our AARQ proposed (last arc), -1 when it could not be read */
+    private int proposedContextName = -1;
 
     private DlmsSession(Vertx vertx, Context context, SessionSettings settings) {
         this.vertx = vertx;
@@ -254,8 +256,13 @@ public final class DlmsSession {
 
     private Future<Void> associate() {
         aarqInFlight = true;
-        Future<Void> aare = exchangeAll(client::aarqRequest, r -> {
+        Future<Void> aare = exchangeAll(() -> {
+            byte[][] aarq = client.aarqRequest();
+            proposedContextName = contextNameOf(aarq);
+            return aarq;
+        }, r -> {
             aarqInFlight = false;
+            requireProposedContextName(r.getData());
             client.parseAareResponse(r.getData());
         });
         if (client.usesEcdsa()) {
@@ -277,6 +284,31 @@ public final class DlmsSession {
             state = State.ASSOCIATED;
             return null;
         });
+    }
+
+    private int contextNameOf(byte[][] aarq) {
+        InterfaceType framing = settings.transport().framing();
+        byte[] first = aarq == null || aarq.length == 0 ? null : aarq[0];
+        int length = first == null ? -1 : Apdus.frameLength(first, 0, first.length, framing);
+        Apdus.Acse acse = length < 0 ? null
+                : Apdus.acse(first, Apdus.apduStart(first, 0, length, framing, false), length);
+        return acse == null ? -1 : acse.contextName();
+    }
+
+    /**
+     * Gurux takes an AARE naming another context than proposed for a rejection and makes up its result and
+     * diagnostic (PERMANENT_REJECTED / NOT_SUPPORTED). When the AARE says accepted, that is a context-name
+     * mismatch: the meter agreed to an association we did not propose (e.g. ciphered where we asked for plain).
+     */
+    private void requireProposedContextName(GXByteBuffer aare) {
+        Apdus.Acse answered = Apdus.acse(aare.getData(), aare.position(), aare.size());
+        if (answered == null || answered.result() != 0 || proposedContextName < 0 || answered.contextName() < 0
+                || answered.contextName() == proposedContextName) {
+            return;
+        }
+        throw new DlmsException(FailureCode.CONTEXT_NAME_MISMATCH, "AARE accepted with application context "
+                + Apdus.describeContextName(answered.contextName()) + " but "
+                + Apdus.describeContextName(proposedContextName) + " was proposed", log.snapshot(), null);
     }
 
     /** HLS-ECDSA passes 3 and 4 with the JCE ({@link EcdsaAuthentication} says why not Gurux's). */
