@@ -4,8 +4,8 @@ import gurux.dlms.enums.InterfaceType;
 
 /**
  * Just enough of the wire format to check what Gurux does not: where an APDU starts in a wrapper or HDLC frame,
- * and the application-context-name and result of an AARQ/AARE. Pure and bounded: bytes it cannot read give
- * "nothing found" (-1 or null), never an exception.
+ * the application-context-name and result of an AARQ/AARE, and which key an xDLMS APDU tag is ciphered with.
+ * Pure and bounded: bytes it cannot read give "nothing found" (-1 or null), never an exception.
  */
 final class Apdus {
 
@@ -68,6 +68,13 @@ final class Apdus {
             }
         }
         return -1;
+    }
+
+    /** The APDU tag of a complete frame, or -1. */
+    static int apduTag(byte[] frame, InterfaceType framing, boolean fromMeter) {
+        int length = frameLength(frame, 0, frame.length, framing);
+        int start = length < 0 ? -1 : apduStart(frame, 0, length, framing, fromMeter);
+        return start < 0 ? -1 : frame[start] & 0xFF;
     }
 
     /** The ACSE fields of the AARQ or AARE at {@code at}, or null if there is none. */
@@ -133,6 +140,20 @@ final class Apdus {
             default -> "unknown";
         };
         return "2.16.756.5.8.1." + name + " (" + meaning + ")";
+    }
+
+    /** Whether an APDU tag is ciphered with a dedicated key; false for the global key, null if not ciphered so. */
+    static Boolean dedicated(int tag) {
+        return switch (tag) {
+            // glo-: initiate, read, write, confirmed-service-error, information-report; get, set, event, action;
+            // and general-glo-ciphering
+            case 0x21, 0x25, 0x26, 0x28, 0x2C, 0x2D, 0x2E, 0x38,
+                 0xC8, 0xC9, 0xCA, 0xCB, 0xCC, 0xCD, 0xCF, 0xDB -> Boolean.FALSE;
+            // ded-: the same services, and general-ded-ciphering
+            case 0x41, 0x45, 0x46, 0x48, 0x4C, 0x4D, 0x4E, 0x56, 0x58,
+                 0xD0, 0xD1, 0xD2, 0xD3, 0xD4, 0xD5, 0xD7, 0xDC -> Boolean.TRUE;
+            default -> null;
+        };
     }
 
     /** A BER / A-XDR definite length at {@code p}: {length, offset of the value}, or null if it does not fit. */

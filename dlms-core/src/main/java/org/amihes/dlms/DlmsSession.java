@@ -49,6 +49,9 @@ public final class DlmsSession {
     private boolean aarqInFlight;
     /** the application-context-name our AARQ proposed (last arc), -1 when it could not be read */
     private int proposedContextName = -1;
+    /** APDUs sent ciphered with the dedicated key, and whether the request in flight is one of them */
+    private int dedicatedRequests;
+    private boolean dedicatedRequestInFlight;
 
     private DlmsSession(Vertx vertx, Context context, SessionSettings settings) {
         this.vertx = vertx;
@@ -417,10 +420,22 @@ public final class DlmsSession {
             }
         });
         if (frame != null) {
+            noteDedicated(frame);
             log.sent(frame);
             link.send(Buffer.buffer(frame));
         }
         return promise.future();
+    }
+
+    /** Frames that start no APDU (HDLC RR, later segments) leave the request's kind as it was. */
+    private void noteDedicated(byte[] frame) {
+        int tag = Apdus.apduTag(frame, settings.transport().framing(), false);
+        if (tag >= 0) {
+            dedicatedRequestInFlight = Boolean.TRUE.equals(Apdus.dedicated(tag));
+            if (dedicatedRequestInFlight) {
+                dedicatedRequests++;
+            }
+        }
     }
 
     private void onBytes(Buffer data) {
@@ -466,6 +481,11 @@ public final class DlmsSession {
         if (aarqInFlight) {
             fail(FailureCode.CLOSED_AFTER_AARQ, "the meter closed the connection without an AARE: likely a wrong "
                     + "password, key or client address, not a network fault");
+        } else if (dedicatedRequestInFlight && dedicatedRequests == 1) {
+            // Same reasoning as DLMS-402: a meter that cannot decipher often just drops the link, and here the
+            // only new thing it had to decipher was the dedicated key proposed in the AARQ.
+            fail(FailureCode.CLOSED_AFTER_DEDICATED_KEY, "the meter closed the link right after the first APDU "
+                    + "ciphered with the dedicated key: it probably ignored the dedicated key proposed in the AARQ");
         } else {
             fail(FailureCode.CONNECTION_CLOSED, "closed while a request was in flight");
         }

@@ -25,6 +25,9 @@ public enum FailureCode {
     ACCESS_DENIED("DLMS-403", FailureClass.SECURITY, "Access denied"),
     DECIPHERING_FAILED("DLMS-404", FailureClass.SECURITY, "Deciphering failed"),
     // DLMS-405 was "Invocation counter rejected" (removed, never produced): not reused.
+    /** like DLMS-402, one step later: the meter took the dedicated key in the AARQ, then dropped its first use */
+    CLOSED_AFTER_DEDICATED_KEY("DLMS-406", FailureClass.SECURITY,
+            "Connection closed right after the first dedicated-key APDU"),
 
     OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
     NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
