@@ -4,8 +4,9 @@ import gurux.dlms.enums.InterfaceType;
 
 /**
  * Just enough of the wire format to check what Gurux does not: where an APDU starts in a wrapper or HDLC frame,
- * the application-context-name and result of an AARQ/AARE, and which key an xDLMS APDU tag is ciphered with.
- * Pure and bounded: bytes it cannot read give "nothing found" (-1 or null), never an exception.
+ * the application-context-name and result of an AARQ/AARE, and the security header of a ciphered xDLMS APDU
+ * (tag, length, security control byte, 4-byte invocation counter; Green Book 9.2.7). Pure and bounded: bytes it
+ * cannot read give "nothing found" (-1 or null), never an exception.
  */
 final class Apdus {
 
@@ -17,6 +18,10 @@ final class Apdus {
     private static final int LLC_DESTINATION = 0xE6;
 
     private Apdus() {
+    }
+
+    /** The security header of a ciphered xDLMS APDU and which key family it belongs to. */
+    record CipherHeader(int tag, boolean dedicated, int securityControl, long invocationCounter) {
     }
 
     /** The ACSE fields this project checks; -1 where the PDU does not carry the field. */
@@ -140,6 +145,33 @@ final class Apdus {
             default -> "unknown";
         };
         return "2.16.756.5.8.1." + name + " (" + meaning + ")";
+    }
+
+    /** The security header of the ciphered APDU at {@code at}, or null if the APDU there is not glo-/ded-ciphered. */
+    static CipherHeader cipherHeader(byte[] b, int at, int end) {
+        if (at < 0 || at >= end) {
+            return null;
+        }
+        int tag = b[at] & 0xFF;
+        Boolean dedicated = dedicated(tag);
+        if (dedicated == null) {
+            return null;
+        }
+        int p = at + 1;
+        if (tag == 0xDB || tag == 0xDC) { // general-glo/ded-ciphering: the sender's system title comes first
+            int[] title = berLength(b, p, end);
+            if (title == null) {
+                return null;
+            }
+            p = title[1] + title[0];
+        }
+        int[] content = berLength(b, p, end);
+        if (content == null || content[0] < 5 || content[1] + 5 > end) {
+            return null;
+        }
+        int sc = content[1];
+        long ic = (b[sc + 1] & 0xFFL) << 24 | (b[sc + 2] & 0xFFL) << 16 | (b[sc + 3] & 0xFFL) << 8 | (b[sc + 4] & 0xFFL);
+        return new CipherHeader(tag, dedicated, b[sc] & 0xFF, ic);
     }
 
     /** Whether an APDU tag is ciphered with a dedicated key; false for the global key, null if not ciphered so. */

@@ -40,6 +40,7 @@ public final class DlmsSession {
     private final ExchangeLog log = new ExchangeLog();
     private final List<String> warnings = new ArrayList<>(0);
     private final GXByteBuffer received = new GXByteBuffer();
+    private final ResponseCounters responseCounters = new ResponseCounters();
     private Link link;
     private State state = State.NEW;
     /** the request in flight: completed when a whole frame has been parsed into {@link #reply} */
@@ -450,9 +451,21 @@ public final class DlmsSession {
             GXReplyData notify = new GXReplyData();
             while (awaiting != null && received.available() > 0) {
                 int before = received.position();
+                // Checked before Gurux reads it, so a replayed APDU is never taken for the answer.
+                Apdus.CipherHeader ciphered = cipheredFrameAt(before);
+                String replayed = ciphered == null ? null : responseCounters.refusal(ciphered);
+                if (replayed != null) {
+                    received.clear();
+                    close(); // first, so the caller sees the session CLOSED: nothing more from this link is trusted
+                    failWith(new DlmsException(FailureCode.REPLAYED_RESPONSE, replayed, log.snapshot(), null));
+                    return;
+                }
                 if (!client.getData(received, reply, notify)) {
                     received.position(before); // incomplete frame: wait for the rest
                     return;
+                }
+                if (ciphered != null) {
+                    responseCounters.accept(ciphered);
                 }
                 received.trim();
                 if (notify.getData().size() > 0) {
@@ -468,6 +481,26 @@ public final class DlmsSession {
             received.clear();
             failWith(Classifier.classify(e, log.snapshot()));
         }
+    }
+
+    /**
+     * The security header of the ciphered APDU starting in the complete frame at {@code at} (also the
+     * glo-initiateResponse inside an AARE), or null. APDUs inside general-block-transfer blocks are not seen.
+     */
+    private Apdus.CipherHeader cipheredFrameAt(int at) {
+        byte[] b = received.getData();
+        InterfaceType framing = settings.transport().framing();
+        int length = Apdus.frameLength(b, at, received.size(), framing);
+        int start = length < 0 ? -1 : Apdus.apduStart(b, at, length, framing, true);
+        if (start < 0) {
+            return null;
+        }
+        int end = at + length - (framing == InterfaceType.HDLC ? 3 : 0); // HDLC: FCS and closing flag
+        if ((b[start] & 0xFF) == Apdus.AARE) {
+            Apdus.Acse aare = Apdus.acse(b, start, end);
+            return aare == null ? null : Apdus.cipherHeader(b, aare.userInformationStart(), aare.userInformationEnd());
+        }
+        return Apdus.cipherHeader(b, start, end);
     }
 
     private void onClosed() {

@@ -28,6 +28,8 @@ public enum FailureCode {
     /** like DLMS-402, one step later: the meter took the dedicated key in the AARQ, then dropped its first use */
     CLOSED_AFTER_DEDICATED_KEY("DLMS-406", FailureClass.SECURITY,
             "Connection closed right after the first dedicated-key APDU"),
+    /** a ciphered APDU from the meter whose invocation counter does not increase within the session */
+    REPLAYED_RESPONSE("DLMS-407", FailureClass.SECURITY, "Replayed response"),
 
     OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
     NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
