@@ -40,6 +40,7 @@ public final class DlmsSession {
     private final ExchangeLog log = new ExchangeLog();
     private final List<String> warnings = new ArrayList<>(0);
     private final GXByteBuffer received = new GXByteBuffer();
+    private final ResponseCounters responseCounters = new ResponseCounters();
     private Link link;
     private State state = State.NEW;
     /** the request in flight: completed when a whole frame has been parsed into {@link #reply} */
@@ -47,6 +48,11 @@ public final class DlmsSession {
     private GXReplyData reply;
     private long timer = -1;
     private boolean aarqInFlight;
+    /** the application-context-name our AARQ proposed (last arc), -1 when it could not be read */
+    private int proposedContextName = -1;
+    /** APDUs sent ciphered with the dedicated key, and whether the request in flight is one of them */
+    private int dedicatedRequests;
+    private boolean dedicatedRequestInFlight;
 
     private DlmsSession(Vertx vertx, Context context, SessionSettings settings) {
         this.vertx = vertx;
@@ -259,8 +265,13 @@ public final class DlmsSession {
 
     private Future<Void> associate() {
         aarqInFlight = true;
-        Future<Void> aare = exchangeAll(client::aarqRequest, r -> {
+        Future<Void> aare = exchangeAll(() -> {
+            byte[][] aarq = client.aarqRequest();
+            proposedContextName = contextNameOf(aarq);
+            return aarq;
+        }, r -> {
             aarqInFlight = false;
+            requireProposedContextName(r.getData());
             client.parseAareResponse(r.getData());
         });
         if (client.usesEcdsa()) {
@@ -282,6 +293,31 @@ public final class DlmsSession {
             state = State.ASSOCIATED;
             return null;
         });
+    }
+
+    private int contextNameOf(byte[][] aarq) {
+        InterfaceType framing = settings.transport().framing();
+        byte[] first = aarq == null || aarq.length == 0 ? null : aarq[0];
+        int length = first == null ? -1 : Apdus.frameLength(first, 0, first.length, framing);
+        Apdus.Acse acse = length < 0 ? null
+                : Apdus.acse(first, Apdus.apduStart(first, 0, length, framing, false), length);
+        return acse == null ? -1 : acse.contextName();
+    }
+
+    /**
+     * Gurux takes an AARE naming another context than proposed for a rejection and makes up its result and
+     * diagnostic (PERMANENT_REJECTED / NOT_SUPPORTED). When the AARE says accepted, that is a context-name
+     * mismatch: the meter agreed to an association we did not propose (e.g. ciphered where we asked for plain).
+     */
+    private void requireProposedContextName(GXByteBuffer aare) {
+        Apdus.Acse answered = Apdus.acse(aare.getData(), aare.position(), aare.size());
+        if (answered == null || answered.result() != 0 || proposedContextName < 0 || answered.contextName() < 0
+                || answered.contextName() == proposedContextName) {
+            return;
+        }
+        throw new DlmsException(FailureCode.CONTEXT_NAME_MISMATCH, "AARE accepted with application context "
+                + Apdus.describeContextName(answered.contextName()) + " but "
+                + Apdus.describeContextName(proposedContextName) + " was proposed", log.snapshot(), null);
     }
 
     /** HLS-ECDSA passes 3 and 4 with the JCE ({@link EcdsaAuthentication} says why not Gurux's). */
@@ -390,10 +426,22 @@ public final class DlmsSession {
             }
         });
         if (frame != null) {
+            noteDedicated(frame);
             log.sent(frame);
             link.send(Buffer.buffer(frame));
         }
         return promise.future();
+    }
+
+    /** Frames that start no APDU (HDLC RR, later segments) leave the request's kind as it was. */
+    private void noteDedicated(byte[] frame) {
+        int tag = Apdus.apduTag(frame, settings.transport().framing(), false);
+        if (tag >= 0) {
+            dedicatedRequestInFlight = Boolean.TRUE.equals(Apdus.dedicated(tag));
+            if (dedicatedRequestInFlight) {
+                dedicatedRequests++;
+            }
+        }
     }
 
     private void onBytes(Buffer data) {
@@ -408,9 +456,21 @@ public final class DlmsSession {
             GXReplyData notify = new GXReplyData();
             while (awaiting != null && received.available() > 0) {
                 int before = received.position();
+                // Checked before Gurux reads it, so a replayed APDU is never taken for the answer.
+                Apdus.CipherHeader ciphered = cipheredFrameAt(before);
+                String replayed = ciphered == null ? null : responseCounters.refusal(ciphered);
+                if (replayed != null) {
+                    received.clear();
+                    close(); // first, so the caller sees the session CLOSED: nothing more from this link is trusted
+                    failWith(new DlmsException(FailureCode.REPLAYED_RESPONSE, replayed, log.snapshot(), null));
+                    return;
+                }
                 if (!client.getData(received, reply, notify)) {
                     received.position(before); // incomplete frame: wait for the rest
                     return;
+                }
+                if (ciphered != null) {
+                    responseCounters.accept(ciphered);
                 }
                 received.trim();
                 if (notify.getData().size() > 0) {
@@ -428,6 +488,26 @@ public final class DlmsSession {
         }
     }
 
+    /**
+     * The security header of the ciphered APDU starting in the complete frame at {@code at} (also the
+     * glo-initiateResponse inside an AARE), or null. APDUs inside general-block-transfer blocks are not seen.
+     */
+    private Apdus.CipherHeader cipheredFrameAt(int at) {
+        byte[] b = received.getData();
+        InterfaceType framing = settings.transport().framing();
+        int length = Apdus.frameLength(b, at, received.size(), framing);
+        int start = length < 0 ? -1 : Apdus.apduStart(b, at, length, framing, true);
+        if (start < 0) {
+            return null;
+        }
+        int end = at + length - (framing == InterfaceType.HDLC ? 3 : 0); // HDLC: FCS and closing flag
+        if ((b[start] & 0xFF) == Apdus.AARE) {
+            Apdus.Acse aare = Apdus.acse(b, start, end);
+            return aare == null ? null : Apdus.cipherHeader(b, aare.userInformationStart(), aare.userInformationEnd());
+        }
+        return Apdus.cipherHeader(b, start, end);
+    }
+
     private void onClosed() {
         Link was = link;
         link = null;
@@ -439,6 +519,11 @@ public final class DlmsSession {
         if (aarqInFlight) {
             fail(FailureCode.CLOSED_AFTER_AARQ, "the meter closed the connection without an AARE: likely a wrong "
                     + "password, key or client address, not a network fault");
+        } else if (dedicatedRequestInFlight && dedicatedRequests == 1) {
+            // Same reasoning as DLMS-402: a meter that cannot decipher often just drops the link, and here the
+            // only new thing it had to decipher was the dedicated key proposed in the AARQ.
+            fail(FailureCode.CLOSED_AFTER_DEDICATED_KEY, "the meter closed the link right after the first APDU "
+                    + "ciphered with the dedicated key: it probably ignored the dedicated key proposed in the AARQ");
         } else {
             fail(FailureCode.CONNECTION_CLOSED, "closed while a request was in flight");
         }

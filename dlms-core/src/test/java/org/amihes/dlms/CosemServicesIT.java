@@ -1,5 +1,7 @@
 package org.amihes.dlms;
 
+import static org.amihes.dlms.SimulatorFixture.await;
+import static org.amihes.dlms.SimulatorFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gurux.dlms.GXByteBuffer;
@@ -13,13 +15,9 @@ import gurux.dlms.objects.GXDLMSImageTransfer;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
 import gurux.dlms.objects.enums.ControlState;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
-import java.security.KeyPair;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.List;
@@ -28,24 +26,19 @@ import java.util.TimeZone;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.amihes.dlms.SecuritySettings.SecurityPolicy;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.TransportKind;
-import org.amihes.simulator.Fleet;
 import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.LoadProfile;
-import org.amihes.simulator.MeterKeys;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSnapshot;
 import org.amihes.simulator.MeterSpec;
-import org.amihes.simulator.SimulatorOptions;
 import org.amihes.simulator.VendorProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -71,69 +64,53 @@ class CosemServicesIT {
     static final String IMAGE_TRANSFER = "0.0.44.0.0.255";
     static final String FIRMWARE_VERSION = "1.0.0.2.0.255";
 
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static Transports transports;
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.fleet(16, VendorProfile.BUILT_IN, 1111, "127.11.0.1").at(NOW);
     /** HLS sessions must each start above the counter the meter last accepted. */
     static final AtomicLong invocationCounter = new AtomicLong(1_000);
-
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        Fleet fleet = Fleet.generate(16, VendorProfile.BUILT_IN, 1111, "127.11.0.1", MeterReaderIT.freePort());
-        simulator = MeterReaderIT.await(FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0",
-                SimulatorOptions.DEFAULTS));
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        vertx.close();
-    }
 
     // ---- 1. selective access by range (selector 1) ----
 
     @ParameterizedTest
     @ValueSource(strings = {"MTR000001", "MTR000004"}) // aurora-ax1 (15 min, 1.0.99.1.0.255), delta-q9 (30 min, 1.0.99.2.0.255)
     void byRangeReturnsTheLastSixHoursAsTheModelHasThem(String meterId) throws Exception {
-        MeterSpec meter = simulator.fleet().meter(meterId);
+        MeterSpec meter = sim.meter(meterId);
         VendorProfile profile = VendorProfile.load(meter.profile());
         Instant from = NOW.minus(Duration.ofHours(6));
         List<Row> expected = expectedByTime(meter, profile, from, NOW);
         assertThat(expected).hasSize((int) (Duration.ofHours(6).getSeconds() / profile.loadProfileCaptureSeconds()));
 
-        DlmsSession session = open(publicClient(meter));
+        DlmsSession session = sim.open(publicClient(meter));
         try {
             GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
-            List<Object[]> rows = MeterReaderIT.await(session.readRowsByRange(pg, from, NOW));
+            List<Object[]> rows = await(session.readRowsByRange(pg, from, NOW));
 
             assertThat(pg.getCaptureObjects()).extracting(e -> e.getKey().getLogicalName())
                     .containsExactly(CLOCK, profile.energyObis());
             assertThat(rows).map(CosemServicesIT::row).containsExactlyElementsOf(expected);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
     @Test
     void byRangeBoundariesAreInclusiveAndARangeWithoutCapturesIsEmpty() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        MeterSpec meter = sim.meter("MTR000001");
         VendorProfile profile = VendorProfile.load(meter.profile());
         Instant from = Instant.parse("2026-03-01T08:00:00Z"); // on a boundary
         Instant to = Instant.parse("2026-03-01T09:00:00Z");   // on a boundary
-        DlmsSession session = open(publicClient(meter));
+        DlmsSession session = sim.open(publicClient(meter));
         try {
             GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
-            assertThat(MeterReaderIT.await(session.readRowsByRange(pg, from, to))).map(CosemServicesIT::row)
+            assertThat(await(session.readRowsByRange(pg, from, to))).map(CosemServicesIT::row)
                     .containsExactlyElementsOf(expectedByTime(meter, profile, from, to)).hasSize(5);
             // between two boundaries, and in the future: no rows, not an error
-            assertThat(MeterReaderIT.await(session.readRowsByRange(pg, from.plusSeconds(60), from.plusSeconds(120))))
+            assertThat(await(session.readRowsByRange(pg, from.plusSeconds(60), from.plusSeconds(120))))
                     .isEmpty();
-            assertThat(MeterReaderIT.await(session.readRowsByRange(pg, NOW.plusSeconds(3600), NOW.plusSeconds(7200))))
+            assertThat(await(session.readRowsByRange(pg, NOW.plusSeconds(3600), NOW.plusSeconds(7200))))
                     .isEmpty();
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
@@ -142,29 +119,29 @@ class CosemServicesIT {
     @ParameterizedTest
     @ValueSource(strings = {"MTR000001", "MTR000004"})
     void byEntryReturnsTheOldestRowsAWindowAndTheNewest(String meterId) throws Exception {
-        MeterSpec meter = simulator.fleet().meter(meterId);
+        MeterSpec meter = sim.meter(meterId);
         VendorProfile profile = VendorProfile.load(meter.profile());
         long period = profile.loadProfileCaptureSeconds();
         int capacity = (int) (LoadProfile.DEPTH.getSeconds() / period);
         Instant newest = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), period) * period);
         Instant oldest = newest.minusSeconds((capacity - 1) * period); // entry 1
 
-        DlmsSession session = open(publicClient(meter));
+        DlmsSession session = sim.open(publicClient(meter));
         try {
             GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
             // first 4 entries
-            assertThat(MeterReaderIT.await(session.readRowsByEntry(pg, 1, 4))).map(CosemServicesIT::row)
+            assertThat(await(session.readRowsByEntry(pg, 1, 4))).map(CosemServicesIT::row)
                     .containsExactlyElementsOf(expectedByEntry(meter, profile, oldest, 1, 4));
             // a window in the middle: entries 100..109
-            assertThat(MeterReaderIT.await(session.readRowsByEntry(pg, 100, 10))).map(CosemServicesIT::row)
+            assertThat(await(session.readRowsByEntry(pg, 100, 10))).map(CosemServicesIT::row)
                     .containsExactlyElementsOf(expectedByEntry(meter, profile, oldest, 100, 10));
             // the last 3 entries; the last one is the newest boundary not after now
-            List<Row> last = MeterReaderIT.await(session.readRowsByEntry(pg, capacity - 2, 3)).stream()
+            List<Row> last = await(session.readRowsByEntry(pg, capacity - 2, 3)).stream()
                     .map(CosemServicesIT::row).toList();
             assertThat(last).containsExactlyElementsOf(expectedByEntry(meter, profile, oldest, capacity - 2, 3));
             assertThat(last.get(2).at()).isEqualTo(newest);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
@@ -172,7 +149,7 @@ class CosemServicesIT {
 
     @Test
     void aFullDayFromTheSmallPduHdlcMeterArrivesInBlocks() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000003"); // corvus-c3: HDLC, max PDU 256
+        MeterSpec meter = sim.meter("MTR000003"); // corvus-c3: HDLC, max PDU 256
         VendorProfile profile = VendorProfile.load(meter.profile());
         assertThat(profile.framing()).isEqualTo(VendorProfile.Framing.HDLC);
         Instant to = Instant.parse("2026-03-01T11:45:00Z");
@@ -181,11 +158,11 @@ class CosemServicesIT {
         assertThat(expected).hasSize(96);
 
         // the registry's setting for this meter: 256 (the simulator itself would negotiate 1024, see below)
-        DlmsSession session = open(withMaxPdu(publicClient(meter), 256));
+        DlmsSession session = sim.open(withMaxPdu(publicClient(meter), 256));
         try {
             assertThat(session.negotiatedMaxPduSize()).isEqualTo(256);
             GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
-            List<Object[]> rows = MeterReaderIT.await(session.readRowsByRange(pg, from, to));
+            List<Object[]> rows = await(session.readRowsByRange(pg, from, to));
             assertThat(rows).map(CosemServicesIT::row).containsExactlyElementsOf(expected);
             // ~2.4 kB of rows cannot come in one 256-byte APDU: Get-Response-With-Datablock (C4 02) carried them,
             // each block in several HDLC frames
@@ -193,43 +170,43 @@ class CosemServicesIT {
             assertThat(received).anyMatch(f -> f.contains("E6E700C402"));
             assertThat(received).hasSizeGreaterThan(10);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
     @Test
     void theWholeWeekWithoutSelectiveAccessComesInManyBlocks() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000003"); // corvus-c3, HDLC
+        MeterSpec meter = sim.meter("MTR000003"); // corvus-c3, HDLC
         VendorProfile profile = VendorProfile.load(meter.profile());
         long period = profile.loadProfileCaptureSeconds();
         Instant newest = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), period) * period);
         List<Row> expected = expectedByTime(meter, profile, newest.minus(LoadProfile.DEPTH).plusSeconds(period), newest);
         assertThat(expected).hasSize(672);
 
-        DlmsSession session = open(withMaxPdu(publicClient(meter), 256)); // ~17 kB in 256-byte blocks
+        DlmsSession session = sim.open(withMaxPdu(publicClient(meter), 256)); // ~17 kB in 256-byte blocks
         try {
             GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
-            MeterReaderIT.await(session.read(pg, 3));
-            MeterReaderIT.await(session.read(pg, 2));
+            await(session.read(pg, 3));
+            await(session.read(pg, 2));
             assertThat(pg.getBuffer()).hasSize(672);
             assertThat(java.util.Arrays.stream(pg.getBuffer()).map(r -> row((Object[]) r)).toList())
                     .containsExactlyElementsOf(expected);
             // by entry, count 0: from entry 669 to the end
-            assertThat(MeterReaderIT.await(session.readRowsByEntry(pg, 669, 0))).map(CosemServicesIT::row)
+            assertThat(await(session.readRowsByEntry(pg, 669, 0))).map(CosemServicesIT::row)
                     .containsExactlyElementsOf(expected.subList(668, 672));
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
     @Test
     void aReleasedSessionRefusesEveryServiceAlike() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        MeterSpec meter = sim.meter("MTR000001");
         VendorProfile profile = VendorProfile.load(meter.profile());
-        DlmsSession session = open(publicClient(meter));
+        DlmsSession session = sim.open(publicClient(meter));
         GXDLMSProfileGeneric pg = new GXDLMSProfileGeneric(profile.loadProfileObis());
-        MeterReaderIT.await(session.read(pg, 3)); // capture objects known: the row reads go straight to the GET
-        MeterReaderIT.await(session.release());
+        await(session.read(pg, 3)); // capture objects known: the row reads go straight to the GET
+        await(session.release());
         assertThat(session.state()).isEqualTo(DlmsSession.State.CLOSED);
 
         GXDLMSClock clock = new GXDLMSClock(CLOCK);
@@ -240,7 +217,7 @@ class CosemServicesIT {
         for (Future<?> call : calls) {
             // a programming error on our side, not a meter that closed the connection (NETWORK)
             Future<Object> outcome = call.map(v -> (Object) v).otherwise(e -> e);
-            assertThat(MeterReaderIT.await(outcome)).isInstanceOf(IllegalStateException.class);
+            assertThat(await(outcome)).isInstanceOf(IllegalStateException.class);
         }
     }
 
@@ -248,99 +225,99 @@ class CosemServicesIT {
 
     @Test
     void llsClientSetsTheClockAndReadsItBack() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000005");
+        MeterSpec meter = sim.meter("MTR000005");
         Instant set = Instant.parse("2026-03-01T13:00:00Z");
-        DlmsSession session = open(lls(meter));
+        DlmsSession session = sim.open(lls(meter));
         try {
             GXDLMSClock clock = new GXDLMSClock(CLOCK);
             clock.setTime(utc(set));
-            MeterReaderIT.await(session.write(clock, 2));
+            await(session.write(clock, 2));
 
             GXDLMSClock readBack = new GXDLMSClock(CLOCK);
-            MeterReaderIT.await(session.read(readBack, 2));
+            await(session.read(readBack, 2));
             assertThat(readBack.getTime().getMeterCalendar().toInstant()).isEqualTo(set);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
-        assertThat(simulator.meterState(meter.meterId()).clockOffset()).isEqualTo(Duration.between(NOW, set));
+        assertThat(sim.simulator().meterState(meter.meterId()).clockOffset()).isEqualTo(Duration.between(NOW, set));
     }
 
     @Test
     void publicClientMayNotSetTheClock() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
-        DlmsSession session = open(publicClient(meter));
+        MeterSpec meter = sim.meter("MTR000001");
+        DlmsSession session = sim.open(publicClient(meter));
         try {
             GXDLMSClock clock = new GXDLMSClock(CLOCK);
             clock.setTime(utc(NOW.plusSeconds(3600)));
-            DlmsException e = MeterReaderIT.failure(session.write(clock, 2));
+            DlmsException e = failure(session.write(clock, 2));
             assertThat(e.code()).isEqualTo(FailureCode.ACCESS_DENIED);
             assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
             assertThat(e.exchange()).anyMatch(f -> f.startsWith("RX "));
             // a refused SET leaves the association usable
             GXDLMSClock readBack = new GXDLMSClock(CLOCK);
-            MeterReaderIT.await(session.read(readBack, 2));
+            await(session.read(readBack, 2));
             assertThat(readBack.getTime().getMeterCalendar().toInstant()).isEqualTo(NOW);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
-        assertThat(simulator.meterState(meter.meterId()).clockOffset()).isZero();
+        assertThat(sim.simulator().meterState(meter.meterId()).clockOffset()).isZero();
     }
 
     // ---- 5. ACTION: disconnect control ----
 
     @Test
     void disconnectIsIdempotentOverLlsAndHls() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000009"); // aurora-ax1, control_mode 1
+        MeterSpec meter = sim.meter("MTR000009"); // aurora-ax1, control_mode 1
         String id = meter.meterId();
-        assertThat(simulator.meterState(id).controlMode()).isEqualTo(1);
+        assertThat(sim.simulator().meterState(id).controlMode()).isEqualTo(1);
         for (SessionSettings settings : List.of(lls(meter), hls(meter))) {
-            assertThat(simulator.meterState(id).controlState()).isEqualTo(1);
-            long relaysBefore = simulator.meterState(id).relayOperations();
-            DlmsSession session = open(settings);
+            assertThat(sim.simulator().meterState(id).controlState()).isEqualTo(1);
+            long relaysBefore = sim.simulator().meterState(id).relayOperations();
+            DlmsSession session = sim.open(settings);
             try {
                 GXDLMSDisconnectControl dc = new GXDLMSDisconnectControl(DISCONNECT_CONTROL);
-                MeterReaderIT.await(session.invoke(dc, 1, null, null)); // remote_disconnect
-                MeterSnapshot once = simulator.meterState(id);
+                await(session.invoke(dc, 1, null, null)); // remote_disconnect
+                MeterSnapshot once = sim.simulator().meterState(id);
                 assertThat(once.controlState()).isEqualTo(0);
                 assertThat(once.outputState()).isFalse();
                 assertThat(once.relayOperations()).isEqualTo(relaysBefore + 1);
 
-                MeterReaderIT.await(session.invoke(dc, 1, null, null)); // again: nothing switches
-                MeterSnapshot twice = simulator.meterState(id);
+                await(session.invoke(dc, 1, null, null)); // again: nothing switches
+                MeterSnapshot twice = sim.simulator().meterState(id);
                 assertThat(twice.controlState()).isEqualTo(0);
                 assertThat(twice.relayOperations()).isEqualTo(once.relayOperations());
-                MeterReaderIT.await(session.read(dc, 3));
+                await(session.read(dc, 3));
                 assertThat(dc.getControlState()).isEqualTo(ControlState.DISCONNECTED);
 
-                MeterReaderIT.await(session.invoke(dc, 2, null, null)); // remote_reconnect: mode 1 arms (d)
-                MeterSnapshot armed = simulator.meterState(id);
+                await(session.invoke(dc, 2, null, null)); // remote_reconnect: mode 1 arms (d)
+                MeterSnapshot armed = sim.simulator().meterState(id);
                 assertThat(armed.controlState()).isEqualTo(2);
                 assertThat(armed.outputState()).isFalse();
                 assertThat(armed.relayOperations()).isEqualTo(once.relayOperations());
-                MeterReaderIT.await(session.read(dc, 3));
+                await(session.read(dc, 3));
                 assertThat(dc.getControlState()).isEqualTo(ControlState.READY_FOR_RECONNECTION);
             } finally {
-                MeterReaderIT.await(session.release());
+                await(session.release());
             }
-            assertThat(simulator.manualReconnect(id)).isTrue(); // the customer presses the button (e)
-            assertThat(simulator.meterState(id).relayOperations()).isEqualTo(relaysBefore + 2);
+            assertThat(sim.simulator().manualReconnect(id)).isTrue(); // the customer presses the button (e)
+            assertThat(sim.simulator().meterState(id).relayOperations()).isEqualTo(relaysBefore + 2);
         }
     }
 
     @Test
     void publicClientMayNotOperateTheDisconnector() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
-        MeterSnapshot before = simulator.meterState(meter.meterId());
-        DlmsSession session = open(publicClient(meter));
+        MeterSpec meter = sim.meter("MTR000001");
+        MeterSnapshot before = sim.simulator().meterState(meter.meterId());
+        DlmsSession session = sim.open(publicClient(meter));
         try {
-            DlmsException e = MeterReaderIT.failure(session.invoke(new GXDLMSDisconnectControl(DISCONNECT_CONTROL),
+            DlmsException e = failure(session.invoke(new GXDLMSDisconnectControl(DISCONNECT_CONTROL),
                     1, null, null));
             assertThat(e.code()).isEqualTo(FailureCode.ACCESS_DENIED);
             assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
-        MeterSnapshot after = simulator.meterState(meter.meterId());
+        MeterSnapshot after = sim.simulator().meterState(meter.meterId());
         assertThat(after.controlState()).isEqualTo(before.controlState()).isEqualTo(1);
         assertThat(after.relayOperations()).isEqualTo(before.relayOperations());
     }
@@ -349,86 +326,86 @@ class CosemServicesIT {
 
     @Test
     void imageTransferOverHlsThenTheSameImageIsRefused() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000013"); // aurora-ax1: 512-byte blocks, HLS-GMAC suite 0
+        MeterSpec meter = sim.meter("MTR000013"); // aurora-ax1: 512-byte blocks, HLS-GMAC suite 0
         upgradeThenRepeat(meter, () -> hls(meter), "AUR-AX1-2.5.0", 3_000, 512);
     }
 
     @Test
     void imageTransferOverLlsAndSegmentedHdlcThenTheSameImageIsRefused() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000007"); // corvus-c3: 128-byte blocks, HDLC
+        MeterSpec meter = sim.meter("MTR000007"); // corvus-c3: 128-byte blocks, HDLC
         upgradeThenRepeat(meter, () -> lls(meter), "CRV-C3-3.1.0", 1_000, 128);
     }
 
     @Test
     void publicClientMayNotStartAnImageTransfer() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
-        long writes = simulator.meterState(meter.meterId()).flashWrites();
-        DlmsSession session = open(publicClient(meter));
+        MeterSpec meter = sim.meter("MTR000001");
+        long writes = sim.simulator().meterState(meter.meterId()).flashWrites();
+        DlmsSession session = sim.open(publicClient(meter));
         try {
             GXDLMSImageTransfer it = new GXDLMSImageTransfer(IMAGE_TRANSFER);
-            DlmsException e = MeterReaderIT.failure(session.invoke(it, 1, initiate("AUR-AX1-9.9.9", 100),
+            DlmsException e = failure(session.invoke(it, 1, initiate("AUR-AX1-9.9.9", 100),
                     DataType.ARRAY));
             assertThat(e.code()).isEqualTo(FailureCode.ACCESS_DENIED);
             assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
-        assertThat(simulator.meterState(meter.meterId()).flashWrites()).isEqualTo(writes);
+        assertThat(sim.simulator().meterState(meter.meterId()).flashWrites()).isEqualTo(writes);
     }
 
     private void upgradeThenRepeat(MeterSpec meter, java.util.function.Supplier<SessionSettings> settings,
                                    String identifier, int size, int blockSize) throws Exception {
         String id = meter.meterId();
         String factory = VendorProfile.load(meter.profile()).firmwareVersion();
-        assertThat(simulator.meterState(id).firmwareVersion()).isEqualTo(factory);
+        assertThat(sim.simulator().meterState(id).firmwareVersion()).isEqualTo(factory);
         byte[] image = image(size);
         int blocks = (size + blockSize - 1) / blockSize;
 
-        DlmsSession session = open(settings.get());
+        DlmsSession session = sim.open(settings.get());
         try {
             GXDLMSImageTransfer it = new GXDLMSImageTransfer(IMAGE_TRANSFER);
-            MeterReaderIT.await(session.read(it, 2));
+            await(session.read(it, 2));
             assertThat(it.getImageBlockSize()).isEqualTo(blockSize);
-            MeterReaderIT.await(session.invoke(it, 1, initiate(identifier, size), DataType.ARRAY));
+            await(session.invoke(it, 1, initiate(identifier, size), DataType.ARRAY));
             List<byte[]> parts = it.getImageBlocks(image);
             assertThat(parts).hasSize(blocks);
             for (byte[] block : parts) {
-                MeterReaderIT.await(session.invoke(it, 2, block, DataType.ARRAY));
+                await(session.invoke(it, 2, block, DataType.ARRAY));
             }
-            MeterReaderIT.await(session.invoke(it, 3, null, null)); // verify
-            MeterReaderIT.await(session.invoke(it, 4, null, null)); // activate
+            await(session.invoke(it, 3, null, null)); // verify
+            await(session.invoke(it, 4, null, null)); // activate
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
-        MeterSnapshot upgraded = simulator.meterState(id);
+        MeterSnapshot upgraded = sim.simulator().meterState(id);
         assertThat(upgraded.firmwareVersion()).isEqualTo(identifier);
         assertThat(upgraded.flashWrites()).isEqualTo(blocks);
         assertThat(upgraded.imagesActivated()).isEqualTo(1);
         assertThat(upgraded.imageTransferStatus()).isEqualTo(6); // image activation successful
 
         // the same campaign again: the bootloader refuses to start it and to activate, and writes nothing
-        session = open(settings.get());
+        session = sim.open(settings.get());
         try {
             GXDLMSData version = new GXDLMSData(FIRMWARE_VERSION);
-            Object installed = MeterReaderIT.await(session.read(version, 2));
+            Object installed = await(session.read(version, 2));
             assertThat(new String((byte[]) installed, StandardCharsets.US_ASCII)).isEqualTo(identifier);
 
             GXDLMSImageTransfer it = new GXDLMSImageTransfer(IMAGE_TRANSFER);
-            MeterReaderIT.await(session.read(it, 2));
-            DlmsException refused = MeterReaderIT.failure(session.invoke(it, 1, initiate(identifier, size),
+            await(session.read(it, 2));
+            DlmsException refused = failure(session.invoke(it, 1, initiate(identifier, size),
                     DataType.ARRAY));
             // action-result other-reason (250): the meter understood and refused on its own terms
             assertThat(refused.code()).isEqualTo(FailureCode.REFUSED_BY_METER);
             assertThat(refused.failureClass()).isEqualTo(FailureClass.VENDOR);
             assertThat(refused.detail()).contains("OTHER_REASON");
-            assertThat(MeterReaderIT.failure(session.invoke(it, 2, it.getImageBlocks(image).get(0), DataType.ARRAY))
+            assertThat(failure(session.invoke(it, 2, it.getImageBlocks(image).get(0), DataType.ARRAY))
                     .code()).isEqualTo(FailureCode.REFUSED_BY_METER);
-            assertThat(MeterReaderIT.failure(session.invoke(it, 4, null, null)).code())
+            assertThat(failure(session.invoke(it, 4, null, null)).code())
                     .isEqualTo(FailureCode.REFUSED_BY_METER);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
-        assertThat(simulator.meterState(id)).usingRecursiveComparison().ignoringFields("sessions").isEqualTo(upgraded);
+        assertThat(sim.simulator().meterState(id)).usingRecursiveComparison().ignoringFields("sessions").isEqualTo(upgraded);
     }
 
     /** image_transfer_initiate's parameter: structure {image_identifier, image_size}. */
@@ -458,13 +435,13 @@ class CosemServicesIT {
     @ParameterizedTest
     @ValueSource(strings = {"MTR000001", "MTR000002", "MTR000003", "MTR000004"})
     void negotiatedMaxPduIsWhatTheMeterAnsweredInTheAare(String meterId) throws Exception {
-        MeterSpec meter = simulator.fleet().meter(meterId);
-        DlmsSession session = open(withMaxPdu(publicClient(meter), 0xFFFF));
+        MeterSpec meter = sim.meter(meterId);
+        DlmsSession session = sim.open(withMaxPdu(publicClient(meter), 0xFFFF));
         try {
             int answered = aareMaxPdu(session.exchange());
             assertThat(session.negotiatedMaxPduSize()).isEqualTo(answered);
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
@@ -472,42 +449,37 @@ class CosemServicesIT {
     @ParameterizedTest
     @ValueSource(strings = {"MTR000001", "MTR000002", "MTR000003", "MTR000004"})
     void negotiatedMaxPduIsTheProfilesWhenWeProposeMore(String meterId) throws Exception {
-        MeterSpec meter = simulator.fleet().meter(meterId);
+        MeterSpec meter = sim.meter(meterId);
         VendorProfile profile = VendorProfile.load(meter.profile());
-        DlmsSession session = open(withMaxPdu(publicClient(meter), 0xFFFF));
+        DlmsSession session = sim.open(withMaxPdu(publicClient(meter), 0xFFFF));
         try {
             assertThat(session.negotiatedMaxPduSize()).isEqualTo(profile.maxPduSize());
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
     @Test
     void negotiatedMaxPduIsOursWhenWeProposeLess() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001"); // meter accepts 1024
-        DlmsSession session = open(withMaxPdu(publicClient(meter), 256));
+        MeterSpec meter = sim.meter("MTR000001"); // meter accepts 1024
+        DlmsSession session = sim.open(withMaxPdu(publicClient(meter), 256));
         try {
             assertThat(session.negotiatedMaxPduSize()).isEqualTo(256);
             // and the meter keeps to it: 24 rows (~600 bytes) come in blocks
             VendorProfile profile = VendorProfile.load(meter.profile());
             Instant from = NOW.minus(Duration.ofHours(6));
-            assertThat(MeterReaderIT.await(session.readRowsByRange(new GXDLMSProfileGeneric(profile.loadProfileObis()),
+            assertThat(await(session.readRowsByRange(new GXDLMSProfileGeneric(profile.loadProfileObis()),
                     from, NOW))).map(CosemServicesIT::row)
                     .containsExactlyElementsOf(expectedByTime(meter, profile, from, NOW));
             // in blocks: GET datablocks (C4 02), or General Block Transfer (E0) when the meter offers it
             assertThat(session.exchange()).anyMatch(f -> f.startsWith("RX ")
                     && (f.contains("C402") || f.substring(3 + 16).startsWith("E0")));
         } finally {
-            MeterReaderIT.await(session.release());
+            await(session.release());
         }
     }
 
     // ---- helpers ----
-
-    private static DlmsSession open(SessionSettings settings) throws Exception {
-        return MeterReaderIT.await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
-                transports.forKind(settings.transport()), settings));
-    }
 
     private static TransportKind kindOf(MeterSpec meter) {
         return VendorProfile.load(meter.profile()).framing() == VendorProfile.Framing.HDLC
@@ -526,17 +498,7 @@ class CosemServicesIT {
 
     /** The HLS management client (1) as the vendor profile defines it, with the fleet's keys for this meter. */
     private static SessionSettings hls(MeterSpec meter) {
-        VendorProfile p = VendorProfile.load(meter.profile());
-        AuthenticationLevel level = AuthenticationLevel.valueOf(p.hlsAuthentication());
-        MeterKeys keys = simulator.fleet().keys(meter.meterId());
-        KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA
-                ? simulator.fleet().headEndSigningKey(p.securitySuite()) : null;
-        SecuritySettings security = new SecuritySettings(p.securitySuite(), SecurityPolicy.valueOf(p.securityPolicy()),
-                MeterKeys.HEAD_END_SYSTEM_TITLE, keys.blockCipherKey(), keys.authenticationKey(), null,
-                invocationCounter.addAndGet(1_000), headEnd, headEnd == null ? null : keys.signingKey().getPublic(),
-                level == AuthenticationLevel.HIGH_SHA256 ? keys.hlsSecret() : null);
-        return new SessionSettings(meter.host(), meter.port(), kindOf(meter), 1, 1, level, null,
-                Duration.ofSeconds(2), SessionSettings.DEFAULT_MAX_PDU, security);
+        return sim.managementSettings(meter, kindOf(meter), invocationCounter.addAndGet(1_000));
     }
 
     private static SessionSettings withMaxPdu(SessionSettings s, int maxPdu) {

@@ -1,31 +1,23 @@
 package org.amihes.dlms;
 
+import static org.amihes.dlms.SimulatorFixture.await;
+import static org.amihes.dlms.SimulatorFixture.failure;
+import static org.amihes.dlms.SimulatorFixture.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.TransportKind;
-import org.amihes.simulator.Fleet;
-import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,33 +25,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class MeterReaderIT {
 
     static final Instant NOW = Instant.parse("2026-03-01T12:34:56Z");
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static MeterReader reader;
-    static int port;
 
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        port = freePort();
-        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, 7, "127.3.0.1", port);
-        simulator = await(FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0"));
-        reader = new MeterReader(vertx, await(EventLoops.deploy(vertx, 2)), new Transports(vertx, Duration.ofSeconds(2)));
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        vertx.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.fleet(8, VendorProfile.BUILT_IN, 7, "127.3.0.1").at(NOW);
 
     @ParameterizedTest
     @ValueSource(strings = {"MTR000001", "MTR000002", "MTR000003", "MTR000005", "MTR000006", "MTR000007"})
     void readsEnergyAndClockAsTheMeterHoldsThem(String meterId) throws Exception {
-        MeterSpec meter = simulator.fleet().meter(meterId);
+        MeterSpec meter = sim.meter(meterId);
         VendorProfile profile = VendorProfile.load(meter.profile());
 
-        MeterReading reading = await(reader.read(settingsFor(meter), List.of(profile.energyObis())));
+        MeterReading reading = await(sim.reader().read(settingsFor(meter), List.of(profile.energyObis())));
 
         assertThat(reading.meterTime()).isEqualTo(NOW);
         assertThat(reading.warnings()).as("a healthy meter reads without deviations").isEmpty();
@@ -73,8 +49,8 @@ class MeterReaderIT {
 
     @Test
     void registerMappedToNullIsAVendorFailure() {
-        MeterSpec quirky = simulator.fleet().meters().stream().filter(m -> m.profile().equals("delta-q9")).findFirst().orElseThrow();
-        DlmsException e = failure(reader.read(settingsFor(quirky), List.of("1.0.1.8.0.255")));
+        MeterSpec quirky = sim.meterOf("delta-q9");
+        DlmsException e = failure(sim.reader().read(settingsFor(quirky), List.of("1.0.1.8.0.255")));
         assertThat(e.failureClass()).isEqualTo(FailureClass.VENDOR);
         assertThat(e.code()).isEqualTo(FailureCode.NULL_VALUE);
         assertThat(e.exchange()).isNotEmpty().anyMatch(f -> f.startsWith("RX "));
@@ -82,24 +58,24 @@ class MeterReaderIT {
 
     @Test
     void registerReadingZeroIsReadWithAVendorWarning() throws Exception {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
+        MeterSpec meter = sim.meter("MTR000001");
         MeterSpec fresh = new MeterSpec(meter.meterId(), meter.profile(), meter.host(), meter.port(), meter.logicalDevice(),
                 meter.serialNumber(), meter.llsPassword(), 0, 0, MeterSpec.Fault.NONE); // a meter that never counted
-        simulator.update(simulator.fleet().replace(fresh));
+        sim.simulator().update(sim.fleet().replace(fresh));
         try {
-            MeterReading reading = await(reader.read(settingsFor(fresh), List.of("1.0.1.8.0.255")));
+            MeterReading reading = await(sim.reader().read(settingsFor(fresh), List.of("1.0.1.8.0.255")));
             assertThat(reading.registers().get(0).raw()).isZero();
             assertThat(reading.warnings()).singleElement().asString()
                     .startsWith("DLMS-202: 1.0.1.8.0.255 reads 0");
         } finally {
-            simulator.update(simulator.fleet().replace(meter));
+            sim.simulator().update(sim.fleet().replace(meter));
         }
     }
 
     @Test
     void undefinedObjectIsAVendorFailure() {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
-        DlmsException e = failure(reader.read(settingsFor(meter), List.of("1.0.2.8.0.255")));
+        MeterSpec meter = sim.meter("MTR000001");
+        DlmsException e = failure(sim.reader().read(settingsFor(meter), List.of("1.0.2.8.0.255")));
         assertThat(e.failureClass()).isEqualTo(FailureClass.VENDOR);
         assertThat(e.code()).isEqualTo(FailureCode.OBJECT_UNDEFINED);
     }
@@ -107,38 +83,38 @@ class MeterReaderIT {
     @Test
     void nothingListeningIsConnectionRefused() throws IOException {
         SessionSettings nowhere = SessionSettings.publicClient("127.0.0.1", freePort(), TransportKind.TCP_WRAPPER);
-        DlmsException e = failure(reader.read(nowhere, List.of("1.0.1.8.0.255")));
+        DlmsException e = failure(sim.reader().read(nowhere, List.of("1.0.1.8.0.255")));
         assertThat(e.failureClass()).isEqualTo(FailureClass.NETWORK);
         assertThat(e.code()).isEqualTo(FailureCode.CONNECTION_REFUSED);
     }
 
     @Test
     void silentMeterTimesOutAsNetworkFailure() {
-        MeterSpec meter = simulator.fleet().meter("MTR000001");
-        simulator.update(simulator.fleet().replace(meter.withFault(MeterSpec.Fault.SILENT)));
+        MeterSpec meter = sim.meter("MTR000001");
+        sim.simulator().update(sim.fleet().replace(meter.withFault(MeterSpec.Fault.SILENT)));
         try {
             long start = System.nanoTime();
-            DlmsException e = failure(reader.read(settingsFor(meter).withResponseTimeout(Duration.ofMillis(300)),
+            DlmsException e = failure(sim.reader().read(settingsFor(meter).withResponseTimeout(Duration.ofMillis(300)),
                     List.of("1.0.1.8.0.255")));
             assertThat(e.failureClass()).isEqualTo(FailureClass.NETWORK);
             assertThat(e.code()).isEqualTo(FailureCode.NO_ANSWER);
             assertThat(e.exchange()).singleElement().asString().startsWith("TX ");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         } finally {
-            simulator.update(simulator.fleet().replace(meter));
+            sim.simulator().update(sim.fleet().replace(meter));
         }
     }
 
     @Test
     void meterClosingOnTheAarqIsToldApartFromSilence() {
-        MeterSpec meter = simulator.fleet().meter("MTR000002");
-        simulator.update(simulator.fleet().replace(meter.withFault(MeterSpec.Fault.DROP)));
+        MeterSpec meter = sim.meter("MTR000002");
+        sim.simulator().update(sim.fleet().replace(meter.withFault(MeterSpec.Fault.DROP)));
         try {
-            DlmsException e = failure(reader.read(settingsFor(meter), List.of("1.0.1.8.0.255")));
+            DlmsException e = failure(sim.reader().read(settingsFor(meter), List.of("1.0.1.8.0.255")));
             assertThat(e.code()).isEqualTo(FailureCode.CLOSED_AFTER_AARQ);
             assertThat(e.getMessage()).contains("likely a wrong password, key or client address");
         } finally {
-            simulator.update(simulator.fleet().replace(meter));
+            sim.simulator().update(sim.fleet().replace(meter));
         }
     }
 
@@ -146,21 +122,5 @@ class MeterReaderIT {
         VendorProfile profile = VendorProfile.load(meter.profile());
         TransportKind kind = profile.framing() == VendorProfile.Framing.HDLC ? TransportKind.TCP_HDLC : TransportKind.TCP_WRAPPER;
         return SessionSettings.publicClient(meter.host(), meter.port(), kind);
-    }
-
-    static DlmsException failure(Future<?> future) {
-        assertThatThrownBy(() -> await(future)).isInstanceOf(ExecutionException.class)
-                .hasCauseInstanceOf(DlmsException.class);
-        return (DlmsException) future.cause();
-    }
-
-    static <T> T await(Future<T> f) throws ExecutionException, InterruptedException, java.util.concurrent.TimeoutException {
-        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }

@@ -1,5 +1,6 @@
 package org.amihes.dlms;
 
+import static org.amihes.dlms.SimulatorFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.Future;
@@ -8,10 +9,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +19,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.transport.TransportKind;
-import org.amihes.simulator.Fleet;
-import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterSpec;
-import org.amihes.simulator.VendorProfile;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Property test of the client's receive path: a proxy between the client and a simulated meter corrupts the
@@ -39,9 +34,10 @@ class ReceivePathFuzzIT {
 
     static final int ROUNDS = 200;
     static final long SEED = 20261124L;
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static MeterReader reader;
+
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.fleet(1, List.of("aurora-ax1"), 3, "127.7.0.1")
+            .connectTimeout(Duration.ofSeconds(1));
     static int proxyPort;
     static final AtomicInteger opened = new AtomicInteger();
     static final AtomicInteger closed = new AtomicInteger();
@@ -53,12 +49,9 @@ class ReceivePathFuzzIT {
     }
 
     @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        int simPort = MeterReaderIT.freePort();
-        Fleet fleet = Fleet.generate(1, List.of("aurora-ax1"), 3, "127.7.0.1", simPort);
-        simulator = await(FleetSimulator.start(vertx, fleet, Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC), "0.0.0.0"));
-        MeterSpec meter = fleet.meters().get(0);
+    static void startProxy() throws Exception {
+        Vertx vertx = sim.vertx();
+        MeterSpec meter = sim.fleet().meters().get(0);
         NetClient upstream = vertx.createNetClient();
         NetServer proxy = vertx.createNetServer().connectHandler(client -> {
             opened.incrementAndGet();
@@ -70,7 +63,6 @@ class ReceivePathFuzzIT {
                     });
         });
         proxyPort = await(proxy.listen(0, "127.0.0.1")).actualPort();
-        reader = new MeterReader(vertx, await(EventLoops.deploy(vertx, 2)), new Transports(vertx, Duration.ofSeconds(1)));
     }
 
     static void relay(NetSocket client, NetSocket server, Mutation m) {
@@ -123,12 +115,6 @@ class ReceivePathFuzzIT {
         }
     }
 
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        vertx.close();
-    }
-
     @Test
     void everyCorruptedAnswerEndsClassifiedAndBounded() throws Exception {
         SplittableRandom random = new SplittableRandom(SEED);
@@ -139,7 +125,7 @@ class ReceivePathFuzzIT {
         for (int round = 0; round < ROUNDS; round++) {
             Mutation.Kind kind = Mutation.Kind.values()[random.nextInt(Mutation.Kind.values().length)];
             mutation = new Mutation(random.nextInt(2), kind, random.nextLong()); // the AARE or the GET response
-            Future<MeterReading> read = reader.read(settings, List.of("1.0.1.8.0.255"));
+            Future<MeterReading> read = sim.reader().read(settings, List.of("1.0.1.8.0.255"));
             try {
                 read.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
                 succeeded++;
@@ -164,9 +150,5 @@ class ReceivePathFuzzIT {
         assertThat(closed.get()).isEqualTo(opened.get()).isEqualTo(ROUNDS);
         assertThat(classes.getOrDefault(FailureClass.PROTOCOL, 0)).as("%s, %d succeeded", classes, succeeded)
                 .isGreaterThan(ROUNDS / 3);
-    }
-
-    static <T> T await(Future<T> f) throws Exception {
-        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 }

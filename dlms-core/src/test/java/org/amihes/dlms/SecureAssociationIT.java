@@ -1,36 +1,29 @@
 package org.amihes.dlms;
 
+import static org.amihes.dlms.SimulatorFixture.await;
+import static org.amihes.dlms.SimulatorFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import gurux.dlms.objects.GXDLMSClock;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import java.math.BigDecimal;
-import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.amihes.dlms.SecuritySettings.SecurityPolicy;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.TransportKind;
 import org.amihes.simulator.Fleet;
-import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterKeys;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.SimulatorOptions;
 import org.amihes.simulator.VendorProfile;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -44,25 +37,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SecureAssociationIT {
 
     static final Instant NOW = Instant.parse("2026-04-04T04:04:04Z");
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static MeterReader reader;
 
-    @BeforeAll
-    static void start() throws Exception {
-        vertx = Vertx.vertx();
-        Fleet fleet = Fleet.generate(12, VendorProfile.BUILT_IN, 4242, "127.10.0.1", MeterReaderIT.freePort());
-        simulator = MeterReaderIT.await(FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0",
-                SimulatorOptions.DEFAULTS.withUdp(true)));
-        reader = new MeterReader(vertx, MeterReaderIT.await(EventLoops.deploy(vertx, 2)),
-                new Transports(vertx, Duration.ofSeconds(2)));
-    }
-
-    @AfterAll
-    static void stop() {
-        simulator.close();
-        vertx.close();
-    }
+    @RegisterExtension
+    static final SimulatorFixture sim = SimulatorFixture.fleet(12, VendorProfile.BUILT_IN, 4242, "127.10.0.1").at(NOW)
+            .options(SimulatorOptions.DEFAULTS.withUdp(true));
 
     static Stream<Arguments> profilesAndTransports() {
         List<Arguments> cases = new ArrayList<>();
@@ -81,16 +59,16 @@ class SecureAssociationIT {
     @ParameterizedTest(name = "{0} over {1}")
     @MethodSource("profilesAndTransports")
     void managementAssociationReadsWhatTheMeterHolds(String profileName, TransportKind transport) throws Exception {
-        MeterSpec meter = meterOf(profileName);
+        MeterSpec meter = sim.meterOf(profileName);
         VendorProfile profile = VendorProfile.load(profileName);
-        SessionSettings settings = managementSettings(meter, transport, 100);
-        Future<MeterReading> read = reader.read(settings, List.of(profile.energyObis()));
+        SessionSettings settings = sim.managementSettings(meter, transport, 100);
+        Future<MeterReading> read = sim.reader().read(settings, List.of(profile.energyObis()));
         if (profile.energyRegisterNull()) {
             // The association succeeded; the vendor's register mapping is what fails.
-            assertThat(MeterReaderIT.failure(read).code()).isEqualTo(FailureCode.NULL_VALUE);
+            assertThat(failure(read).code()).isEqualTo(FailureCode.NULL_VALUE);
             return;
         }
-        MeterReading reading = MeterReaderIT.await(read);
+        MeterReading reading = await(read);
         assertThat(reading.meterTime()).isEqualTo(NOW);
         assertThat(reading.registers().get(0).raw())
                 .isEqualByComparingTo(new BigDecimal(MeterModel.energyRaw(meter, profile, NOW)));
@@ -101,14 +79,14 @@ class SecureAssociationIT {
 
     @Test
     void wrongKeyIsToldApartFromSuiteAndCounterProblems() {
-        MeterSpec meter = meterOf("aurora-ax1");
-        SessionSettings good = managementSettings(meter, TransportKind.TCP_WRAPPER, 1_000_000);
+        MeterSpec meter = sim.meterOf("aurora-ax1");
+        SessionSettings good = sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 1_000_000);
         byte[] wrongKey = good.security().blockCipherKey().clone();
         wrongKey[0] ^= 1;
         SecuritySettings s = good.security();
         SessionSettings wrong = good.withSecurity(new SecuritySettings(s.suite(), s.policy(), s.clientSystemTitle(),
                 wrongKey, s.authenticationKey(), null, s.invocationCounter(), null, null, null));
-        var e = MeterReaderIT.failure(reader.read(wrong, List.of("1.0.1.8.0.255")));
+        var e = failure(sim.reader().read(wrong, List.of("1.0.1.8.0.255")));
         assertThat(e.code()).isEqualTo(FailureCode.DECIPHERING_FAILED);
         assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
         assertThat(e.getMessage()).contains("wrong key likely");
@@ -116,24 +94,24 @@ class SecureAssociationIT {
 
     @Test
     void suiteMismatchIsDlms004() {
-        MeterSpec meter = meterOf("aurora-ax1"); // suite 0 meter, head-end configured for suite 2
-        SessionSettings suite0 = managementSettings(meter, TransportKind.TCP_WRAPPER, 2_000_000);
+        MeterSpec meter = sim.meterOf("aurora-ax1"); // suite 0 meter, head-end configured for suite 2
+        SessionSettings suite0 = sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 2_000_000);
         SecuritySettings s = suite0.security();
         byte[] key32 = new byte[32];
         SessionSettings suite2 = suite0.withSecurity(new SecuritySettings(2, s.policy(), s.clientSystemTitle(), key32,
                 key32, null, s.invocationCounter(), null, null, null));
-        var e = MeterReaderIT.failure(reader.read(suite2, List.of("1.0.1.8.0.255")));
+        var e = failure(sim.reader().read(suite2, List.of("1.0.1.8.0.255")));
         assertThat(e.code()).isEqualTo(FailureCode.SECURITY_SUITE_MISMATCH);
         assertThat(e.getMessage()).startsWith("DLMS-004: Security Suite Mismatch").contains("suite 0").contains("suite 2");
     }
 
     @Test
     void staleInvocationCounterIsResynchronisedFromTheMeter() throws Exception {
-        MeterSpec meter = meterOf("delta-q9"); // its own meter: counters here do not disturb the other tests
-        MeterReading first = readClock(managementSettings(meter, TransportKind.TCP_WRAPPER, 5_000));
+        MeterSpec meter = sim.meterOf("delta-q9"); // its own meter: counters here do not disturb the other tests
+        MeterReading first = readClock(sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 5_000));
         assertThat(first.meterTime()).isEqualTo(NOW);
         // A head-end that lost its counter starts from 10: the meter refuses, the client resynchronises.
-        MeterReading second = readClock(managementSettings(meter, TransportKind.TCP_WRAPPER, 10));
+        MeterReading second = readClock(sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 10));
         assertThat(second.meterTime()).isEqualTo(NOW);
         assertThat(first.warnings()).isEmpty();
         assertThat(second.warnings()).singleElement().asString()
@@ -142,22 +120,22 @@ class SecureAssociationIT {
 
     @Test
     void countersFromTheStoreOnlyGoUpAndSurviveAResync() throws Exception {
-        MeterSpec meter = simulator.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1"))
+        MeterSpec meter = sim.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1"))
                 .skip(1).findFirst().orElseThrow(); // a meter no other test touches
         InvocationCounterStore store = new InMemoryInvocationCounterStore();
-        SessionSettings settings = managementSettings(meter, TransportKind.TCP_WRAPPER, 1);
-        String keyId = java.util.HexFormat.of().formatHex(MeterKeys.HEAD_END_SYSTEM_TITLE) + "-suite0";
+        SessionSettings settings = sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 1);
+        String keyId = MeterReader.counterKeyId(settings.security());
         long before = store.next(meter.meterId(), keyId).result();
-        MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
+        await(sim.reader().read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
         long afterFirst = store.next(meter.meterId(), keyId).result();
-        MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
+        await(sim.reader().read(meter.meterId(), settings, List.of("1.0.1.8.0.255"), store));
         long afterSecond = store.next(meter.meterId(), keyId).result();
         assertThat(afterFirst).isGreaterThan(before);
         assertThat(afterSecond).isGreaterThan(afterFirst);
         // Another head-end instance without the store's history starts at 1: the meter refuses, the client
         // resynchronises, and the store learns the higher counter.
         InvocationCounterStore forgetful = new InMemoryInvocationCounterStore();
-        MeterReading resynced = MeterReaderIT.await(reader.read(meter.meterId(), settings, List.of("1.0.1.8.0.255"),
+        MeterReading resynced = await(sim.reader().read(meter.meterId(), settings, List.of("1.0.1.8.0.255"),
                 forgetful));
         assertThat(resynced.warnings()).singleElement().asString().startsWith("DLMS-404: the meter refused");
         assertThat(forgetful.next(meter.meterId(), keyId).result()).isGreaterThan(afterSecond);
@@ -165,86 +143,54 @@ class SecureAssociationIT {
 
     @Test
     void keyTransferInstallsNewKeysAndRetiresTheOldOnes() throws Exception {
-        MeterSpec meter = simulator.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1"))
+        MeterSpec meter = sim.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1"))
                 .skip(2).findFirst().orElseThrow(); // a meter no other test touches
-        MeterKeys original = simulator.fleet().keys(meter.meterId());
-        SessionSettings old = managementSettings(meter, TransportKind.TCP_WRAPPER, 10);
+        MeterKeys original = sim.fleet().keys(meter.meterId());
+        SessionSettings old = sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 10);
         byte[] newEk = new java.security.SecureRandom().generateSeed(16);
         byte[] newAk = new java.security.SecureRandom().generateSeed(16);
 
-        DlmsSession session = MeterReaderIT.await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
-                new Transports(vertx, Duration.ofSeconds(2)).forKind(TransportKind.TCP_WRAPPER), old));
-        MeterReaderIT.await(session.transferKeys(AssociationDiagnosis.SECURITY_SETUP, original.masterKey(), newEk, newAk));
+        DlmsSession session = sim.open(old);
+        await(session.transferKeys(AssociationDiagnosis.SECURITY_SETUP, original.masterKey(), newEk, newAk));
         long next = session.invocationCounter();
-        MeterReaderIT.await(session.release());
+        await(session.release());
 
-        assertThat(simulator.currentKeys(meter.meterId()).blockCipherKey()).isEqualTo(newEk);
-        assertThat(simulator.currentKeys(meter.meterId()).authenticationKey()).isEqualTo(newAk);
-        var refused = MeterReaderIT.failure(reader.read(old.withSecurity(old.security().withInvocationCounter(next)),
+        assertThat(sim.simulator().currentKeys(meter.meterId()).blockCipherKey()).isEqualTo(newEk);
+        assertThat(sim.simulator().currentKeys(meter.meterId()).authenticationKey()).isEqualTo(newAk);
+        var refused = failure(sim.reader().read(old.withSecurity(old.security().withInvocationCounter(next)),
                 List.of("1.0.1.8.0.255")));
         assertThat(refused.code()).isEqualTo(FailureCode.DECIPHERING_FAILED);
         SecuritySettings s = old.security();
         SessionSettings rotated = old.withSecurity(new SecuritySettings(s.suite(), s.policy(), s.clientSystemTitle(),
                 newEk, newAk, null, next + 10, null, null, null));
-        assertThat(MeterReaderIT.await(reader.read(rotated, List.of("1.0.1.8.0.255"))).meterTime()).isEqualTo(NOW);
+        assertThat(await(sim.reader().read(rotated, List.of("1.0.1.8.0.255"))).meterTime()).isEqualTo(NOW);
     }
 
     @Test
     void wrongLlsPasswordIsAnAuthenticationFailure() {
-        MeterSpec meter = meterOf("corvus-c3");
+        MeterSpec meter = sim.meterOf("corvus-c3");
         SessionSettings wrong = new SessionSettings(meter.host(), meter.port(), TransportKind.TCP_HDLC, 32, 1,
                 AuthenticationLevel.LOW, "not-the-password", Duration.ofSeconds(2), 256, null);
-        var e = MeterReaderIT.failure(reader.read(wrong, List.of("1.0.1.8.0.255")));
+        var e = failure(sim.reader().read(wrong, List.of("1.0.1.8.0.255")));
         assertThat(e.code()).isEqualTo(FailureCode.AUTHENTICATION_FAILED);
     }
 
     @Test
     void untrustedEcdsaKeyIsRefusedInPassThree() throws Exception {
-        MeterSpec meter = meterOf("borealis-b7");
-        SessionSettings good = managementSettings(meter, TransportKind.TCP_WRAPPER, 3_000_000);
+        MeterSpec meter = sim.meterOf("borealis-b7");
+        SessionSettings good = sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 3_000_000);
         KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
         g.initialize(new ECGenParameterSpec("secp384r1"));
         SecuritySettings s = good.security();
         SessionSettings stranger = good.withSecurity(new SecuritySettings(s.suite(), s.policy(), s.clientSystemTitle(),
                 s.blockCipherKey(), s.authenticationKey(), null, s.invocationCounter(), g.generateKeyPair(),
                 s.serverSigningKey(), null));
-        var e = MeterReaderIT.failure(reader.read(stranger, List.of("1.0.1.8.0.255")));
+        var e = failure(sim.reader().read(stranger, List.of("1.0.1.8.0.255")));
         assertThat(e.code()).isEqualTo(FailureCode.AUTHENTICATION_FAILED);
         assertThat(e.getMessage()).contains("pass 3");
     }
 
     private static MeterReading readClock(SessionSettings settings) throws Exception {
-        return MeterReaderIT.await(reader.read(settings, List.of()));
-    }
-
-    static MeterSpec meterOf(String profile) {
-        return meterOf(simulator.fleet(), profile);
-    }
-
-    static MeterSpec meterOf(Fleet fleet, String profile) {
-        return fleet.meters().stream().filter(m -> m.profile().equals(profile)).findFirst().orElseThrow();
-    }
-
-    /** The management association as the vendor profile defines it, with the fleet's keys for this meter. */
-    static SessionSettings managementSettings(MeterSpec meter, TransportKind transport, long invocationCounter) {
-        return managementSettings(simulator.fleet(), meter, transport, invocationCounter);
-    }
-
-    static SessionSettings managementSettings(Fleet fleet, MeterSpec meter, TransportKind transport,
-                                              long invocationCounter) {
-        VendorProfile p = VendorProfile.load(meter.profile());
-        AuthenticationLevel level = AuthenticationLevel.valueOf(p.hlsAuthentication());
-        if (level == AuthenticationLevel.NONE) {
-            return new SessionSettings(meter.host(), meter.port(), transport, 32, 1, AuthenticationLevel.LOW,
-                    meter.llsPassword(), Duration.ofSeconds(2), 256, null);
-        }
-        MeterKeys keys = fleet.keys(meter.meterId());
-        KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA ? fleet.headEndSigningKey(p.securitySuite()) : null;
-        SecuritySettings security = new SecuritySettings(p.securitySuite(), SecurityPolicy.valueOf(p.securityPolicy()),
-                MeterKeys.HEAD_END_SYSTEM_TITLE, keys.blockCipherKey(), keys.authenticationKey(), null, invocationCounter,
-                headEnd, headEnd == null ? null : keys.signingKey().getPublic(),
-                level == AuthenticationLevel.HIGH_SHA256 ? keys.hlsSecret() : null);
-        return new SessionSettings(meter.host(), meter.port(), transport, 1, 1, level, null, Duration.ofSeconds(2),
-                SessionSettings.DEFAULT_MAX_PDU, security);
+        return await(sim.reader().read(settings, List.of()));
     }
 }

@@ -353,14 +353,17 @@ class DlmsCoreReadsJdlmsHlsGmacServerTest {
     /**
      * Our AARQ proposes a dedicated key in the (ciphered) InitiateRequest. jDLMS decodes the field, ignores it and
      * accepts the association. Our HLS pass 3 then comes as ded-action-request (D3), ciphered with the dedicated
-     * key; jDLMS deciphers it with the global key, fails and closes the connection.
+     * key; jDLMS deciphers it with the global key, fails and closes the connection. Our client says what is
+     * likely rather than reporting a network drop.
      */
     @Test
     void dedicatedKeyIsAcceptedThenIgnoredByJdlms() throws Exception {
         DlmsException e = readFailure(settings(Hls.GMAC_AUTHENTICATED_ENCRYPTED, DEDICATED_KEY));
 
-        assertThat(e.code()).isEqualTo(FailureCode.CONNECTION_CLOSED);
-        assertThat(e.failureClass()).isEqualTo(FailureClass.NETWORK);
+        assertThat(e.code()).isEqualTo(FailureCode.CLOSED_AFTER_DEDICATED_KEY);
+        assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
+        assertThat(e.getMessage()).startsWith("DLMS-406: Connection closed right after the first dedicated-key APDU")
+                .contains("probably ignored the dedicated key proposed in the AARQ");
         assertThat(e.exchange()).hasSize(3);
         List<byte[]> apdus = e.exchange().stream().map(Acse::apduOfWrapperLine).toList();
 

@@ -196,15 +196,17 @@ class DlmsCoreReadsJdlmsServerTest {
     /**
      * jDLMS accepts the LLS association (result accepted, password checked) but names the application context
      * "logical name referencing WITH ciphering" (…08 01 03) although the AARQ proposed "without ciphering"
-     * (…08 01 01). Gurux, under our client, treats a context it did not propose as a rejection; our client then
-     * reports an association rejection before any GET is sent.
+     * (…08 01 01). Our client refuses an association it did not propose and says so: a context-name mismatch
+     * naming both contexts, before any GET is sent (not the rejection Gurux alone would make up).
      */
     @Test
     void llsOverWrapperIsRefusedBecauseJdlmsAnswersWithTheCipheredContextName() throws Exception {
         DlmsException e = readFailure(Combination.WRAPPER_LLS);
 
-        assertThat(e.code()).isEqualTo(FailureCode.ASSOCIATION_REJECTED);
+        assertThat(e.code()).isEqualTo(FailureCode.CONTEXT_NAME_MISMATCH);
         assertThat(e.failureClass()).isEqualTo(FailureClass.PROTOCOL);
+        assertThat(e.getMessage()).startsWith("DLMS-007: Application context name mismatch")
+                .contains("AARE accepted with application context 2.16.756.5.8.1.3", "2.16.756.5.8.1.1");
         assertThat(e.exchange()).hasSize(2);
         String aarq = e.exchange().get(0);
         String aare = e.exchange().get(1);

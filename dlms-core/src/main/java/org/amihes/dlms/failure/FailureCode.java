@@ -16,12 +16,20 @@ public enum FailureCode {
     ASSOCIATION_REJECTED("DLMS-003", FailureClass.PROTOCOL, "Association rejected"),
     EXCEPTION_RESPONSE("DLMS-005", FailureClass.PROTOCOL, "Exception response"),
     DATA_ACCESS_ERROR("DLMS-006", FailureClass.PROTOCOL, "Data access error"),
+    /** the AARE says accepted but names another application context than the AARQ proposed */
+    CONTEXT_NAME_MISMATCH("DLMS-007", FailureClass.PROTOCOL, "Application context name mismatch"),
 
     SECURITY_SUITE_MISMATCH("DLMS-004", FailureClass.SECURITY, "Security Suite Mismatch"),
     AUTHENTICATION_FAILED("DLMS-401", FailureClass.SECURITY, "Authentication failed"),
     CLOSED_AFTER_AARQ("DLMS-402", FailureClass.SECURITY, "Connection closed right after the AARQ"),
     ACCESS_DENIED("DLMS-403", FailureClass.SECURITY, "Access denied"),
     DECIPHERING_FAILED("DLMS-404", FailureClass.SECURITY, "Deciphering failed"),
+    // DLMS-405 was "Invocation counter rejected" (removed, never produced): not reused.
+    /** like DLMS-402, one step later: the meter took the dedicated key in the AARQ, then dropped its first use */
+    CLOSED_AFTER_DEDICATED_KEY("DLMS-406", FailureClass.SECURITY,
+            "Connection closed right after the first dedicated-key APDU"),
+    /** a ciphered APDU from the meter whose invocation counter does not increase within the session */
+    REPLAYED_RESPONSE("DLMS-407", FailureClass.SECURITY, "Replayed response"),
 
     OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
     NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
