@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gurux.dlms.GXDateTime;
 import gurux.dlms.objects.GXDLMSProfileGeneric;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -17,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.amihes.dlms.AuthenticationLevel;
@@ -25,6 +27,9 @@ import org.amihes.dlms.EventLoops;
 import org.amihes.dlms.SecuritySettings;
 import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.Transports;
+import org.amihes.dlms.failure.DlmsException;
+import org.amihes.dlms.failure.FailureClass;
+import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.TransportKind;
 import org.amihes.interop.DlmsCoreReadsJdlmsHlsGmacServerTest.Hls;
 import org.amihes.interop.GreenBookGcm.Ciphered;
@@ -32,6 +37,7 @@ import org.amihes.interop.JdlmsProfileGeneric.CaptureObject;
 import org.amihes.interop.JdlmsServerPeer.Framing;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -286,6 +292,83 @@ class DlmsCoreReadsJdlmsProfileTest {
         byte[] first = blocks.get(0);
         int rawDataAt = 9 + ((first[9] & 0x80) == 0 ? 1 : 1 + (first[9] & 0x7F));
         assertThat(HEX.formatHex(first, rawDataAt, rawDataAt + 4)).isEqualTo("02" + "00" + "01" + "82"); // 2 results, data, array
+    }
+
+    // ---------------------------------------------------------------- incompatibility 10: PDUs of 35 bytes and less
+
+    static DlmsSession open(SessionSettings settings) throws Exception {
+        return await(DlmsSession.open(vertx, loops.next(), transports.forKind(settings.transport()), settings));
+    }
+
+    /**
+     * At 35 bytes jDLMS's block size (PDU - 35) is 0: it answers the capture objects (42 bytes) with datablocks of
+     * no raw data, never the last, as long as it is asked. Our client asks for each next block without a limit:
+     * only the link or the session ending stops it. Closing the session ends the read with a failure (it used to
+     * leave the read pending for ever).
+     */
+    @Test
+    void at35BytesJdlmsSendsEmptyDatablocksWithoutEnd() throws Exception {
+        DlmsSession session = open(settings(Client.PUBLIC, JDLMS_BLOCK_OVERHEAD));
+        Future<Object> read = session.read(new GXDLMSProfileGeneric(LOAD_PROFILE), 3);
+        WireTap.Capture wire = tap.last();
+        List<byte[]> blocks = List.of();
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (blocks.size() < 200 && System.nanoTime() < deadline) { // bounded: 5 s at most
+            Thread.sleep(20);
+            blocks = wire.peerApdusSoFar().stream().filter(a -> (a[0] & 0xFF) == GET_RESPONSE).toList();
+        }
+        assertThat(read.isComplete()).as("our client still following blocks").isFalse();
+        assertThat(blocks).hasSizeGreaterThanOrEqualTo(200);
+        for (int i = 0; i < 200; i++) {
+            // C4 02 C1 | last-block 00 | block number i+1 | raw-data 00 | length 00
+            assertThat(HEX.formatHex(blocks.get(i))).isEqualTo("C402C100" + String.format("%08X", i + 1) + "0000");
+        }
+
+        await(session.close());
+
+        Throwable failure = Loopback.failureOf(read);
+        assertThat(failure).isInstanceOf(DlmsException.class);
+        assertThat(((DlmsException) failure).code()).isEqualTo(FailureCode.CONNECTION_CLOSED);
+        wire.awaitEnd(Duration.ofSeconds(5));
+    }
+
+    /**
+     * Below 35 bytes the block size is negative: jDLMS's connection thread dies on a NegativeArraySizeException in
+     * GetRequestProcessor.sendAsDataBlocks and the socket closes without an answer. Our client reports a closed
+     * connection (NETWORK).
+     */
+    @Test
+    void below35BytesTheJdlmsServerThreadDies() throws Exception {
+        List<Throwable> jdlmsThreadDeaths = new CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> jdlmsThreadDeaths.add(error));
+        DlmsSession session = open(settings(Client.PUBLIC, JDLMS_BLOCK_OVERHEAD - 1));
+        Throwable failure;
+        try {
+            failure = Loopback.failureOf(session.read(new GXDLMSProfileGeneric(LOAD_PROFILE), 3));
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (jdlmsThreadDeaths.isEmpty() && System.nanoTime() < deadline) { // bounded: 5 s at most
+                Thread.sleep(10);
+            }
+        } finally {
+            Thread.setDefaultUncaughtExceptionHandler(previous);
+            await(session.close());
+        }
+
+        assertThat(jdlmsThreadDeaths).singleElement().satisfies(error -> {
+            assertThat(error).isInstanceOf(NegativeArraySizeException.class).hasMessage("-1");
+            assertThat(error.getStackTrace()).anySatisfy(frame -> {
+                assertThat(frame.getClassName())
+                        .isEqualTo("org.openmuc.jdlms.internal.association.ln.GetRequestProcessor");
+                assertThat(frame.getMethodName()).isEqualTo("sendAsDataBlocks");
+            });
+        });
+        assertThat(failure).isInstanceOf(DlmsException.class);
+        DlmsException e = (DlmsException) failure;
+        assertThat(e.code()).isEqualTo(FailureCode.CONNECTION_CLOSED);
+        assertThat(e.failureClass()).isEqualTo(FailureClass.NETWORK);
+        // our GET of the capture objects is the last frame: no answer came
+        assertThat(e.exchange().get(e.exchange().size() - 1)).startsWith("TX ").contains("C001C100070100630100FF0300");
     }
 
     // ---------------------------------------------------------------- what our client decoded
