@@ -294,6 +294,18 @@ class DlmsCoreReadsJdlmsProfileTest {
         assertThat(HEX.formatHex(first, rawDataAt, rawDataAt + 4)).isEqualTo("02" + "00" + "01" + "82"); // 2 results, data, array
     }
 
+    /** The smallest PDU jDLMS's datablocks work with: 36 bytes, one byte of raw data per block. */
+    @ParameterizedTest
+    @EnumSource(Client.class)
+    void at36BytesEveryBlockCarriesOneByte(Client client) throws Exception {
+        int maxPdu = JDLMS_BLOCK_OVERHEAD + 1;
+        WireTap.Capture wire = session(client, maxPdu, (session, profile) ->
+                assertThat(rows(await(session.readRowsByEntry(profile, 1, 4)))).containsExactlyElementsOf(entries(1, 4)));
+
+        List<byte[]> blocks = assertGetDatablocks(client, wire, maxPdu, 4 * 21);
+        assertThat(blocks).allSatisfy(b -> assertThat(rawDataLength(b)).isEqualTo(1));
+    }
+
     // ---------------------------------------------------------------- incompatibility 10: PDUs of 35 bytes and less
 
     static DlmsSession open(SessionSettings settings) throws Exception {
@@ -309,6 +321,8 @@ class DlmsCoreReadsJdlmsProfileTest {
     @Test
     void at35BytesJdlmsSendsEmptyDatablocksWithoutEnd() throws Exception {
         DlmsSession session = open(settings(Client.PUBLIC, JDLMS_BLOCK_OVERHEAD));
+        // the AARE's InitiateResponse: jDLMS announces a server-max-receive-pdu-size of 65535, VAA 0007
+        assertThat(session.exchange().get(1)).startsWith("RX ").endsWith("FFFF0007");
         Future<Object> read = session.read(new GXDLMSProfileGeneric(LOAD_PROFILE), 3);
         WireTap.Capture wire = tap.last();
         List<byte[]> blocks = List.of();
@@ -401,13 +415,16 @@ class DlmsCoreReadsJdlmsProfileTest {
 
     /**
      * jDLMS's answers included at least {@code atLeast} GET-response-with-datablock APDUs (ciphered ones deciphered
-     * with the JCE first), numbered 1, 2, … with last-block on the last of each transfer, each APDU on the wire no
-     * longer than the PDU our client proposed.
+     * with the JCE first), numbered 1, 2, … with last-block on the last of each transfer, each GET answer on the wire
+     * no longer than the PDU our client proposed.
      */
     static List<byte[]> assertGetDatablocks(Client client, WireTap.Capture wire, int maxPdu, int atLeast)
             throws Exception {
         for (byte[] apdu : wire.peerApdus()) {
-            assertThat(apdu.length).as("APDU within the PDU our client proposed").isLessThanOrEqualTo(maxPdu);
+            if ((apdu[0] & 0xFF) == GET_RESPONSE || (apdu[0] & 0xFF) == GLO_GET_RESPONSE) {
+                // (the AARE comes before the PDU size is agreed)
+                assertThat(apdu.length).as("GET answer within the PDU our client proposed").isLessThanOrEqualTo(maxPdu);
+            }
         }
         List<byte[]> datablocks = new ArrayList<>();
         for (byte[] plain : getResponses(client, wire)) {
