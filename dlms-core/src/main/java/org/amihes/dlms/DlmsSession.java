@@ -234,6 +234,10 @@ public final class DlmsSession {
         return onContext(() -> {
             state = State.CLOSED;
             cancelTimer();
+            if (awaiting != null) {
+                // the answer can no longer arrive, and its timer is gone: end the request now
+                fail(FailureCode.CONNECTION_CLOSED, "session closed while a request was in flight");
+            }
             Link l = link;
             link = null;
             return l == null ? Future.succeededFuture() : l.close().otherwiseEmpty();
