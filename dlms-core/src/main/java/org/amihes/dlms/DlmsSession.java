@@ -349,6 +349,12 @@ public final class DlmsSession {
     }
 
     /** Sends each frame in turn, following block transfer and HDLC segmentation until each answer is whole. */
+    /**
+     * Frames and blocks one answer may take. A year of 15-minute load profile through a 256-byte PDU over 128-byte
+     * HDLC frames is about 7,000; an answer that has not ended by this is not going to.
+     */
+    public static final int MAX_ROUNDS_PER_ANSWER = 20_000;
+
     private Future<Void> exchangeAll(Frames request, AnswerHandler onAnswer) {
         Future<Void> chain = Future.succeededFuture();
         byte[][] frames;
@@ -393,16 +399,42 @@ public final class DlmsSession {
     }
 
     private Future<GXReplyData> transact(byte[] frame, GXReplyData answer) {
-        return sendAndAwait(frame, answer).compose(v -> {
-            if (answer.getError() != 0) {
-                throw new DlmsException(Classifier.ofDataAccessResult(answer.getError()),
-                        gurux.dlms.enums.ErrorCode.forValue(answer.getError()) + "", log.snapshot(), null);
+        Promise<GXReplyData> whole = Promise.promise();
+        round(frame, answer, 1, whole);
+        return whole.future();
+    }
+
+    /**
+     * One frame or block of an answer, then the next: a loop rather than a chain of composed futures, so that an
+     * answer of thousands of blocks does not complete through thousands of nested callbacks.
+     */
+    private void round(byte[] frame, GXReplyData answer, int round, Promise<GXReplyData> whole) {
+        sendAndAwait(frame, answer).onComplete(sent -> {
+            if (sent.failed()) {
+                whole.fail(sent.cause());
+                return;
             }
-            if (answer.isMoreData()) {
+            try {
+                if (answer.getError() != 0) {
+                    throw new DlmsException(Classifier.ofDataAccessResult(answer.getError()),
+                            gurux.dlms.enums.ErrorCode.forValue(answer.getError()) + "", log.snapshot(), null);
+                }
+                if (!answer.isMoreData()) {
+                    whole.complete(answer);
+                    return;
+                }
+                if (round >= MAX_ROUNDS_PER_ANSWER) {
+                    // a meter that keeps sending blocks, never the last, would hold the session and its admission
+                    // slot for as long as the link lives (jDLMS does that at small PDUs: interop incompatibility 10)
+                    throw new DlmsException(FailureCode.ANSWER_TOO_LONG, "no last block after " + round
+                            + " frames and blocks (" + answer.getData().size() + " bytes of data): the read is abandoned",
+                            log.snapshot(), null);
+                }
                 // Streaming GBT pushes the next block unasked; otherwise ask for it.
-                return transact(answer.isStreaming() ? null : client.receiverReady(answer), answer);
+                round(answer.isStreaming() ? null : client.receiverReady(answer), answer, round + 1, whole);
+            } catch (Exception e) {
+                whole.fail(e);
             }
-            return Future.succeededFuture(answer);
         });
     }
 
@@ -465,8 +497,10 @@ public final class DlmsSession {
                 String replayed = ciphered == null ? null : responseCounters.refusal(ciphered);
                 if (replayed != null) {
                     received.clear();
-                    close(); // first, so the caller sees the session CLOSED: nothing more from this link is trusted
+                    // the session is CLOSED when the caller hears of the replay; nothing more from this link is trusted
+                    state = State.CLOSED;
                     failWith(new DlmsException(FailureCode.REPLAYED_RESPONSE, replayed, log.snapshot(), null));
+                    close();
                     return;
                 }
                 if (!client.getData(received, reply, notify)) {

@@ -346,6 +346,18 @@ class DlmsCoreReadsJdlmsProfileTest {
         wire.awaitEnd(Duration.ofSeconds(5));
     }
 
+    /** dlms-core's answer limit ends the endless empty datablocks on its own, as PROTOCOL DLMS-008. */
+    @Test
+    void theBlockLimitEndsJdlmsEndlessEmptyDatablocks() throws Exception {
+        DlmsSession session = open(settings(Client.PUBLIC, JDLMS_BLOCK_OVERHEAD));
+        Throwable failure = Loopback.failureOf(session.read(new GXDLMSProfileGeneric(LOAD_PROFILE), 3));
+        assertThat(failure).isInstanceOf(DlmsException.class);
+        assertThat(((DlmsException) failure).code()).isEqualTo(FailureCode.ANSWER_TOO_LONG);
+        assertThat(failure.getMessage()).startsWith("DLMS-008")
+                .contains("no last block after " + DlmsSession.MAX_ROUNDS_PER_ANSWER);
+        await(session.close());
+    }
+
     /**
      * Below 35 bytes the block size is negative: jDLMS's connection thread dies on a NegativeArraySizeException in
      * GetRequestProcessor.sendAsDataBlocks and the socket closes without an answer. Our client reports a closed

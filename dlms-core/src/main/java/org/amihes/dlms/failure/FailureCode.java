@@ -18,6 +18,7 @@ public enum FailureCode {
     DATA_ACCESS_ERROR("DLMS-006", FailureClass.PROTOCOL, "Data access error"),
     /** the AARE says accepted but names another application context than the AARQ proposed */
     CONTEXT_NAME_MISMATCH("DLMS-007", FailureClass.PROTOCOL, "Application context name mismatch"),
+    ANSWER_TOO_LONG("DLMS-008", FailureClass.PROTOCOL, "Answer never ends"),
 
     SECURITY_SUITE_MISMATCH("DLMS-004", FailureClass.SECURITY, "Security Suite Mismatch"),
     AUTHENTICATION_FAILED("DLMS-401", FailureClass.SECURITY, "Authentication failed"),
