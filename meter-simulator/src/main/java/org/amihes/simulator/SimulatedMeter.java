@@ -42,6 +42,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final MeterKeys keys;
     private final PublicKey headEndKey;
     private final SecurityControlCheck securityControl;
+    private final WithListBlocks listBlocks;
 
     /** @param headEndKey the head-end's public ECDSA key the meter trusts, null for suite 0 */
     SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state, MeterKeys keys,
@@ -66,6 +67,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             getConformance().add(gurux.dlms.enums.Conformance.GENERAL_BLOCK_TRANSFER);
         }
         getCiphering().setSystemTitle(CosemObjects.systemTitle(spec, profile));
+        this.listBlocks = new WithListBlocks(profile.framing(), getSettings(), getCiphering());
         getItems().addAll(associations.subList(1, associations.size()));
         getItems().addAll(cosem.all());
         initialize();
@@ -125,7 +127,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             return null;
         }
         byte[] reply = handleRequest(request);
-        if (reply != null) {
+        if (reply != null && reply.length > 0) {
+            reply = listBlocks.rewrite(reply);
             reply = RlreLengths.correct(reply, profile.framing() == VendorProfile.Framing.HDLC);
         }
         if (cosem.invocationCounter.getValue() instanceof Number seen) {
@@ -218,7 +221,10 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             }
         }
         if (args.length > 1) {
-            WithListAnswers.fit(args, getSettings());
+            byte[] tooLongForOnePdu = WithListAnswers.fit(args, getSettings());
+            if (tooLongForOnePdu != null) {
+                listBlocks.start(tooLongForOnePdu);
+            }
         }
     }
 
