@@ -30,7 +30,9 @@ final class SecurityControlCheck {
 
     private final VendorProfile.Framing framing;
     private final int suite;
-    private byte[] held = new byte[0];
+    private static final byte[] NOTHING = new byte[0];
+
+    private byte[] held = NOTHING;
     /** HDLC: the APDU bytes of earlier segments while the SC is still ahead; null when no APDU is open */
     private ByteArrayOutputStream segments;
     /** HDLC: the open segmented APDU needs no more looking at (SC found, or it has none) */
@@ -57,8 +59,12 @@ final class SecurityControlCheck {
             check(buffer, end, length);
             end += length;
         }
+        if (end == buffer.length) {
+            held = NOTHING;
+            return buffer;
+        }
         held = Arrays.copyOfRange(buffer, end, buffer.length);
-        return end == buffer.length ? buffer : Arrays.copyOf(buffer, end);
+        return Arrays.copyOf(buffer, end);
     }
 
     /** Length of the frame at {@code at}; 0 when its header is incomplete, -1 when it is not a frame. */
