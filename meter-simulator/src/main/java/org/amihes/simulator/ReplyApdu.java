@@ -31,7 +31,7 @@ record ReplyApdu(byte[] frame, VendorProfile.Framing framing, Protection protect
     private static final byte[] LLC_RESPONSE = {(byte) 0xE6, (byte) 0xE7, 0};
 
     /**
-     * How the answer was ciphered; null fields for a plain one.
+     * How Gurux ciphered an answer.
      *
      * @param tag   glo-get-response CC, ded-get-response D4, general-glo-ciphering DB or general-ded-ciphering DC
      * @param title the system title of general-glo/ded-ciphering, null for the service-specific forms
