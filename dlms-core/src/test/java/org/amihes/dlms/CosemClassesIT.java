@@ -44,7 +44,7 @@ class CosemClassesIT {
     static final Instant NOW = Instant.parse("2026-03-01T12:34:56Z");
 
     @RegisterExtension
-    static final SimulatorFixture sim = SimulatorFixture.fleet(4, VendorProfile.BUILT_IN, 2020, "127.16.0.1").at(NOW);
+    static final SimulatorFixture sim = SimulatorFixture.fleet(4, VendorProfile.BUILT_IN, 2020, "127.18.0.1").at(NOW);
 
     /** HLS sessions must each start above the counter the meter last accepted. */
     static final AtomicLong invocationCounter = new AtomicLong(1);

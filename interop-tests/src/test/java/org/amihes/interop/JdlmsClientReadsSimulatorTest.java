@@ -96,6 +96,11 @@ class JdlmsClientReadsSimulatorTest {
 
     /** A jDLMS connection, associated; {@code undecodable} collects the server APDUs jDLMS could not decode. */
     static DlmsConnection connect(Combination c, List<byte[]> undecodable) throws IOException {
+        return connect(c, undecodable, new CopyOnWriteArrayList<>());
+    }
+
+    /** The same, {@code server} collecting every message from the meter as jDLMS reports it. */
+    static DlmsConnection connect(Combination c, List<byte[]> undecodable, List<byte[]> server) throws IOException {
         MeterSpec meter = simulator.fleet().meter(c.meterId);
         TcpConnectionBuilder builder = new TcpConnectionBuilder(InetAddress.getByName(meter.host()))
                 .setPort(meter.port())
@@ -105,6 +110,9 @@ class JdlmsClientReadsSimulatorTest {
                     // jDLMS reports a server message it decoded as the whole frame (wrapper 00 01 .., HDLC 7E ..),
                     // one it failed to decode as the bare APDU
                     byte[] message = m.getMessage();
+                    if (m.getMessageSource() == RawMessageData.MessageSource.SERVER) {
+                        server.add(message);
+                    }
                     if (m.getMessageSource() == RawMessageData.MessageSource.SERVER && message.length > 0
                             && message[0] != 0x00 && message[0] != 0x7E) {
                         undecodable.add(message);
@@ -163,6 +171,74 @@ class JdlmsClientReadsSimulatorTest {
             // ends the link without an RLRQ (HDLC: DISC/UA; wrapper: TCP close): release is covered below
             connection.close();
         }
+    }
+
+    // ---------------------------------------------------------------- block transfer of a GET-with-list
+
+    /**
+     * A GET-with-list whose answer is longer than the meter's PDU (corvus-c3: 256 bytes; aurora-ax1: 1024, here with
+     * its 7-day load profile) comes in Get-Response-With-Datablock blocks, which jDLMS requests one by one and puts
+     * together: every value as the model has it.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Combination.class, names = {"CORVUS_HDLC_PUBLIC", "CORVUS_HDLC_LLS", "AURORA_WRAPPER_PUBLIC"})
+    void longGetWithListArrivesInDataBlocksThatJdlmsPutsTogether(Combination c) throws Exception {
+        MeterSpec meter = simulator.fleet().meter(c.meterId);
+        VendorProfile profile = VendorProfile.load(meter.profile());
+        AttributeAddress value = new AttributeAddress(3, profile.energyObis(), 2);
+        AttributeAddress scalerUnit = new AttributeAddress(3, profile.energyObis(), 3);
+        AttributeAddress time = new AttributeAddress(8, CLOCK, 2);
+        AttributeAddress events = new AttributeAddress(7, "0.0.99.98.0.255", 2);
+        AttributeAddress loadProfile = new AttributeAddress(7, profile.loadProfileObis(), 2);
+        AttributeAddress name = new AttributeAddress(1, "0.0.42.0.0.255", 2);
+        List<byte[]> undecodable = new CopyOnWriteArrayList<>();
+        List<byte[]> server = new CopyOnWriteArrayList<>();
+
+        DlmsConnection connection = connect(c, undecodable, server);
+        List<GetResult> list;
+        try {
+            list = connection.get(List.of(time, events, name, scalerUnit, value, loadProfile));
+        } finally {
+            connection.close();
+        }
+
+        assertThat(undecodable).isEmpty();
+        // Get-Response-With-Datablock (C4 02), over the wrapper or after the HDLC LLC (E6 E7 00)
+        assertThat(server).filteredOn(m -> Acse.HEX.formatHex(Acse.apduOfJdlmsMessage(m)).startsWith("C402")
+                || Acse.HEX.formatHex(m).contains("E6E700C402")).hasSizeGreaterThan(1);
+        assertThat(list).hasSize(6).allSatisfy(r -> assertThat(r.getResultCode()).isEqualTo(AccessResultCode.SUCCESS));
+        assertClock(list.get(0));
+        List<org.amihes.simulator.MeterEvent> expected = org.amihes.simulator.EventLog.events(meter,
+                NOW.minus(org.amihes.simulator.EventLog.DEPTH), NOW);
+        List<DataObject> rows = list.get(1).getResultData().getValue();
+        assertThat(rows).hasSize(expected.size());
+        for (int i = 0; i < rows.size(); i++) {
+            List<DataObject> row = rows.get(i).getValue();
+            assertThat(instant(row.get(0))).isEqualTo(expected.get(i).at());
+            assertThat(((Number) row.get(1).getValue()).intValue()).isEqualTo(expected.get(i).code());
+        }
+        assertThat(new String((byte[]) list.get(2).getResultData().getValue(), StandardCharsets.US_ASCII))
+                .isEqualTo(profile.manufacturer() + meter.serialNumber());
+        assertScalerUnit(list.get(3), profile);
+        assertValue(list.get(4), meter, profile);
+        List<DataObject> loadRows = list.get(5).getResultData().getValue();
+        long period = profile.loadProfileCaptureSeconds();
+        Instant newest = Instant.ofEpochSecond(Math.floorDiv(NOW.getEpochSecond(), period) * period);
+        assertThat(loadRows).hasSize((int) (org.amihes.simulator.LoadProfile.DEPTH.getSeconds() / period));
+        for (int i = 0; i < loadRows.size(); i++) {
+            List<DataObject> row = loadRows.get(i).getValue();
+            Instant at = newest.minusSeconds((loadRows.size() - 1 - i) * period);
+            assertThat(instant(row.get(0))).isEqualTo(at);
+            assertThat(BigInteger.valueOf(((Number) row.get(1).getValue()).longValue()))
+                    .isEqualTo(MeterModel.energyRaw(meter, profile, at));
+        }
+    }
+
+    static Instant instant(DataObject octetString) {
+        CosemDateTime t = CosemDateTime.decode(octetString.getValue());
+        assertThat(t.get(Field.DEVIATION)).isZero();
+        return LocalDateTime.of(t.get(Field.YEAR), t.get(Field.MONTH), t.get(Field.DAY_OF_MONTH), t.get(Field.HOUR),
+                t.get(Field.MINUTE), t.get(Field.SECOND)).toInstant(ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- incompatibility 3: fixed

@@ -41,15 +41,16 @@ final class Frames {
         return framing == VendorProfile.Framing.HDLC ? withChecks(out) : out;
     }
 
-    /** Recomputes an HDLC frame's HCS and FCS. */
-    private static byte[] withChecks(byte[] f) {
+    /** Recomputes an HDLC frame's HCS and FCS (in place). */
+    static byte[] withChecks(byte[] f) {
         int hcs = hdlcControl(f) + 1;
         put(f, hcs, crc16(f, 1, hcs - 1));
         put(f, f.length - 3, crc16(f, 1, f.length - 4));
         return f;
     }
 
-    private static int hdlcControl(byte[] f) {
+    /** Index of an HDLC frame's control byte: after the flag, the format (2) and both addresses; -1 if none. */
+    static int hdlcControl(byte[] f) {
         int pos = 3;
         for (int address = 0; address < 2; address++) {
             while (pos < f.length && (f[pos] & 1) == 0) {

@@ -41,6 +41,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
     private final VendorProfile profile;
     private final MeterKeys keys;
     private final PublicKey headEndKey;
+    private final SecurityControlCheck securityControl;
+    private final WithListBlocks listBlocks;
 
     /** @param headEndKey the head-end's public ECDSA key the meter trusts, null for suite 0 */
     SimulatedMeter(MeterSpec spec, VendorProfile profile, MeterModel model, MeterState state, MeterKeys keys,
@@ -57,6 +59,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         this.profile = profile;
         this.keys = keys;
         this.headEndKey = headEndKey;
+        this.securityControl = new SecurityControlCheck(profile.framing(), profile.securitySuite());
         this.cosem = new CosemObjects(spec, profile, state);
         cosem.secure(profile, keys, state.invocationCounter());
         setMaxReceivePDUSize(profile.maxPduSize());
@@ -64,6 +67,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             getConformance().add(gurux.dlms.enums.Conformance.GENERAL_BLOCK_TRANSFER);
         }
         getCiphering().setSystemTitle(CosemObjects.systemTitle(spec, profile));
+        this.listBlocks = new WithListBlocks(profile.framing(), getSettings(), getCiphering());
         getItems().addAll(associations.subList(1, associations.size()));
         getItems().addAll(cosem.all());
         initialize();
@@ -113,10 +117,18 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         return associations;
     }
 
-    /** Handles one request and keeps the invocation counter the meter accepted for its next connections. */
-    byte[] answer(byte[] request) throws Exception {
+    /**
+     * Handles what arrived (whole frames; a partial one waits for its rest) and keeps the invocation counter the meter
+     * accepted for its next connections. Null when there is nothing to answer yet.
+     */
+    byte[] answer(byte[] received) throws Exception {
+        byte[] request = securityControl.accept(received);
+        if (request.length == 0) {
+            return null;
+        }
         byte[] reply = handleRequest(request);
-        if (reply != null) {
+        if (reply != null && reply.length > 0) {
+            reply = listBlocks.rewrite(reply);
             reply = RlreLengths.correct(reply, profile.framing() == VendorProfile.Framing.HDLC);
         }
         if (cosem.invocationCounter.getValue() instanceof Number seen) {
@@ -209,7 +221,10 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             }
         }
         if (args.length > 1) {
-            WithListAnswers.fit(args, getSettings());
+            byte[] tooLongForOnePdu = WithListAnswers.fit(args, getSettings());
+            if (tooLongForOnePdu != null) {
+                listBlocks.start(tooLongForOnePdu);
+            }
         }
     }
 

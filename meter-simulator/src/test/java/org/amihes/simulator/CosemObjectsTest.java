@@ -3,11 +3,14 @@ package org.amihes.simulator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import gurux.dlms.GXByteBuffer;
 import gurux.dlms.GXDLMSException;
 import gurux.dlms.GXDateTime;
 import gurux.dlms.GXReplyData;
 import gurux.dlms.GXSimpleEntry;
+import gurux.dlms.enums.ErrorCode;
 import gurux.dlms.internal.GXCommon;
+import gurux.dlms.internal.GXDataInfo;
 import gurux.dlms.objects.GXDLMSActivityCalendar;
 import gurux.dlms.objects.GXDLMSAssociationLogicalName;
 import gurux.dlms.objects.GXDLMSClock;
@@ -189,15 +192,31 @@ class CosemObjectsTest {
         try (TestClient c = TestClient.publicClient(meter).associate()) {
             c.read(pg, 3);
             List<Entry<GXDLMSObject, Integer>> list = List.of(entry(new GXDLMSClock(CosemObjects.CLOCK), 2),
-                    entry(pg, 2), // 672 rows: larger than any PDU
                     entry(new GXDLMSRegister(VendorProfile.load(profile).energyObis()), 3),
                     entry(new GXDLMSData("1.2.3.4.5.6"), 2), // no such object
                     entry(new GXDLMSAssociationLogicalName("0.0.40.0.2.255"), 7), // the secret
                     entry(pg, 7));
             String apdu = GXCommon.toHex(c.raw(c.client.readList(list)[0]));
-            assertThat(apdu).contains("C4 03 C1 06 00 09 0C") // with-list, 6 results, the clock first
-                    .contains(" 01 FA 00 02 02 0F ") // buffer: other-reason; then scaler_unit
+            assertThat(apdu).contains("C4 03 C1 05 00 09 0C") // with-list, 5 results, the clock first
+                    .contains(" 00 02 02 0F ") // scaler_unit
                     .contains(" 01 04 01 03 00 06 00 00 02 A0"); // object-undefined, read-write-denied, 672
+        }
+        // with the buffer too (672 rows: larger than any PDU) the list comes in blocks, the errors still in place
+        try (TestClient c = TestClient.publicClient(meter).associate()) {
+            c.read(pg, 3);
+            List<Entry<GXDLMSObject, Integer>> list = List.of(entry(new GXDLMSClock(CosemObjects.CLOCK), 2),
+                    entry(pg, 2), entry(new GXDLMSData("1.2.3.4.5.6"), 2),
+                    entry(new GXDLMSAssociationLogicalName("0.0.40.0.2.255"), 7), entry(pg, 7));
+            // Gurux's client reports a list with errors in it as an error, after reading all of it
+            assertThatThrownBy(() -> c.exchangeAll(c.client.readList(list))).isInstanceOf(GXDLMSException.class);
+            GXByteBuffer raw = WithListBlocksTest.rawData(
+                    WithListBlocksTest.dataBlocks(c.frames, VendorProfile.load(profile).framing()));
+            assertThat(GXCommon.getObjectCount(raw)).isEqualTo(5);
+            assertThat(raw.getUInt8()).isZero();
+            GXCommon.getData(null, raw, new GXDataInfo()); // the clock
+            assertThat(raw.getUInt8()).isZero();
+            assertThat((List<?>) GXCommon.getData(null, raw, new GXDataInfo())).hasSize(672);
+            assertThat(GXCommon.toHex(raw.remaining())).isEqualTo("01 04 01 03 00 06 00 00 02 A0");
         }
     }
 
@@ -210,6 +229,29 @@ class CosemObjectsTest {
             List<Entry<GXDLMSObject, Integer>> clocks = new ArrayList<>();
             for (int i = 0; i < 10; i++) {
                 clocks.add(entry(new GXDLMSClock(CosemObjects.CLOCK), 2)); // 10 × 15 bytes: more than 128
+            }
+            List<?> values = (List<?>) c.exchangeAll(c.client.readList(clocks)).getValue();
+            assertThat(values).hasSize(10);
+            List<String> answers = c.frames.stream().filter(f -> f.startsWith("RX ")).toList();
+            assertThat(answers.subList(answers.size() - 2, answers.size())) // two blocks: C4 02
+                    .allSatisfy(f -> assertThat(f.substring(3 + 16)).startsWith("C402"));
+            assertThat(answers).allSatisfy(f -> assertThat((f.length() - 3) / 2 - 8).isLessThanOrEqualTo(128));
+        }
+    }
+
+    /** Without block-transfer-with-get in the conformance, what no longer fits one PDU is other-reason. */
+    @Test
+    void getWithListWithoutBlockTransferAnswersWhatFitsOnePdu() throws Exception {
+        MeterSpec meter = fixture.meter("aurora-ax1");
+        try (TestClient c = TestClient.publicClient(meter)) {
+            c.client.setMaxReceivePDUSize(128);
+            c.client.getProposedConformance().remove(gurux.dlms.enums.Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ);
+            c.associate();
+            assertThat(c.client.getNegotiatedConformance())
+                    .doesNotContain(gurux.dlms.enums.Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ);
+            List<Entry<GXDLMSObject, Integer>> clocks = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                clocks.add(entry(new GXDLMSClock(CosemObjects.CLOCK), 2));
             }
             byte[] frame = c.raw(c.client.readList(clocks)[0]);
             assertThat(frame.length - 8).isLessThanOrEqualTo(128);

@@ -28,7 +28,11 @@ import java.util.List;
  */
 final class TestClient implements AutoCloseable {
 
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of().withUpperCase();
+
     final GXDLMSClient client;
+    /** Every frame this client sent ("TX ") or received ("RX "), upper-case hex, oldest first. */
+    final List<String> frames = new java.util.ArrayList<>();
     private final Channel channel;
     private final InterfaceType type;
 
@@ -142,6 +146,7 @@ final class TestClient implements AutoCloseable {
         GXReplyData reply = new GXReplyData();
         byte[] next = request;
         do {
+            frames.add("TX " + HEX.formatHex(next));
             channel.send(next);
             receive(reply);
             next = reply.isMoreData() ? client.receiverReady(reply) : null;
@@ -165,6 +170,7 @@ final class TestClient implements AutoCloseable {
             byte[] chunk = channel.receive();
             received.set(chunk);
         } while (!client.getData(received, reply, notify));
+        frames.add("RX " + HEX.formatHex(received.array()));
     }
 
     @Override
