@@ -3,6 +3,8 @@ package org.amihes.polling.messaging;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import org.amihes.contracts.ReadJob;
@@ -29,12 +31,18 @@ public class JobPublisher {
         this.inFlight = config.publish().inFlight();
     }
 
-    /** Completes when every job is confirmed by the broker; fails if any is refused. */
+    /**
+     * Completes when every job is confirmed by the broker; fails if any is refused. It completes on the caller's
+     * Vert.x context: confirms arrive on the broker connection's context, where an HTTP request's scope is not
+     * active (Quarkus REST then cannot write the response).
+     */
     public Uni<Void> publishAll(List<ReadJob> jobs) {
-        return Multi.createFrom().iterable(jobs)
+        Context caller = Vertx.currentContext();
+        Uni<Void> confirmed = Multi.createFrom().iterable(jobs)
                 .onItem().transformToUni(job -> emitter.sendMessage(json.persistent(job, ROUTING_KEY, job.jobId())))
                 .merge(inFlight)
                 .collect().last()
                 .replaceWithVoid();
+        return caller == null ? confirmed : confirmed.emitOn(task -> caller.runOnContext(v -> task.run()));
     }
 }
