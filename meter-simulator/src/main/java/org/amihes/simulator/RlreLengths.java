@@ -16,8 +16,9 @@ final class RlreLengths {
     private RlreLengths() {
     }
 
-    static byte[] correct(byte[] frame, boolean hdlc) {
-        int apdu = hdlc ? indexOfLlcResponse(frame) : 8;
+    static byte[] correct(byte[] frame, VendorProfile.Framing framing) {
+        boolean hdlc = framing == VendorProfile.Framing.HDLC;
+        int apdu = Frames.apduOffset(frame, framing);
         int end = hdlc ? frame.length - 3 : frame.length; // HDLC ends with FCS (2) and the flag
         if (apdu < 0 || apdu + 2 > end || (frame[apdu] & 0xFF) != RLRE) {
             return frame;
@@ -37,33 +38,6 @@ final class RlreLengths {
             return frame; // not the shape this fix knows: send what Gurux made
         }
         fixed[apdu + 1] = (byte) (end - apdu - 2);
-        if (hdlc) {
-            int fcs = crc16x25(fixed, 1, end - 1);
-            fixed[end] = (byte) fcs;
-            fixed[end + 1] = (byte) (fcs >>> 8);
-        }
-        return fixed;
-    }
-
-    /** After the HDLC header: the LLC bytes of a response (E6 E7 00). */
-    private static int indexOfLlcResponse(byte[] f) {
-        for (int i = 1; i + 3 < f.length; i++) {
-            if ((f[i] & 0xFF) == 0xE6 && (f[i + 1] & 0xFF) == 0xE7 && f[i + 2] == 0) {
-                return i + 3;
-            }
-        }
-        return -1;
-    }
-
-    /** HDLC frame check sequence: CRC-16/X.25 (reflected 0x1021, init and final XOR 0xFFFF), sent low byte first. */
-    static int crc16x25(byte[] data, int from, int length) {
-        int crc = 0xFFFF;
-        for (int i = from; i < from + length; i++) {
-            crc ^= data[i] & 0xFF;
-            for (int bit = 0; bit < 8; bit++) {
-                crc = (crc & 1) != 0 ? (crc >>> 1) ^ 0x8408 : crc >>> 1;
-            }
-        }
-        return ~crc & 0xFFFF;
+        return hdlc ? Frames.withChecks(fixed) : fixed;
     }
 }

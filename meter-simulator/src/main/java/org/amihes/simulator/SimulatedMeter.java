@@ -129,7 +129,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
         byte[] reply = handleRequest(request);
         if (reply != null && reply.length > 0) {
             reply = listBlocks.rewrite(reply);
-            reply = RlreLengths.correct(reply, profile.framing() == VendorProfile.Framing.HDLC);
+            reply = RlreLengths.correct(reply, profile.framing());
         }
         if (cosem.invocationCounter.getValue() instanceof Number seen) {
             state.rememberInvocationCounter(seen.longValue());
