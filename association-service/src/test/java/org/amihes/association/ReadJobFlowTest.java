@@ -52,11 +52,7 @@ class ReadJobFlowTest {
             port = s.getLocalPort();
         }
         prefix = "F" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        Fleet generated = Fleet.generate(9, VendorProfile.BUILT_IN, 11, "127.5.0.1", port);
-        List<MeterSpec> renamed = generated.meters().stream().map(m -> new MeterSpec(prefix + m.meterId(), m.profile(),
-                m.host(), m.port(), m.logicalDevice(), m.serialNumber(), m.llsPassword(), m.initialWh(),
-                m.averageLoadW(), m.fault())).toList();
-        Fleet fleet = new Fleet(generated.seed(), renamed);
+        Fleet fleet = Fleet.generate(9, VendorProfile.BUILT_IN, 11, "127.5.0.1", port).withIdPrefix(prefix);
         vertx = Vertx.vertx();
         simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
                 .toCompletionStage().toCompletableFuture().get();

@@ -48,10 +48,8 @@ class FleetReadIT {
         Path root = ServiceProcess.projectRoot();
         String run = UUID.randomUUID().toString().substring(0, 8);
         // Meter ids unique per run: the database outlives runs and readings are keyed by meter and meter time.
-        Fleet generated = Fleet.generate(METERS, VendorProfile.WELL_BEHAVED, 99, "127.6.0.1", ServiceProcess.freePort());
-        Fleet fleet = new Fleet(generated.seed(), generated.meters().stream().map(m -> new MeterSpec("E2E-" + run + "-"
-                + m.meterId(), m.profile(), m.host(), m.port(), m.logicalDevice(), m.serialNumber(), m.llsPassword(),
-                m.initialWh(), m.averageLoadW(), m.fault())).toList());
+        Fleet fleet = Fleet.generate(METERS, VendorProfile.WELL_BEHAVED, 99, "127.6.0.1", ServiceProcess.freePort())
+                .withIdPrefix("E2E-" + run + "-");
         silent = fleet.meters().get(7).withFault(MeterSpec.Fault.SILENT);
         fleet = fleet.replace(silent);
         vertx = Vertx.vertx();

@@ -57,10 +57,8 @@ class InvocationCounterIT {
     static void start() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         // Meter ids unique per run: the counters table outlives runs, the simulated meter's counter does not.
-        Fleet generated = Fleet.generate(3, List.of("aurora-ax1"), 7, "127.6.1.1", ServiceProcess.freePort());
-        Fleet fleet = new Fleet(generated.seed(), generated.meters().stream().map(m -> new MeterSpec("IC-" + run + "-"
-                + m.meterId(), m.profile(), m.host(), m.port(), m.logicalDevice(), m.serialNumber(), m.llsPassword(),
-                m.initialWh(), m.averageLoadW(), m.fault())).toList());
+        Fleet fleet = Fleet.generate(3, List.of("aurora-ax1"), 7, "127.6.1.1", ServiceProcess.freePort())
+                .withIdPrefix("IC-" + run + "-");
         vertx = Vertx.vertx();
         simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
                 .toCompletionStage().toCompletableFuture().get();

@@ -77,6 +77,14 @@ public record Fleet(long seed, List<MeterSpec> meters) {
         return MeterKeys.headEndSigningKey(seed, suite);
     }
 
+    /**
+     * The same fleet with every meter id prefixed: a run against a database that outlives runs uses fresh ids, so
+     * nothing stored by an earlier run is mistaken for its own.
+     */
+    public Fleet withIdPrefix(String prefix) {
+        return new Fleet(seed, meters.stream().map(m -> m.withMeterId(prefix + m.meterId())).toList());
+    }
+
     public Fleet replace(MeterSpec changed) {
         List<MeterSpec> copy = new ArrayList<>(meters);
         copy.replaceAll(m -> m.meterId().equals(changed.meterId()) ? changed : m);

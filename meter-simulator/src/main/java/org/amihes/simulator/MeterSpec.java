@@ -22,6 +22,11 @@ public record MeterSpec(String meterId, String profile, String host, int port, i
         DROP
     }
 
+    public MeterSpec withMeterId(String newMeterId) {
+        return new MeterSpec(newMeterId, profile, host, port, logicalDevice, serialNumber, llsPassword, initialWh,
+                averageLoadW, fault);
+    }
+
     public MeterSpec withFault(Fault newFault) {
         return new MeterSpec(meterId, profile, host, port, logicalDevice, serialNumber, llsPassword, initialWh,
                 averageLoadW, newFault);
