@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.vertx.core.Vertx;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -33,7 +31,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.openmuc.jdlms.AccessResultCode;
 import org.openmuc.jdlms.AttributeAddress;
-import org.openmuc.jdlms.AuthenticationMechanism;
 import org.openmuc.jdlms.DlmsConnection;
 import org.openmuc.jdlms.GetResult;
 import org.openmuc.jdlms.ObisCode;
@@ -43,7 +40,6 @@ import org.openmuc.jdlms.SecuritySuite;
 import org.openmuc.jdlms.SecuritySuite.EncryptionMechanism;
 import org.openmuc.jdlms.SelectiveAccessDescription;
 import org.openmuc.jdlms.TcpConnectionBuilder;
-import org.openmuc.jdlms.datatypes.CosemDateFormat.Field;
 import org.openmuc.jdlms.datatypes.CosemDateTime;
 import org.openmuc.jdlms.datatypes.DataObject;
 
@@ -136,41 +132,18 @@ class JdlmsClientReadsLoadProfileTest {
     /** A jDLMS connection, associated; {@code raw} collects every message jDLMS sent and received. */
     static DlmsConnection connect(Combination c, List<RawMessageData> raw) throws IOException {
         MeterSpec meter = c.meter();
-        TcpConnectionBuilder builder = new TcpConnectionBuilder(InetAddress.getByName(meter.host()))
-                .setPort(meter.port())
-                .setLogicalDeviceId(meter.logicalDevice())
-                .setResponseTimeout(3000)
-                .setRawMessageListener(raw::add);
-        if (c.profile().framing() == VendorProfile.Framing.HDLC) {
-            builder.useHdlc();
-            if (c.hdlcInformationLength > 0) {
-                builder.setHdlcMaxInformationLength(c.hdlcInformationLength);
-            }
-        } else {
-            builder.useWrapper();
+        TcpConnectionBuilder builder = JdlmsClientReadsSimulatorTest.clientFor(meter).setRawMessageListener(raw::add);
+        if (c.profile().framing() == VendorProfile.Framing.HDLC && c.hdlcInformationLength > 0) {
+            builder.setHdlcMaxInformationLength(c.hdlcInformationLength);
         }
-        switch (c.association) {
+        TcpConnectionBuilder client = switch (c.association) {
             case PUBLIC_NO_AUTH -> builder.setClientId(Fleet.PUBLIC_CLIENT);
-            case LLS -> builder.setClientId(JdlmsClientReadsSimulatorTest.LLS_CLIENT)
-                    .setSecuritySuite(SecuritySuite.builder()
-                            .setAuthenticationMechanism(AuthenticationMechanism.LOW)
-                            .setPassword(meter.llsPassword().getBytes(StandardCharsets.US_ASCII))
-                            .build());
-            case HLS_GMAC -> {
-                MeterKeys keys = simulator.fleet().keys(c.meterId);
-                builder.setClientId(MANAGEMENT_CLIENT)
-                        .setSystemTitle("HES", JdlmsHlsGmacClientReadsSimulatorTest.HEAD_END_DEVICE_ID)
-                        .setFrameCounter(COUNTER.addAndGet(1_000))
-                        .setSecuritySuite(SecuritySuite.builder()
-                                .setAuthenticationMechanism(AuthenticationMechanism.HLS5_GMAC)
-                                .setEncryptionMechanism(EncryptionMechanism.AES_GCM_128)
-                                .setSecurityPolicy(SecuritySuite.SecurityPolicy.AUTHENTICATED_AND_ENCRYPTED)
-                                .setGlobalUnicastEncryptionKey(keys.blockCipherKey())
-                                .setAuthenticationKey(keys.authenticationKey())
-                                .build());
-            }
-        }
-        return builder.build();
+            case LLS -> JdlmsClientReadsSimulatorTest.asLlsClient(builder, meter);
+            case HLS_GMAC -> JdlmsHlsGmacClientReadsSimulatorTest.asManagementClient(builder,
+                    simulator.fleet().keys(c.meterId), COUNTER.addAndGet(1_000), EncryptionMechanism.AES_GCM_128,
+                    SecuritySuite.SecurityPolicy.AUTHENTICATED_AND_ENCRYPTED);
+        };
+        return client.build();
     }
 
     // ---------------------------------------------------------------- by range (selector 1)
@@ -378,20 +351,10 @@ class JdlmsClientReadsLoadProfileTest {
             assertThat(cells).hasSize(columns);
             assertThat(cells.get(0).getType()).isEqualTo(DataObject.Type.OCTET_STRING);
             assertThat(cells.get(1).isNumber()).as("energy cell %s", cells.get(1)).isTrue();
-            rows.add(new Row(instant(cells.get(0).getValue()), ((Number) cells.get(1).getValue()).longValue()));
+            rows.add(new Row(JdlmsClientReadsSimulatorTest.instant(cells.get(0).getValue()),
+                    ((Number) cells.get(1).getValue()).longValue()));
         }
         return rows;
-    }
-
-    static Instant instant(byte[] octets) {
-        assertThat(octets).hasSize(12);
-        CosemDateTime t = CosemDateTime.decode(octets);
-        assertThat(t.get(Field.DEVIATION)).isZero();
-        LocalDateTime local = LocalDateTime.of(t.get(Field.YEAR), t.get(Field.MONTH), t.get(Field.DAY_OF_MONTH),
-                t.get(Field.HOUR), t.get(Field.MINUTE), t.get(Field.SECOND));
-        Instant at = local.toInstant(ZoneOffset.UTC);
-        assertThat(t.get(Field.DAY_OF_WEEK)).isEqualTo(local.getDayOfWeek().getValue());
-        return at;
     }
 
     // ---------------------------------------------------------------- block transfer on the wire

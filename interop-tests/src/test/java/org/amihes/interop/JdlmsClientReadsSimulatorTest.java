@@ -102,10 +102,7 @@ class JdlmsClientReadsSimulatorTest {
     /** The same, {@code server} collecting every message from the meter as jDLMS reports it. */
     static DlmsConnection connect(Combination c, List<byte[]> undecodable, List<byte[]> server) throws IOException {
         MeterSpec meter = simulator.fleet().meter(c.meterId);
-        TcpConnectionBuilder builder = new TcpConnectionBuilder(InetAddress.getByName(meter.host()))
-                .setPort(meter.port())
-                .setLogicalDeviceId(meter.logicalDevice())
-                .setResponseTimeout(3000)
+        TcpConnectionBuilder builder = clientFor(meter)
                 .setRawMessageListener(m -> {
                     // jDLMS reports a server message it decoded as the whole frame (wrapper 00 01 .., HDLC 7E ..),
                     // one it failed to decode as the bare APDU
@@ -118,20 +115,30 @@ class JdlmsClientReadsSimulatorTest {
                         undecodable.add(message);
                     }
                 });
+        return (c.association == Association.LLS ? asLlsClient(builder, meter) : builder.setClientId(Fleet.PUBLIC_CLIENT))
+                .build();
+    }
+
+    /** A jDLMS client for this meter: its address and logical device, the framing its vendor profile says. */
+    static TcpConnectionBuilder clientFor(MeterSpec meter) throws IOException {
+        TcpConnectionBuilder builder = new TcpConnectionBuilder(InetAddress.getByName(meter.host()))
+                .setPort(meter.port())
+                .setLogicalDeviceId(meter.logicalDevice())
+                .setResponseTimeout(3000);
         if (VendorProfile.load(meter.profile()).framing() == VendorProfile.Framing.HDLC) {
             builder.useHdlc();
         } else {
             builder.useWrapper();
         }
-        if (c.association == Association.LLS) {
-            builder.setClientId(LLS_CLIENT).setSecuritySuite(SecuritySuite.builder()
-                    .setAuthenticationMechanism(AuthenticationMechanism.LOW)
-                    .setPassword(meter.llsPassword().getBytes(StandardCharsets.US_ASCII))
-                    .build());
-        } else {
-            builder.setClientId(Fleet.PUBLIC_CLIENT);
-        }
-        return builder.build();
+        return builder;
+    }
+
+    /** As the simulator's LLS management client, with the meter's password. */
+    static TcpConnectionBuilder asLlsClient(TcpConnectionBuilder builder, MeterSpec meter) {
+        return builder.setClientId(LLS_CLIENT).setSecuritySuite(SecuritySuite.builder()
+                .setAuthenticationMechanism(AuthenticationMechanism.LOW)
+                .setPassword(meter.llsPassword().getBytes(StandardCharsets.US_ASCII))
+                .build());
     }
 
     // ---------------------------------------------------------------- what interoperates
@@ -214,7 +221,7 @@ class JdlmsClientReadsSimulatorTest {
         assertThat(rows).hasSize(expected.size());
         for (int i = 0; i < rows.size(); i++) {
             List<DataObject> row = rows.get(i).getValue();
-            assertThat(instant(row.get(0))).isEqualTo(expected.get(i).at());
+            assertThat(instant(row.get(0).getValue())).isEqualTo(expected.get(i).at());
             assertThat(((Number) row.get(1).getValue()).intValue()).isEqualTo(expected.get(i).code());
         }
         assertThat(new String((byte[]) list.get(2).getResultData().getValue(), StandardCharsets.US_ASCII))
@@ -228,17 +235,21 @@ class JdlmsClientReadsSimulatorTest {
         for (int i = 0; i < loadRows.size(); i++) {
             List<DataObject> row = loadRows.get(i).getValue();
             Instant at = newest.minusSeconds((loadRows.size() - 1 - i) * period);
-            assertThat(instant(row.get(0))).isEqualTo(at);
+            assertThat(instant(row.get(0).getValue())).isEqualTo(at);
             assertThat(BigInteger.valueOf(((Number) row.get(1).getValue()).longValue()))
                     .isEqualTo(MeterModel.energyRaw(meter, profile, at));
         }
     }
 
-    static Instant instant(DataObject octetString) {
-        CosemDateTime t = CosemDateTime.decode(octetString.getValue());
+    /** A COSEM date-time (12 octets) the meter sent: deviation 0 and a day of week that matches the date. */
+    static Instant instant(byte[] octets) {
+        assertThat(octets).hasSize(12);
+        CosemDateTime t = CosemDateTime.decode(octets);
         assertThat(t.get(Field.DEVIATION)).isZero();
-        return LocalDateTime.of(t.get(Field.YEAR), t.get(Field.MONTH), t.get(Field.DAY_OF_MONTH), t.get(Field.HOUR),
-                t.get(Field.MINUTE), t.get(Field.SECOND)).toInstant(ZoneOffset.UTC);
+        LocalDateTime local = LocalDateTime.of(t.get(Field.YEAR), t.get(Field.MONTH), t.get(Field.DAY_OF_MONTH),
+                t.get(Field.HOUR), t.get(Field.MINUTE), t.get(Field.SECOND));
+        assertThat(t.get(Field.DAY_OF_WEEK)).isEqualTo(local.getDayOfWeek().getValue());
+        return local.toInstant(ZoneOffset.UTC);
     }
 
     // ---------------------------------------------------------------- incompatibility 3: fixed

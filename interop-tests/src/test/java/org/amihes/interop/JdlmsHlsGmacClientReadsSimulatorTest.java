@@ -9,7 +9,6 @@ import io.vertx.core.Vertx;
 import java.io.EOFException;
 import java.io.IOException;
 import java.math.BigDecimal;
-import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -127,21 +126,21 @@ class JdlmsHlsGmacClientReadsSimulatorTest {
 
     static TcpConnectionBuilder builder(Meter m, long frameCounter, List<RawMessageData> raw) throws IOException {
         MeterSpec meter = m.spec();
-        MeterKeys keys = m.keys();
         assertThat(VendorProfile.load(meter.profile()).framing()).isEqualTo(VendorProfile.Framing.WRAPPER);
-        return new TcpConnectionBuilder(InetAddress.getByName(meter.host()))
-                .setPort(meter.port())
-                .useWrapper()
-                .setLogicalDeviceId(meter.logicalDevice())
-                .setClientId(MANAGEMENT_CLIENT)
+        return asManagementClient(JdlmsClientReadsSimulatorTest.clientFor(meter).setRawMessageListener(raw::add),
+                m.keys(), frameCounter, m.encryption, m.policy);
+    }
+
+    /** As the simulator's HLS-GMAC management client (1), system title HES00001, with the meter's keys. */
+    static TcpConnectionBuilder asManagementClient(TcpConnectionBuilder builder, MeterKeys keys, long frameCounter,
+                                                   EncryptionMechanism encryption, SecuritySuite.SecurityPolicy policy) {
+        return builder.setClientId(MANAGEMENT_CLIENT)
                 .setSystemTitle("HES", HEAD_END_DEVICE_ID)
                 .setFrameCounter(frameCounter)
-                .setResponseTimeout(3000)
-                .setRawMessageListener(raw::add)
                 .setSecuritySuite(SecuritySuite.builder()
                         .setAuthenticationMechanism(AuthenticationMechanism.HLS5_GMAC)
-                        .setEncryptionMechanism(m.encryption)
-                        .setSecurityPolicy(m.policy)
+                        .setEncryptionMechanism(encryption)
+                        .setSecurityPolicy(policy)
                         .setGlobalUnicastEncryptionKey(keys.blockCipherKey())
                         .setAuthenticationKey(keys.authenticationKey())
                         .build());
