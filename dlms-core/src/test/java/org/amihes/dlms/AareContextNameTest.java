@@ -11,7 +11,6 @@ import java.util.List;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
-import org.amihes.dlms.transport.TransportKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,7 +58,7 @@ class AareContextNameTest {
         // Control: the same hand-built AARE with the context we proposed is a valid association.
         try (ScriptedMeter meter = await(ScriptedMeter.start(vertx,
                 List.of(new ScriptedMeter.Answer(acceptedAare(CONTEXT_LN)))))) {
-            DlmsSession session = await(open(meter));
+            DlmsSession session = await(meter.openPublic(vertx, transports));
             assertThat(session.state()).isEqualTo(DlmsSession.State.ASSOCIATED);
             assertThat(session.negotiatedMaxPduSize()).isEqualTo(0x0400);
             await(session.close());
@@ -70,7 +69,7 @@ class AareContextNameTest {
     void acceptedAareNamingTheCipheredContextIsAContextNameMismatch() throws Exception {
         try (ScriptedMeter meter = await(ScriptedMeter.start(vertx,
                 List.of(new ScriptedMeter.Answer(acceptedAare(CONTEXT_LN_CIPHERED)))))) {
-            DlmsException e = failure(open(meter));
+            DlmsException e = failure(meter.openPublic(vertx, transports));
 
             assertThat(e.code()).isEqualTo(FailureCode.CONTEXT_NAME_MISMATCH);
             assertThat(e.code().code()).isEqualTo("DLMS-007");
@@ -84,10 +83,5 @@ class AareContextNameTest {
             assertThat(e.exchange().get(1)).isEqualTo("RX " + HEX.formatHex(acceptedAare(CONTEXT_LN_CIPHERED)));
             assertThat(meter.received()).as("nothing is sent after the AARE").hasSize(1);
         }
-    }
-
-    private static io.vertx.core.Future<DlmsSession> open(ScriptedMeter meter) {
-        SessionSettings settings = SessionSettings.publicClient("127.0.0.1", meter.port(), TransportKind.TCP_WRAPPER);
-        return DlmsSession.open(vertx, vertx.getOrCreateContext(), transports.forKind(settings.transport()), settings);
     }
 }

@@ -13,7 +13,6 @@ import java.util.List;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
-import org.amihes.dlms.transport.TransportKind;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -59,9 +58,7 @@ class EndlessBlocksTest {
             script.add(new ScriptedMeter.Answer(emptyBlock(block)));
         }
         try (ScriptedMeter meter = await(ScriptedMeter.start(vertx, script))) {
-            SessionSettings settings = SessionSettings.publicClient("127.0.0.1", meter.port(), TransportKind.TCP_WRAPPER);
-            DlmsSession session = await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
-                    transports.forKind(settings.transport()), settings));
+            DlmsSession session = await(meter.openPublic(vertx, transports));
 
             DlmsException e = failure(session.read(new GXDLMSProfileGeneric("1.0.99.1.0.255"), 2));
 

@@ -7,12 +7,13 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.amihes.dlms.transport.TransportKind;
 
 /**
  * A peer on loopback that plays a fixed script against the client, one step per wrapper frame it receives: answer
  * with given bytes, or close the connection. Past the end of its script it stays silent. For the cases the
  * simulator cannot produce because it behaves correctly (a context name we did not propose, a dedicated key
- * ignored).
+ * ignored, datablocks that never end).
  */
 final class ScriptedMeter implements AutoCloseable {
 
@@ -44,6 +45,12 @@ final class ScriptedMeter implements AutoCloseable {
 
     int port() {
         return server.actualPort();
+    }
+
+    /** A public-client (16) session to this peer over the wrapper: the client its scripted AAREs answer. */
+    Future<DlmsSession> openPublic(Vertx vertx, Transports transports) {
+        SessionSettings settings = SessionSettings.publicClient("127.0.0.1", port(), TransportKind.TCP_WRAPPER);
+        return DlmsSession.open(vertx, vertx.getOrCreateContext(), transports.forKind(settings.transport()), settings);
     }
 
     /** The frames the client sent, in order. */
