@@ -28,22 +28,25 @@ public final class SecurityServiceCounterReservations implements InvocationCount
 
     private final HttpClient http;
     private final URI base;
-    private final long timeoutMillis;
+    private final String basePath;
+    private final int port;
     private final boolean secure;
+    private final long timeoutMillis;
 
     public SecurityServiceCounterReservations(Vertx vertx, URI base, Duration timeout) {
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis()));
         this.base = base;
-        this.timeoutMillis = timeout.toMillis();
+        this.basePath = base.getPath().replaceAll("/$", "");
         this.secure = "https".equalsIgnoreCase(base.getScheme());
+        this.port = base.getPort() != -1 ? base.getPort() : secure ? 443 : 80;
+        this.timeoutMillis = timeout.toMillis();
     }
 
     @Override
     public Future<Window> reserve(String meterId, String keyId, long atLeast, int count) {
-        String path = base.getPath().replaceAll("/$", "") + "/meters/" + meterId + "/invocation-counters/" + keyId
-                + "/reservations";
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(base.getHost())
-                .setPort(base.getPort() != -1 ? base.getPort() : secure ? 443 : 80).setSsl(secure).setURI(path).setIdleTimeout(timeoutMillis)
+        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
+                .setHost(base.getHost()).setPort(port).setSsl(secure).setIdleTimeout(timeoutMillis)
+                .setURI(basePath + "/meters/" + meterId + "/invocation-counters/" + keyId + "/reservations")
                 .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
         String body = new JsonObject().put("count", count).put("atLeast", atLeast).encode();
         return http.request(request)

@@ -7,6 +7,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import org.amihes.security.domain.CounterWindow;
 
@@ -62,7 +63,7 @@ public class InvocationCounterStore {
         return pool.preparedQuery("SELECT key_id, next_counter, updated_at FROM security.invocation_counter "
                         + "WHERE meter_id = $1 ORDER BY key_id").execute(Tuple.of(meterId))
                 .map(rows -> {
-                    List<StoredCounter> out = new java.util.ArrayList<>();
+                    List<StoredCounter> out = new ArrayList<>();
                     for (Row row : rows) {
                         out.add(new StoredCounter(row.getString(0), row.getLong(1), row.getOffsetDateTime(2)));
                     }
