@@ -29,10 +29,7 @@ final class TestBroker implements AutoCloseable {
     private final String resultQueue;
 
     TestBroker() throws Exception {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        factory.setUsername("guest");
-        factory.setPassword("guest");
+        ConnectionFactory factory = org.amihes.service.testing.TestRabbit.factory();
         connection = factory.newConnection("association-service-test");
         channel = connection.createChannel();
         channel.exchangeDeclare(RESULTS, "topic", true);

@@ -49,8 +49,7 @@ class ReadFlowTest {
 
     @BeforeAll
     static void broker() throws Exception {
-        ConnectionFactory f = new ConnectionFactory();
-        f.setHost("127.0.0.1");
+        ConnectionFactory f = org.amihes.service.testing.TestRabbit.factory();
         connection = f.newConnection("polling-service-test");
         channel = connection.createChannel();
         channel.exchangeDeclare("meter-jobs-ptest", "topic", true);
