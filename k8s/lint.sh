@@ -20,7 +20,7 @@ python3 - "$ROOT/.run/ami-hes-rendered.yaml" <<'PY'
 import sys, re
 docs = [d for d in open(sys.argv[1]).read().split('\n---') if d.strip()]
 kinds = [re.search(r'^kind: (\S+)', d, re.M).group(1) for d in docs]
-need = {'Deployment': 4, 'Service': 4, 'Ingress': 1}
+need = {'Deployment': 3, 'StatefulSet': 1, 'Service': 4, 'Ingress': 1}
 for k, n in need.items():
     assert kinds.count(k) == n, f"expected {n} {k}, rendered {kinds.count(k)}"
 print("chart renders:", ", ".join(f"{kinds.count(k)} {k}" for k in need))

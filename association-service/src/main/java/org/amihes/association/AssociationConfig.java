@@ -20,6 +20,8 @@ public interface AssociationConfig {
 
     Counters counters();
 
+    Jobs jobs();
+
     interface Sessions {
         /** Admission control: meter sessions open at once, across every kind of work. */
         @WithDefault("1000")
@@ -70,5 +72,41 @@ public interface AssociationConfig {
         /** Counters a session may use: a window with fewer left is replaced before the session starts. */
         @WithDefault("64")
         int headroom();
+    }
+
+    /**
+     * Meter jobs arrive on partition queues bound to the consistent-hash jobs exchange ({@code
+     * hes.topology.jobs-exchange}, routing key = meter id). Each partition has a single active consumer across all
+     * replicas, so one meter's jobs never run in two replicas at once; a replica that stops hands its partitions to
+     * a standby.
+     */
+    interface Jobs {
+        /** Partition queues; fixed for a deployment (changing it moves meters between partitions). */
+        @WithDefault("16")
+        int partitions();
+
+        /** Partition queue names: {@code <prefix>.00}, {@code <prefix>.01}, ...; the dead-letter queue {@code <prefix>.dlq}. */
+        @WithDefault("association.jobs")
+        String queuePrefix();
+
+        /** Unacknowledged jobs per partition; default: the session bound ({@code hes.sessions.max-concurrent}). */
+        java.util.OptionalInt prefetch();
+
+        /**
+         * This replica's index (0-based, e.g. a StatefulSet ordinal) among {@link #replicas()}: it subscribes first
+         * to the partitions {@code p % replicas == ordinal} and to the others, as a standby, after {@link
+         * #standbyDelay()}, so replicas started together share the partitions. Unset: all at once.
+         */
+        java.util.OptionalInt ordinal();
+
+        @WithDefault("1")
+        int replicas();
+
+        @WithDefault("10s")
+        Duration standbyDelay();
+
+        /** How long a stopping replica lets its running sessions finish before it gives its partitions up. */
+        @WithDefault("30s")
+        Duration drainTimeout();
     }
 }

@@ -57,6 +57,11 @@ public class MeterSessions {
         return serializer.submit(meterId, () -> admission.run(work));
     }
 
+    /** Stops starting sessions (waiting work fails with {@link Admission.Closed}); completes when none is open. */
+    public Future<Void> drain() {
+        return admission.close();
+    }
+
     public int sessionsOpen() {
         return admission.inUse();
     }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.amihes.association.audit.AuditLog;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
+import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.MeterDirectory;
 import org.amihes.contracts.MeterFailure;
@@ -23,8 +24,9 @@ import org.amihes.dlms.failure.Classifier;
 import org.amihes.dlms.failure.DlmsException;
 
 /**
- * Turns a {@link ReadJob} into a {@link ReadResult}: never fails, every failure becomes a classified FAILED
- * result, and every outcome is audited and counted.
+ * Turns a {@link ReadJob} into a {@link ReadResult}: every failure becomes a classified FAILED result, and every
+ * outcome is audited and counted. It fails only with {@link Admission.Closed}: the service is stopping and the job
+ * never started.
  */
 @ApplicationScoped
 public class ReadExecutor {
@@ -73,13 +75,17 @@ public class ReadExecutor {
         }
         return sessions.read(job.meterId(), settings, registers)
                 .map(reading -> succeeded(job, reading))
-                .otherwise(error -> {
+                .recover(error -> {
+                    if (error instanceof Admission.Closed) {
+                        return Future.failedFuture(error); // never started: the job goes back to the broker
+                    }
                     if (error instanceof CountersUnavailable) {
-                        return failed(job, new MeterFailure(HEAD_END_CLASS, NO_COUNTERS_CODE, NO_COUNTERS_CODE
-                                + ": Invocation counters unavailable (" + error.getMessage() + ")", List.of()));
+                        return Future.succeededFuture(failed(job, new MeterFailure(HEAD_END_CLASS, NO_COUNTERS_CODE,
+                                NO_COUNTERS_CODE + ": Invocation counters unavailable (" + error.getMessage() + ")", List.of())));
                     }
                     DlmsException e = Classifier.classify(error, List.of());
-                    return failed(job, new MeterFailure(e.failureClass().name(), e.code().code(), e.getMessage(), e.exchange()));
+                    return Future.succeededFuture(failed(job, new MeterFailure(e.failureClass().name(), e.code().code(),
+                            e.getMessage(), e.exchange())));
                 });
     }
 

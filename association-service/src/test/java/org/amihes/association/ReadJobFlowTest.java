@@ -132,14 +132,37 @@ class ReadJobFlowTest {
     }
 
     @Test
+    void oneMetersJobsNeverOverlap() throws Exception {
+        List<MeterSpec> meters = simulator.fleet().meters().stream()
+                .filter(m -> !VendorProfile.load(m.profile()).energyRegisterNull()).limit(3).toList();
+        Map<String, Long> sessionsBefore = new java.util.HashMap<>();
+        meters.forEach(m -> sessionsBefore.put(m.meterId(), simulator.meterState(m.meterId()).sessions()));
+        String batch = UUID.randomUUID().toString();
+        int perMeter = 5;
+        for (int i = 0; i < perMeter; i++) {
+            for (MeterSpec m : meters) {
+                broker.publishJob(new ReadJob(batch + "/" + m.meterId() + "/" + i, batch, m.meterId(), List.of(), Instant.now()));
+            }
+        }
+        Map<String, ReadResult> results = broker.awaitResults(perMeter * meters.size(), Duration.ofSeconds(30));
+        assertThat(results).hasSize(perMeter * meters.size());
+        assertThat(results.values()).allMatch(r -> r.status() == ReadResult.Status.OK);
+        for (MeterSpec m : meters) {
+            // the simulator counts the connections it saw: one per job, never two open at once
+            assertThat(simulator.meterState(m.meterId()).sessions() - sessionsBefore.get(m.meterId())).isEqualTo(perMeter);
+            assertThat(simulator.meterState(m.meterId()).mostConcurrent()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void malformedJobGoesToTheDeadLetterQueueAndYieldsNoResult() throws Exception {
-        long before = broker.depth("association.read-jobs.test.dlq");
-        broker.publishRaw("{\"jobId\": 12, \"meterId\": [".getBytes());
+        long before = broker.depth(TestBroker.DLQ);
+        broker.publishRaw("malformed", "{\"jobId\": 12, \"meterId\": [".getBytes());
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (broker.depth("association.read-jobs.test.dlq") == before && System.nanoTime() < deadline) {
+        while (broker.depth(TestBroker.DLQ) == before && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(broker.depth("association.read-jobs.test.dlq")).isEqualTo(before + 1);
+        assertThat(broker.depth(TestBroker.DLQ)).isEqualTo(before + 1);
         assertThat(broker.awaitResults(1, Duration.ofMillis(500))).isEmpty();
     }
 }

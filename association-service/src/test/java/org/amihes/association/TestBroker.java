@@ -19,7 +19,8 @@ import org.amihes.contracts.ReadResult;
  */
 final class TestBroker implements AutoCloseable {
 
-    static final String JOBS = "meter-jobs-test";
+    static final String JOBS = "meter-jobs.by-meter-atest";
+    static final String DLQ = "association.jobs.test.dlq";
     static final String RESULTS = "meter-results-test";
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
@@ -33,17 +34,18 @@ final class TestBroker implements AutoCloseable {
         connection = factory.newConnection("association-service-test");
         channel = connection.createChannel();
         channel.exchangeDeclare(RESULTS, "topic", true);
-        channel.exchangeDeclare(JOBS, "topic", true);
+        channel.exchangeDeclare(JOBS, "x-consistent-hash", true);
         resultQueue = channel.queueDeclare().getQueue(); // exclusive, auto-delete: gone with the test
         channel.queueBind(resultQueue, RESULTS, "#");
     }
 
-    void publishJob(Object job) throws Exception {
-        publishRaw(JSON.writeValueAsBytes(job));
+    /** As polling-service does: routed by meter id. */
+    void publishJob(org.amihes.contracts.ReadJob job) throws Exception {
+        publishRaw(job.meterId(), JSON.writeValueAsBytes(job));
     }
 
-    void publishRaw(byte[] body) throws Exception {
-        channel.basicPublish(JOBS, "read", new AMQP.BasicProperties.Builder().contentType("application/json")
+    void publishRaw(String routingKey, byte[] body) throws Exception {
+        channel.basicPublish(JOBS, routingKey, new AMQP.BasicProperties.Builder().contentType("application/json")
                 .deliveryMode(2).build(), body);
     }
 

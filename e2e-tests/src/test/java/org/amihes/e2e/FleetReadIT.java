@@ -59,24 +59,8 @@ class FleetReadIT {
         Files.createDirectories(registry.getParent());
         fleet.writeRegistry(registry);
 
-        // Own exchanges and queues: a stack already running on this broker neither sees nor steals test traffic.
-        Map<String, String> common = Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/amihes_test",
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/amihes_test");
-        Map<String, String> assoc = new HashMap<>(common);
-        assoc.putAll(Map.of(
-                "mp.messaging.incoming.read-jobs.exchange.name", "meter-jobs-e2e",
-                "mp.messaging.incoming.read-jobs.queue.name", "association.read-jobs.e2e",
-                "mp.messaging.incoming.read-jobs.dead-letter-queue-name", "association.read-jobs.e2e.dlq",
-                "mp.messaging.incoming.read-jobs.dead-letter-exchange", "meter-jobs-e2e.dlx",
-                "mp.messaging.outgoing.read-results.exchange.name", "meter-results-e2e"));
-        Map<String, String> poll = new HashMap<>(common);
-        poll.putAll(Map.of(
-                "mp.messaging.outgoing.read-jobs.exchange.name", "meter-jobs-e2e",
-                "mp.messaging.incoming.read-results.exchange.name", "meter-results-e2e",
-                "mp.messaging.incoming.read-results.queue.name", "polling.read-results.e2e",
-                "mp.messaging.incoming.read-results.dead-letter-queue-name", "polling.read-results.e2e.dlq",
-                "mp.messaging.incoming.read-results.dead-letter-exchange", "meter-results-e2e.dlx"));
+        Map<String, String> assoc = new HashMap<>(E2eStack.association());
+        Map<String, String> poll = new HashMap<>(E2eStack.polling());
 
         assoc.put("hes.registry.file", registry.toAbsolutePath().toString());
         assoc.put("hes.audit.file", Path.of("target", "e2e-logs", "interop_audit.log").toAbsolutePath().toString());

@@ -34,6 +34,12 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     static ServiceProcess start(Path projectRoot, String module, Map<String, String> properties) throws IOException {
+        return start(projectRoot, module, properties, module);
+    }
+
+    /** {@code name} names the log file, so several processes of one module (replicas) keep separate logs. */
+    static ServiceProcess start(Path projectRoot, String module, Map<String, String> properties, String name)
+            throws IOException {
         Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them)");
@@ -44,10 +50,10 @@ final class ServiceProcess implements AutoCloseable {
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
-        Path log = Path.of("target", "e2e-logs", module + ".log");
+        Path log = Path.of("target", "e2e-logs", name + ".log");
         Files.createDirectories(log.getParent());
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        return new ServiceProcess(module, p, port, log);
+        return new ServiceProcess(name, p, port, log);
     }
 
     String url() {

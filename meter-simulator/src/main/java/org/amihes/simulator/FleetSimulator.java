@@ -233,6 +233,9 @@ public final class FleetSimulator implements AutoCloseable {
 
     private void serve(NetSocket socket, MeterSpec spec) {
         Connection connection = newConnection(spec, vertx);
+        MeterState state = stateOf(spec);
+        state.connectionOpened();
+        socket.closeHandler(v -> state.connectionClosed());
         socket.handler(data -> {
             byte[] reply;
             try {

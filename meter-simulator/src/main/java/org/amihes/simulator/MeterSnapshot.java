@@ -14,10 +14,11 @@ import java.time.Duration;
  * @param relayOperations     times the output (relay) actually switched
  * @param clockOffset         how far a client moved the meter's clock from the simulator's clock
  * @param sessions            connections (TCP) and UDP associations opened to the meter
+ * @param mostConcurrent      the most TCP connections (associations) the meter ever had open at the same time
  */
 public record MeterSnapshot(String meterId, String firmwareVersion, long flashWrites, int imageTransferStatus,
                             long imagesActivated, int controlState, int controlMode, long relayOperations,
-                            Duration clockOffset, long sessions) {
+                            Duration clockOffset, long sessions, int mostConcurrent) {
 
     /** output_state of the disconnect control: the consumer is supplied only when connected. */
     public boolean outputState() {

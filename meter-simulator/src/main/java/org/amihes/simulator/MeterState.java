@@ -13,6 +13,9 @@ final class MeterState {
     final ImageTransferState image;
     final DisconnectState disconnect;
     private final AtomicLong sessions = new AtomicLong();
+    /** TCP connections open now, and the most ever open at once (a meter allows one association per client) */
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
     /** the last invocation counter the meter accepted: a lower one is refused, as on a real meter */
     private final AtomicLong invocationCounter = new AtomicLong();
     private volatile MeterKeys keys;
@@ -27,6 +30,17 @@ final class MeterState {
     /** Numbers the meter's sessions (connections or UDP associations): seeds their fault sequences. */
     long nextSession() {
         return sessions.incrementAndGet();
+    }
+
+    /** A TCP connection to the meter opened; returns how many are open now. */
+    int connectionOpened() {
+        int now = open.incrementAndGet();
+        mostOpen.accumulateAndGet(now, Math::max);
+        return now;
+    }
+
+    void connectionClosed() {
+        open.decrementAndGet();
     }
 
     long invocationCounter() {
@@ -74,6 +88,6 @@ final class MeterState {
     MeterSnapshot snapshot(String meterId) {
         return new MeterSnapshot(meterId, image.installedVersion(), image.flashWrites(), image.status(),
                 image.activations(), disconnect.controlState(), disconnect.controlMode(), disconnect.relayOperations(),
-                clockOffset(), sessions.get());
+                clockOffset(), sessions.get(), mostOpen.get());
     }
 }

@@ -15,6 +15,15 @@ public final class Admission {
     private final int permits;
     private int inUse;
     private final Queue<Promise<Void>> waiting = new ArrayDeque<>();
+    private boolean closed;
+    private final Promise<Void> idle = Promise.promise();
+
+    /** Work refused because admission was closed (the service is stopping): it never touched a meter. */
+    public static final class Closed extends RuntimeException {
+        public Closed() {
+            super("admission closed: the service is stopping", null, false, false);
+        }
+    }
 
     public Admission(int permits) {
         if (permits < 1) {
@@ -44,7 +53,28 @@ public final class Admission {
         return waiting.size();
     }
 
+    /**
+     * Stops admitting work: work still waiting fails with {@link Closed} (it never started), later work too. The
+     * returned future completes once the sessions already running have ended.
+     */
+    public Future<Void> close() {
+        java.util.List<Promise<Void>> refused;
+        synchronized (this) {
+            closed = true;
+            refused = new java.util.ArrayList<>(waiting);
+            waiting.clear();
+            if (inUse == 0) {
+                idle.tryComplete();
+            }
+        }
+        refused.forEach(p -> p.fail(new Closed()));
+        return idle.future();
+    }
+
     private synchronized Future<Void> acquire() {
+        if (closed) {
+            return Future.failedFuture(new Closed());
+        }
         if (inUse < permits) {
             inUse++;
             return Future.succeededFuture();
@@ -60,6 +90,9 @@ public final class Admission {
             next = waiting.poll();
             if (next == null) {
                 inUse--;
+                if (closed && inUse == 0) {
+                    idle.tryComplete();
+                }
                 return;
             }
         }

@@ -1,0 +1,252 @@
+package org.amihes.association.messaging;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.amihes.association.AssociationConfig;
+import org.amihes.association.MeterSessions;
+import org.amihes.association.messaging.ReadJobConsumer.Settlement;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Meter jobs from RabbitMQ, partitioned by meter. The jobs exchange is a consistent-hash exchange (routing key = meter
+ * id); this service binds {@code partitions} durable queues to it, each with {@code x-single-active-consumer}, and
+ * every replica subscribes to every partition: the broker delivers a partition to one replica at a time, so a meter's
+ * jobs are never executed by two replicas at once, and a standby takes a partition over when its holder goes away.
+ * Within the replica, {@link MeterSessions} serialises a meter's jobs and bounds the sessions open at once.
+ *
+ * <p>The RabbitMQ Java client recovers the connection, the topology and the consumers by itself after a broker
+ * restart; deliveries from before the restart are redelivered by the broker, and acknowledging them on the recovered
+ * channel is ignored by the client instead of closing the channel.
+ */
+@ApplicationScoped
+public class JobPartitions {
+
+    private static final Logger LOG = Logger.getLogger(JobPartitions.class);
+
+    private final AssociationConfig config;
+    private final ReadJobConsumer consumer;
+    private final MeterSessions sessions;
+    private final Vertx vertx;
+    private final String exchange;
+    private final ConnectionFactory factory = new ConnectionFactory();
+    /** Acks and nacks are socket writes: they leave the event loop for this thread. */
+    private final ExecutorService settler = Executors.newSingleThreadExecutor(r -> new Thread(r, "hes-job-settle"));
+    private final Map<Integer, Channel> subscribed = new ConcurrentHashMap<>();
+    /** Jobs handed to the consumer and not yet settled with the broker. */
+    private final java.util.concurrent.atomic.AtomicInteger unsettled = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile Connection connection;
+    private volatile boolean stopping;
+    private volatile Context context;
+
+    public JobPartitions(AssociationConfig config, ReadJobConsumer consumer, MeterSessions sessions, Vertx vertx,
+                         org.amihes.service.messaging.Topology topology,
+                         @ConfigProperty(name = "rabbitmq-host") String host,
+                         @ConfigProperty(name = "rabbitmq-port") int port,
+                         @ConfigProperty(name = "rabbitmq-username") String username,
+                         @ConfigProperty(name = "rabbitmq-password") String password,
+                         @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
+        this.config = config;
+        this.consumer = consumer;
+        this.sessions = sessions;
+        this.vertx = vertx;
+        this.exchange = topology.jobsExchange();
+        factory.setHost(host);
+        factory.setPort(port);
+        factory.setUsername(username);
+        factory.setPassword(password);
+        factory.setVirtualHost(virtualHost);
+        factory.setAutomaticRecoveryEnabled(true);
+        factory.setTopologyRecoveryEnabled(true);
+        factory.setNetworkRecoveryInterval(1000);
+        factory.setRequestedHeartbeat(10);
+    }
+
+    public String queue(int partition) {
+        return String.format("%s.%02d", config.jobs().queuePrefix(), partition);
+    }
+
+    public String deadLetterQueue() {
+        return config.jobs().queuePrefix() + ".dlq";
+    }
+
+    void onStart(@Observes @Priority(20) StartupEvent event) {
+        context = vertx.getOrCreateContext();
+        connectInBackground(0);
+    }
+
+    /** A broker that is down at start does not stop the service: it connects when the broker is there. */
+    private void connectInBackground(int attempt) {
+        vertx.executeBlocking(() -> {
+            connect();
+            return null;
+        }, false).onFailure(e -> {
+            if (stopping) {
+                return;
+            }
+            if (attempt % 10 == 0) {
+                LOG.warnf("cannot reach RabbitMQ for meter jobs (%s); retrying", e.getMessage());
+            }
+            vertx.setTimer(1000, t -> connectInBackground(attempt + 1));
+        });
+    }
+
+    private void connect() throws Exception {
+        Connection c = factory.newConnection("association-service jobs");
+        try (Channel setup = c.createChannel()) {
+            declare(setup);
+        } catch (Exception e) {
+            c.abort();
+            throw e;
+        }
+        ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recoverable) {
+                LOG.infof("meter jobs: connection to RabbitMQ recovered, %d partitions subscribed", subscribed.size());
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recoverable) {
+                LOG.warn("meter jobs: connection to RabbitMQ lost; recovering (unacked jobs are redelivered)");
+            }
+        });
+        connection = c;
+        int partitions = config.jobs().partitions();
+        List<Integer> later = new java.util.ArrayList<>();
+        for (int p = 0; p < partitions; p++) {
+            if (preferred(p)) {
+                subscribe(p);
+            } else {
+                later.add(p);
+            }
+        }
+        if (!later.isEmpty()) {
+            vertx.setTimer(Math.max(1, config.jobs().standbyDelay().toMillis()), t -> vertx.executeBlocking(() -> {
+                for (int p : later) {
+                    subscribe(p);
+                }
+                return null;
+            }, false).onFailure(e -> LOG.errorf(e, "meter jobs: cannot subscribe as standby")));
+        }
+        LOG.infof("meter jobs: %d partitions of %s, %d subscribed now%s", partitions, exchange,
+                partitions - later.size(), later.isEmpty() ? "" : ", the rest as standby in " + config.jobs().standbyDelay());
+    }
+
+    private boolean preferred(int partition) {
+        return config.jobs().ordinal().isEmpty() || partition % Math.max(1, config.jobs().replicas()) == config.jobs().ordinal().getAsInt();
+    }
+
+    private void declare(Channel ch) throws IOException {
+        String dlx = exchange + ".dlx";
+        ch.exchangeDeclare(exchange, "x-consistent-hash", true);
+        ch.exchangeDeclare(dlx, "fanout", true);
+        ch.queueDeclare(deadLetterQueue(), true, false, false, null);
+        ch.queueBind(deadLetterQueue(), dlx, "");
+        for (int p = 0; p < config.jobs().partitions(); p++) {
+            ch.queueDeclare(queue(p), true, false, false, Map.of("x-single-active-consumer", true,
+                    "x-dead-letter-exchange", dlx));
+            ch.queueBind(queue(p), exchange, "1"); // the binding key is the partition's weight on the hash ring
+        }
+    }
+
+    private void subscribe(int partition) throws IOException {
+        if (stopping || subscribed.containsKey(partition)) {
+            return;
+        }
+        Channel ch = connection.createChannel();
+        ch.basicQos(config.jobs().prefetch().orElse(config.sessions().maxConcurrent()));
+        ch.basicConsume(queue(partition), false, new DefaultConsumer(ch) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+                if (stopping) {
+                    return; // left unacked: the broker gives it to the next replica when this one closes
+                }
+                long deliveryTag = envelope.getDeliveryTag();
+                unsettled.incrementAndGet();
+                context.runOnContext(v -> consumer.onJob(body)
+                        .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
+            }
+        });
+        subscribed.put(partition, ch);
+    }
+
+    private void settle(Channel ch, long deliveryTag, Settlement settlement) {
+        settler.execute(() -> {
+            try {
+                unsettled.decrementAndGet();
+                switch (settlement) {
+                    case ACK -> ch.basicAck(deliveryTag, false);
+                    case REQUEUE -> ch.basicNack(deliveryTag, false, true);
+                    case REJECT -> ch.basicReject(deliveryTag, false);
+                }
+            } catch (IOException | RuntimeException e) {
+                // the channel went down with the connection: the broker redelivers the job
+                LOG.debugf("meter jobs: could not %s delivery %d (%s)", settlement, deliveryTag, e.getMessage());
+            }
+        });
+    }
+
+    /** True once connected with every preferred partition subscribed (readiness). */
+    public boolean connected() {
+        Connection c = connection;
+        return c != null && c.isOpen();
+    }
+
+    public int partitionsSubscribed() {
+        return subscribed.size();
+    }
+
+    /**
+     * Stopping: no new session starts (jobs not started go back to the broker), running sessions may finish and
+     * their results are published, then the partitions are given up. Closing the channels only after the sessions
+     * ended means a standby never talks to a meter this replica is still talking to.
+     */
+    void onStop(@Observes ShutdownEvent event) {
+        stopping = true;
+        try {
+            sessions.drain().toCompletionStage().toCompletableFuture()
+                    .get(config.jobs().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warnf("meter jobs: sessions still open after %s; giving the partitions up anyway", config.jobs().drainTimeout());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (unsettled.get() > 0 && System.nanoTime() < deadline) { // results being confirmed, then acked
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        settler.shutdown();
+        try {
+            settler.awaitTermination(5, TimeUnit.SECONDS);
+            Connection c = connection;
+            if (c != null) {
+                c.close(5000);
+            }
+        } catch (Exception e) {
+            LOG.debugf("meter jobs: closing the connection: %s", e.getMessage());
+        }
+    }
+}
