@@ -77,6 +77,9 @@ class ReplicasIT {
                 props.put("hes.registry.file", registry.toAbsolutePath().toString());
             }
             replicas.add(ServiceProcess.start(root, "association-service", props, "association-service-" + i));
+            if (i == 0) {
+                replicas.get(0).awaitReady(Duration.ofSeconds(120)); // the registry is imported before the others load it
+            }
         }
         for (ServiceProcess r : replicas) {
             r.awaitReady(Duration.ofSeconds(120));
