@@ -233,9 +233,17 @@ public final class FleetSimulator implements AutoCloseable {
 
     private void serve(NetSocket socket, MeterSpec spec) {
         Connection connection = newConnection(spec, vertx);
+        // an association counts from the accept until the meter's release response (RLRE) or the close
         MeterState state = stateOf(spec);
-        state.connectionOpened();
-        socket.closeHandler(v -> state.connectionClosed());
+        state.associationOpened();
+        java.util.concurrent.atomic.AtomicBoolean associated = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Runnable ended = () -> {
+            if (associated.compareAndSet(true, false)) {
+                state.associationEnded();
+            }
+        };
+        socket.closeHandler(v -> ended.run());
+        VendorProfile.Framing framing = profileOf(spec).framing();
         socket.handler(data -> {
             byte[] reply;
             try {
@@ -247,6 +255,9 @@ public final class FleetSimulator implements AutoCloseable {
             }
             if (reply == null || reply.length == 0) {
                 return; // partial frame: Gurux keeps it until the rest arrives
+            }
+            if (RlreLengths.isRelease(reply, framing)) {
+                ended.run();
             }
             connection.faults().answer(reply, out -> socket.write(Buffer.buffer(out)), socket::close);
         });

@@ -14,7 +14,9 @@ import java.time.Duration;
  * @param relayOperations     times the output (relay) actually switched
  * @param clockOffset         how far a client moved the meter's clock from the simulator's clock
  * @param sessions            connections (TCP) and UDP associations opened to the meter
- * @param mostConcurrent      the most TCP connections (associations) the meter ever had open at the same time
+ * @param mostConcurrent      the most associations the meter ever had open at the same time over TCP; one counts from
+ *                            the connection's accept until the meter sends its release response (RLRE) or the
+ *                            connection closes, whichever comes first
  */
 public record MeterSnapshot(String meterId, String firmwareVersion, long flashWrites, int imageTransferStatus,
                             long imagesActivated, int controlState, int controlMode, long relayOperations,

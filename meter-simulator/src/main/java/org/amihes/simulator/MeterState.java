@@ -13,7 +13,7 @@ final class MeterState {
     final ImageTransferState image;
     final DisconnectState disconnect;
     private final AtomicLong sessions = new AtomicLong();
-    /** TCP connections open now, and the most ever open at once (a meter allows one association per client) */
+    /** Associations open now, and the most ever open at once (a meter allows one association per client) */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
     /** the last invocation counter the meter accepted: a lower one is refused, as on a real meter */
@@ -32,14 +32,15 @@ final class MeterState {
         return sessions.incrementAndGet();
     }
 
-    /** A TCP connection to the meter opened; returns how many are open now. */
-    int connectionOpened() {
+    /** A connection to the meter was accepted; returns how many associations are open now. */
+    int associationOpened() {
         int now = open.incrementAndGet();
         mostOpen.accumulateAndGet(now, Math::max);
         return now;
     }
 
-    void connectionClosed() {
+    /** Released (RLRE sent) or closed, whichever came first. */
+    void associationEnded() {
         open.decrementAndGet();
     }
 

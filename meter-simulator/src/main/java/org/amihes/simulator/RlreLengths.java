@@ -16,6 +16,12 @@ final class RlreLengths {
     private RlreLengths() {
     }
 
+    /** True when {@code frame} carries a release response: the association it belonged to has ended. */
+    static boolean isRelease(byte[] frame, VendorProfile.Framing framing) {
+        int apdu = Frames.apduOffset(frame, framing);
+        return apdu >= 0 && apdu < frame.length && (frame[apdu] & 0xFF) == RLRE;
+    }
+
     static byte[] correct(byte[] frame, VendorProfile.Framing framing) {
         boolean hdlc = framing == VendorProfile.Framing.HDLC;
         int apdu = Frames.apduOffset(frame, framing);

@@ -3,7 +3,6 @@ package org.amihes.association.messaging;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.Recoverable;
@@ -25,7 +24,8 @@ import java.util.concurrent.TimeUnit;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.MeterSessions;
 import org.amihes.association.messaging.ReadJobConsumer.Settlement;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
 /**
@@ -49,7 +49,8 @@ public class JobPartitions {
     private final MeterSessions sessions;
     private final Vertx vertx;
     private final String exchange;
-    private final ConnectionFactory factory = new ConnectionFactory();
+    private static final String ROLE = "meter jobs";
+    private final RabbitConnections connections;
     /** Acks and nacks are socket writes: they leave the event loop for this thread. */
     private final ExecutorService settler = Executors.newSingleThreadExecutor(r -> new Thread(r, "hes-job-settle"));
     private final Map<Integer, Channel> subscribed = new ConcurrentHashMap<>();
@@ -60,26 +61,14 @@ public class JobPartitions {
     private volatile Context context;
 
     public JobPartitions(AssociationConfig config, ReadJobConsumer consumer, MeterSessions sessions, Vertx vertx,
-                         org.amihes.service.messaging.Topology topology,
-                         @ConfigProperty(name = "rabbitmq-host") String host,
-                         @ConfigProperty(name = "rabbitmq-port") int port,
-                         @ConfigProperty(name = "rabbitmq-username") String username,
-                         @ConfigProperty(name = "rabbitmq-password") String password,
-                         @ConfigProperty(name = "rabbitmq-virtual-host", defaultValue = "/") String virtualHost) {
+                         Topology topology, RabbitConnections connections) {
         this.config = config;
         this.consumer = consumer;
         this.sessions = sessions;
         this.vertx = vertx;
         this.exchange = topology.jobsExchange();
-        factory.setHost(host);
-        factory.setPort(port);
-        factory.setUsername(username);
-        factory.setPassword(password);
-        factory.setVirtualHost(virtualHost);
-        factory.setAutomaticRecoveryEnabled(true);
-        factory.setTopologyRecoveryEnabled(true);
-        factory.setNetworkRecoveryInterval(1000);
-        factory.setRequestedHeartbeat(10);
+        this.connections = connections;
+        connections.require(ROLE);
     }
 
     public String queue(int partition) {
@@ -92,32 +81,18 @@ public class JobPartitions {
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
         context = vertx.getOrCreateContext();
-        connectInBackground(0);
-    }
-
-    /** A broker that is down at start does not stop the service: it connects when the broker is there. */
-    private void connectInBackground(int attempt) {
-        vertx.executeBlocking(() -> {
-            connect();
-            return null;
-        }, false).onFailure(e -> {
-            if (stopping) {
-                return;
+        connections.openWhenAvailable(ROLE).thenAccept(c -> {
+            try {
+                start(c);
+            } catch (Exception e) {
+                LOG.errorf(e, "meter jobs: cannot declare or subscribe the partitions");
             }
-            if (attempt % 10 == 0) {
-                LOG.warnf("cannot reach RabbitMQ for meter jobs (%s); retrying", e.getMessage());
-            }
-            vertx.setTimer(1000, t -> connectInBackground(attempt + 1));
         });
     }
 
-    private void connect() throws Exception {
-        Connection c = factory.newConnection("association-service jobs");
+    private void start(Connection c) throws Exception {
         try (Channel setup = c.createChannel()) {
             declare(setup);
-        } catch (Exception e) {
-            c.abort();
-            throw e;
         }
         ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
             @Override
@@ -206,12 +181,6 @@ public class JobPartitions {
         });
     }
 
-    /** True once connected with every preferred partition subscribed (readiness). */
-    public boolean connected() {
-        Connection c = connection;
-        return c != null && c.isOpen();
-    }
-
     public int partitionsSubscribed() {
         return subscribed.size();
     }
@@ -221,7 +190,7 @@ public class JobPartitions {
      * their results are published, then the partitions are given up. Closing the channels only after the sessions
      * ended means a standby never talks to a meter this replica is still talking to.
      */
-    void onStop(@Observes ShutdownEvent event) {
+    void onStop(@Observes @Priority(10) ShutdownEvent event) { // first: the publisher must outlive the drain
         stopping = true;
         try {
             sessions.drain().toCompletionStage().toCompletableFuture()
