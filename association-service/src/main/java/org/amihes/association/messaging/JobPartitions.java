@@ -158,7 +158,7 @@ public class JobPartitions {
                 }
                 long deliveryTag = envelope.getDeliveryTag();
                 unsettled.incrementAndGet();
-                context.runOnContext(v -> consumer.onJob(body)
+                context.runOnContext(v -> consumer.onJob(body, envelope.isRedeliver())
                         .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
             }
         });

@@ -4,7 +4,9 @@ import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import org.amihes.association.ReadExecutor;
+import org.amihes.association.domain.RecentResults;
 import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadResult;
 import org.amihes.service.messaging.JsonMessages;
 import org.jboss.logging.Logger;
 
@@ -27,10 +29,13 @@ public class ReadJobConsumer {
     }
 
     private static final Logger LOG = Logger.getLogger(ReadJobConsumer.class);
+    /** More than the jobs a replica holds unacked at once (partitions × prefetch in a default deployment). */
+    private static final int RECENT_RESULTS = 20_000;
 
     private final JsonMessages json;
     private final ReadExecutor executor;
     private final ReadResultPublisher publisher;
+    private final RecentResults<ReadResult> recent = new RecentResults<>(RECENT_RESULTS);
 
     public ReadJobConsumer(JsonMessages json, ReadExecutor executor, ReadResultPublisher publisher) {
         this.json = json;
@@ -38,8 +43,11 @@ public class ReadJobConsumer {
         this.publisher = publisher;
     }
 
-    /** Never fails: every outcome is a {@link Settlement}. */
-    public Future<Settlement> onJob(byte[] body) {
+    /**
+     * Never fails: every outcome is a {@link Settlement}. {@code redelivered}: the broker delivered the job before
+     * (its settlement was lost); if its result was already confirmed, it is published again without a session.
+     */
+    public Future<Settlement> onJob(byte[] body, boolean redelivered) {
         ReadJob job;
         try {
             job = json.read(body, ReadJob.class);
@@ -50,9 +58,14 @@ public class ReadJobConsumer {
             LOG.errorf("rejecting malformed read job to the dead-letter queue: %s", e.getMessage());
             return Future.succeededFuture(Settlement.REJECT);
         }
-        return executor.execute(job)
-                .compose(publisher::publish)
-                .map(Settlement.ACK)
+        java.util.Optional<ReadResult> done = redelivered ? recent.find(job.jobId()) : java.util.Optional.empty();
+        Future<ReadResult> result = done.isPresent() ? Future.succeededFuture(done.get()) : executor.execute(job);
+        return result
+                .compose(r -> publisher.publish(r).map(r))
+                .map(r -> {
+                    recent.remember(job.jobId(), r);
+                    return Settlement.ACK;
+                })
                 .otherwise(error -> {
                     LOG.debugf("job %s not done (%s); requeued", job.jobId(), error.getMessage());
                     return Settlement.REQUEUE;
