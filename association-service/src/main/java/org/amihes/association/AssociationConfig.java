@@ -22,6 +22,14 @@ public interface AssociationConfig {
 
     Jobs jobs();
 
+    Results results();
+
+    interface Results {
+        /** Results gathered into one broker message for at most this long (or up to 200 results). */
+        @WithDefault("20ms")
+        Duration batchDelay();
+    }
+
     interface Sessions {
         /** Admission control: meter sessions open at once, across every kind of work. */
         @WithDefault("1000")

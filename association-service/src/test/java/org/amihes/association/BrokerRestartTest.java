@@ -137,8 +137,9 @@ class BrokerRestartTest {
                     Thread.sleep(20);
                     continue;
                 }
-                ReadResult result = TestBroker.JSON.readValue(r.getBody(), ReadResult.class);
-                into.put(result.jobId(), result);
+                for (ReadResult result : TestBroker.JSON.readValue(r.getBody(), org.amihes.contracts.ReadResultBatch.class).results()) {
+                    into.put(result.jobId(), result);
+                }
             } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {
                 ch = null; // the broker is away: try again shortly
                 Thread.sleep(200);

@@ -59,8 +59,9 @@ final class TestBroker implements AutoCloseable {
                 Thread.sleep(20);
                 continue;
             }
-            ReadResult result = JSON.readValue(r.getBody(), ReadResult.class);
-            byJob.put(result.jobId(), result);
+            for (ReadResult result : JSON.readValue(r.getBody(), org.amihes.contracts.ReadResultBatch.class).results()) {
+                byJob.put(result.jobId(), result);
+            }
         }
         return byJob;
     }

@@ -13,8 +13,8 @@ public interface PollingConfig {
     Publish publish();
 
     interface Ingest {
-        /** Results written per transaction. */
-        @WithDefault("500")
+        /** Result messages (each a batch of up to 200 results) written per transaction. */
+        @WithDefault("20")
         int batchSize();
 
         /** A partial batch is written after this long. */

@@ -85,8 +85,10 @@ class ReadFlowTest {
         ReadResult ok = ReadResult.ok(first, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12345), 1, "ACTIVE_ENERGY")));
         publish(ok);
         publish(ok); // a redelivery: must change nothing
-        publish(ReadResult.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "ACTIVE_ENERGY"))));
-        publish(ReadResult.failed(third, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of("TX 0001"))));
+        // the same job executed again (its acknowledgement was lost): another meter time, still one reading
+        publish(ReadResult.ok(first, meterTime.plusSeconds(60), List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12399), 1, "ACTIVE_ENERGY"))));
+        publish(ReadResult.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "ACTIVE_ENERGY"))),
+                ReadResult.failed(third, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of("TX 0001"))));
 
         Response progress = awaitDone(batchId, Duration.ofSeconds(15));
         assertThat(progress.<Integer>path("completed")).isEqualTo(3);
@@ -157,9 +159,11 @@ class ReadFlowTest {
         org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndBroker("read-jobs", "read-results");
     }
 
-    static void publish(ReadResult result) throws Exception {
-        channel.basicPublish("meter-results-ptest", "read.result", new AMQP.BasicProperties.Builder()
-                .contentType("application/json").deliveryMode(2).build(), JSON.writeValueAsBytes(result));
+    /** One message, as association-service publishes them: a batch of results. */
+    static void publish(ReadResult... results) throws Exception {
+        channel.basicPublish("meter-results-ptest", org.amihes.contracts.ReadResultBatch.ROUTING_KEY, new AMQP.BasicProperties.Builder()
+                .contentType("application/json").deliveryMode(2).build(),
+                JSON.writeValueAsBytes(new org.amihes.contracts.ReadResultBatch(List.of(results))));
     }
 
     /** Jobs of one batch taken from the test's job queue; jobs of other batches are dropped. */

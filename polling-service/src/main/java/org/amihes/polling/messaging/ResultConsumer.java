@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.ReadResultBatch;
 import org.amihes.service.messaging.JsonMessages;
 import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -13,7 +14,7 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.jboss.logging.Logger;
 
-/** Read results from RabbitMQ into the {@link ResultIngest} batches; acked only once their batch is committed. */
+/** Read result batches from RabbitMQ into {@link ResultIngest}; each message is acked only once its results are committed. */
 @ApplicationScoped
 public class ResultConsumer {
 
@@ -30,18 +31,20 @@ public class ResultConsumer {
     @Incoming("read-results")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onResult(Message<?> message) {
-        ReadResult result;
+        ReadResultBatch batch;
         try {
-            result = json.read(message.getPayload(), ReadResult.class);
-            if (result.jobId() == null || result.meterId() == null || result.status() == null
-                    || (result.status() == ReadResult.Status.FAILED && result.failure() == null)) {
-                throw new IOException("jobId, meterId, status (and failure when FAILED) are required");
+            batch = json.read(message.getPayload(), ReadResultBatch.class);
+            for (ReadResult result : batch.results()) {
+                if (result.jobId() == null || result.meterId() == null || result.status() == null
+                        || (result.status() == ReadResult.Status.FAILED && result.failure() == null)) {
+                    throw new IOException("jobId, meterId, status (and failure when FAILED) are required");
+                }
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf("rejecting malformed read result to the dead-letter queue: %s", e.getMessage());
             return message.nack(e, Metadata.of(new RabbitMQRejectMetadata(false)));
         }
-        ingest.add(result, message);
+        ingest.add(batch.results(), message);
         return CompletableFuture.completedFuture(null);
     }
 }

@@ -66,11 +66,45 @@ public class ReadStore {
     }
 
     /**
-     * Stores a set of results in one transaction. Idempotent: a job leaves PENDING once, a reading row is inserted
-     * once, so redelivered results change nothing.
+     * Stores a set of results in one transaction. Idempotent, exactly once in effect: a job leaves PENDING once, and
+     * readings are stored only with the result that moved their job out of PENDING, so a redelivered result, or a
+     * job executed again after a lost acknowledgement (another meter time), adds nothing.
      */
     public Uni<Void> saveResults(List<ReadResult> results) {
-        List<Tuple> jobs = new ArrayList<>(results.size());
+        Map<String, ReadResult> byJob = new LinkedHashMap<>();
+        results.forEach(r -> byJob.putIfAbsent(r.jobId(), r));
+        List<ReadResult> unique = List.copyOf(byJob.values());
+        String[] jobIds = new String[unique.size()];
+        String[] statuses = new String[unique.size()];
+        String[] classes = new String[unique.size()];
+        String[] codes = new String[unique.size()];
+        String[] messages = new String[unique.size()];
+        OffsetDateTime[] completed = new OffsetDateTime[unique.size()];
+        for (int i = 0; i < unique.size(); i++) {
+            ReadResult r = unique.get(i);
+            boolean failed = r.status() == ReadResult.Status.FAILED;
+            jobIds[i] = r.jobId();
+            statuses[i] = r.status().name();
+            classes[i] = failed ? r.failure().failureClass() : null;
+            codes[i] = failed ? r.failure().code() : null;
+            messages[i] = failed ? r.failure().message() : null;
+            completed[i] = utc(r.completedAt());
+        }
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("UPDATE polling.read_job j SET status = r.status, failure_class = r.failure_class, "
+                        + "failure_code = r.failure_code, failure_message = r.failure_message, completed_at = r.completed_at "
+                        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) "
+                        + "AS r(job_id, status, failure_class, failure_code, failure_message, completed_at) "
+                        + "WHERE j.job_id = r.job_id AND j.status = 'PENDING' RETURNING j.job_id")
+                .execute(Tuple.tuple(List.of(jobIds, statuses, classes, codes, messages, completed)))
+                .chain(moved -> {
+                    java.util.Set<String> done = new java.util.HashSet<>();
+                    moved.forEach(row -> done.add(row.getString(0)));
+                    return insertReadings(conn, unique.stream().filter(r -> done.contains(r.jobId())).toList());
+                }));
+    }
+
+    private static Uni<Void> insertReadings(SqlConnection conn, List<ReadResult> results) {
         List<String> meterIds = new ArrayList<>();
         List<String> obis = new ArrayList<>();
         List<OffsetDateTime> times = new ArrayList<>();
@@ -80,12 +114,6 @@ public class ReadStore {
         List<String> units = new ArrayList<>();
         List<String> jobIds = new ArrayList<>();
         for (ReadResult r : results) {
-            boolean failed = r.status() == ReadResult.Status.FAILED;
-            jobs.add(Tuple.of(r.jobId(), r.status().name(),
-                    failed ? r.failure().failureClass() : null,
-                    failed ? r.failure().code() : null,
-                    failed ? r.failure().message() : null,
-                    utc(r.completedAt())));
             for (RegisterValue v : r.values()) {
                 meterIds.add(r.meterId());
                 obis.add(v.obis());
@@ -97,19 +125,17 @@ public class ReadStore {
                 jobIds.add(r.jobId());
             }
         }
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("UPDATE polling.read_job SET status = $2, failure_class = $3, failure_code = $4, "
-                        + "failure_message = $5, completed_at = $6 WHERE job_id = $1 AND status = 'PENDING'")
-                .executeBatch(jobs)
-                .chain(() -> meterIds.isEmpty() ? Uni.createFrom().voidItem() : conn
-                        .preparedQuery("INSERT INTO polling.reading (meter_id, obis, meter_time, value, raw, scaler, unit, job_id) "
-                                + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::numeric[], "
-                                + "$5::numeric[], $6::int[], $7::text[], $8::text[]) ON CONFLICT DO NOTHING")
-                        .execute(Tuple.tuple(List.of(meterIds.toArray(String[]::new), obis.toArray(String[]::new),
-                                times.toArray(OffsetDateTime[]::new), values.toArray(java.math.BigDecimal[]::new),
-                                raws.toArray(java.math.BigDecimal[]::new), scalers.toArray(Integer[]::new),
-                                units.toArray(String[]::new), jobIds.toArray(String[]::new))))
-                        .replaceWithVoid()));
+        if (meterIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return conn.preparedQuery("INSERT INTO polling.reading (meter_id, obis, meter_time, value, raw, scaler, unit, job_id) "
+                        + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::numeric[], "
+                        + "$5::numeric[], $6::int[], $7::text[], $8::text[]) ON CONFLICT DO NOTHING")
+                .execute(Tuple.tuple(List.of(meterIds.toArray(String[]::new), obis.toArray(String[]::new),
+                        times.toArray(OffsetDateTime[]::new), values.toArray(java.math.BigDecimal[]::new),
+                        raws.toArray(java.math.BigDecimal[]::new), scalers.toArray(Integer[]::new),
+                        units.toArray(String[]::new), jobIds.toArray(String[]::new))))
+                .replaceWithVoid();
     }
 
     public Uni<Optional<BatchProgress>> progress(UUID batchId) {
