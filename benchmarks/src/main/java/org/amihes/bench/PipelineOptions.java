@@ -21,6 +21,8 @@ import java.util.Map;
  * @param dbName       PostgreSQL database of the services (HES_DB_NAME); host, port, user from HES_DB_* as theirs
  * @param vhost        RabbitMQ virtual host of the services (RABBITMQ_VHOST)
  * @param resetDb      drop the services' schemas (association, polling) in {@code dbName} first: a clean registry
+ * @param registryFile give association-service the registry as HES_REGISTRY_FILE (imported at start) instead of
+ *                     {@code POST /meters/import} in chunks of {@code importChunk} after it is ready
  * @param jfr          record the services and the bare loop with JFR and summarise where the CPU went
  * @param root         the project root (where each service's target/quarkus-app is)
  * @param workDir      fleet, registry, logs and recordings of the run
@@ -29,12 +31,13 @@ import java.util.Map;
 public record PipelineOptions(int meters, double latencyMs, double jitterMs, double loss, int inFlight, String auth,
                               int batches, int barePasses, String firstHost, String profile, long seed,
                               String serviceXmx, String bareXmx, String simulatorXmx, int responseTimeoutMs,
-                              int sampleMs, String dbName, String vhost, boolean resetDb, boolean jfr, Path root,
+                              int sampleMs, String dbName, String vhost, boolean resetDb, boolean registryFile,
+                              int importChunk, boolean jfr, Path root,
                               Path workDir, Path report, String command) {
 
     static final List<String> NAMES = List.of("meters", "latencyMs", "jitterMs", "loss", "inFlight", "auth", "batches",
             "barePasses", "firstHost", "profile", "seed", "serviceXmx", "bareXmx", "simulatorXmx", "responseTimeoutMs",
-            "sampleMs", "db", "vhost", "resetDb", "jfr", "root", "workDir", "report", "command");
+            "sampleMs", "db", "vhost", "resetDb", "registryFile", "importChunk", "jfr", "root", "workDir", "report", "command");
 
     public PipelineOptions {
         if (meters < 1 || inFlight < 1 || batches < 1 || barePasses < 1) {
@@ -73,6 +76,8 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                 o.getOrDefault("db", env),
                 o.getOrDefault("vhost", System.getenv().getOrDefault("RABBITMQ_VHOST", "/")),
                 Boolean.parseBoolean(o.getOrDefault("resetDb", "false")),
+                Boolean.parseBoolean(o.getOrDefault("registryFile", "false")),
+                Integer.parseInt(o.getOrDefault("importChunk", "250")),
                 Boolean.parseBoolean(o.getOrDefault("jfr", "false")),
                 root,
                 Path.of(o.getOrDefault("workDir", root.resolve("benchmarks/target/pipeline-run").toString())).toAbsolutePath(),
@@ -84,7 +89,7 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
     PipelineOptions withCommand(String c) {
         return new PipelineOptions(meters, latencyMs, jitterMs, loss, inFlight, auth, batches, barePasses, firstHost,
                 profile, seed, serviceXmx, bareXmx, simulatorXmx, responseTimeoutMs, sampleMs, dbName, vhost, resetDb,
-                jfr, root, workDir, report, c);
+                registryFile, importChunk, jfr, root, workDir, report, c);
     }
 
     String defaultCommand() {
