@@ -58,7 +58,8 @@ public final class PipelineBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One measured pass (bare) or batch (pipeline). Times in nanoseconds, sizes in bytes; -1 when unknown. */
-    public record Phase(String label, int meters, int ok, int failed, long wallNanos, double p50Ms, double p99Ms,
+    public record Phase(String label, int meters, int ok, int failed, long wallNanos, long acceptNanos, double p50Ms,
+                        double p99Ms,
                         Map<String, Long> cpuNanos, Map<String, Long> peakHeap, Map<String, Long> peakRss,
                         Map<String, Long> otherCpuNanos, double machineBusy, Check check) {
 
@@ -222,7 +223,7 @@ public final class PipelineBenchmark {
         Check check = new Check(passed, String.format(Locale.ROOT, "%d sessions, %d ok (%d distinct meters), %d failed",
                 r.get("sessions").asInt(), ok, distinct, failed), -1, -1);
         return new Phase("bare pass " + r.get("pass").asInt() + (r.get("pass").asInt() == 1 ? " (cold)" : ""),
-                o.meters(), ok, failed, r.get("wallNanos").asLong(),
+                o.meters(), ok, failed, r.get("wallNanos").asLong(), -1,
                 r.get("p50Nanos").asLong() / 1e6, r.get("p99Nanos").asLong() / 1e6,
                 Map.of("bare client", r.get("cpuNanos").asLong()),
                 Map.of("bare client", r.get("peakHeapBytes").asLong()),
@@ -355,6 +356,7 @@ public final class PipelineBenchmark {
 
         long t0 = System.nanoTime();
         String batchId = null;
+        long accepted = -1;
         String body = JSON.writeValueAsString(Map.of("meterIds", ids));
         long acceptDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (batchId == null) {
@@ -364,6 +366,7 @@ public final class PipelineBenchmark {
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 202) {
                 batchId = JSON.readTree(r.body()).get("batchId").asText();
+                accepted = System.nanoTime() - t0;
             } else if (r.statusCode() == 404 && System.nanoTime() < acceptDeadline) {
                 Thread.sleep(500); // the registry view has not caught up yet
             } else {
@@ -403,7 +406,7 @@ public final class PipelineBenchmark {
         say(String.format(Locale.ROOT, "batch %d: %.2f s, %d ok, %d failed; %s", b, wall / 1e9, ok, failed,
                 check.detail()));
         return new Phase("pipeline batch " + b + (b == 1 ? " (first after start)" : ""), ids.size(), ok, failed, wall,
-                Prometheus.quantile(hist, 0.50) * 1e3, Prometheus.quantile(hist, 0.99) * 1e3, cpu, peakHeap, rss, other,
+                accepted, Prometheus.quantile(hist, 0.50) * 1e3, Prometheus.quantile(hist, 0.99) * 1e3, cpu, peakHeap, rss, other,
                 busy, check);
     }
 

@@ -47,6 +47,7 @@ final class Report {
         all.forEach(p -> md.append("---:|"));
         md.append('\n');
         row(md, all, "wall time (s)", p -> f2(p.wallNanos() / 1e9));
+        row(md, all, "  of which POST /reads until 202 (s)", p -> p.acceptNanos() < 0 ? "–" : f2(p.acceptNanos() / 1e9));
         row(md, all, "meters/s", p -> f0(p.metersPerSecond()));
         row(md, all, "read ok / failed", p -> p.ok() + " / " + p.failed());
         row(md, all, "session p50 (ms)", p -> f1(p.p50Ms()));
@@ -128,7 +129,8 @@ final class Report {
         if (!profiles.isEmpty()) {
             md.append("\n## Where the time goes (JFR, `settings=profile`)\n\n");
             md.append("Services recorded over all batches (`jcmd JFR.start` after ready, `JFR.dump` after the last "
-                    + "batch); the bare loop over all its passes. Summarised by `org.amihes.bench.JfrSummary`.\n\n");
+                    + "batch); the bare loop over all its passes. Summarised by `org.amihes.bench.JfrSummary`. "
+                    + "The recording costs CPU itself: compare CPU figures with a run without `jfr=true`.\n\n");
             profiles.forEach((name, text) -> md.append("### ").append(name).append("\n\n").append(text).append('\n'));
         }
         return md.toString();
