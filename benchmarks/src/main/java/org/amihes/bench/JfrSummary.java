@@ -38,7 +38,9 @@ public final class JfrSummary {
         COMPONENTS.put("io.vertx.", "Vert.x core");
         COMPONENTS.put("io.smallrye.reactive.messaging", "SmallRye Reactive Messaging");
         COMPONENTS.put("io.smallrye.mutiny", "Mutiny");
-        COMPONENTS.put("io.smallrye.", "SmallRye (config, other)");
+        COMPONENTS.put("io.smallrye.config", "SmallRye Config");
+        COMPONENTS.put("io.smallrye.context", "SmallRye Context Propagation");
+        COMPONENTS.put("io.smallrye.", "SmallRye (other)");
         COMPONENTS.put("org.hibernate.", "Hibernate");
         COMPONENTS.put("com.fasterxml.jackson", "Jackson JSON");
         COMPONENTS.put("io.micrometer.", "Micrometer");
