@@ -3,12 +3,15 @@ package org.amihes.association;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import org.amihes.association.audit.AuditLog;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
 import org.amihes.association.domain.Admission;
@@ -45,6 +48,7 @@ public class ReadExecutor {
     private final AssociationConfig config;
     private final MeterRegistry metrics;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
+    private final Timer sessionTime;
 
     public ReadExecutor(MeterDirectory directory, MeterSessions sessions, AuditLog audit, AssociationConfig config,
                         MeterRegistry metrics) {
@@ -55,6 +59,11 @@ public class ReadExecutor {
         this.metrics = metrics;
         Gauge.builder("hes.sessions.open", sessions, MeterSessions::sessionsOpen).register(metrics);
         Gauge.builder("hes.sessions.waiting", sessions, MeterSessions::sessionsWaiting).register(metrics);
+        // Session time (per-meter serialisation + admission + the DLMS session), as a histogram so that p50/p99
+        // over any interval come from two scrapes of /q/metrics (the pipeline benchmark reads it).
+        sessionTime = Timer.builder("hes.meter.session").description("a read job's meter session, queueing included")
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(60)).register(metrics);
     }
 
     public Future<ReadResult> execute(ReadJob job) {
@@ -73,7 +82,9 @@ public class ReadExecutor {
             return Future.succeededFuture(failed(job, new MeterFailure(UNKNOWN_METER_CLASS, NO_KEYS_CODE,
                     NO_KEYS_CODE + ": Association cannot be set up (" + e.getMessage() + ")", List.of())));
         }
+        long sessionStart = System.nanoTime();
         return sessions.read(job.meterId(), settings, registers)
+                .onComplete(ar -> sessionTime.record(System.nanoTime() - sessionStart, TimeUnit.NANOSECONDS))
                 .map(reading -> succeeded(job, reading))
                 .recover(error -> {
                     if (error instanceof Admission.Closed) {

@@ -1,0 +1,203 @@
+package org.amihes.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import jdk.jfr.Configuration;
+import jdk.jfr.Recording;
+import org.amihes.dlms.AuthenticationLevel;
+import org.amihes.dlms.EventLoops;
+import org.amihes.dlms.MeterReader;
+import org.amihes.dlms.SessionSettings;
+import org.amihes.dlms.Transports;
+import org.amihes.dlms.transport.TransportKind;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.VendorProfile;
+
+/**
+ * The bare baseline of {@link PipelineBenchmark}, run as its own JVM so that its CPU, heap and RSS are its own (the
+ * simulator runs in another process): dlms-core's {@link MeterReader} on Vert.x reads every meter of a fleet file
+ * once per pass, at most {@code inFlight} sessions at a time, with the very session association-service opens for a
+ * read job (connect, AARQ, GET-with-list energy scaler_unit + value + clock, release, close; same client address,
+ * PDU size, response timeout and event-loop count). No broker, no database, no audit log.
+ *
+ * <p>Prints {@code PASS_START n}, then {@code RESULT {json}} and {@code PASS_END n} per pass on stdout, and
+ * {@code DONE} at the end; the parent reads them.
+ *
+ * <pre>java -cp benchmarks.jar org.amihes.bench.BareBaseline fleet=fleet.json inFlight=1000 passes=2
+ *      [responseTimeoutMs=5000] [maxPdu=1024] [jfr=bare.jfr]</pre>
+ */
+public final class BareBaseline {
+
+    private BareBaseline() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> opts = Args.parse(args, List.of("fleet", "inFlight", "passes", "responseTimeoutMs", "maxPdu", "jfr"));
+        Fleet fleet = Fleet.read(Path.of(Args.required(opts, "fleet")));
+        int inFlight = Integer.parseInt(opts.getOrDefault("inFlight", "200"));
+        int passes = Integer.parseInt(opts.getOrDefault("passes", "2"));
+        Duration responseTimeout = Duration.ofMillis(Long.parseLong(opts.getOrDefault("responseTimeoutMs", "5000")));
+        int maxPdu = Integer.parseInt(opts.getOrDefault("maxPdu", "1024"));
+        List<SessionSettings> sessions = fleet.meters().stream().map(m -> settings(m, responseTimeout, maxPdu)).toList();
+
+        Recording recording = null;
+        if (opts.containsKey("jfr")) {
+            recording = new Recording(Configuration.getConfiguration("profile"));
+            recording.setToDisk(true);
+            recording.start();
+        }
+        Vertx vertx = Vertx.vertx();
+        MeterReader reader = new MeterReader(vertx, EventLoops.deploy(vertx, Runtime.getRuntime().availableProcessors())
+                .toCompletionStage().toCompletableFuture().get(), new Transports(vertx, Duration.ofSeconds(5)));
+        HeapPeak heap = HeapPeak.start();
+        ObjectMapper json = new ObjectMapper();
+        long pid = ProcessHandle.current().pid();
+        for (int pass = 1; pass <= passes; pass++) {
+            System.out.println("PASS_START " + pass);
+            System.out.flush();
+            heap.reset();
+            long cpu0 = ProcStats.cpuNanos(pid);
+            Map<String, Object> result = pass(reader, sessions, inFlight);
+            long cpu1 = ProcStats.cpuNanos(pid);
+            result.put("pass", pass);
+            result.put("cpuNanos", cpu1 - cpu0);
+            result.put("peakHeapBytes", heap.peak());
+            result.put("peakRssBytes", ProcStats.peakRss(pid));
+            System.out.println("RESULT " + json.writeValueAsString(result));
+            System.out.println("PASS_END " + pass);
+            System.out.flush();
+        }
+        if (recording != null) {
+            recording.stop();
+            recording.dump(Path.of(opts.get("jfr")));
+            recording.close();
+        }
+        System.out.println("DONE");
+        System.out.flush();
+        vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        System.exit(0);
+    }
+
+    /** The session association-service opens for a meter of the registry the fleet writes (Fleet#writeRegistry). */
+    static SessionSettings settings(MeterSpec m, Duration responseTimeout, int maxPdu) {
+        TransportKind transport = VendorProfile.load(m.profile()).framing() == VendorProfile.Framing.HDLC
+                ? TransportKind.TCP_HDLC : TransportKind.TCP_WRAPPER;
+        return new SessionSettings(m.host(), m.port(), transport, Fleet.PUBLIC_CLIENT, m.logicalDevice(),
+                AuthenticationLevel.NONE, null, responseTimeout, maxPdu, null);
+    }
+
+    private static Map<String, Object> pass(MeterReader reader, List<SessionSettings> sessions, int inFlight)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicIntegerArray okPerMeter = new AtomicIntegerArray(sessions.size());
+        long[] sessionNanos = new long[sessions.size()];
+        long start = System.nanoTime();
+        List<Future<Void>> lanes = new ArrayList<>();
+        for (int i = 0; i < Math.min(inFlight, sessions.size()); i++) {
+            lanes.add(lane(reader, sessions, next, failed, okPerMeter, sessionNanos));
+        }
+        Future.all(lanes).toCompletionStage().toCompletableFuture().get(2, TimeUnit.HOURS);
+        long wall = System.nanoTime() - start;
+        long[] sorted = sessionNanos.clone();
+        Arrays.sort(sorted);
+        int distinctOk = 0;
+        int okTotal = 0;
+        for (int i = 0; i < okPerMeter.length(); i++) {
+            okTotal += okPerMeter.get(i);
+            distinctOk += okPerMeter.get(i) > 0 ? 1 : 0;
+        }
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("sessions", sessions.size());
+        r.put("ok", okTotal);
+        r.put("distinctOk", distinctOk);
+        r.put("failed", failed.get());
+        r.put("wallNanos", wall);
+        r.put("p50Nanos", percentile(sorted, 0.50));
+        r.put("p99Nanos", percentile(sorted, 0.99));
+        return r;
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static long percentile(long[] sorted, double q) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** One of {@code inFlight} lanes: reads meters one after the other until none are left. */
+    private static Future<Void> lane(MeterReader reader, List<SessionSettings> sessions, AtomicInteger next,
+                                     AtomicInteger failed, AtomicIntegerArray okPerMeter, long[] sessionNanos) {
+        int i = next.getAndIncrement();
+        if (i >= sessions.size()) {
+            return Future.succeededFuture();
+        }
+        Promise<Void> done = Promise.promise();
+        long t0 = System.nanoTime();
+        reader.read(sessions.get(i), List.of("1.0.1.8.0.255")).onComplete(ar -> {
+            sessionNanos[i] = System.nanoTime() - t0; // each index written by one lane; read after Future.all
+            if (ar.succeeded()) {
+                okPerMeter.incrementAndGet(i);
+            } else {
+                failed.incrementAndGet();
+            }
+            lane(reader, sessions, next, failed, okPerMeter, sessionNanos).onComplete(done);
+        });
+        return done.future();
+    }
+
+    /** Peak heap in use, sampled every 200 ms (the same quantity as jvm_memory_used_bytes{area="heap"} summed). */
+    static final class HeapPeak {
+        private final AtomicLong peak = new AtomicLong();
+        private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+        static HeapPeak start() {
+            HeapPeak h = new HeapPeak();
+            Thread t = new Thread(() -> {
+                while (true) {
+                    h.sample();
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "heap-peak");
+            t.setDaemon(true);
+            t.start();
+            return h;
+        }
+
+        void sample() {
+            peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        }
+
+        void reset() {
+            peak.set(0);
+            sample();
+        }
+
+        long peak() {
+            sample();
+            return peak.get();
+        }
+    }
+}

@@ -1,0 +1,573 @@
+package org.amihes.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.MeterSpec;
+
+/**
+ * The full pipeline against a bare Gurux + Vert.x loop, in one run, on the same simulated fleet (issue 15):
+ * <ol>
+ * <li>generates a fleet (one loopback address per meter) and its {@code meter_registry.json}; starts the simulator
+ * as its own process with the added latency ± jitter and loss (so its CPU is attributed to neither side);</li>
+ * <li>runs the bare baseline ({@link BareBaseline}, its own JVM): the same sessions, the same in-flight bound, no
+ * broker, no database;</li>
+ * <li>starts the packaged association-service and polling-service ({@code target/quarkus-app/quarkus-run.jar}) as
+ * processes with their own database and virtual host, and sends {@code batches} read requests one after the other
+ * ({@code POST /reads} with the fleet's meter ids, then {@code GET /reads/{id}} until done), measuring each;</li>
+ * <li>checks that every meter was read once and stored once per batch (REST progress and PostgreSQL);</li>
+ * <li>writes the Markdown report.</li>
+ * </ol>
+ * Only public surfaces of the services are used: environment settings, REST, {@code /q/metrics}, process stats.
+ *
+ * <pre>java -cp benchmarks/target/benchmarks.jar org.amihes.bench.PipelineBenchmark [meters=2000] [latencyMs=20]
+ *      [jitterMs=5] [loss=0] [inFlight=200] [auth=NONE] [batches=2] [jfr=false] [db=...] [vhost=...] [report=...]</pre>
+ * (all options: {@link PipelineOptions}). Exit status 1 if a correctness check failed.
+ */
+public final class PipelineBenchmark {
+
+    static final String SESSION_TIMER = "hes_meter_session_seconds";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One measured pass (bare) or batch (pipeline). Times in nanoseconds, sizes in bytes; -1 when unknown. */
+    public record Phase(String label, int meters, int ok, int failed, long wallNanos, long acceptNanos, double p50Ms,
+                        double p99Ms,
+                        Map<String, Long> cpuNanos, Map<String, Long> peakHeap, Map<String, Long> peakRss,
+                        Map<String, Long> otherCpuNanos, double machineBusy, Check check) {
+
+        public double metersPerSecond() {
+            return meters / (wallNanos / 1e9);
+        }
+
+        /** CPU per read of the measured side: the bare client, or association + polling. */
+        public double cpuMicrosPerRead() {
+            return cpuNanos.values().stream().mapToLong(Long::longValue).sum() / 1e3 / meters;
+        }
+    }
+
+    /** Correctness of one batch or pass: every meter read once and stored once. */
+    public record Check(boolean passed, String detail, int storedRows, int storedMeters) {
+    }
+
+    public record Result(PipelineOptions options, List<Phase> bare, List<Phase> pipeline, Map<String, String> profiles,
+                         String markdown) {
+        public boolean passed() {
+            return bare.stream().allMatch(p -> p.check().passed()) && pipeline.stream().allMatch(p -> p.check().passed());
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        PipelineOptions options = PipelineOptions.parse(args);
+        Result result = run(options);
+        Files.createDirectories(options.report().getParent());
+        Files.writeString(options.report(), result.markdown());
+        System.out.println(result.markdown());
+        System.out.println("report: " + options.report());
+        System.exit(result.passed() ? 0 : 1);
+    }
+
+    public static Result run(PipelineOptions o) throws Exception {
+        String runId = UUID.randomUUID().toString().substring(0, 6);
+        Path dir = o.workDir().resolve(runId);
+        Files.createDirectories(dir);
+        say("run " + runId + " in " + dir);
+        // Fresh meter ids per run: the database outlives runs and readings are keyed by meter and meter time.
+        Fleet fleet = Fleet.generate(o.meters(), List.of(o.profile()), o.seed(), o.firstHost(), freePort())
+                .withIdPrefix("PB" + runId + "-");
+        Path fleetFile = dir.resolve("fleet.json");
+        Path registry = dir.resolve("meter_registry.json");
+        fleet.write(fleetFile);
+        fleet.writeRegistry(registry);
+        if (o.resetDb()) {
+            resetSchemas(o);
+        }
+        String classpath = System.getProperty("java.class.path");
+        List<Child> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread cleanup = new Thread(() -> stopAll(started), "pipeline-cleanup"); // Ctrl-C: stop what this run started
+        Runtime.getRuntime().addShutdownHook(cleanup);
+        try {
+            say("simulator: " + o.meters() + " meters from " + o.firstHost() + ", " + o.latencyMs() + " ms ± "
+                    + o.jitterMs() + " ms, loss " + o.loss());
+            List<String> simCmd = new ArrayList<>(List.of(Child.java()));
+            if (!o.simulatorXmx().isBlank()) {
+                simCmd.add("-Xmx" + o.simulatorXmx());
+            }
+            simCmd.addAll(List.of("-cp", classpath, "org.amihes.simulator.SimulatorMain", "--fleet", fleetFile.toString(),
+                    "--bind", "0.0.0.0", "--seed", Long.toString(o.seed()),
+                    "--latency-ms", Double.toString(o.latencyMs()), "--jitter-ms", Double.toString(o.jitterMs()),
+                    "--loss", Double.toString(o.loss())));
+            Child simulator = Child.start("meter-simulator", simCmd, Map.of(), dir.resolve("logs/meter-simulator.log"), null);
+            started.add(simulator);
+            simulator.awaitLine("listening", Duration.ofMinutes(5));
+
+            List<Phase> bare = bare(o, dir, fleetFile, classpath, simulator);
+
+            Map<String, String> profiles = new LinkedHashMap<>();
+            List<Phase> pipeline = pipeline(o, dir, fleet, registry, simulator, started, profiles);
+            if (o.jfr()) {
+                Path bareJfr = dir.resolve("bare.jfr");
+                if (Files.exists(bareJfr)) {
+                    profiles.put("bare client", JfrSummary.summarise(bareJfr, 12));
+                }
+            }
+            String md = Report.markdown(o, bare, pipeline, profiles);
+            return new Result(o, bare, pipeline, profiles, md);
+        } finally {
+            stopAll(started);
+            try {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running
+            }
+        }
+    }
+
+    /** Stops the processes this run started, newest first, each by its own handle. */
+    private static void stopAll(List<Child> started) {
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        started.clear();
+    }
+
+    // ---------------------------------------------------------------------------------------------- bare baseline
+
+    private static List<Phase> bare(PipelineOptions o, Path dir, Path fleetFile, String classpath, Child simulator)
+            throws Exception {
+        say("bare baseline: " + o.barePasses() + " passes, " + o.inFlight() + " in flight");
+        List<String> cmd = new ArrayList<>(List.of(Child.java(), "-Xmx" + o.bareXmx(), "-cp", classpath,
+                BareBaseline.class.getName(), "fleet=" + fleetFile, "inFlight=" + o.inFlight(),
+                "passes=" + o.barePasses(), "responseTimeoutMs=" + o.responseTimeoutMs()));
+        if (o.jfr()) {
+            cmd.add("jfr=" + dir.resolve("bare.jfr"));
+        }
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        List<Phase> phases = new ArrayList<>();
+        try (Child child = Child.start("bare-baseline", cmd, Map.of(), dir.resolve("logs/bare-baseline.log"), lines::add)) {
+            long deadline = System.nanoTime() + batchTimeout(o).toNanos() * o.barePasses() + TimeUnit.MINUTES.toNanos(2);
+            long simCpu0 = 0;
+            long[] machine0 = null;
+            JsonNode result = null;
+            while (true) {
+                String line = lines.poll(1, TimeUnit.SECONDS);
+                if (line == null) {
+                    if (!child.process.isAlive() && lines.isEmpty()) {
+                        throw new IllegalStateException("bare baseline exited with " + child.process.exitValue()
+                                + ":\n" + child.tail(40));
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("bare baseline did not finish in time:\n" + child.tail(40));
+                    }
+                    continue;
+                }
+                if (line.startsWith("PASS_START ")) {
+                    simCpu0 = ProcStats.cpuNanos(simulator.pid());
+                    machine0 = ProcStats.machineCpu();
+                } else if (line.startsWith("RESULT ")) {
+                    result = JSON.readTree(line.substring(7));
+                } else if (line.startsWith("PASS_END ") && result != null) {
+                    long simCpu = ProcStats.cpuNanos(simulator.pid()) - simCpu0;
+                    long[] machine1 = ProcStats.machineCpu();
+                    phases.add(barePhase(o, result, simCpu, busy(machine0, machine1)));
+                    say(String.format(Locale.ROOT, "bare pass %d: %.2f s, %d ok, %d failed",
+                            result.get("pass").asInt(), result.get("wallNanos").asLong() / 1e9,
+                            result.get("ok").asInt(), result.get("failed").asInt()));
+                    result = null;
+                } else if (line.equals("DONE")) {
+                    break;
+                }
+            }
+            child.process.waitFor(30, TimeUnit.SECONDS);
+        }
+        return phases;
+    }
+
+    private static Phase barePhase(PipelineOptions o, JsonNode r, long simCpu, double machineBusy) {
+        int ok = r.get("ok").asInt();
+        int failed = r.get("failed").asInt();
+        int distinct = r.get("distinctOk").asInt();
+        boolean passed = ok + failed == o.meters() && distinct == ok && r.get("sessions").asInt() == o.meters();
+        Check check = new Check(passed, String.format(Locale.ROOT, "%d sessions, %d ok (%d distinct meters), %d failed",
+                r.get("sessions").asInt(), ok, distinct, failed), -1, -1);
+        return new Phase("bare pass " + r.get("pass").asInt() + (r.get("pass").asInt() == 1 ? " (cold)" : ""),
+                o.meters(), ok, failed, r.get("wallNanos").asLong(), -1,
+                r.get("p50Nanos").asLong() / 1e6, r.get("p99Nanos").asLong() / 1e6,
+                Map.of("bare client", r.get("cpuNanos").asLong()),
+                Map.of("bare client", r.get("peakHeapBytes").asLong()),
+                Map.of("bare client", r.get("peakRssBytes").asLong()),
+                Map.of("simulator", simCpu), machineBusy, check);
+    }
+
+    // -------------------------------------------------------------------------------------------------- pipeline
+
+    private static List<Phase> pipeline(PipelineOptions o, Path dir, Fleet fleet, Path registry, Child simulator,
+                                        List<Child> started, Map<String, String> profiles) throws Exception {
+        int assocPort = freePort();
+        int pollPort = freePort();
+        String assocUrl = "http://127.0.0.1:" + assocPort;
+        String pollUrl = "http://127.0.0.1:" + pollPort;
+        Map<String, String> common = new LinkedHashMap<>();
+        common.put("HES_DB_NAME", o.dbName());
+        common.put("RABBITMQ_VHOST", o.vhost());
+        common.put("HES_OTEL_DISABLED", "true");
+        Map<String, String> assocEnv = new LinkedHashMap<>(common);
+        assocEnv.put("HTTP_PORT", Integer.toString(assocPort));
+        assocEnv.put("HES_MAX_SESSIONS", Integer.toString(o.inFlight()));
+        assocEnv.put("HES_RESPONSE_TIMEOUT", o.responseTimeoutMs() + "ms");
+        if (o.registryFile()) {
+            assocEnv.put("HES_REGISTRY_FILE", registry.toString());
+        }
+        assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());
+        Map<String, String> pollEnv = new LinkedHashMap<>(common);
+        pollEnv.put("HTTP_PORT", Integer.toString(pollPort));
+        pollEnv.put("ASSOCIATION_URL", assocUrl);
+
+        say("starting association-service :" + assocPort + " and polling-service :" + pollPort + " (db " + o.dbName()
+                + ", vhost " + o.vhost() + ")");
+        Child association = Child.start("association-service", serviceCommand(o, "association-service"), assocEnv,
+                dir.resolve("logs/association-service.log"), null);
+        started.add(association);
+        Child polling = Child.start("polling-service", serviceCommand(o, "polling-service"), pollEnv,
+                dir.resolve("logs/polling-service.log"), null);
+        started.add(polling);
+        association.awaitHttp200(assocUrl + "/q/health/ready", Duration.ofMinutes(5));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        if (!o.registryFile()) {
+            importRegistry(http, assocUrl, registry, o.importChunk());
+        }
+        polling.awaitHttp200(pollUrl + "/q/health/ready", Duration.ofMinutes(5));
+        List<String> ids = fleet.meters().stream().map(MeterSpec::meterId).toList();
+        // polling-service must know the fleet (its registry view) before a read request names it
+        awaitKnown(http, pollUrl, ids.get(0), polling);
+        awaitKnown(http, pollUrl, ids.get(ids.size() - 1), polling);
+        say("services ready");
+        if (o.jfr()) {
+            association.jcmd("JFR.start", "name=bench", "settings=profile");
+            polling.jcmd("JFR.start", "name=bench", "settings=profile");
+        }
+        Map<String, Child> hes = new LinkedHashMap<>();
+        hes.put("association-service", association);
+        hes.put("polling-service", polling);
+        Map<String, String> metricsUrls = Map.of("association-service", assocUrl + "/q/metrics",
+                "polling-service", pollUrl + "/q/metrics");
+
+        List<Phase> phases = new ArrayList<>();
+        for (int b = 1; b <= o.batches(); b++) {
+            if (b > 1) {
+                Thread.sleep(1500); // meter time moves on: a second reading of a meter is a new row, not a duplicate
+            }
+            phases.add(batch(o, b, http, pollUrl, assocUrl, ids, hes, metricsUrls, simulator));
+        }
+        if (o.jfr()) {
+            for (Map.Entry<String, Child> s : hes.entrySet()) {
+                Path file = dir.resolve(s.getKey() + ".jfr");
+                s.getValue().jcmd("JFR.dump", "name=bench", "filename=" + file);
+                s.getValue().jcmd("JFR.stop", "name=bench");
+                profiles.put(s.getKey(), JfrSummary.summarise(file, 12));
+            }
+        }
+        return phases;
+    }
+
+    /**
+     * {@code POST /meters/import} in chunks: one import is one transaction, and at this commit an import of a few
+     * thousand meters at once stalls (association-service's registry import is being reworked).
+     */
+    private static void importRegistry(HttpClient http, String assocUrl, Path registry, int chunk) throws Exception {
+        JsonNode meters = JSON.readTree(registry.toFile()).get("meters");
+        long t0 = System.nanoTime();
+        for (int from = 0; from < meters.size(); from += chunk) {
+            com.fasterxml.jackson.databind.node.ArrayNode part = JSON.createArrayNode();
+            for (int i = from; i < Math.min(meters.size(), from + chunk); i++) {
+                part.add(meters.get(i));
+            }
+            String body = JSON.writeValueAsString(Map.of("meters", part));
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(assocUrl + "/meters/import"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofMinutes(5))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() / 100 != 2) {
+                throw new IllegalStateException("POST /meters/import answered " + r.statusCode() + ": " + r.body());
+            }
+        }
+        say(String.format(Locale.ROOT, "registry: %d meters imported over REST in %.1f s", meters.size(),
+                (System.nanoTime() - t0) / 1e9));
+    }
+
+    private static List<String> serviceCommand(PipelineOptions o, String module) {
+        Path jar = o.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: package the services first "
+                    + "(./mvnw -B package -pl association-service,polling-service,benchmarks -am -Dmaven.test.skip=true)");
+        }
+        // smallrye.config.mapping.validate-unknown=false: the shared defaults in service-commons may name settings
+        // (hes.topology.*) a service does not map yet while the broker topology work is being merged; a service must
+        // not refuse to start over a default it does not use.
+        return List.of(Child.java(), "-Xmx" + o.serviceXmx(), "-Dsmallrye.config.mapping.validate-unknown=false",
+                "-jar", jar.toString());
+    }
+
+    private static Phase batch(PipelineOptions o, int b, HttpClient http, String pollUrl, String assocUrl,
+                               List<String> ids, Map<String, Child> hes, Map<String, String> metricsUrls,
+                               Child simulator) throws Exception {
+        List<Long> brokerPids = ProcStats.pidsNamed("beam.smp");
+        List<Long> dbPids = ProcStats.pidsNamed("postgres");
+        TreeMap<Double, Double> hist0 = Prometheus.buckets(get(http, assocUrl + "/q/metrics"), SESSION_TIMER);
+        Map<String, Long> cpu0 = new LinkedHashMap<>();
+        hes.forEach((name, c) -> cpu0.put(name, ProcStats.cpuNanos(c.pid())));
+        long sim0 = ProcStats.cpuNanos(simulator.pid());
+        Map<Long, Long> broker0 = ProcStats.cpuOf(brokerPids);
+        Map<Long, Long> db0 = ProcStats.cpuOf(dbPids);
+        long[] machine0 = ProcStats.machineCpu();
+        HeapSampler heap = new HeapSampler(http, metricsUrls, o.sampleMs());
+        heap.start();
+
+        long t0 = System.nanoTime();
+        String batchId = null;
+        long accepted = -1;
+        String body = JSON.writeValueAsString(Map.of("meterIds", ids));
+        long acceptDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+        while (batchId == null) {
+            t0 = System.nanoTime();
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pollUrl + "/reads"))
+                    .header("Content-Type", "application/json").timeout(Duration.ofMinutes(10))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() == 202) {
+                batchId = JSON.readTree(r.body()).get("batchId").asText();
+                accepted = System.nanoTime() - t0;
+            } else if (r.statusCode() == 404 && System.nanoTime() < acceptDeadline) {
+                Thread.sleep(500); // the registry view has not caught up yet
+            } else {
+                throw new IllegalStateException("POST /reads answered " + r.statusCode() + ": " + r.body());
+            }
+        }
+        say("batch " + b + ": " + batchId);
+        long deadline = System.nanoTime() + batchTimeout(o).toNanos();
+        JsonNode progress;
+        while (true) {
+            progress = JSON.readTree(get(http, pollUrl + "/reads/" + batchId));
+            if (progress.get("done").asBoolean()) {
+                break;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("batch " + batchId + " not done after " + batchTimeout(o) + ": " + progress);
+            }
+            Thread.sleep(100);
+        }
+        long wall = System.nanoTime() - t0;
+        Map<String, Long> cpu = new LinkedHashMap<>();
+        hes.forEach((name, c) -> cpu.put(name, ProcStats.cpuNanos(c.pid()) - cpu0.get(name)));
+        Map<String, Long> other = new LinkedHashMap<>();
+        other.put("simulator", ProcStats.cpuNanos(simulator.pid()) - sim0);
+        other.put("RabbitMQ (beam.smp)", ProcStats.delta(broker0, ProcStats.cpuOf(brokerPids)));
+        other.put("PostgreSQL (all postgres processes)", ProcStats.delta(db0, ProcStats.cpuOf(dbPids)));
+        double busy = busy(machine0, ProcStats.machineCpu());
+        Map<String, Long> peakHeap = heap.stop();
+        Map<String, Long> rss = new LinkedHashMap<>();
+        hes.forEach((name, c) -> rss.put(name, ProcStats.peakRss(c.pid())));
+        TreeMap<Double, Double> hist = Prometheus.minus(
+                Prometheus.buckets(get(http, assocUrl + "/q/metrics"), SESSION_TIMER), hist0);
+
+        int ok = progress.get("ok").asInt();
+        int failed = progress.get("failed").asInt();
+        Check check = verify(o, batchId, progress, ids.size());
+        say(String.format(Locale.ROOT, "batch %d: %.2f s, %d ok, %d failed; %s", b, wall / 1e9, ok, failed,
+                check.detail()));
+        return new Phase("pipeline batch " + b + (b == 1 ? " (first after start)" : ""), ids.size(), ok, failed, wall,
+                accepted, Prometheus.quantile(hist, 0.50) * 1e3, Prometheus.quantile(hist, 0.99) * 1e3, cpu, peakHeap, rss, other,
+                busy, check);
+    }
+
+    /** REST progress and what PostgreSQL holds for the batch: one job per meter, all done, one reading per ok. */
+    private static Check verify(PipelineOptions o, String batchId, JsonNode progress, int meters) throws Exception {
+        int requested = progress.get("requested").asInt();
+        int completed = progress.get("completed").asInt();
+        int ok = progress.get("ok").asInt();
+        int failed = progress.get("failed").asInt();
+        int jobs;
+        int jobMeters;
+        int pending;
+        int rows;
+        int rowMeters;
+        try (Connection db = connect(o)) {
+            try (PreparedStatement s = db.prepareStatement("SELECT count(*), count(DISTINCT meter_id), "
+                    + "count(*) FILTER (WHERE status = 'PENDING') FROM polling.read_job WHERE batch_id = ?::uuid")) {
+                s.setString(1, batchId);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    jobs = r.getInt(1);
+                    jobMeters = r.getInt(2);
+                    pending = r.getInt(3);
+                }
+            }
+            try (PreparedStatement s = db.prepareStatement("SELECT count(*), count(DISTINCT r.meter_id) FROM "
+                    + "polling.reading r JOIN polling.read_job j ON j.job_id = r.job_id WHERE j.batch_id = ?::uuid")) {
+                s.setString(1, batchId);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    rows = r.getInt(1);
+                    rowMeters = r.getInt(2);
+                }
+            }
+        }
+        boolean passed = requested == meters && completed == meters && ok + failed == meters && jobs == meters
+                && jobMeters == meters && pending == 0 && rows == ok && rowMeters == ok;
+        String detail = String.format(Locale.ROOT, "REST: requested %d, completed %d, ok %d, failed %d%s; "
+                        + "PostgreSQL: %d jobs for %d distinct meters, %d pending, %d readings for %d distinct meters",
+                requested, completed, ok, failed, failed > 0 ? " " + progress.get("failuresByClass") : "",
+                jobs, jobMeters, pending, rows, rowMeters);
+        return new Check(passed, detail, rows, rowMeters);
+    }
+
+    private static Connection connect(PipelineOptions o) throws Exception {
+        Map<String, String> env = System.getenv();
+        String url = "jdbc:postgresql://" + env.getOrDefault("HES_DB_HOST", "127.0.0.1") + ":"
+                + env.getOrDefault("HES_DB_PORT", "5432") + "/" + o.dbName();
+        return DriverManager.getConnection(url, env.getOrDefault("HES_DB_USER", "amihes"),
+                env.getOrDefault("HES_DB_PASSWORD", "amihes"));
+    }
+
+    /** Drops the services' schemas so they start on a clean registry (Flyway recreates them). Never on amihes. */
+    private static void resetSchemas(PipelineOptions o) throws Exception {
+        if (o.dbName().equals("amihes")) {
+            throw new IllegalArgumentException("resetDb=true refuses the database 'amihes' (the running stack's)");
+        }
+        say("resetDb: dropping schemas association and polling in " + o.dbName());
+        try (Connection db = connect(o); Statement s = db.createStatement()) {
+            s.execute("DROP SCHEMA IF EXISTS association CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS polling CASCADE");
+        }
+    }
+
+    private static void awaitKnown(HttpClient http, String pollUrl, String meterId, Child polling) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        while (System.nanoTime() < deadline) {
+            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(pollUrl + "/meters/" + meterId
+                    + "/readings?limit=1")).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding());
+            if (r.statusCode() == 200) {
+                return;
+            }
+            if (!polling.process.isAlive()) {
+                throw new IllegalStateException("polling-service exited:\n" + polling.tail(40));
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("polling-service does not know meter " + meterId + " after 5 minutes");
+    }
+
+    /** Generous: ten times the time the fleet takes at the in-flight bound with four answers a session, plus 2 min. */
+    static Duration batchTimeout(PipelineOptions o) {
+        double sessionMs = 4 * (o.latencyMs() + 3 * o.jitterMs()) + 20 + o.loss() * 4 * o.responseTimeoutMs();
+        return Duration.ofMillis((long) (10 * sessionMs * Math.ceil((double) o.meters() / o.inFlight())) + 120_000);
+    }
+
+    private static double busy(long[] before, long[] after) {
+        long total = after[1] - before[1];
+        return total <= 0 ? Double.NaN : (double) (after[0] - before[0]) / total;
+    }
+
+    static String get(HttpClient http, String url) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static void say(String text) {
+        System.out.println("[pipeline " + Instant.now().toString().substring(11, 19) + "] " + text);
+    }
+
+    /** Peak heap in use of each service: {@code jvm_memory_used_bytes{area="heap"}} summed, every few hundred ms. */
+    private static final class HeapSampler {
+        private final HttpClient http;
+        private final Map<String, String> urls;
+        private final int periodMs;
+        private final Map<String, AtomicLong> peaks = new LinkedHashMap<>();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private Thread thread;
+
+        HeapSampler(HttpClient http, Map<String, String> urls, int periodMs) {
+            this.http = http;
+            this.urls = urls;
+            this.periodMs = periodMs;
+            urls.keySet().forEach(k -> peaks.put(k, new AtomicLong(-1)));
+        }
+
+        void start() {
+            sample();
+            thread = new Thread(() -> {
+                while (running.get()) {
+                    try {
+                        Thread.sleep(periodMs);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    sample();
+                }
+            }, "heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void sample() {
+            urls.forEach((name, url) -> {
+                try {
+                    long used = (long) Prometheus.sum(get(http, url), "jvm_memory_used_bytes", "area=\"heap\"");
+                    peaks.get(name).accumulateAndGet(used, Math::max);
+                } catch (Exception e) {
+                    // a missed sample is not worth failing the run
+                }
+            });
+        }
+
+        Map<String, Long> stop() throws InterruptedException {
+            running.set(false);
+            thread.interrupt();
+            thread.join(5000);
+            sample();
+            Map<String, Long> out = new LinkedHashMap<>();
+            peaks.forEach((k, v) -> out.put(k, v.get()));
+            return out;
+        }
+    }
+}

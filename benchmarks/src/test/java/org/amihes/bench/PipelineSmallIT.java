@@ -1,0 +1,48 @@
+package org.amihes.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.amihes.bench.PipelineBenchmark.Phase;
+import org.amihes.bench.PipelineBenchmark.Result;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pipeline benchmark's own code on a small fleet, in the default suite so the harness cannot rot: the simulator,
+ * the bare loop and the packaged association-service and polling-service as processes, on the test database
+ * (HES_TEST_DB_NAME, default amihes_test) and RABBITMQ_VHOST (default "/": like every test of the suite, do not run
+ * it on the virtual host of a stack that is running). It asserts that every meter was read and stored exactly once
+ * per batch, never a time; the report lands in target/pipeline-it.md.
+ */
+class PipelineSmallIT {
+
+    static final int METERS = 2000;
+
+    @Test
+    void everyMeterIsReadAndStoredExactlyOncePerBatch() throws Exception {
+        Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
+        PipelineOptions options = PipelineOptions.parse("meters=" + METERS, "latencyMs=20", "jitterMs=5",
+                "inFlight=200", "batches=2", "barePasses=1", "root=" + root,
+                "workDir=" + Path.of("target", "pipeline-it").toAbsolutePath(),
+                "report=" + Path.of("target", "pipeline-it.md").toAbsolutePath());
+
+        Result result = PipelineBenchmark.run(options);
+        Files.writeString(options.report(), result.markdown());
+
+        assertThat(result.bare()).hasSize(1);
+        Phase bare = result.bare().get(0);
+        assertThat(bare.check().passed()).as(bare.check().detail()).isTrue();
+        assertThat(bare.ok()).as("bare loop: every meter read").isEqualTo(METERS);
+
+        assertThat(result.pipeline()).hasSize(2);
+        for (Phase batch : result.pipeline()) {
+            assertThat(batch.check().passed()).as(batch.label() + ": " + batch.check().detail()).isTrue();
+            assertThat(batch.ok()).as(batch.label() + ": every meter read").isEqualTo(METERS);
+            assertThat(batch.failed()).as(batch.label()).isZero();
+            assertThat(batch.check().storedRows()).as(batch.label() + ": one reading stored per meter").isEqualTo(METERS);
+            assertThat(batch.check().storedMeters()).as(batch.label() + ": readings of distinct meters").isEqualTo(METERS);
+        }
+        assertThat(result.markdown()).contains("| wall time (s) |").contains("every meter read once, stored once");
+    }
+}
