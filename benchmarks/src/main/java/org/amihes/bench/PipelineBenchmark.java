@@ -332,11 +332,7 @@ public final class PipelineBenchmark {
             throw new IllegalStateException(jar + " is missing: package the services first "
                     + "(./mvnw -B package -pl association-service,polling-service,benchmarks -am -Dmaven.test.skip=true)");
         }
-        // smallrye.config.mapping.validate-unknown=false: the shared defaults in service-commons may name settings
-        // (hes.topology.*) a service does not map yet while the broker topology work is being merged; a service must
-        // not refuse to start over a default it does not use.
-        return List.of(Child.java(), "-Xmx" + o.serviceXmx(), "-Dsmallrye.config.mapping.validate-unknown=false",
-                "-jar", jar.toString());
+        return List.of(Child.java(), "-Xmx" + o.serviceXmx(), "-jar", jar.toString());
     }
 
     private static Phase batch(PipelineOptions o, int b, HttpClient http, String pollUrl, String assocUrl,
