@@ -10,8 +10,6 @@ public interface PollingConfig {
 
     Ingest ingest();
 
-    Publish publish();
-
     interface Ingest {
         /** Result messages (each a batch of up to 200 results) written per transaction. */
         @WithDefault("20")
@@ -20,11 +18,5 @@ public interface PollingConfig {
         /** A partial batch is written after this long. */
         @WithDefault("50ms")
         Duration maxDelay();
-    }
-
-    interface Publish {
-        /** Jobs awaiting a broker confirm at once while a read request fans out. */
-        @WithDefault("1000")
-        int inFlight();
     }
 }

@@ -52,10 +52,10 @@ class ReadFlowTest {
         ConnectionFactory f = org.amihes.service.testing.TestRabbit.factory();
         connection = f.newConnection("polling-service-test");
         channel = connection.createChannel();
-        channel.exchangeDeclare("meter-jobs-ptest", "topic", true);
+        channel.exchangeDeclare("meter-jobs.by-meter-ptest", "x-consistent-hash", true);
         channel.exchangeDeclare("meter-results-ptest", "topic", true);
         jobQueue = channel.queueDeclare().getQueue();
-        channel.queueBind(jobQueue, "meter-jobs-ptest", "read");
+        channel.queueBind(jobQueue, "meter-jobs.by-meter-ptest", "1"); // weight 1: every job lands here
     }
 
     @AfterAll
@@ -154,9 +154,36 @@ class ReadFlowTest {
                 .body("detail", containsString("'from'"));
     }
 
+    @jakarta.inject.Inject
+    org.amihes.polling.persistence.ReadStore store;
+    @jakarta.inject.Inject
+    org.amihes.polling.messaging.JobDispatcher dispatcher;
+
+    @Test
+    void aBatchWhoseJobsWereNeverConfirmedIsPublishedAgainBySweeping() throws Exception {
+        java.util.UUID batchId = java.util.UUID.randomUUID();
+        Instant at = Instant.now();
+        List<ReadJob> jobs = List.of(new ReadJob(batchId + "/SW-1", batchId.toString(), "SW-1", List.of("1.0.1.8.0.255"), at),
+                new ReadJob(batchId + "/SW-2", batchId.toString(), "SW-2", List.of("1.0.1.8.0.255"), at));
+        // stored as the use case stores it, but never dispatched: as if the process died between commit and publish
+        store.createBatch(batchId, jobs, List.of("1.0.1.8.0.255"), null).await().atMost(Duration.ofSeconds(10));
+        dispatcher.sweep(Duration.ZERO);
+        List<ReadJob> published = jobsOf(batchId.toString(), 2, Duration.ofSeconds(15));
+        assertThat(published).extracting(ReadJob::meterId).containsExactlyInAnyOrder("SW-1", "SW-2");
+        assertThat(published).allMatch(j -> j.registers().equals(List.of("1.0.1.8.0.255")));
+        // marked published: the next sweep publishes nothing of it
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!store.unpublishedBatches(Duration.ZERO).await().atMost(Duration.ofSeconds(5)).stream().noneMatch(batchId::equals)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(store.unpublishedBatches(Duration.ZERO).await().atMost(Duration.ofSeconds(5))).doesNotContain(batchId);
+    }
+
     @Test
     void readinessChecksDatabaseAndBroker() {
-        org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndBroker("read-jobs", "read-results");
+        org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndBroker("read-results");
+        org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndRabbit("read jobs");
     }
 
     /** One message, as association-service publishes them: a batch of results. */

@@ -1,48 +1,71 @@
 package org.amihes.polling.messaging;
 
-import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.amihes.contracts.ReadJob;
-import org.amihes.polling.PollingConfig;
 import org.amihes.service.messaging.JsonMessages;
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
+import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.ConfirmedPublisher;
+import org.amihes.service.rabbitmq.RabbitConnections;
+import org.jboss.logging.Logger;
 
-/** Publishes read jobs with broker confirms, a bounded number awaiting confirmation at once. */
+/**
+ * Publishes read jobs to the jobs exchange (consistent hash, routing key = meter id, so each meter lands in one
+ * partition of association-service) with broker confirms, many awaiting their confirm at once.
+ */
 @ApplicationScoped
 public class JobPublisher {
 
-    /** association-service binds its job queue with this key. */
-    public static final String ROUTING_KEY = "read";
+    private static final String ROLE = "read jobs";
+    private static final Logger LOG = Logger.getLogger(JobPublisher.class);
 
-    private final MutinyEmitter<byte[]> emitter;
     private final JsonMessages json;
-    private final int inFlight;
+    private final String exchange;
+    private final RabbitConnections connections;
+    private final CompletableFuture<ConfirmedPublisher> publisher = new CompletableFuture<>();
 
-    public JobPublisher(@Channel("read-jobs") @OnOverflow(value = OnOverflow.Strategy.BUFFER, bufferSize = 20_000)
-                        MutinyEmitter<byte[]> emitter, JsonMessages json, PollingConfig config) {
-        this.emitter = emitter;
+    public JobPublisher(JsonMessages json, Topology topology, RabbitConnections connections) {
         this.json = json;
-        this.inFlight = config.publish().inFlight();
+        this.exchange = topology.jobsExchange();
+        this.connections = connections;
+        connections.require(ROLE);
     }
 
-    /**
-     * Completes when every job is confirmed by the broker; fails if any is refused. It completes on the caller's
-     * Vert.x context: confirms arrive on the broker connection's context, where an HTTP request's scope is not
-     * active (Quarkus REST then cannot write the response).
-     */
-    public Uni<Void> publishAll(List<ReadJob> jobs) {
-        Context caller = Vertx.currentContext();
-        Uni<Void> confirmed = Multi.createFrom().iterable(jobs)
-                .onItem().transformToUni(job -> emitter.sendMessage(json.persistent(job, ROUTING_KEY, job.jobId())))
-                .merge(inFlight)
-                .collect().last()
-                .replaceWithVoid();
-        return caller == null ? confirmed : confirmed.emitOn(task -> caller.runOnContext(v -> task.run()));
+    void onStart(@Observes @Priority(15) StartupEvent event) {
+        connections.openWhenAvailable(ROLE).thenAccept(c -> {
+            try {
+                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-job-publisher");
+                p.channelForDeclarations().exchangeDeclare(exchange, "x-consistent-hash", true);
+                publisher.complete(p);
+            } catch (Exception e) {
+                LOG.errorf(e, "cannot open the read-job publisher (is the rabbitmq_consistent_hash_exchange plugin enabled?)");
+            }
+        });
+    }
+
+    /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
+    public CompletableFuture<Void> publishAll(List<ReadJob> jobs) {
+        ConfirmedPublisher p = publisher.getNow(null);
+        if (p == null) {
+            return CompletableFuture.failedFuture(new ConfirmedPublisher.NotConfirmed("not connected to the broker yet"));
+        }
+        CompletableFuture<?>[] confirms = new CompletableFuture<?>[jobs.size()];
+        for (int i = 0; i < confirms.length; i++) {
+            ReadJob job = jobs.get(i);
+            confirms[i] = p.publish(new ConfirmedPublisher.Outgoing(exchange, job.meterId(), job.jobId(), json.write(job)));
+        }
+        return CompletableFuture.allOf(confirms);
+    }
+
+    void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
+        ConfirmedPublisher p = publisher.getNow(null);
+        if (p != null) {
+            p.close();
+        }
     }
 }

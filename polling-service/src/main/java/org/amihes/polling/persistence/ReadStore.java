@@ -138,6 +138,39 @@ public class ReadStore {
                 .replaceWithVoid();
     }
 
+    /** Every job of the batch was confirmed by the broker. */
+    public Uni<Void> markPublished(UUID batchId) {
+        return pool.preparedQuery("UPDATE polling.read_batch SET published_at = now() WHERE batch_id = $1")
+                .execute(Tuple.of(batchId)).replaceWithVoid();
+    }
+
+    /** Batches stored more than {@code olderThan} ago whose jobs were never all confirmed by the broker. */
+    public Uni<List<UUID>> unpublishedBatches(java.time.Duration olderThan) {
+        return pool.preparedQuery("SELECT batch_id FROM polling.read_batch WHERE published_at IS NULL "
+                        + "AND created_at < now() - make_interval(secs => $1) ORDER BY created_at LIMIT 100")
+                .execute(Tuple.of((double) olderThan.toMillis() / 1000))
+                .map(rows -> {
+                    List<UUID> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(r.getUUID(0)));
+                    return out;
+                });
+    }
+
+    /** The batch's jobs still PENDING, as they were published. */
+    public Uni<List<ReadJob>> pendingJobs(UUID batchId) {
+        return pool.preparedQuery("SELECT j.job_id, j.meter_id, b.registers, b.created_at FROM polling.read_job j "
+                        + "JOIN polling.read_batch b ON b.batch_id = j.batch_id WHERE j.batch_id = $1 AND j.status = 'PENDING'")
+                .execute(Tuple.of(batchId))
+                .map(rows -> {
+                    List<ReadJob> out = new ArrayList<>();
+                    for (Row r : rows) {
+                        out.add(new ReadJob(r.getString("job_id"), batchId.toString(), r.getString("meter_id"),
+                                List.of(r.getString("registers").split(",")), r.getOffsetDateTime("created_at").toInstant()));
+                    }
+                    return out;
+                });
+    }
+
     public Uni<Optional<BatchProgress>> progress(UUID batchId) {
         return pool.preparedQuery("SELECT requested, created_at FROM polling.read_batch WHERE batch_id = $1")
                 .execute(Tuple.of(batchId))

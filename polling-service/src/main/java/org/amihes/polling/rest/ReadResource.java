@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.amihes.contracts.ReadJob;
 import org.amihes.polling.domain.BatchProgress;
-import org.amihes.polling.messaging.JobPublisher;
+import org.amihes.polling.messaging.JobDispatcher;
 import org.amihes.polling.persistence.ReadStore;
 import org.amihes.polling.registry.MeterCatalog;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,12 +30,12 @@ public class ReadResource {
 
     private final MeterCatalog catalog;
     private final ReadStore store;
-    private final JobPublisher publisher;
+    private final JobDispatcher dispatcher;
 
-    public ReadResource(MeterCatalog catalog, ReadStore store, JobPublisher publisher) {
+    public ReadResource(MeterCatalog catalog, ReadStore store, JobDispatcher dispatcher) {
         this.catalog = catalog;
         this.store = store;
-        this.publisher = publisher;
+        this.dispatcher = dispatcher;
     }
 
     @POST
@@ -92,9 +92,10 @@ public class ReadResource {
         Instant now = Instant.now();
         List<ReadJob> jobs = meterIds.stream()
                 .map(id -> new ReadJob(batchId + "/" + id, batchId.toString(), id, registers, now)).toList();
-        // The batch and its jobs are stored before anything is published: a job in flight always has a row.
+        // The batch and its jobs are stored before anything is published (a job in flight always has a row), and the
+        // answer does not wait for the broker: once the batch is stored, the request has succeeded.
         return store.createBatch(batchId, jobs, registers, idempotencyKey)
-                .chain(() -> publisher.publishAll(jobs))
+                .invoke(() -> dispatcher.dispatch(batchId, jobs))
                 .map(v -> accepted(202, batchId, jobs.size(), registers));
     }
 

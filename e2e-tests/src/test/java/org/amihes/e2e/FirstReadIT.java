@@ -1,0 +1,96 @@
+package org.amihes.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 15, defect 1: the first read requests against a freshly started polling-service, several at once, on a
+ * loaded machine. Every one must be accepted (202 with a batch): a 5xx after the batch was stored makes a client
+ * that retries read the fleet twice. Several rounds, each against a newly started process, with every core busy.
+ */
+class FirstReadIT {
+
+    static final int ROUNDS = 4;
+    static final int CONCURRENT = 12;
+
+    @Test
+    void theFirstRequestsAfterStartAreAccepted() throws Exception {
+        Path root = ServiceProcess.projectRoot();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Fleet fleet = Fleet.generate(20, VendorProfile.WELL_BEHAVED, 5, "127.8.0.1", ServiceProcess.freePort())
+                .withIdPrefix("FR-" + run + "-");
+        Path registry = Path.of("target", "first-read-registry.json");
+        Files.createDirectories(registry.getParent());
+        fleet.writeRegistry(registry);
+        List<String> ids = fleet.meters().stream().map(m -> m.meterId()).toList();
+        String body = "{\"meterIds\":[" + ids.stream().map(i -> "\"" + i + "\"").collect(Collectors.joining(",")) + "]}";
+
+        Map<String, String> assoc = new HashMap<>(E2eStack.association());
+        assoc.put("hes.registry.file", registry.toAbsolutePath().toString());
+        assoc.put("hes.audit.file", Path.of("target", "e2e-logs", "first-read-audit.log").toAbsolutePath().toString());
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        List<String> failures = new ArrayList<>();
+        AtomicBoolean burning = new AtomicBoolean(true);
+        List<Thread> burners = new ArrayList<>();
+        for (int i = 0; i < Runtime.getRuntime().availableProcessors(); i++) {
+            Thread t = new Thread(() -> {
+                long x = 0;
+                while (burning.get()) {
+                    x += System.nanoTime() % 7;
+                }
+                if (x == 42) {
+                    System.out.print("");
+                }
+            });
+            t.setDaemon(true);
+            burners.add(t);
+        }
+        try (ServiceProcess association = ServiceProcess.start(root, "association-service", assoc, "first-read-association")) {
+            association.awaitReady(Duration.ofSeconds(120));
+            Map<String, String> poll = new HashMap<>(E2eStack.polling());
+            poll.put("quarkus.rest-client.association.url", association.url());
+            // a small pool: requests share connections from the first one on, as they do under load
+            poll.put("quarkus.datasource.reactive.max-size", "2");
+            burners.forEach(Thread::start);
+            for (int round = 0; round < ROUNDS; round++) {
+                try (ServiceProcess polling = ServiceProcess.start(root, "polling-service", poll, "first-read-polling-" + round)) {
+                    polling.awaitReady(Duration.ofSeconds(120));
+                    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+                    for (int i = 0; i < CONCURRENT; i++) {
+                        answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(polling.url() + "/reads"))
+                                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                                HttpResponse.BodyHandlers.ofString()));
+                    }
+                    for (CompletableFuture<HttpResponse<String>> a : answers) {
+                        HttpResponse<String> r = a.get();
+                        if (r.statusCode() != 202) {
+                            failures.add("round " + round + ": " + r.statusCode() + " " + r.body());
+                        }
+                    }
+                }
+            }
+        } finally {
+            burning.set(false);
+        }
+        assertThat(failures).as("answers other than 202 to the first requests after start").isEmpty();
+    }
+}
