@@ -2,10 +2,7 @@ package org.amihes.association;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.BadRequestException;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.MeterDirectory;
 import org.amihes.association.persistence.MeterStore;
@@ -26,13 +23,21 @@ public class MeterRegistry {
         return store.upsert(meter).invoke(o -> directory.put(meter));
     }
 
+    /** Duplicates are refused by the parser ({@link org.amihes.association.rest.RegistryFileParser}) before. */
     public Uni<MeterStore.ImportSummary> importAll(List<Meter> meters) {
-        Set<String> seen = new HashSet<>();
-        for (Meter m : meters) {
-            if (!seen.add(m.meterId())) {
-                return Uni.createFrom().failure(new BadRequestException("the registry lists meter '" + m.meterId() + "' twice"));
-            }
-        }
         return store.upsertAll(meters).invoke(summary -> directory.putAll(meters));
+    }
+
+    /**
+     * The meter a job names: from memory, or, when this replica has not heard of it yet (registered through another
+     * replica a moment ago), from PostgreSQL, then remembered.
+     */
+    public io.vertx.core.Future<java.util.Optional<Meter>> lookup(String meterId) {
+        java.util.Optional<Meter> known = directory.find(meterId);
+        if (known.isPresent()) {
+            return io.vertx.core.Future.succeededFuture(known);
+        }
+        return io.vertx.core.Future.fromCompletionStage(store.find(meterId).invoke(found -> found.ifPresent(directory::put))
+                .subscribeAsCompletionStage());
     }
 }

@@ -16,7 +16,6 @@ import org.amihes.association.audit.AuditLog;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.Meter;
-import org.amihes.association.domain.MeterDirectory;
 import org.amihes.contracts.MeterFailure;
 import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadResult;
@@ -41,8 +40,10 @@ public class ReadExecutor {
     /** Not a meter-facing class either: the head-end could not get invocation counters, the meter was not asked. */
     public static final String HEAD_END_CLASS = "HEAD_END";
     public static final String NO_COUNTERS_CODE = "HES-003";
+    /** The job's meter is not in memory and the registry's database could not be asked. */
+    public static final String NO_REGISTRY_CODE = "HES-004";
 
-    private final MeterDirectory directory;
+    private final org.amihes.association.MeterRegistry registry;
     private final MeterSessions sessions;
     private final AuditLog audit;
     private final AssociationConfig config;
@@ -50,9 +51,9 @@ public class ReadExecutor {
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Timer sessionTime;
 
-    public ReadExecutor(MeterDirectory directory, MeterSessions sessions, AuditLog audit, AssociationConfig config,
+    public ReadExecutor(org.amihes.association.MeterRegistry registry, MeterSessions sessions, AuditLog audit, AssociationConfig config,
                         MeterRegistry metrics) {
-        this.directory = directory;
+        this.registry = registry;
         this.sessions = sessions;
         this.audit = audit;
         this.config = config;
@@ -67,7 +68,12 @@ public class ReadExecutor {
     }
 
     public Future<ReadResult> execute(ReadJob job) {
-        Optional<Meter> meter = directory.find(job.meterId());
+        return registry.lookup(job.meterId()).transform(ar -> ar.succeeded() ? execute(job, ar.result())
+                : Future.succeededFuture(failed(job, new MeterFailure(HEAD_END_CLASS, NO_REGISTRY_CODE, NO_REGISTRY_CODE
+                        + ": Meter registry unavailable (" + ar.cause().getMessage() + "); the meter was not contacted", List.of()))));
+    }
+
+    private Future<ReadResult> execute(ReadJob job, Optional<Meter> meter) {
         if (meter.isEmpty()) {
             MeterFailure failure = new MeterFailure(UNKNOWN_METER_CLASS, UNKNOWN_METER_CODE,
                     UNKNOWN_METER_CODE + ": Unknown meter (" + job.meterId() + " is not in the registry)", List.of());

@@ -71,7 +71,7 @@ class ReplicasIT {
             props.put("hes.audit.file", audit.toString());
             props.put("hes.jobs.ordinal", String.valueOf(i));
             props.put("hes.jobs.replicas", String.valueOf(REPLICAS));
-            props.put("hes.jobs.standby-delay", "3s");
+            props.put("hes.jobs.standby-delay", "120s"); // each replica holds its own partitions in this test
             props.put("hes.sessions.response-timeout", "3s");
             if (i == 0) {
                 props.put("hes.registry.file", registry.toAbsolutePath().toString());
@@ -88,7 +88,6 @@ class ReplicasIT {
         poll.put("quarkus.rest-client.association.url", replicas.get(0).url());
         polling = ServiceProcess.start(root, "polling-service", poll, "polling-service-replicas");
         polling.awaitReady(Duration.ofSeconds(120));
-        Thread.sleep(3500); // the standby subscriptions (3 s) are in place: a replica that fails over is visible
     }
 
     @AfterAll

@@ -5,7 +5,12 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.BadRequestException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+import java.io.InputStream;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -27,10 +32,12 @@ public class MeterResource {
 
     private final MeterDirectory directory;
     private final MeterRegistry registry;
+    private final RegistryFileParser parser;
 
-    public MeterResource(MeterDirectory directory, MeterRegistry registry) {
+    public MeterResource(MeterDirectory directory, MeterRegistry registry, RegistryFileParser parser) {
         this.directory = directory;
         this.registry = registry;
+        this.parser = parser;
     }
 
     @GET
@@ -62,9 +69,11 @@ public class MeterResource {
 
     @POST
     @Path("/import")
-    @Operation(summary = "Import a meter_registry.json (idempotent, all or nothing)")
-    public Uni<MeterStore.ImportSummary> importRegistry(@Valid @NotNull RegistryFile file) {
-        return registry.importAll(file.toMeters());
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking // the body is parsed as a stream, record by record
+    @Operation(summary = "Import a meter_registry.json (idempotent, all or nothing; bad records named by field and line)")
+    public Uni<MeterStore.ImportSummary> importRegistry(InputStream body) throws IOException {
+        return registry.importAll(parser.parse(body));
     }
 
     static NotFoundException unknown(String meterId) {

@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import java.util.List;
 
 /** Renders Jackson's reference chain as a JSON path a client recognises, e.g. {@code schedule.meterIds[2]}. */
-final class JsonPaths {
+public final class JsonPaths {
 
     private JsonPaths() {
     }
 
-    static String of(List<JsonMappingException.Reference> path) {
+    public static String of(List<JsonMappingException.Reference> path) {
         StringBuilder out = new StringBuilder();
         for (JsonMappingException.Reference ref : path) {
             if (ref.getFieldName() != null) {

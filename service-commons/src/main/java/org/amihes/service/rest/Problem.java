@@ -13,8 +13,15 @@ public record Problem(String type, String title, int status, String detail, List
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
-    /** @param field the JSON path or parameter name, e.g. {@code meterIds[2]} */
-    public record FieldError(String field, String message) {
+    /**
+     * @param field the JSON path or parameter name, e.g. {@code meterIds[2]}
+     * @param line  where in an uploaded file the offending record starts (1-based), when the body is a file
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record FieldError(String field, String message, Integer line) {
+        public FieldError(String field, String message) {
+            this(field, message, null);
+        }
     }
 
     public static Problem of(int status, String title, String detail) {
