@@ -60,6 +60,10 @@ public interface AssociationConfig {
     interface Registry {
         /** A meter_registry.json imported (idempotently) at start, if set. */
         Optional<String> file();
+
+        /** Where other services' {@code RegistrySyncRequest}s arrive (bound to the registry exchange). */
+        @WithDefault("association.registry-sync")
+        String syncQueue();
     }
 
     interface SecurityService {

@@ -13,19 +13,27 @@ public class MeterRegistry {
 
     private final MeterStore store;
     private final MeterDirectory directory;
+    private final org.amihes.association.messaging.OutboxRelay relay;
 
-    public MeterRegistry(MeterStore store, MeterDirectory directory) {
+    public MeterRegistry(MeterStore store, MeterDirectory directory, org.amihes.association.messaging.OutboxRelay relay) {
         this.store = store;
         this.directory = directory;
+        this.relay = relay;
     }
 
     public Uni<MeterStore.Outcome> upsert(Meter meter) {
-        return store.upsert(meter).invoke(o -> directory.put(meter));
+        return store.upsert(meter).invoke(o -> {
+            directory.put(meter);
+            relay.kick();
+        });
     }
 
     /** Duplicates are refused by the parser ({@link org.amihes.association.rest.RegistryFileParser}) before. */
     public Uni<MeterStore.ImportSummary> importAll(List<Meter> meters) {
-        return store.upsertAll(meters).invoke(summary -> directory.putAll(meters));
+        return store.upsertAll(meters).invoke(summary -> {
+            directory.putAll(meters);
+            relay.kick();
+        });
     }
 
     /**

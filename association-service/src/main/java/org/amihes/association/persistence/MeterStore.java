@@ -10,13 +10,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.amihes.association.domain.Meter;
+import org.amihes.contracts.RegisteredMeter;
 import org.amihes.dlms.AuthenticationLevel;
 import org.amihes.dlms.transport.TransportKind;
 
 /**
  * The registry in PostgreSQL (schema {@code association}). Writes are set-oriented idempotent upserts: the same meter
  * twice changes nothing, a changed meter is updated, and every write tells the other replicas (NOTIFY, delivered on
- * commit) so their in-memory registries follow at once.
+ * commit) so their in-memory registries follow at once, and other services (registry events through the outbox,
+ * written in the same transaction).
  */
 @ApplicationScoped
 public class MeterStore {
@@ -34,9 +36,21 @@ public class MeterStore {
     private static final String COLUMNS = "meter_id, vendor, host, port, transport, client_address, logical_device, authentication";
 
     private final Pool pool;
+    private final Outbox outbox;
 
-    public MeterStore(Pool pool) {
+    public MeterStore(Pool pool, Outbox outbox) {
         this.pool = pool;
+        this.outbox = outbox;
+    }
+
+    /** Puts the whole registry into the outbox as snapshot events (a service asked to catch up). */
+    public Uni<Integer> enqueueSnapshot() {
+        return pool.withTransaction(conn -> conn.query("SELECT meter_id, vendor, updated_at FROM association.meter ORDER BY meter_id")
+                .execute().chain(rows -> {
+                    List<RegisteredMeter> all = new ArrayList<>(rows.size());
+                    rows.forEach(r -> all.add(registered(r)));
+                    return outbox.registryChanged(conn, all, true).replaceWith(all.size());
+                }));
     }
 
     public Uni<List<Meter>> all() {
@@ -61,14 +75,16 @@ public class MeterStore {
     public Uni<ImportSummary> upsertAll(List<Meter> meters) {
         return pool.withTransaction(conn -> {
             int[] counts = new int[2];
+            List<RegisteredMeter> changed = new ArrayList<>();
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (int from = 0; from < meters.size(); from += CHUNK) {
                 List<Meter> chunk = meters.subList(from, Math.min(meters.size(), from + CHUNK));
-                chain = chain.chain(() -> upsertChunk(conn, chunk).invoke(c -> {
+                chain = chain.chain(() -> upsertChunk(conn, chunk, changed).invoke(c -> {
                     counts[0] += c[0];
                     counts[1] += c[1];
                 }).replaceWithVoid());
             }
+            chain = chain.chain(() -> outbox.registryChanged(conn, changed, false));
             String payload = meters.size() <= NOTIFY_IDS
                     ? String.join(",", meters.stream().map(Meter::meterId).toList()) : RELOAD;
             return chain
@@ -78,7 +94,7 @@ public class MeterStore {
     }
 
     /** Returns {created, updated}; rows whose values did not change are neither written nor counted. */
-    private static Uni<int[]> upsertChunk(SqlConnection conn, List<Meter> chunk) {
+    private static Uni<int[]> upsertChunk(SqlConnection conn, List<Meter> chunk, List<RegisteredMeter> changed) {
         int n = chunk.size();
         String[] ids = new String[n];
         String[] vendors = new String[n];
@@ -108,15 +124,20 @@ public class MeterStore {
                         + "WHERE (m.vendor, m.host, m.port, m.transport, m.client_address, m.logical_device, m.authentication) "
                         + "IS DISTINCT FROM (EXCLUDED.vendor, EXCLUDED.host, EXCLUDED.port, EXCLUDED.transport, "
                         + "EXCLUDED.client_address, EXCLUDED.logical_device, EXCLUDED.authentication) "
-                        + "RETURNING (xmax = 0) AS created")
+                        + "RETURNING (xmax = 0) AS created, meter_id, vendor, updated_at")
                 .execute(Tuple.tuple(List.of(ids, vendors, hosts, ports, transports, clients, devices, auths)))
                 .map(rows -> {
                     int[] c = new int[2];
                     for (Row r : rows) {
                         c[r.getBoolean("created") ? 0 : 1]++;
+                        changed.add(registered(r));
                     }
                     return c;
                 });
+    }
+
+    private static RegisteredMeter registered(Row r) {
+        return new RegisteredMeter(r.getString("meter_id"), r.getString("vendor"), r.getOffsetDateTime("updated_at").toInstant());
     }
 
     private static List<Meter> meters(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
