@@ -253,7 +253,6 @@ public final class PipelineBenchmark {
         assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());
         Map<String, String> pollEnv = new LinkedHashMap<>(common);
         pollEnv.put("HTTP_PORT", Integer.toString(pollPort));
-        pollEnv.put("ASSOCIATION_URL", assocUrl);
 
         say("starting association-service :" + assocPort + " and polling-service :" + pollPort + " (db " + o.dbName()
                 + ", vhost " + o.vhost() + ")");

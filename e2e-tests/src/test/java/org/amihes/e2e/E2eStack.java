@@ -26,12 +26,14 @@ final class E2eStack {
     static Map<String, String> association() {
         Map<String, String> m = common();
         m.put("hes.jobs.queue-prefix", "association.jobs.e2e");
+        m.put("hes.registry.sync-queue", "association.registry-sync.e2e");
         return m;
     }
 
     static Map<String, String> polling() {
         Map<String, String> m = common();
         m.put("mp.messaging.incoming.read-results.queue.name", "polling.read-results.e2e");
+        m.put("hes.registry-view.queue", "polling.meter-registry.e2e");
         m.put("mp.messaging.incoming.read-results.dead-letter-queue-name", "polling.read-results.e2e.dlq");
         m.put("mp.messaging.incoming.read-results.dead-letter-exchange", "meter-results-e2e.dlx");
         return m;

@@ -66,7 +66,6 @@ class FirstReadIT {
         try (ServiceProcess association = ServiceProcess.start(root, "association-service", assoc, "first-read-association")) {
             association.awaitReady(Duration.ofSeconds(120));
             Map<String, String> poll = new HashMap<>(E2eStack.polling());
-            poll.put("quarkus.rest-client.association.url", association.url());
             // a small pool: requests share connections from the first one on, as they do under load
             poll.put("quarkus.datasource.reactive.max-size", "2");
             burners.forEach(Thread::start);

@@ -67,8 +67,6 @@ class FleetReadIT {
         assoc.put("hes.sessions.response-timeout", "2s");
         association = ServiceProcess.start(root, "association-service", assoc);
         association.awaitReady(Duration.ofSeconds(90));
-
-        poll.put("quarkus.rest-client.association.url", association.url());
         polling = ServiceProcess.start(root, "polling-service", poll);
         polling.awaitReady(Duration.ofSeconds(90));
     }

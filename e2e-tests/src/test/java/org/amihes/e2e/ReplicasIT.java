@@ -85,7 +85,6 @@ class ReplicasIT {
             r.awaitReady(Duration.ofSeconds(120));
         }
         Map<String, String> poll = new HashMap<>(E2eStack.polling());
-        poll.put("quarkus.rest-client.association.url", replicas.get(0).url());
         polling = ServiceProcess.start(root, "polling-service", poll, "polling-service-replicas");
         polling.awaitReady(Duration.ofSeconds(120));
     }

@@ -10,6 +10,14 @@ public interface PollingConfig {
 
     Ingest ingest();
 
+    RegistryView registryView();
+
+    interface RegistryView {
+        /** The durable queue of registry events this service's meter view is kept from. */
+        @WithDefault("polling.meter-registry")
+        String queue();
+    }
+
     interface Ingest {
         /** Result messages (each a batch of up to 200 results) written per transaction. */
         @WithDefault("20")

@@ -38,7 +38,6 @@ import org.junit.jupiter.api.Test;
  * it takes the published jobs and answers with results.
  */
 @QuarkusTest
-@QuarkusTestResource(RegistryStub.class)
 class ReadFlowTest {
 
     static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
@@ -56,6 +55,48 @@ class ReadFlowTest {
         channel.exchangeDeclare("meter-results-ptest", "topic", true);
         jobQueue = channel.queueDeclare().getQueue();
         channel.queueBind(jobQueue, "meter-jobs.by-meter-ptest", "1"); // weight 1: every job lands here
+    }
+
+    static boolean registered;
+
+    /** Once, when the application (and RestAssured's port) is up. */
+    @org.junit.jupiter.api.BeforeEach
+    void registry() throws Exception {
+        if (!registered) {
+            registered = true;
+            publishRegistry(METERS);
+            awaitKnown(METERS.get(METERS.size() - 1));
+        }
+    }
+
+    static final List<String> METERS = java.util.stream.IntStream.rangeClosed(1, 20)
+            .mapToObj(i -> String.format("PT-%04d", i)).toList();
+    static final String REGISTRY = "meter-registry-ptest";
+
+    /** As association-service announces registry changes: events of up to 1,000 meters. */
+    static void publishRegistry(List<String> ids) throws Exception {
+        channel.exchangeDeclare(REGISTRY, "topic", true);
+        // the view's queue as the service declares it: events published before its consumer starts are kept
+        channel.queueDeclare("polling.meter-registry.test", true, false, false,
+                java.util.Map.of("x-dead-letter-exchange", REGISTRY + ".dlx"));
+        channel.queueBind("polling.meter-registry.test", REGISTRY, org.amihes.contracts.MeterRegistryChange.ROUTING_KEY);
+        Instant now = Instant.now();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<org.amihes.contracts.RegisteredMeter> part = ids.subList(from, Math.min(ids.size(), from + 1000)).stream()
+                    .map(id -> new org.amihes.contracts.RegisteredMeter(id, "aurora-ax1", now)).toList();
+            channel.basicPublish(REGISTRY, org.amihes.contracts.MeterRegistryChange.ROUTING_KEY, new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).build(), JSON.writeValueAsBytes(
+                    new org.amihes.contracts.MeterRegistryChange(UUID.randomUUID().toString(), false, part)));
+        }
+    }
+
+    /** Until the view knows the meter (its readings answer 200 instead of 404). */
+    static void awaitKnown(String meterId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (given().get("/meters/" + meterId + "/readings").statusCode() == 404 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        given().get("/meters/" + meterId + "/readings").then().statusCode(200);
     }
 
     @AfterAll
@@ -119,20 +160,48 @@ class ReadFlowTest {
         assertThat(jobsOf(batchId, 1, Duration.ofMillis(700))).isEmpty();
     }
 
+    @jakarta.inject.Inject
+    org.amihes.polling.registry.MeterView view;
+
     @Test
-    void readAllFansOutToEveryRegisteredMeter() throws Exception {
+    void tenThousandMetersFromRegistryEventsAreAllReadWithAll() throws Exception {
+        String prefix = "V" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> prefix + String.format("%05d", i)).toList();
+        publishRegistry(ids);
+        awaitKnown(ids.get(ids.size() - 1));
+        // an older event for a meter already known changes nothing (events may arrive out of order)
+        channel.basicPublish(REGISTRY, org.amihes.contracts.MeterRegistryChange.ROUTING_KEY, null, JSON.writeValueAsBytes(
+                new org.amihes.contracts.MeterRegistryChange("old", false, List.of(new org.amihes.contracts.RegisteredMeter(
+                        ids.get(0), "older-vendor", Instant.parse("2020-01-01T00:00:00Z"))))));
+        long viewSize = view.size().await().atMost(Duration.ofSeconds(5));
         String batchId = given().contentType(ContentType.JSON).body("{\"all\":true}")
-                .post("/reads").then().statusCode(202).body("requested", equalTo(RegistryStub.METERS.size()))
-                .extract().path("batchId");
-        assertThat(jobsOf(batchId, RegistryStub.METERS.size(), Duration.ofSeconds(10)))
-                .extracting(ReadJob::meterId).containsExactlyInAnyOrderElementsOf(RegistryStub.METERS);
+                .post("/reads").then().statusCode(202).body("requested", equalTo((int) viewSize)).extract().path("batchId");
+        List<ReadJob> jobs = jobsOf(batchId, (int) viewSize, Duration.ofSeconds(60));
+        assertThat(jobs).hasSize((int) viewSize);
+        assertThat(jobs).extracting(ReadJob::meterId).containsAll(ids).containsAll(METERS);
+        Thread.sleep(300);
+        assertThat(view.vendorOf(ids.get(0)).await().atMost(Duration.ofSeconds(5))).contains("aurora-ax1");
     }
 
     @Test
-    void unknownMetersAre404NamingThem() {
-        given().contentType(ContentType.JSON).body("{\"meterIds\":[\"PT-0001\",\"NOPE-1\"]}")
-                .post("/reads").then().statusCode(404).contentType("application/problem+json")
-                .body("detail", containsString("NOPE-1"));
+    void unknownMetersComeBackPerJobAsHes001() throws Exception {
+        String body = "{\"meterIds\":[\"PT-0006\",\"NOPE-1\"]}";
+        String batchId = given().contentType(ContentType.JSON).body(body).post("/reads").then().statusCode(202)
+                .body("requested", equalTo(2)).extract().path("batchId");
+        List<ReadJob> jobs = jobsOf(batchId, 2, Duration.ofSeconds(10));
+        ReadJob nope = jobs.stream().filter(j -> j.meterId().equals("NOPE-1")).findFirst().orElseThrow();
+        ReadJob known = jobs.stream().filter(j -> j.meterId().equals("PT-0006")).findFirst().orElseThrow();
+        // as association-service answers a job for a meter its registry does not know
+        publish(ReadResult.failed(nope, new MeterFailure("CONFIGURATION", "HES-001", "HES-001: Unknown meter (NOPE-1 is not in the registry)", List.of())),
+                ReadResult.ok(known, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+                        List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(1), 0, "ACTIVE_ENERGY"))));
+        Response progress = awaitDone(batchId, Duration.ofSeconds(15));
+        assertThat(progress.<Integer>path("ok")).isEqualTo(1);
+        assertThat(progress.<Integer>path("failuresByClass.CONFIGURATION")).isEqualTo(1);
+    }
+
+    @Test
+    void unknownIdsAre404NamingThem() {
         given().get("/meters/NOPE-1/readings").then().statusCode(404).body("detail", containsString("NOPE-1"));
         given().get("/reads/" + UUID.randomUUID()).then().statusCode(404);
         given().get("/reads/not-a-uuid").then().statusCode(404);

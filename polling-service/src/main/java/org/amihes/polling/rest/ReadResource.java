@@ -21,19 +21,19 @@ import org.amihes.contracts.ReadJob;
 import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.messaging.JobDispatcher;
 import org.amihes.polling.persistence.ReadStore;
-import org.amihes.polling.registry.MeterCatalog;
+import org.amihes.polling.registry.MeterView;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** On-demand reads: a request becomes a batch of one job per meter, followed at /reads/{batchId}. */
 @Path("/reads")
 public class ReadResource {
 
-    private final MeterCatalog catalog;
+    private final MeterView view;
     private final ReadStore store;
     private final JobDispatcher dispatcher;
 
-    public ReadResource(MeterCatalog catalog, ReadStore store, JobDispatcher dispatcher) {
-        this.catalog = catalog;
+    public ReadResource(MeterView view, ReadStore store, JobDispatcher dispatcher) {
+        this.view = view;
         this.store = store;
         this.dispatcher = dispatcher;
     }
@@ -70,21 +70,21 @@ public class ReadResource {
         return store.progress(id).map(p -> p.orElseThrow(() -> new NotFoundException("no read batch '" + batchId + "'")));
     }
 
+    /**
+     * The meters to read. {@code all}: every meter of this service's view of the registry. Listed ids are taken as
+     * they are: the view may lag the registry, so an id the registry does not know comes back per job as HES-001.
+     */
     private Uni<List<String>> resolve(boolean all, List<String> meterIds) {
         if (all) {
-            return catalog.allMeterIds().invoke(ids -> {
+            return view.allMeterIds().invoke(ids -> {
                 if (ids.isEmpty()) {
-                    throw new BadRequestException("the meter registry is empty: nothing to read");
+                    throw new jakarta.ws.rs.ClientErrorException("polling-service knows no meter yet: its view of the "
+                            + "registry fills from association-service's registry events (import meters there; a new "
+                            + "view asks for the whole registry at start)", 409);
                 }
             });
         }
-        return catalog.unknown(meterIds).map(unknown -> {
-            if (!unknown.isEmpty()) {
-                throw new NotFoundException("unknown meter ids (" + unknown.size() + "): "
-                        + unknown.stream().limit(20).toList() + (unknown.size() > 20 ? " ..." : ""));
-            }
-            return meterIds;
-        });
+        return Uni.createFrom().item(meterIds);
     }
 
     private Uni<Response> start(List<String> meterIds, List<String> registers, String idempotencyKey) {

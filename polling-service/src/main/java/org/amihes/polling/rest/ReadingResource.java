@@ -15,22 +15,22 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import org.amihes.polling.domain.Reading;
 import org.amihes.polling.persistence.ReadStore;
-import org.amihes.polling.registry.MeterCatalog;
+import org.amihes.polling.registry.MeterView;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 @Path("/meters/{meterId}/readings")
 public class ReadingResource {
 
     private final ReadStore store;
-    private final MeterCatalog catalog;
+    private final MeterView view;
 
-    public ReadingResource(ReadStore store, MeterCatalog catalog) {
+    public ReadingResource(ReadStore store, MeterView view) {
         this.store = store;
-        this.catalog = catalog;
+        this.view = view;
     }
 
     @GET
-    @Operation(summary = "Stored readings of a meter, newest first; 404 if the meter is not registered")
+    @Operation(summary = "Stored readings of a meter, newest first; 404 if the meter is neither registered nor has readings")
     public Uni<List<Reading>> readings(@PathParam("meterId") String meterId,
                                        @QueryParam("obis") String obis,
                                        @QueryParam("from") String from,
@@ -38,7 +38,7 @@ public class ReadingResource {
                                        @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10_000) int limit) {
         Instant fromTime = instant("from", from);
         Instant toTime = instant("to", to);
-        return catalog.exists(meterId).chain(known -> {
+        return view.knows(meterId).chain(known -> {
             if (!known) {
                 throw new NotFoundException("meter '" + meterId + "' is not registered");
             }
