@@ -101,7 +101,10 @@ public interface AssociationConfig {
         @WithDefault("association.jobs")
         String queuePrefix();
 
-        /** Unacknowledged jobs per partition; default: the session bound ({@code hes.sessions.max-concurrent}). */
+        /**
+         * Unacknowledged messages (each 1 to 100 jobs) per partition; default: a quarter of the session bound, so
+         * even one job per message keeps every session busy when one replica holds all partitions.
+         */
         java.util.OptionalInt prefetch();
 
         /**

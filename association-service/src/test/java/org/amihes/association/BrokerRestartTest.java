@@ -89,8 +89,10 @@ class BrokerRestartTest {
             for (int i = 0; i < JOBS_PER_METER; i++) {
                 for (MeterSpec m : simulator.fleet().meters()) {
                     ReadJob job = new ReadJob(batch + "/" + m.meterId() + "/" + i, batch, m.meterId(), List.of(), Instant.now());
-                    ch.basicPublish(TestBroker.JOBS, m.meterId(), new com.rabbitmq.client.AMQP.BasicProperties.Builder()
-                            .contentType("application/json").deliveryMode(2).build(), TestBroker.JSON.writeValueAsBytes(job));
+                    ch.basicPublish(TestBroker.JOBS, org.amihes.contracts.ReadJobBatch.routingKey(m.meterId()),
+                            new com.rabbitmq.client.AMQP.BasicProperties.Builder().contentType("application/json")
+                                    .deliveryMode(2).build(),
+                            TestBroker.JSON.writeValueAsBytes(new org.amihes.contracts.ReadJobBatch(List.of(job))));
                 }
             }
             ch.waitForConfirmsOrDie(10_000);

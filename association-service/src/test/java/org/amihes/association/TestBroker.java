@@ -39,9 +39,10 @@ final class TestBroker implements AutoCloseable {
         channel.queueBind(resultQueue, RESULTS, "#");
     }
 
-    /** As polling-service does: routed by meter id. */
+    /** As polling-service does: in a message of jobs, routed by the meter's bucket. */
     void publishJob(org.amihes.contracts.ReadJob job) throws Exception {
-        publishRaw(job.meterId(), JSON.writeValueAsBytes(job));
+        publishRaw(org.amihes.contracts.ReadJobBatch.routingKey(job.meterId()),
+                JSON.writeValueAsBytes(new org.amihes.contracts.ReadJobBatch(java.util.List.of(job))));
     }
 
     void publishRaw(String routingKey, byte[] body) throws Exception {

@@ -272,9 +272,13 @@ class ReadFlowTest {
                 Thread.sleep(20);
                 continue;
             }
-            ReadJob job = JSON.readValue(r.getBody(), ReadJob.class);
-            if (job.batchId().equals(batchId)) {
-                jobs.add(job);
+            org.amihes.contracts.ReadJobBatch message = JSON.readValue(r.getBody(), org.amihes.contracts.ReadJobBatch.class);
+            for (ReadJob job : message.jobs()) {
+                // every job of a message is of the message's routing bucket: one meter, one partition
+                assertThat(org.amihes.contracts.ReadJobBatch.routingKey(job.meterId())).isEqualTo(r.getEnvelope().getRoutingKey());
+                if (job.batchId().equals(batchId)) {
+                    jobs.add(job);
+                }
             }
         }
         return jobs;

@@ -149,7 +149,8 @@ public class JobPartitions {
             return;
         }
         Channel ch = connection.createChannel();
-        ch.basicQos(config.jobs().prefetch().orElse(config.sessions().maxConcurrent()));
+        // messages of 1 to ReadJobBatch.MAX_JOBS jobs: enough to keep the session bound busy even with one job each
+        ch.basicQos(config.jobs().prefetch().orElse(Math.max(2, config.sessions().maxConcurrent() / 4)));
         ch.basicConsume(queue(partition), false, new DefaultConsumer(ch) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
@@ -158,7 +159,7 @@ public class JobPartitions {
                 }
                 long deliveryTag = envelope.getDeliveryTag();
                 unsettled.incrementAndGet();
-                context.runOnContext(v -> consumer.onJob(body, envelope.isRedeliver())
+                context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver())
                         .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
             }
         });

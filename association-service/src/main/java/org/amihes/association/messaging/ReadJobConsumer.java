@@ -5,22 +5,26 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import org.amihes.association.ReadExecutor;
 import org.amihes.association.domain.RecentResults;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadJobBatch;
 import org.amihes.contracts.ReadResult;
 import org.amihes.service.messaging.JsonMessages;
 import org.jboss.logging.Logger;
 
 /**
- * What to do with one read job from the broker. A job is acked only once its result is confirmed by the broker, so
- * a crash loses nothing (the job is redelivered; the result's consumer deduplicates on job id). Malformed jobs are
- * rejected to the dead-letter queue, never retried.
+ * What to do with read jobs from the broker. A message of jobs is acked only once every result is confirmed by the
+ * broker, so a crash loses nothing (the message is redelivered; the results' consumer stores each job once).
+ * Malformed messages are rejected to the dead-letter queue, never retried.
  */
 @ApplicationScoped
 public class ReadJobConsumer {
 
     /** How the delivery of a job is settled with the broker. */
     public enum Settlement {
-        /** done: its result is confirmed by the broker */
+        /** done: every result is confirmed by the broker */
         ACK,
         /** not done (the result was not confirmed, or the service is stopping): deliver it again */
         REQUEUE,
@@ -29,8 +33,8 @@ public class ReadJobConsumer {
     }
 
     private static final Logger LOG = Logger.getLogger(ReadJobConsumer.class);
-    /** More than the jobs a replica holds unacked at once (partitions × prefetch in a default deployment). */
-    private static final int RECENT_RESULTS = 20_000;
+    /** More than the jobs a replica holds unacked at once (partitions × prefetch × jobs per message). */
+    private static final int RECENT_RESULTS = 50_000;
 
     private final JsonMessages json;
     private final ReadExecutor executor;
@@ -44,31 +48,40 @@ public class ReadJobConsumer {
     }
 
     /**
-     * Never fails: every outcome is a {@link Settlement}. {@code redelivered}: the broker delivered the job before
-     * (its settlement was lost); if its result was already confirmed, it is published again without a session.
+     * Handles one message of jobs ({@link ReadJobBatch}). Never fails: every outcome is a {@link Settlement}, for the
+     * message as a whole. It is acked once every job's result is confirmed by the broker; if one is not, the message
+     * is requeued, and on its redelivery ({@code redelivered}) the jobs whose results were already confirmed are
+     * answered again from memory, without a session.
      */
-    public Future<Settlement> onJob(byte[] body, boolean redelivered) {
-        ReadJob job;
+    public Future<Settlement> onJobs(byte[] body, boolean redelivered) {
+        ReadJobBatch batch;
         try {
-            job = json.read(body, ReadJob.class);
-            if (job.jobId() == null || job.meterId() == null) {
-                throw new IOException("jobId and meterId are required");
+            batch = json.read(body, ReadJobBatch.class);
+            for (ReadJob job : batch.jobs()) {
+                if (job == null || job.jobId() == null || job.meterId() == null) {
+                    throw new IOException("every job needs jobId and meterId");
+                }
             }
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("rejecting malformed read job to the dead-letter queue: %s", e.getMessage());
+            LOG.errorf("rejecting malformed read jobs to the dead-letter queue: %s", e.getMessage());
             return Future.succeededFuture(Settlement.REJECT);
         }
-        java.util.Optional<ReadResult> done = redelivered ? recent.find(job.jobId()) : java.util.Optional.empty();
-        Future<ReadResult> result = done.isPresent() ? Future.succeededFuture(done.get()) : executor.execute(job);
-        return result
-                .compose(r -> publisher.publish(r).map(r))
-                .map(r -> {
-                    recent.remember(job.jobId(), r);
-                    return Settlement.ACK;
-                })
-                .otherwise(error -> {
-                    LOG.debugf("job %s not done (%s); requeued", job.jobId(), error.getMessage());
-                    return Settlement.REQUEUE;
-                });
+        List<Future<Void>> done = new ArrayList<>(batch.jobs().size());
+        for (ReadJob job : batch.jobs()) {
+            done.add(handle(job, redelivered));
+        }
+        return Future.join(done).map(Settlement.ACK).otherwise(error -> {
+            LOG.debugf("jobs not all done (%s); message requeued", error.getMessage());
+            return Settlement.REQUEUE;
+        });
+    }
+
+    private Future<Void> handle(ReadJob job, boolean redelivered) {
+        Optional<ReadResult> known = redelivered ? recent.find(job.jobId()) : Optional.empty();
+        Future<ReadResult> result = known.isPresent() ? Future.succeededFuture(known.get()) : executor.execute(job);
+        return result.compose(r -> publisher.publish(r).map(v -> {
+            recent.remember(job.jobId(), r);
+            return null;
+        }));
     }
 }

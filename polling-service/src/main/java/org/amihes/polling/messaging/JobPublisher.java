@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.ReadJobBatch;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.ConfirmedPublisher;
@@ -15,8 +16,9 @@ import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes read jobs to the jobs exchange (consistent hash, routing key = meter id, so each meter lands in one
- * partition of association-service) with broker confirms, many awaiting their confirm at once.
+ * Publishes read jobs to the jobs exchange (consistent hash) as {@link ReadJobBatch}es: the jobs of one routing bucket
+ * together, up to {@link ReadJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
+ * partition of association-service; with broker confirms, many awaiting their confirm at once.
  */
 @ApplicationScoped
 public class JobPublisher {
@@ -54,12 +56,19 @@ public class JobPublisher {
         if (p == null) {
             return CompletableFuture.failedFuture(new ConfirmedPublisher.NotConfirmed("not connected to the broker yet"));
         }
-        CompletableFuture<?>[] confirms = new CompletableFuture<?>[jobs.size()];
-        for (int i = 0; i < confirms.length; i++) {
-            ReadJob job = jobs.get(i);
-            confirms[i] = p.publish(new ConfirmedPublisher.Outgoing(exchange, job.meterId(), job.jobId(), json.write(job)));
+        java.util.Map<String, List<ReadJob>> byBucket = new java.util.HashMap<>();
+        for (ReadJob job : jobs) {
+            byBucket.computeIfAbsent(ReadJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
         }
-        return CompletableFuture.allOf(confirms);
+        List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
+        byBucket.forEach((key, bucket) -> {
+            for (int from = 0; from < bucket.size(); from += ReadJobBatch.MAX_JOBS) {
+                List<ReadJob> part = bucket.subList(from, Math.min(bucket.size(), from + ReadJobBatch.MAX_JOBS));
+                confirms.add(p.publish(new ConfirmedPublisher.Outgoing(exchange, key,
+                        part.get(0).jobId() + "+" + (part.size() - 1), json.write(new ReadJobBatch(part)))));
+            }
+        });
+        return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
     }
 
     void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
