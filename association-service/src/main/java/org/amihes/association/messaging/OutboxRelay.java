@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.amihes.service.messaging.Topology;
-import org.amihes.service.rabbitmq.ConfirmedPublisher;
+import org.amihes.service.rabbitmq.ExchangePublisher;
 import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
@@ -28,50 +28,35 @@ import org.jboss.logging.Logger;
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final String ROLE = "registry events";
     private static final int CLAIM = 50;
 
     private final Pool pool;
     private final Vertx vertx;
-    private final String exchange;
-    private final RabbitConnections connections;
-    private final CompletableFuture<ConfirmedPublisher> publisher = new CompletableFuture<>();
+    private final ExchangePublisher out;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
     public OutboxRelay(Pool pool, Vertx vertx, Topology topology, RabbitConnections connections) {
         this.pool = pool;
         this.vertx = vertx;
-        this.exchange = topology.registryExchange();
-        this.connections = connections;
-        connections.require(ROLE);
+        this.out = new ExchangePublisher(connections, "registry events", topology.registryExchange(), "topic");
     }
 
     void onStart(@Observes @Priority(16) StartupEvent event) {
-        connections.openWhenAvailable(ROLE).thenAccept(c -> {
-            try {
-                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-outbox-relay");
-                p.channelForDeclarations().exchangeDeclare(exchange, "topic", true);
-                publisher.complete(p);
-                kick();
-            } catch (Exception e) {
-                LOG.errorf(e, "cannot open the outbox publisher");
-            }
-        });
+        out.open(this::kick);
         vertx.setPeriodic(2000, id -> kick());
     }
 
     /** Publishes what the outbox holds now (one pass at a time; a kick during a pass makes another pass). */
     public void kick() {
-        ConfirmedPublisher p = publisher.getNow(null);
-        if (p == null) {
+        if (!out.ready()) {
             return;
         }
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return;
         }
-        pass(p).subscribe().with(published -> {
+        pass().subscribe().with(published -> {
             running.set(false);
             if (published == CLAIM || again.getAndSet(false)) {
                 kick();
@@ -82,7 +67,7 @@ public class OutboxRelay {
         });
     }
 
-    private Uni<Integer> pass(ConfirmedPublisher p) {
+    private Uni<Integer> pass() {
         return pool.withTransaction(conn -> conn
                 .preparedQuery("SELECT id, routing_key, payload FROM association.outbox ORDER BY id LIMIT " + CLAIM
                         + " FOR UPDATE SKIP LOCKED")
@@ -95,8 +80,8 @@ public class OutboxRelay {
                     List<CompletableFuture<Void>> confirms = new ArrayList<>();
                     for (Row r : rows) {
                         ids.add(r.getLong("id"));
-                        confirms.add(p.publish(new ConfirmedPublisher.Outgoing(exchange, r.getString("routing_key"),
-                                "outbox-" + r.getLong("id"), r.getBuffer("payload").getBytes())));
+                        confirms.add(out.publish(r.getString("routing_key"), "outbox-" + r.getLong("id"),
+                                r.getBuffer("payload").getBytes()));
                     }
                     return Uni.createFrom().completionStage(CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new)))
                             .chain(() -> conn.preparedQuery("DELETE FROM association.outbox WHERE id = ANY($1)")
@@ -106,9 +91,6 @@ public class OutboxRelay {
     }
 
     void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
-        ConfirmedPublisher p = publisher.getNow(null);
-        if (p != null) {
-            p.close();
-        }
+        out.close();
     }
 }

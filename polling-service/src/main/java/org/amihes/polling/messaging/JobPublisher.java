@@ -11,9 +11,8 @@ import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadJobBatch;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
-import org.amihes.service.rabbitmq.ConfirmedPublisher;
+import org.amihes.service.rabbitmq.ExchangePublisher;
 import org.amihes.service.rabbitmq.RabbitConnections;
-import org.jboss.logging.Logger;
 
 /**
  * Publishes read jobs to the jobs exchange (consistent hash) as {@link ReadJobBatch}es: the jobs of one routing bucket
@@ -23,39 +22,21 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class JobPublisher {
 
-    private static final String ROLE = "read jobs";
-    private static final Logger LOG = Logger.getLogger(JobPublisher.class);
-
     private final JsonMessages json;
-    private final String exchange;
-    private final RabbitConnections connections;
-    private final CompletableFuture<ConfirmedPublisher> publisher = new CompletableFuture<>();
+    /** A consistent-hash exchange: RabbitMQ's plugin rabbitmq_consistent_hash_exchange must be enabled. */
+    private final ExchangePublisher out;
 
     public JobPublisher(JsonMessages json, Topology topology, RabbitConnections connections) {
         this.json = json;
-        this.exchange = topology.jobsExchange();
-        this.connections = connections;
-        connections.require(ROLE);
+        this.out = new ExchangePublisher(connections, "read jobs", topology.jobsExchange(), "x-consistent-hash");
     }
 
     void onStart(@Observes @Priority(15) StartupEvent event) {
-        connections.openWhenAvailable(ROLE).thenAccept(c -> {
-            try {
-                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-job-publisher");
-                p.channelForDeclarations().exchangeDeclare(exchange, "x-consistent-hash", true);
-                publisher.complete(p);
-            } catch (Exception e) {
-                LOG.errorf(e, "cannot open the read-job publisher (is the rabbitmq_consistent_hash_exchange plugin enabled?)");
-            }
-        });
+        out.open(() -> { });
     }
 
     /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
     public CompletableFuture<Void> publishAll(List<ReadJob> jobs) {
-        ConfirmedPublisher p = publisher.getNow(null);
-        if (p == null) {
-            return CompletableFuture.failedFuture(new ConfirmedPublisher.NotConfirmed("not connected to the broker yet"));
-        }
         java.util.Map<String, List<ReadJob>> byBucket = new java.util.HashMap<>();
         for (ReadJob job : jobs) {
             byBucket.computeIfAbsent(ReadJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
@@ -64,17 +45,13 @@ public class JobPublisher {
         byBucket.forEach((key, bucket) -> {
             for (int from = 0; from < bucket.size(); from += ReadJobBatch.MAX_JOBS) {
                 List<ReadJob> part = bucket.subList(from, Math.min(bucket.size(), from + ReadJobBatch.MAX_JOBS));
-                confirms.add(p.publish(new ConfirmedPublisher.Outgoing(exchange, key,
-                        part.get(0).jobId() + "+" + (part.size() - 1), json.write(new ReadJobBatch(part)))));
+                confirms.add(out.publish(key, part.get(0).jobId() + "+" + (part.size() - 1), json.write(new ReadJobBatch(part))));
             }
         });
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
     }
 
     void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
-        ConfirmedPublisher p = publisher.getNow(null);
-        if (p != null) {
-            p.close();
-        }
+        out.close();
     }
 }
