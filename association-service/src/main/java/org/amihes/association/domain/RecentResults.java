@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The results this replica published lately, by job id, oldest forgotten first. A job the broker redelivers (its ack
- * was lost with the connection, e.g. in a broker restart) whose result was already confirmed is answered from here
+ * The results this replica produced lately, by job id, oldest forgotten first. A job the broker redelivers (its ack
+ * was lost with the connection, or its result could not be published, e.g. in a broker restart) is answered from here
  * instead of contacting the meter again: the meter sees one session per job, and polling-service's idempotent ingest
- * absorbs the repeated result.
+ * absorbs a repeated result.
  */
 public final class RecentResults<R> {
 

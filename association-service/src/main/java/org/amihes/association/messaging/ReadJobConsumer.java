@@ -1,6 +1,7 @@
 package org.amihes.association.messaging;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import org.amihes.association.ReadExecutor;
@@ -40,6 +41,7 @@ public class ReadJobConsumer {
     private final ReadExecutor executor;
     private final ReadResultPublisher publisher;
     private final RecentResults<ReadResult> recent = new RecentResults<>(RECENT_RESULTS);
+    private final java.util.Map<String, Future<ReadResult>> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     public ReadJobConsumer(JsonMessages json, ReadExecutor executor, ReadResultPublisher publisher) {
         this.json = json;
@@ -50,8 +52,8 @@ public class ReadJobConsumer {
     /**
      * Handles one message of jobs ({@link ReadJobBatch}). Never fails: every outcome is a {@link Settlement}, for the
      * message as a whole. It is acked once every job's result is confirmed by the broker; if one is not, the message
-     * is requeued, and on its redelivery ({@code redelivered}) the jobs whose results were already confirmed are
-     * answered again from memory, without a session.
+     * is requeued, and on its redelivery ({@code redelivered}) the jobs this replica already executed are answered
+     * again from memory, without a session.
      */
     public Future<Settlement> onJobs(byte[] body, boolean redelivered) {
         ReadJobBatch batch;
@@ -78,10 +80,26 @@ public class ReadJobConsumer {
 
     private Future<Void> handle(ReadJob job, boolean redelivered) {
         Optional<ReadResult> known = redelivered ? recent.find(job.jobId()) : Optional.empty();
-        Future<ReadResult> result = known.isPresent() ? Future.succeededFuture(known.get()) : executor.execute(job);
-        return result.compose(r -> publisher.publish(r).map(v -> {
-            recent.remember(job.jobId(), r);
-            return null;
-        }));
+        // remembered as soon as the meter answered, confirmed or not: a job redelivered because its result could not
+        // be published (the broker was away) is answered again from here, without a second session
+        // and a copy delivered while the first is still running joins it instead of opening another session
+        Future<ReadResult> result = known.isPresent() ? Future.succeededFuture(known.get()) : executeOnce(job);
+        return result.compose(publisher::publish);
+    }
+
+    private Future<ReadResult> executeOnce(ReadJob job) {
+        Promise<ReadResult> mine = Promise.promise();
+        Future<ReadResult> earlier = running.putIfAbsent(job.jobId(), mine.future());
+        if (earlier != null) {
+            return earlier;
+        }
+        executor.execute(job).onComplete(ar -> {
+            if (ar.succeeded()) {
+                recent.remember(job.jobId(), ar.result());
+            }
+            running.remove(job.jobId(), mine.future());
+            mine.handle(ar);
+        });
+        return mine.future();
     }
 }
