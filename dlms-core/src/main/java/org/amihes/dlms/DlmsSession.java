@@ -43,6 +43,8 @@ public final class DlmsSession {
     private final ResponseCounters responseCounters = new ResponseCounters();
     private Link link;
     private State state = State.NEW;
+    /** Why the session was given up (e.g. DLMS-008): later calls fail with this class and code, not as misuse. */
+    private DlmsException abandonedBy;
     /** the request in flight: completed when a whole frame has been parsed into {@link #reply} */
     private Promise<Void> awaiting;
     private GXReplyData reply;
@@ -227,6 +229,21 @@ public final class DlmsSession {
     /** Deviations tolerated in this session (e.g. a malformed release response), for the audit log. */
     public List<String> warnings() {
         return List.copyOf(warnings);
+    }
+
+    /**
+     * Gives the session up after {@code reason}: the meter's state in the middle of an abandoned answer is unknown,
+     * so the link is closed, and every later call fails with the reason's class and code.
+     */
+    private void abandon(DlmsException reason) {
+        abandonedBy = reason;
+        state = State.CLOSED;
+        cancelTimer();
+        Link l = link;
+        link = null;
+        if (l != null) {
+            l.close();
+        }
     }
 
     /** Drops the link without releasing, e.g. after a failure. */
@@ -426,9 +443,11 @@ public final class DlmsSession {
                 if (round >= MAX_ROUNDS_PER_ANSWER) {
                     // a meter that keeps sending blocks, never the last, would hold the session and its admission
                     // slot for as long as the link lives (jDLMS does that at small PDUs: interop incompatibility 10)
-                    throw new DlmsException(FailureCode.ANSWER_TOO_LONG, "no last block after " + round
+                    DlmsException tooLong = new DlmsException(FailureCode.ANSWER_TOO_LONG, "no last block after " + round
                             + " frames and blocks (" + answer.getData().size() + " bytes of data): the read is abandoned",
                             log.snapshot(), null);
+                    abandon(tooLong);
+                    throw tooLong;
                 }
                 // Streaming GBT pushes the next block unasked; otherwise ask for it.
                 round(answer.isStreaming() ? null : client.receiverReady(answer), answer, round + 1, whole);
@@ -588,6 +607,10 @@ public final class DlmsSession {
     }
 
     private void requireAssociated() {
+        if (state == State.CLOSED && abandonedBy != null) {
+            throw new DlmsException(abandonedBy.code(), "the session to " + settings.target() + " was closed after "
+                    + abandonedBy.code().code() + " (" + abandonedBy.detail() + ")", log.snapshot(), abandonedBy);
+        }
         if (state != State.ASSOCIATED) {
             throw new IllegalStateException("session to " + settings.target() + " is " + state + ", not ASSOCIATED");
         }

@@ -70,6 +70,14 @@ class EndlessBlocksTest {
             assertThat(meter.received()).hasSize(2 + DlmsSession.MAX_ROUNDS_PER_ANSWER - 1);
             assertThat(HEX.formatHex(meter.received().get(2))).as("a get-request-next for block 1")
                     .startsWith("000100100001").contains("C002C100000001");
+
+            // the session is given up, and whatever is asked of it later fails with the same class and code
+            assertThat(session.state()).isEqualTo(DlmsSession.State.CLOSED);
+            DlmsException later = failure(session.read(new GXDLMSProfileGeneric("1.0.99.1.0.255"), 3));
+            assertThat(later.code()).isEqualTo(FailureCode.ANSWER_TOO_LONG);
+            assertThat(later.detail()).contains("closed after DLMS-008");
+            await(session.release()); // a release never fails: there is nothing left to release
+            assertThat(meter.received()).as("nothing more was sent").hasSize(2 + DlmsSession.MAX_ROUNDS_PER_ANSWER - 1);
             await(session.close());
         }
     }
