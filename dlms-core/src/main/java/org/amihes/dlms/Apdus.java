@@ -188,6 +188,43 @@ final class Apdus {
         };
     }
 
+    /**
+     * For a frame from the meter carrying a release response (RLRE, tag 0x63): null when its BER lengths add up, else
+     * what does not (a known Gurux server defect writes them too short). Null for any other frame.
+     */
+    static String rlreLengthDeviation(byte[] frame, InterfaceType framing) {
+        int length = frameLength(frame, 0, frame.length, framing);
+        if (length < 0) {
+            return null;
+        }
+        int apdu = apduStart(frame, 0, length, framing, true);
+        int end = framing == InterfaceType.HDLC ? length - 3 : length; // HDLC: FCS and closing flag
+        if (apdu < 0 || apdu + 2 > end || (frame[apdu] & 0xFF) != 0x63) {
+            return null;
+        }
+        int[] outer = berLength(frame, apdu + 1, end);
+        if (outer == null) {
+            return "its length cannot be read";
+        }
+        int follow = end - outer[1];
+        if (outer[0] != follow) {
+            return "its length says " + outer[0] + " bytes, " + follow + " follow";
+        }
+        for (int p = outer[1]; p < end; ) {
+            int[] element = berLength(frame, p + 1, end);
+            if (element == null || element[1] + element[0] > end) {
+                return "element [" + String.format("%02X", frame[p] & 0xFF) + "] at byte " + (p - apdu)
+                        + " overruns the APDU";
+            }
+            int next = element[1] + element[0];
+            if ((frame[p] & 0xFF) == 0xBE && next < end) {
+                return "user-information [BE] says " + element[0] + " bytes, " + (end - element[1]) + " follow";
+            }
+            p = next;
+        }
+        return null;
+    }
+
     /** A BER / A-XDR definite length at {@code p}: {length, offset of the value}, or null if it does not fit. */
     private static int[] berLength(byte[] b, int p, int end) {
         if (p >= end) {

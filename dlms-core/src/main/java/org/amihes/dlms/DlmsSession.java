@@ -206,7 +206,7 @@ public final class DlmsSession {
                 return close();
             }
             state = State.RELEASING;
-            Future<Void> done = exchangeAll(client::releaseRequest, r -> { });
+            Future<Void> done = exchangeAll(client::releaseRequest, r -> checkReleaseResponse());
             if (settings.transport().framing() == InterfaceType.HDLC) {
                 done = done.compose(v -> exchangeAll(() -> new byte[][] {client.disconnectRequest()}, r -> { }));
             }
@@ -219,6 +219,16 @@ public final class DlmsSession {
                 return close();
             });
         });
+    }
+
+    /** A release response whose lengths do not add up is accepted (the reads are done) but recorded as a warning. */
+    private void checkReleaseResponse() {
+        byte[] frame = log.lastReceived();
+        String deviation = frame == null ? null : Apdus.rlreLengthDeviation(frame, settings.transport().framing());
+        if (deviation != null) {
+            warn(FailureCode.RELEASE_MALFORMED.code() + ": the meter's release response (RLRE) is malformed: "
+                    + deviation + "; the release is taken as done");
+        }
     }
 
     /** Records a deviation this session tolerated; it reaches the audit log with the session's result. */

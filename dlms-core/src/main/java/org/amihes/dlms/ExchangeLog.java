@@ -34,6 +34,16 @@ final class ExchangeLog {
         count++;
     }
 
+    /** The last frame received from the meter, whole; null if none. */
+    byte[] lastReceived() {
+        for (int i = count - 1; i >= Math.max(0, count - MAX_FRAMES); i--) {
+            if (!sent[i % MAX_FRAMES]) {
+                return frames[i % MAX_FRAMES];
+            }
+        }
+        return null;
+    }
+
     List<String> snapshot() {
         int kept = Math.min(count, MAX_FRAMES);
         List<String> out = new ArrayList<>(kept);

@@ -35,7 +35,9 @@ public enum FailureCode {
     OBJECT_UNDEFINED("DLMS-201", FailureClass.VENDOR, "Object undefined"),
     NULL_VALUE("DLMS-202", FailureClass.VENDOR, "Register returned no value"),
     UNEXPECTED_VALUE("DLMS-203", FailureClass.VENDOR, "Value not as registered"),
-    REFUSED_BY_METER("DLMS-204", FailureClass.VENDOR, "Refused by the meter");
+    REFUSED_BY_METER("DLMS-204", FailureClass.VENDOR, "Refused by the meter"),
+    /** A warning, never a failure: the release response's lengths do not add up (the reads are done). */
+    RELEASE_MALFORMED("DLMS-205", FailureClass.VENDOR, "Release response malformed");
 
     private final String code;
     private final FailureClass failureClass;
