@@ -2,20 +2,20 @@ package org.amihes.association.domain;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The registry as the read path sees it: in memory, so a meter job never waits on the database. Filled from
- * PostgreSQL at start and written through by every registry change.
+ * PostgreSQL at start and written through by every registry change. Kept in id order, so a page or a prefix is a
+ * range of the map, not a sort of the whole fleet.
  */
 @ApplicationScoped
 public class MeterDirectory {
 
-    private final Map<String, Meter> meters = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListMap<String, Meter> meters = new ConcurrentSkipListMap<>();
 
     public Optional<Meter> find(String meterId) {
         return Optional.ofNullable(meters.get(meterId));
@@ -33,7 +33,43 @@ public class MeterDirectory {
         return meters.size();
     }
 
-    public List<Meter> page(int offset, int limit) {
-        return meters.values().stream().sorted(Comparator.comparing(Meter::meterId)).skip(offset).limit(limit).toList();
+    /** The meters whose id starts with {@code prefix} (all of them for an empty prefix), in id order. */
+    public Selection select(String prefix) {
+        if (prefix.isEmpty()) {
+            return new Selection(meters);
+        }
+        String end = successor(prefix);
+        return new Selection(end == null ? meters.tailMap(prefix, true) : meters.subMap(prefix, true, end, false));
+    }
+
+    /** The least string greater than every string that starts with {@code prefix}; null when there is none. */
+    static String successor(String prefix) {
+        StringBuilder s = new StringBuilder(prefix);
+        while (s.length() > 0) {
+            char last = s.charAt(s.length() - 1);
+            if (last != Character.MAX_VALUE) {
+                s.setCharAt(s.length() - 1, (char) (last + 1));
+                return s.toString();
+            }
+            s.setLength(s.length() - 1);
+        }
+        return null;
+    }
+
+    /** A live view of part of the directory. */
+    public static final class Selection {
+        private final NavigableMap<String, Meter> range;
+
+        private Selection(NavigableMap<String, Meter> range) {
+            this.range = range;
+        }
+
+        public int size() {
+            return range.size();
+        }
+
+        public List<Meter> page(int offset, int limit) {
+            return range.values().stream().skip(offset).limit(limit).toList();
+        }
     }
 }

@@ -41,10 +41,12 @@ public class MeterResource {
     }
 
     @GET
-    @Operation(summary = "List registered meters, ordered by id")
-    public MeterPage list(@QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
+    @Operation(summary = "List registered meters, ordered by id; prefix keeps the ids that start with it, total counts them")
+    public MeterPage list(@QueryParam("prefix") @DefaultValue("") String prefix,
+                          @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
                           @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(100_000) int limit) {
-        return new MeterPage(directory.size(), offset, limit, directory.page(offset, limit));
+        MeterDirectory.Selection selection = directory.select(prefix);
+        return new MeterPage(selection.size(), offset, limit, selection.page(offset, limit));
     }
 
     @GET
