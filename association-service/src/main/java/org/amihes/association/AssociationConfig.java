@@ -28,6 +28,17 @@ public interface AssociationConfig {
         /** Results gathered into one broker message for at most this long (or up to 200 results). */
         @WithDefault("20ms")
         Duration batchDelay();
+
+        /**
+         * A result is recorded in PostgreSQL within this long of the meter's answer (several in one statement), before
+         * its job is acked: after a crash, only jobs answered within this window reach their meter again.
+         */
+        @WithDefault("5ms")
+        Duration recordDelay();
+
+        /** How long recorded results answer redelivered jobs; older ones are purged every hour. */
+        @WithDefault("24h")
+        Duration retention();
     }
 
     interface Sessions {

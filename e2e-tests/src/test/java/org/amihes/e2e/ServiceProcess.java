@@ -82,9 +82,24 @@ final class ServiceProcess implements AutoCloseable {
         throw new IllegalStateException(name + " not ready after " + timeout + ":\n" + tail());
     }
 
+    /** The whole log so far. */
+    String log() throws IOException {
+        return Files.readString(log);
+    }
+
     String tail() throws IOException {
         List<String> lines = Files.readAllLines(log);
         return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    }
+
+    /** SIGKILL, as {@code kill -9}: no shutdown hook runs, nothing is drained, nothing is acked. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     @Override

@@ -1,0 +1,60 @@
+package org.amihes.e2e;
+
+import static io.restassured.RestAssured.given;
+
+import io.restassured.path.json.JsonPath;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/** Following a read batch through polling-service's API, and counting what it stored in its database. */
+final class ReadBatches {
+
+    private ReadBatches() {
+    }
+
+    /** Polls {@code /reads/{batch}} until {@code until} holds for the progress, or fails with the last one seen. */
+    static JsonPath await(String pollingUrl, String batch, Predicate<JsonPath> until, Duration timeout)
+            throws InterruptedException {
+        JsonPath progress = null;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            progress = given().baseUri(pollingUrl).get("/reads/" + batch).then().statusCode(200).extract().jsonPath();
+            if (until.test(progress)) {
+                return progress;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("batch " + batch + " not there within " + timeout + ": "
+                + (progress == null ? "no answer" : progress.prettify()));
+    }
+
+    static JsonPath awaitDone(String pollingUrl, String batch, Duration timeout) throws InterruptedException {
+        return await(pollingUrl, batch, p -> p.getBoolean("done"), timeout);
+    }
+
+    /** jobId → readings stored for it, for every job of the batch that has any. */
+    static Map<String, Integer> readingsByJob(String batch) throws SQLException {
+        Map<String, Integer> byJob = new HashMap<>();
+        try (Connection c = database();
+             var st = c.prepareStatement("SELECT job_id, count(*) FROM polling.reading WHERE job_id LIKE ? GROUP BY job_id")) {
+            st.setString(1, batch + "/%");
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    byJob.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+        }
+        return byJob;
+    }
+
+    static Connection database() throws SQLException {
+        String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
+        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "amihes", "amihes");
+    }
+}
