@@ -48,10 +48,11 @@ public record SecuritySettings(int suite, SecurityPolicy policy, byte[] clientSy
                 counter, clientSigningKey, serverSigningKey, hlsSecret);
     }
 
+    /** Names the key by its role and length only: its bytes never reach a message. */
     private static void requireLength(String name, byte[] value, int length) {
         if (value == null || value.length != length) {
             throw new IllegalArgumentException(name + " must be " + length + " bytes, got "
-                    + (value == null ? "none" : value.length + " (" + HexFormat.of().formatHex(value) + ")"));
+                    + (value == null ? "none" : value.length));
         }
     }
 
