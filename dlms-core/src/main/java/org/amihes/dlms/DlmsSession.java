@@ -497,8 +497,10 @@ public final class DlmsSession {
                 // Bytes came but never made a whole frame: a broken or foreign frame, not a silent meter.
                 fail(FailureCode.MALFORMED_PDU, "incomplete or unparseable frame: " + received.size()
                         + " bytes received, no complete answer within " + timeoutMs + " ms");
+            } else if (aarqInFlight) {
+                failWith(UnansweredAarq.failure(settings, timeoutMs, log.snapshot()));
             } else {
-                fail(FailureCode.NO_ANSWER, (aarqInFlight ? "AARQ" : "request") + " unanswered after " + timeoutMs
+                fail(FailureCode.NO_ANSWER, "request unanswered after " + timeoutMs
                         + " ms; the meter accepted the connection but stayed silent");
             }
         });
