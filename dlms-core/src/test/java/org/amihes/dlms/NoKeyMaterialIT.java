@@ -124,7 +124,7 @@ class NoKeyMaterialIT {
         secrets.put("new authentication key", newAk);
         DlmsSession session = sim.open(forTransfer);
         texts.add(session.settings().toString());
-        await(session.transferKeys(AssociationDiagnosis.SECURITY_SETUP, keys.masterKey(), newEk, newAk));
+        await(session.transferKeys(SimulatorFixture.SECURITY_SETUP, keys.masterKey(), newEk, newAk));
         await(session.release());
         texts.addAll(session.warnings());
         // the old keys are refused now: one more failure to look at
