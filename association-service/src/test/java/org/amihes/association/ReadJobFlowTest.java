@@ -105,7 +105,7 @@ class ReadJobFlowTest {
             if (m.fault() == MeterSpec.Fault.SILENT) {
                 assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
                 assertThat(r.failure().failureClass()).isEqualTo("NETWORK");
-                assertThat(r.failure().code()).isEqualTo("DLMS-102");
+                assertThat(r.failure().code()).isEqualTo("DLMS-105"); // connection accepted, AARQ unanswered
             } else if (p.energyRegisterNull()) {
                 assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
                 assertThat(r.failure().failureClass()).isEqualTo("VENDOR");
@@ -127,7 +127,7 @@ class ReadJobFlowTest {
         assertThat(ghost.failure().message()).startsWith("HES-001: Unknown meter");
 
         String audit = Files.readString(Path.of("target/interop_audit.log"));
-        assertThat(audit).contains("\"outcome\":\"FAIL\"").contains(silent.meterId()).contains("DLMS-102");
+        assertThat(audit).contains("\"outcome\":\"FAIL\"").contains(silent.meterId()).contains("DLMS-105");
         simulator.update(simulator.fleet().replace(silent));
     }
 

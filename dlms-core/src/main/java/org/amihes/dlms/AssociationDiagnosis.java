@@ -1,31 +1,24 @@
 package org.amihes.dlms;
 
-import gurux.dlms.objects.GXDLMSData;
-import gurux.dlms.objects.GXDLMSSecuritySetup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import java.util.List;
+import org.amihes.dlms.SecurityProbe.Probe;
+import org.amihes.dlms.SecurityProbe.Reading;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.Transport;
 
 /**
  * Opens a ciphered association and, when the meter cannot decipher it, finds out why instead of guessing: over
- * the meter's public association it reads the security setup's suite and the invocation counter the meter last
- * saw. A different suite is "DLMS-004: Security Suite Mismatch"; a stale counter is resynchronised (counter + 1)
- * and the association tried once more; anything else is a wrong key.
+ * the meter's public association it reads the suite of our client's security setup and the invocation counter the
+ * meter last accepted from our client ({@link SecurityProbe}; which objects: {@link SecurityObjects}). A different
+ * suite is "DLMS-004: Security Suite Mismatch"; a stale counter is resynchronised (counter + 1) and the association
+ * tried once more; with both checked, anything else is a wrong key. What could not be read is said to be unchecked.
  */
 final class AssociationDiagnosis {
 
-    static final String SECURITY_SETUP = "0.0.43.0.0.255";
-    static final String INVOCATION_COUNTER = "0.0.43.1.0.255";
-
     private AssociationDiagnosis() {
-    }
-
-    /** What the meter's public association tells about its security; fields are null when it would not say. */
-    record Probe(Integer suite, Long lastInvocationCounter) {
     }
 
     static Future<DlmsSession> open(Vertx vertx, Context context, Transport transport, SessionSettings settings) {
@@ -40,7 +33,7 @@ final class AssociationDiagnosis {
             return probe(vertx, context, transport, settings).transform(probe -> {
                 if (probe.failed()) {
                     return Future.failedFuture(new DlmsException(FailureCode.DECIPHERING_FAILED, d.detail()
-                            + "; the public association could not be read to tell a wrong key from a suite or counter"
+                            + "; the public association could not be opened to tell a wrong key from a suite or counter"
                             + " problem (" + probe.cause().getMessage() + ")", d.exchange(), d));
                 }
                 return diagnose(vertx, context, transport, settings, probe.result(), d);
@@ -51,41 +44,60 @@ final class AssociationDiagnosis {
     private static Future<DlmsSession> diagnose(Vertx vertx, Context context, Transport transport,
                                                 SessionSettings settings, Probe probe, DlmsException original) {
         int configured = settings.security().suite();
-        if (probe.suite() != null && probe.suite() != configured) {
+        Reading<Integer> suite = probe.suite();
+        if (suite.value() != null && suite.value() != configured) {
             return Future.failedFuture(new DlmsException(FailureCode.SECURITY_SUITE_MISMATCH, "the meter's security "
-                    + "setup " + SECURITY_SETUP + " uses suite " + probe.suite() + ", the registry says suite "
-                    + configured + ": update the meter's security profile", original.exchange(), original));
+                    + "setup " + suite.obis() + " (" + probe.setupSource() + ") uses suite " + suite.value()
+                    + ", the registry says suite " + configured + ": update the meter's security profile",
+                    original.exchange(), original));
         }
         long ours = settings.security().invocationCounter();
-        Long theirs = probe.lastInvocationCounter();
+        Reading<Long> counter = probe.frameCounter();
+        Long theirs = counter.value();
         if (theirs != null && theirs >= ours) {
             SessionSettings resynced = settings.withSecurity(settings.security().withInvocationCounter(theirs + 1));
             return DlmsSession.open(vertx, context, transport, resynced).map(session -> {
                 // worth an operator's eye: a head-end that loses its counters costs every meter a second association
                 session.warn(FailureCode.DECIPHERING_FAILED.code() + ": the meter refused invocation counter " + ours
-                        + " (its frame counter " + INVOCATION_COUNTER + " was at " + theirs + "); resynchronised to "
+                        + " (its frame counter " + counter.obis() + " was at " + theirs + "); resynchronised to "
                         + (theirs + 1));
                 return session;
             }).recover(again -> Future.failedFuture(
                     new DlmsException(FailureCode.DECIPHERING_FAILED, "still refused after resynchronising the "
-                            + "invocation counter from " + ours + " to " + (theirs + 1)
-                            + " (the meter's frame counter): wrong key likely", original.exchange(), again)));
+                            + "invocation counter from " + ours + " to " + (theirs + 1) + " (the meter's frame counter "
+                            + counter.obis() + "): wrong key likely", original.exchange(), again)));
         }
-        return Future.failedFuture(new DlmsException(FailureCode.DECIPHERING_FAILED, "the meter cannot decipher the "
-                + "AARQ although suite " + configured + " matches and the invocation counter " + ours
-                + " is above the meter's " + theirs + ": wrong key likely", original.exchange(), original));
+        return Future.failedFuture(new DlmsException(FailureCode.DECIPHERING_FAILED,
+                unexplained(configured, ours, probe), original.exchange(), original));
+    }
+
+    /** Suite and counter both fine, or not both checked: says which was checked, which not and why. */
+    private static String unexplained(int configured, long ours, Probe probe) {
+        Reading<Integer> suite = probe.suite();
+        Reading<Long> counter = probe.frameCounter();
+        String suitePart = suite.value() != null
+                ? "suite " + configured + " matches the meter's security setup " + suite.obis() + " ("
+                        + probe.setupSource() + ")"
+                : "the security suite was not checked: " + suite.missing();
+        String counterPart = counter.value() != null
+                ? "the invocation counter " + ours + " is above the meter's frame counter " + counter.obis() + " ("
+                        + counter.value() + ")"
+                : "the invocation counter was not checked: " + counter.missing();
+        String verdict;
+        if (suite.value() != null && counter.value() != null) {
+            verdict = "wrong key likely";
+        } else if (suite.value() != null) {
+            verdict = "a wrong key or a stale invocation counter, not told apart";
+        } else if (counter.value() != null) {
+            verdict = "a wrong key or another security suite, not told apart";
+        } else {
+            verdict = "a wrong key, another security suite or a stale invocation counter, not told apart";
+        }
+        return "the meter cannot decipher the AARQ; " + suitePart + "; " + counterPart + ": " + verdict;
     }
 
     private static Future<Probe> probe(Vertx vertx, Context context, Transport transport, SessionSettings settings) {
-        GXDLMSSecuritySetup setup = new GXDLMSSecuritySetup(SECURITY_SETUP);
-        GXDLMSData counter = new GXDLMSData(INVOCATION_COUNTER);
-        return DlmsSession.open(vertx, context, transport, settings.publicProbe()).compose(session -> {
-            Future<Integer> suite = session.read(setup, 3)
-                    .map(v -> v instanceof Number n ? n.intValue() : null).otherwiseEmpty();
-            Future<Long> last = suite.compose(s -> session.read(counter, 2))
-                    .map(v -> v instanceof Number n ? n.longValue() : null).otherwiseEmpty();
-            return Future.all(List.of(suite, last)).transform(all -> session.release()
-                    .map(v -> new Probe(suite.result(), last.result())));
-        });
+        return DlmsSession.open(vertx, context, transport, settings.publicProbe()).compose(session ->
+                SecurityProbe.run(session, settings).compose(probe -> session.release().map(probe)));
     }
 }

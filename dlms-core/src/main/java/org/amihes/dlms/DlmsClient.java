@@ -14,6 +14,10 @@ import gurux.dlms.secure.GXDLMSSecureClient;
  */
 final class DlmsClient extends GXDLMSSecureClient {
 
+    static {
+        GuruxLogging.quiet(); // before the first key reaches Gurux
+    }
+
     DlmsClient(SessionSettings s) {
         super(true, s.clientAddress(), s.logicalDevice(), s.authentication().gurux(),
                 s.password(), s.transport().framing());

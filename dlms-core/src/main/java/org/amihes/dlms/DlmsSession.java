@@ -308,22 +308,33 @@ public final class DlmsSession {
         if (client.usesEcdsa()) {
             aare = aare.compose(v -> {
                 try {
-                    return ecdsaPasses();
+                    return passThree(ecdsaPasses());
                 } catch (java.security.GeneralSecurityException e) {
                     return Future.failedFuture(e);
                 }
             });
         } else if (client.getAuthentication().getValue() > Authentication.LOW.getValue()) {
-            aare = aare.compose(v -> exchangeAll(client::getApplicationAssociationRequest,
-                    r -> client.parseApplicationAssociationResponse(r.getData())));
+            aare = aare.compose(v -> passThree(exchangeAll(client::getApplicationAssociationRequest,
+                    r -> client.parseApplicationAssociationResponse(r.getData()))));
         }
-        return aare.recover(e -> Future.failedFuture(e instanceof DlmsException d && d.code() == FailureCode.ACCESS_DENIED
-                ? new DlmsException(FailureCode.AUTHENTICATION_FAILED, "the meter refused our HLS proof f(StoC) "
-                        + "in pass 3: wrong secret, authentication key or signing key", d.exchange(), d)
-                : e)).map(v -> {
+        return aare.map(v -> {
             state = State.ASSOCIATED;
             return null;
         });
+    }
+
+    /**
+     * HLS pass 3, the reply_to_HLS_authentication ACTION: whatever result other than success the meter gives it
+     * (read-write-denied, other-reason, ...) refuses our proof, so it is an authentication failure naming the
+     * result. Only this ACTION: the same result to any other call keeps its own class.
+     */
+    private Future<Void> passThree(Future<Void> action) {
+        return action.recover(e -> Future.failedFuture(e instanceof DlmsException d
+                && d.getCause() instanceof ResultRefusal refusal
+                ? new DlmsException(FailureCode.AUTHENTICATION_FAILED, "the meter refused our HLS proof f(StoC) in "
+                        + "pass 3 (reply_to_HLS_authentication) with action-result " + refusal.actionResult()
+                        + ": wrong secret, authentication key or signing key", d.exchange(), d)
+                : e));
     }
 
     private int contextNameOf(byte[][] aarq) {
@@ -444,7 +455,8 @@ public final class DlmsSession {
             try {
                 if (answer.getError() != 0) {
                     throw new DlmsException(Classifier.ofDataAccessResult(answer.getError()),
-                            gurux.dlms.enums.ErrorCode.forValue(answer.getError()) + "", log.snapshot(), null);
+                            gurux.dlms.enums.ErrorCode.forValue(answer.getError()) + "", log.snapshot(),
+                            new ResultRefusal(answer.getError()));
                 }
                 if (!answer.isMoreData()) {
                     whole.complete(answer);
@@ -485,8 +497,10 @@ public final class DlmsSession {
                 // Bytes came but never made a whole frame: a broken or foreign frame, not a silent meter.
                 fail(FailureCode.MALFORMED_PDU, "incomplete or unparseable frame: " + received.size()
                         + " bytes received, no complete answer within " + timeoutMs + " ms");
+            } else if (aarqInFlight) {
+                failWith(UnansweredAarq.failure(settings, timeoutMs, log.snapshot()));
             } else {
-                fail(FailureCode.NO_ANSWER, (aarqInFlight ? "AARQ" : "request") + " unanswered after " + timeoutMs
+                fail(FailureCode.NO_ANSWER, "request unanswered after " + timeoutMs
                         + " ms; the meter accepted the connection but stayed silent");
             }
         });

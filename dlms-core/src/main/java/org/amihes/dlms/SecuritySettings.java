@@ -19,10 +19,12 @@ import java.util.Objects;
  * @param clientSigningKey     HLS-ECDSA: the client's signing key pair, null otherwise
  * @param serverSigningKey     HLS-ECDSA: the meter's public signing key, null otherwise
  * @param hlsSecret            HLS-SHA256 shared secret, null otherwise
+ * @param objects              where the meter keeps the security setup and frame counter the diagnosis reads
  */
 public record SecuritySettings(int suite, SecurityPolicy policy, byte[] clientSystemTitle, byte[] blockCipherKey,
                                byte[] authenticationKey, byte[] dedicatedKey, long invocationCounter,
-                               KeyPair clientSigningKey, PublicKey serverSigningKey, byte[] hlsSecret) {
+                               KeyPair clientSigningKey, PublicKey serverSigningKey, byte[] hlsSecret,
+                               SecurityObjects objects) {
 
     public enum SecurityPolicy { NONE, AUTHENTICATED, ENCRYPTED, AUTHENTICATED_ENCRYPTED }
 
@@ -38,20 +40,35 @@ public record SecuritySettings(int suite, SecurityPolicy policy, byte[] clientSy
             requireLength("dedicatedKey", dedicatedKey, keyLength);
         }
         requireLength("clientSystemTitle", clientSystemTitle, 8);
+        objects = objects == null ? SecurityObjects.FIND_ON_METER : objects;
         if (invocationCounter < 0 || invocationCounter > 0xFFFFFFFFL) {
             throw new IllegalArgumentException("invocation counter out of range: " + invocationCounter);
         }
     }
 
-    public SecuritySettings withInvocationCounter(long counter) {
-        return new SecuritySettings(suite, policy, clientSystemTitle, blockCipherKey, authenticationKey, dedicatedKey,
-                counter, clientSigningKey, serverSigningKey, hlsSecret);
+    /** With the security setup and frame counter found on the meter ({@link SecurityObjects#FIND_ON_METER}). */
+    public SecuritySettings(int suite, SecurityPolicy policy, byte[] clientSystemTitle, byte[] blockCipherKey,
+                            byte[] authenticationKey, byte[] dedicatedKey, long invocationCounter,
+                            KeyPair clientSigningKey, PublicKey serverSigningKey, byte[] hlsSecret) {
+        this(suite, policy, clientSystemTitle, blockCipherKey, authenticationKey, dedicatedKey, invocationCounter,
+                clientSigningKey, serverSigningKey, hlsSecret, SecurityObjects.FIND_ON_METER);
     }
 
+    public SecuritySettings withInvocationCounter(long counter) {
+        return new SecuritySettings(suite, policy, clientSystemTitle, blockCipherKey, authenticationKey, dedicatedKey,
+                counter, clientSigningKey, serverSigningKey, hlsSecret, objects);
+    }
+
+    public SecuritySettings withObjects(SecurityObjects newObjects) {
+        return new SecuritySettings(suite, policy, clientSystemTitle, blockCipherKey, authenticationKey, dedicatedKey,
+                invocationCounter, clientSigningKey, serverSigningKey, hlsSecret, newObjects);
+    }
+
+    /** Names the key by its role and length only: its bytes never reach a message. */
     private static void requireLength(String name, byte[] value, int length) {
         if (value == null || value.length != length) {
             throw new IllegalArgumentException(name + " must be " + length + " bytes, got "
-                    + (value == null ? "none" : value.length + " (" + HexFormat.of().formatHex(value) + ")"));
+                    + (value == null ? "none" : value.length));
         }
     }
 
@@ -59,6 +76,7 @@ public record SecuritySettings(int suite, SecurityPolicy policy, byte[] clientSy
     @Override
     public String toString() {
         return "SecuritySettings[suite=" + suite + ", policy=" + policy + ", systemTitle="
-                + HexFormat.of().formatHex(clientSystemTitle) + ", invocationCounter=" + invocationCounter + "]";
+                + HexFormat.of().formatHex(clientSystemTitle) + ", invocationCounter=" + invocationCounter
+                + ", objects=" + objects + "]";
     }
 }

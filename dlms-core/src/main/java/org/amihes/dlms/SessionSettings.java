@@ -60,4 +60,13 @@ public record SessionSettings(String host, int port, TransportKind transport, in
     public String target() {
         return host + ":" + port + "/" + transport;
     }
+
+    /** The LLS password never reaches logs; keys are kept out by {@link SecuritySettings#toString()}. */
+    @Override
+    public String toString() {
+        return "SessionSettings[" + target() + ", client=" + clientAddress + ", logicalDevice=" + logicalDevice
+                + ", authentication=" + authentication + ", password=" + (password == null ? "none" : "(set)")
+                + ", responseTimeout=" + responseTimeout + ", maxPduSize=" + maxPduSize + ", security=" + security
+                + "]";
+    }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.amihes.dlms.transport.TransportKind;
 
 /**
@@ -36,10 +37,23 @@ final class ScriptedMeter implements AutoCloseable {
         this.server = server;
     }
 
+    /** Plays {@code script} on every connection. */
     static Future<ScriptedMeter> start(Vertx vertx, List<Step> script) {
         NetServer server = vertx.createNetServer();
         ScriptedMeter meter = new ScriptedMeter(server);
         server.connectHandler(socket -> meter.play(socket, script));
+        return server.listen(0, "127.0.0.1").map(s -> meter);
+    }
+
+    /** Plays the n-th script on the n-th connection; connections past the last script get silence. */
+    static Future<ScriptedMeter> perConnection(Vertx vertx, List<List<Step>> scripts) {
+        NetServer server = vertx.createNetServer();
+        ScriptedMeter meter = new ScriptedMeter(server);
+        AtomicInteger connections = new AtomicInteger();
+        server.connectHandler(socket -> {
+            int n = connections.getAndIncrement();
+            meter.play(socket, n < scripts.size() ? scripts.get(n) : List.of());
+        });
         return server.listen(0, "127.0.0.1").map(s -> meter);
     }
 

@@ -151,7 +151,7 @@ class SecureAssociationIT {
         byte[] newAk = new java.security.SecureRandom().generateSeed(16);
 
         DlmsSession session = sim.open(old);
-        await(session.transferKeys(AssociationDiagnosis.SECURITY_SETUP, original.masterKey(), newEk, newAk));
+        await(session.transferKeys(SimulatorFixture.SECURITY_SETUP, original.masterKey(), newEk, newAk));
         long next = session.invocationCounter();
         await(session.release());
 

@@ -42,6 +42,9 @@ final class SimulatorFixture implements BeforeAllCallback, AfterAllCallback {
     /** A fleet or a session that has not answered by then is a hung test, not a slow one. */
     static final Duration AWAIT = Duration.ofSeconds(20);
 
+    /** The simulator's one security setup, referenced by its management association 0.0.40.0.3.255. */
+    static final String SECURITY_SETUP = "0.0.43.0.0.255";
+
     private final int meters;
     private final List<String> profiles;
     private final long seed;

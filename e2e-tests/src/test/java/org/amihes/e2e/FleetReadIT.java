@@ -126,7 +126,7 @@ class FleetReadIT {
         }
 
         String audit = Files.readString(Path.of("target", "e2e-logs", "interop_audit.log"));
-        assertThat(audit).contains(silent.meterId()).contains("\"outcome\":\"FAIL\"").contains("DLMS-102");
+        assertThat(audit).contains(silent.meterId()).contains("\"outcome\":\"FAIL\"").contains("DLMS-105");
     }
 
     @Test

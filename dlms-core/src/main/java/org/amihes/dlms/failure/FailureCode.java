@@ -9,6 +9,13 @@ public enum FailureCode {
     NO_ANSWER("DLMS-102", FailureClass.NETWORK, "No answer"),
     CONNECTION_CLOSED("DLMS-103", FailureClass.NETWORK, "Connection closed by the meter"),
     UNREACHABLE("DLMS-104", FailureClass.NETWORK, "Meter unreachable"),
+    /**
+     * TCP accepted, then the AARQ (the first APDU) unanswered until the response timeout. Silence is what was
+     * observed, hence NETWORK; but many meters drop an AARQ for an unknown client address or logical device or for
+     * wrong credentials without a word, and nothing on the wire tells those apart, so the message names them and
+     * the code is retried once at most (a meter busy with another association is the passing cause).
+     */
+    AARQ_UNANSWERED("DLMS-105", FailureClass.NETWORK, "AARQ unanswered", Retry.ONCE),
 
     GENERAL_SERVICE_ERROR("0x0001", FailureClass.PROTOCOL, "General-Service-Error"),
     MALFORMED_PDU("DLMS-001", FailureClass.PROTOCOL, "Malformed PDU"),
@@ -42,11 +49,18 @@ public enum FailureCode {
     private final String code;
     private final FailureClass failureClass;
     private final String title;
+    private final Retry retry;
 
+    /** NETWORK failures are transient; every other class needs someone to change something first. */
     FailureCode(String code, FailureClass failureClass, String title) {
+        this(code, failureClass, title, failureClass == FailureClass.NETWORK ? Retry.TRANSIENT : Retry.NEVER);
+    }
+
+    FailureCode(String code, FailureClass failureClass, String title, Retry retry) {
         this.code = code;
         this.failureClass = failureClass;
         this.title = title;
+        this.retry = retry;
     }
 
     public String code() {
@@ -59,5 +73,10 @@ public enum FailureCode {
 
     public String title() {
         return title;
+    }
+
+    /** Whether and how often asking again, unchanged, may help: what a retry policy goes by. */
+    public Retry retry() {
+        return retry;
     }
 }
