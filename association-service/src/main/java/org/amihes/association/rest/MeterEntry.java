@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import org.amihes.association.domain.Meter;
 import org.amihes.dlms.AuthenticationLevel;
 import org.amihes.dlms.transport.TransportKind;
@@ -13,8 +14,8 @@ import org.amihes.dlms.transport.TransportKind;
 public record MeterEntry(
         @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
         String meterId,
-        @NotBlank String vendor,
-        @NotBlank String host,
+        @NotBlank @Size(max = 64) String vendor,
+        @NotBlank @Size(max = 255) String host,
         @NotNull @Min(1) @Max(65535) Integer port,
         @NotNull TransportKind transport,
         @NotNull @Min(1) @Max(127) Integer clientAddress,

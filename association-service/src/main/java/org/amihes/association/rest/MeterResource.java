@@ -2,18 +2,14 @@ package org.amihes.association.rest;
 
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import io.smallrye.common.annotation.Blocking;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
 import java.io.InputStream;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -24,7 +20,10 @@ import org.amihes.association.domain.Meter;
 import org.amihes.association.MeterRegistry;
 import org.amihes.association.domain.MeterDirectory;
 import org.amihes.association.persistence.MeterStore;
+import org.amihes.service.rest.ProblemException;
+import org.amihes.service.rest.QueryParams;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 /** The meter registry. Reads come from memory; writes go to PostgreSQL first, then to memory. */
 @Path("/meters")
@@ -43,8 +42,10 @@ public class MeterResource {
     @GET
     @Operation(summary = "List registered meters, ordered by id; prefix keeps the ids that start with it, total counts them")
     public MeterPage list(@QueryParam("prefix") @DefaultValue("") String prefix,
-                          @QueryParam("offset") @DefaultValue("0") @Min(0) int offset,
-                          @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(100_000) int limit) {
+                          @QueryParam("offset") @Parameter(description = "0 or more, default 0") String offsetParam,
+                          @QueryParam("limit") @Parameter(description = "1 to 100000, default 1000") String limitParam) {
+        int offset = QueryParams.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
+        int limit = QueryParams.intParam("limit", limitParam, 1000, 1, 100_000);
         MeterDirectory.Selection selection = directory.select(prefix);
         return new MeterPage(selection.size(), offset, limit, selection.page(offset, limit));
     }
@@ -61,8 +62,8 @@ public class MeterResource {
     @Operation(summary = "Register or update a meter (idempotent): 201 when created, 200 otherwise")
     public Uni<Response> put(@PathParam("meterId") String meterId, @Valid @NotNull MeterEntry entry) {
         if (!meterId.equals(entry.meterId())) {
-            throw new BadRequestException("meterId in the body ('" + entry.meterId() + "') differs from the path ('"
-                    + meterId + "')");
+            throw ProblemException.invalidRequest("meterId", "'" + entry.meterId() + "' in the body differs from '"
+                    + meterId + "' in the path; a meter cannot be renamed");
         }
         Meter meter = entry.toMeter();
         return registry.upsert(meter).map(outcome ->
@@ -78,7 +79,7 @@ public class MeterResource {
         return registry.importAll(parser.parse(body));
     }
 
-    static NotFoundException unknown(String meterId) {
-        return new NotFoundException("meter '" + meterId + "' is not registered");
+    static ProblemException unknown(String meterId) {
+        return ProblemException.notFound("meterId", "meter '" + meterId + "' is not registered");
     }
 }

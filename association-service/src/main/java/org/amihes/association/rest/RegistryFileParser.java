@@ -32,11 +32,18 @@ public class RegistryFileParser {
 
     /** The file is not a valid registry; {@code errors} names each bad record's field and line. */
     public static final class Invalid extends RuntimeException {
+        private final Problem.Type type;
         private final List<Problem.FieldError> errors;
 
-        Invalid(String message, List<Problem.FieldError> errors) {
+        Invalid(Problem.Type type, String message, List<Problem.FieldError> errors) {
             super(message, null, false, false);
+            this.type = type;
             this.errors = List.copyOf(errors);
+        }
+
+        /** Malformed JSON, no body, a file that is not a registry, or bad records. */
+        public Problem.Type type() {
+            return type;
         }
 
         public List<Problem.FieldError> errors() {
@@ -57,12 +64,18 @@ public class RegistryFileParser {
         List<Problem.FieldError> errors = new ArrayList<>();
         Map<String, Integer> lineOfId = new HashMap<>();
         try (JsonParser p = mapper.getFactory().createParser(in)) {
-            expect(p.nextToken() == JsonToken.START_OBJECT, "the registry must be a JSON object {\"meters\": [...]}", p);
+            JsonToken opening = p.nextToken();
+            if (opening == null) {
+                throw new Invalid(Problem.Type.MISSING_BODY, "the request has no body; a registry {\"meters\": [...]} is required",
+                        List.of(new Problem.FieldError("$", "no body")));
+            }
+            expect(opening == JsonToken.START_OBJECT, "the registry must be a JSON object {\"meters\": [...]}", p);
             boolean sawMeters = false;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String name = p.currentName();
                 if (!"meters".equals(name)) {
-                    throw invalid("unknown field '" + name + "': a registry has only \"meters\"", name, line(p));
+                    throw new Invalid(Problem.Type.UNKNOWN_FIELD, "unknown field '" + name + "': a registry has only \"meters\"",
+                            List.of(new Problem.FieldError(name, "unknown field; a registry has only \"meters\"", line(p))));
                 }
                 sawMeters = true;
                 expect(p.nextToken() == JsonToken.START_ARRAY, "\"meters\" must be an array", p);
@@ -93,10 +106,11 @@ public class RegistryFileParser {
             expect(sawMeters, "the registry has no \"meters\" array", p);
         } catch (JsonProcessingException e) {
             int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-            throw invalid("not valid JSON at line " + line + ": " + e.getOriginalMessage(), "", line);
+            String message = "not valid JSON at line " + line + ": " + e.getOriginalMessage();
+            throw new Invalid(Problem.Type.MALFORMED_JSON, message, List.of(new Problem.FieldError("$", message, line)));
         }
         if (!errors.isEmpty()) {
-            throw new Invalid(errors.size() + (errors.size() >= MAX_ERRORS ? "+" : "") + " invalid records, nothing imported; first: "
+            throw new Invalid(Problem.Type.INVALID_FIELD, errors.size() + (errors.size() >= MAX_ERRORS ? "+" : "") + " invalid records, nothing imported; first: "
                     + errors.get(0).field() + " (line " + errors.get(0).line() + ") " + errors.get(0).message(), errors);
         }
         return meters;
@@ -130,11 +144,11 @@ public class RegistryFileParser {
 
     private static void expect(boolean ok, String message, JsonParser p) {
         if (!ok) {
-            throw invalid(message, "", line(p));
+            throw invalid(message, "$", line(p));
         }
     }
 
     private static Invalid invalid(String message, String field, int line) {
-        return new Invalid(message, List.of(new Problem.FieldError(field, message, line)));
+        return new Invalid(Problem.Type.INVALID_REQUEST, message, List.of(new Problem.FieldError(field, message, line)));
     }
 }

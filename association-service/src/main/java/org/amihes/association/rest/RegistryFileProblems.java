@@ -10,6 +10,6 @@ public class RegistryFileProblems {
     @ServerExceptionMapper
     public Response invalid(RegistryFileParser.Invalid e) {
         return Response.status(400).type(Problem.MEDIA_TYPE)
-                .entity(Problem.ofFields(400, "Invalid meter registry", e.getMessage(), e.errors())).build();
+                .entity(Problem.of(e.type(), e.getMessage(), e.errors())).build();
     }
 }

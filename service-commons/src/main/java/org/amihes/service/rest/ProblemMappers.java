@@ -1,77 +1,206 @@
 package org.amihes.service.rest;
 
-import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
+import java.util.Comparator;
 import java.util.List;
+import org.amihes.service.rest.Problem.FieldError;
+import org.amihes.service.rest.Problem.Type;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Turns every error a resource can raise into a {@link Problem}, so clients see one shape whatever failed:
- * malformed JSON names the field, validation names each field, unknown resources get 404.
+ * Turns every error a resource can raise into a {@link Problem}, so clients see one shape whatever failed, with a
+ * {@link Type} that says which kind of problem it is: malformed JSON names the line and column, a wrong type or an
+ * unknown field names the field and its line, validation names each field, unknown resources get 404.
  */
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
 
     @ServerExceptionMapper
-    public Response malformedJson(JsonParseException e) {
-        return respond(Problem.ofFields(400, "Malformed JSON", e.getOriginalMessage(),
-                List.of(new Problem.FieldError("$", "not valid JSON at line " + e.getLocation().getLineNr()
-                        + ", column " + e.getLocation().getColumnNr()))));
+    public Response problem(ProblemException e) {
+        return respond(e.problem());
     }
 
-    /** Wrong type, unknown field, bad enum constant: more specific than Quarkus' built-in mapper for it. */
+    @ServerExceptionMapper
+    public Response malformedJson(com.fasterxml.jackson.core.JsonParseException e) {
+        return respond(malformed(e));
+    }
+
+    /** Wrong type, unknown field, bad enum constant, no body: more specific than Quarkus' built-in mapper for it. */
     @ServerExceptionMapper
     public Response mismatchedJson(MismatchedInputException e) {
-        return unmappableJson(e);
+        return respond(unmappable(e));
     }
 
     @ServerExceptionMapper
     public Response unmappableJson(JsonMappingException e) {
-        String field = JsonPaths.of(e.getPath());
-        return respond(Problem.ofFields(400, "Invalid request body", "field '" + field + "': " + e.getOriginalMessage(),
-                List.of(new Problem.FieldError(field, e.getOriginalMessage()))));
+        return respond(unmappable(e));
     }
 
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e) {
-        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
-                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
-                .sorted(java.util.Comparator.comparing(Problem.FieldError::field))
+        for (ConstraintViolation<?> v : e.getConstraintViolations()) {
+            if (v.getInvalidValue() == null && isBody(v)) {
+                return respond(Problem.of(Type.MISSING_BODY, "the request has no body; a JSON object is required",
+                        List.of(new FieldError("$", "no body"))));
+            }
+        }
+        List<FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(FieldError::field))
                 .toList();
         String detail = errors.stream().map(f -> f.field() + " " + f.message())
                 .reduce((a, b) -> a + "; " + b).orElse("invalid request");
-        return respond(Problem.ofFields(400, "Invalid request", detail, errors));
+        return respond(Problem.of(Type.INVALID_FIELD, detail, errors));
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
         // The JSON body reader wraps Jackson's errors: answer with the field-level problem instead.
-        if (e.getCause() instanceof JsonParseException parse) {
+        if (e.getCause() instanceof com.fasterxml.jackson.core.JsonParseException parse) {
             return malformedJson(parse);
         }
         if (e.getCause() instanceof JsonMappingException mapping) {
             return unmappableJson(mapping);
         }
         int status = e.getResponse().getStatus();
-        String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        return respond(Problem.of(status, title, e.getMessage()));
+        return respond(Problem.of(Type.ofStatus(status), e.getMessage()));
     }
 
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unhandled error", e);
-        return respond(Problem.of(500, "Internal Server Error", e.getClass().getSimpleName() + ": " + e.getMessage()));
+        return respond(Problem.of(Type.INTERNAL, e.getClass().getSimpleName() + ": " + e.getMessage()));
     }
 
-    private static Response respond(Problem problem) {
+    public static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
+    }
+
+    /** Not JSON: where it broke (line, column) and, when the parser got that far, in which field. */
+    static Problem malformed(JsonProcessingException e) {
+        JsonLocation at = e.getLocation();
+        int line = at == null ? 0 : at.getLineNr();
+        String field = "$";
+        if (e.getProcessor() instanceof JsonParser parser) {
+            field = pathOf(parser.getParsingContext());
+        }
+        String message = "not valid JSON at line " + line + ", column " + (at == null ? 0 : at.getColumnNr()) + ": "
+                + e.getOriginalMessage();
+        return Problem.of(Type.MALFORMED_JSON, message, List.of(new FieldError(field, message, line)));
+    }
+
+    static Problem unmappable(JsonMappingException e) {
+        String field = JsonPaths.of(e.getPath());
+        Integer line = e.getLocation() == null ? null : e.getLocation().getLineNr();
+        Type type;
+        String message;
+        if (e instanceof UnrecognizedPropertyException u) {
+            type = Type.UNKNOWN_FIELD;
+            message = "unknown field '" + u.getPropertyName() + "'; known: " + u.getKnownPropertyIds();
+        } else if (e instanceof MismatchedInputException m && m.getMessage() != null
+                && m.getMessage().startsWith("No content to map due to end-of-input")) {
+            type = Type.MISSING_BODY;
+            message = "the request has no body; a JSON object is required";
+        } else if (e instanceof InvalidFormatException f) {
+            type = Type.WRONG_TYPE;
+            message = "'" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName()
+                    + (f.getTargetType().isEnum() ? " (one of " + java.util.Arrays.toString(f.getTargetType().getEnumConstants()) + ")" : "");
+        } else if (e instanceof MismatchedInputException m) {
+            type = Type.WRONG_TYPE;
+            message = m.getTargetType() == null ? e.getOriginalMessage()
+                    : "expected " + describe(m.getTargetType()) + ": " + e.getOriginalMessage();
+        } else {
+            type = Type.WRONG_TYPE;
+            message = e.getOriginalMessage();
+        }
+        String detail = "field '" + field + "'" + (line == null ? "" : " (line " + line + ")") + ": " + message;
+        return Problem.of(type, detail, List.of(new FieldError(field, message, line)));
+    }
+
+    private static String describe(Class<?> type) {
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive() && type != boolean.class) {
+            return "a number";
+        }
+        if (type == Boolean.class || type == boolean.class) {
+            return "true or false";
+        }
+        if (type == String.class) {
+            return "a string";
+        }
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
+            return "an array";
+        }
+        return "a " + type.getSimpleName() + " object";
+    }
+
+    /** The parser's position as a path a client recognises, e.g. {@code meterIds[2]}. */
+    private static String pathOf(JsonStreamContext context) {
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (JsonStreamContext c = context; c != null && !c.inRoot(); c = c.getParent()) {
+            if (c.inArray()) {
+                parts.addFirst("[" + Math.max(0, c.getCurrentIndex()) + "]");
+            } else if (c.getCurrentName() != null) {
+                parts.addFirst(c.getCurrentName());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String part : parts) {
+            if (out.length() > 0 && !part.startsWith("[")) {
+                out.append('.');
+            }
+            out.append(part);
+        }
+        return out.length() == 0 ? "$" : out.toString();
+    }
+
+    /**
+     * Whether the violation is about the request body as a whole: a method parameter without a JAX-RS parameter
+     * annotation (path, query, header, ...), e.g. a {@code @NotNull} entity that came as no body or as {@code null}.
+     */
+    private static boolean isBody(ConstraintViolation<?> v) {
+        jakarta.validation.Path.MethodNode method = null;
+        jakarta.validation.Path.ParameterNode parameter = null;
+        int nodes = 0;
+        for (jakarta.validation.Path.Node node : v.getPropertyPath()) {
+            nodes++;
+            if (node.getKind() == jakarta.validation.ElementKind.METHOD) {
+                method = node.as(jakarta.validation.Path.MethodNode.class);
+            } else if (node.getKind() == jakarta.validation.ElementKind.PARAMETER) {
+                parameter = node.as(jakarta.validation.Path.ParameterNode.class);
+            }
+        }
+        if (method == null || parameter == null || nodes != 2 || v.getRootBeanClass() == null) {
+            return false;
+        }
+        for (Class<?> c = v.getRootBeanClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+            try {
+                java.lang.reflect.Method m = c.getDeclaredMethod(method.getName(),
+                        method.getParameterTypes().toArray(Class<?>[]::new));
+                for (java.lang.annotation.Annotation a : m.getParameterAnnotations()[parameter.getParameterIndex()]) {
+                    String pkg = a.annotationType().getPackageName();
+                    if (pkg.equals("jakarta.ws.rs") || pkg.startsWith("org.jboss.resteasy.reactive")) {
+                        return false; // @PathParam, @QueryParam, @RestPath, ...
+                    }
+                }
+                return true;
+            } catch (NoSuchMethodException e) {
+                // declared further up (a CDI subclass of the resource)
+            }
+        }
+        return false;
     }
 
     /** "create.request.meterIds" → "meterIds": drop the method and parameter frames bean validation adds. */

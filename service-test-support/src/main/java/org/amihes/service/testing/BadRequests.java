@@ -1,0 +1,62 @@
+package org.amihes.service.testing;
+
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import io.restassured.response.ValidatableResponse;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+
+/** Assertions on problem answers, shared by every service's bad-input test. */
+public final class BadRequests {
+
+    public static final String PROBLEM_JSON = "application/problem+json";
+
+    private BadRequests() {
+    }
+
+    /**
+     * Asserts a problem+json answer of this status and type ({@code urn:amihes:problem:<type>}); {@code field}, when
+     * not null, is one of the fields named in {@code errors}.
+     */
+    public static ValidatableResponse assertProblem(ValidatableResponse response, int status, String type, String field) {
+        ValidatableResponse r = response.log().ifValidationFails()
+                .statusCode(status)
+                .contentType(PROBLEM_JSON)
+                .body("status", equalTo(status))
+                .body("type", equalTo("urn:amihes:problem:" + type));
+        if (field != null) {
+            r.body("errors.field", hasItem(field));
+        }
+        return r;
+    }
+
+    /**
+     * Sends only the head of a request that declares {@code contentLength} bytes of body, as a client about to upload
+     * a large body does, and returns the answer read until the server closes, or what came within {@code waitMillis}
+     * (nothing: the server waits for the body, it did not refuse it).
+     */
+    public static String declareBody(int port, String method, String path, String contentType, long contentLength,
+                                     int waitMillis) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(waitMillis);
+            OutputStream out = s.getOutputStream();
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+                    + "\r\nContent-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException stillWaiting) {
+                // the server is waiting for the body
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
+}

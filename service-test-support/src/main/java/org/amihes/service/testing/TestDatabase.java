@@ -1,0 +1,43 @@
+package org.amihes.service.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+
+/**
+ * The tests' own look into the test database (the same environment as the services: HES_DB_HOST, HES_DB_PORT,
+ * HES_TEST_DB_NAME, HES_DB_USER, HES_DB_PASSWORD), to check what a request wrote, or that it wrote nothing.
+ */
+public final class TestDatabase {
+
+    private TestDatabase() {
+    }
+
+    /** The single number a query such as {@code select count(*) from ... where ... = ?} returns. */
+    public static long count(String sql, Object... parameters) {
+        try (Connection c = DriverManager.getConnection(url(), env("HES_DB_USER", "amihes"), env("HES_DB_PASSWORD", "amihes"));
+             PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String url() {
+        return "jdbc:postgresql://" + env("HES_DB_HOST", "127.0.0.1") + ":" + env("HES_DB_PORT", "5432") + "/"
+                + env("HES_TEST_DB_NAME", "amihes_test");
+    }
+
+    private static String env(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+}
