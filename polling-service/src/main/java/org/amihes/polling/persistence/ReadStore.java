@@ -37,10 +37,24 @@ public class ReadStore {
         this.pool = pool;
     }
 
-    public Uni<Optional<UUID>> batchByIdempotencyKey(String key) {
-        return pool.preparedQuery("SELECT batch_id FROM polling.read_batch WHERE idempotency_key = $1")
+    /** What a batch was asked for, to tell a repeated request from another one under the same idempotency key. */
+    public record StoredRequest(UUID batchId, int requested, List<String> registers, List<String> meterIds) {
+    }
+
+    public Uni<Optional<StoredRequest>> batchByIdempotencyKey(String key) {
+        return pool.preparedQuery("SELECT b.batch_id, b.requested, b.registers, "
+                        + "(SELECT array_agg(j.meter_id ORDER BY j.meter_id) FROM polling.read_job j WHERE j.batch_id = b.batch_id) "
+                        + "FROM polling.read_batch b WHERE b.idempotency_key = $1")
                 .execute(Tuple.of(key))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    String[] meters = r.getArrayOfStrings(3);
+                    return Optional.of(new StoredRequest(r.getUUID(0), r.getInteger(1),
+                            List.of(r.getString(2).split(",")), meters == null ? List.of() : List.of(meters)));
+                });
     }
 
     /** The batch and all its jobs (PENDING), atomically: a crash never leaves a batch without its jobs. */

@@ -3,10 +3,8 @@ package org.amihes.polling.rest;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,11 +20,15 @@ import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.messaging.JobDispatcher;
 import org.amihes.polling.persistence.ReadStore;
 import org.amihes.polling.registry.MeterView;
+import org.amihes.service.persistence.UniqueViolation;
+import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** On-demand reads: a request becomes a batch of one job per meter, followed at /reads/{batchId}. */
 @Path("/reads")
 public class ReadResource {
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final MeterView view;
     private final ReadStore store;
@@ -39,22 +41,45 @@ public class ReadResource {
     }
 
     @POST
-    @Operation(summary = "Read meters now (202 with the batch; with an Idempotency-Key, a repeat returns the same batch)")
-    public Uni<Response> read(@Valid @NotNull ReadRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    @Operation(summary = "Read meters now (202 with the batch; with an Idempotency-Key, a repeat returns the same batch "
+            + "with 200, another request under the same key is 409)")
+    public Uni<Response> read(@Valid @NotNull ReadRequest request, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(request.all());
         if (all == (request.meterIds() != null)) {
-            throw new BadRequestException("give either 'meterIds' or \"all\": true, not both and not neither");
+            throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "all",
+                    "give either 'meterIds' or \"all\": true, not both and not neither");
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
         }
         List<String> registers = request.registers() == null ? List.of(ReadJob.ACTIVE_ENERGY_IMPORT) : request.registers();
         if (!all) {
             rejectDuplicates(request.meterIds());
         }
         Uni<Response> existing = idempotencyKey == null ? Uni.createFrom().nullItem()
-                : store.batchByIdempotencyKey(idempotencyKey).chain(found -> found
-                        .map(id -> store.progress(id).map(p -> accepted(200, p.orElseThrow().batchId(), p.get().requested(), registers)))
-                        .orElse(Uni.createFrom().nullItem()));
+                : repeated(idempotencyKey, all ? null : request.meterIds(), registers);
         return existing.chain(answer -> answer != null ? Uni.createFrom().item(answer)
-                : resolve(all, request.meterIds()).chain(ids -> start(ids, registers, idempotencyKey)));
+                : resolve(all, request.meterIds()).chain(ids -> start(ids, registers, idempotencyKey))
+                        // the same key stored meanwhile by a concurrent request: answer as a repeat of it
+                        .onFailure(UniqueViolation::test).recoverWithUni(e -> idempotencyKey == null
+                                ? Uni.createFrom().failure(e)
+                                : repeated(idempotencyKey, all ? null : request.meterIds(), registers)));
+    }
+
+    /**
+     * The answer to a request whose idempotency key is stored already: the same batch (200) when it asks for the same
+     * meters and registers, 409 when it asks for something else; null when the key is new.
+     */
+    private Uni<Response> repeated(String key, List<String> meterIds, List<String> registers) {
+        return store.batchByIdempotencyKey(key).map(found -> found.map(stored -> {
+            boolean same = stored.registers().equals(registers)
+                    && (meterIds == null || stored.meterIds().equals(meterIds.stream().sorted().toList()));
+            if (!same) {
+                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (batch "
+                        + stored.batchId() + "); use a new key for a new request");
+            }
+            return accepted(200, stored.batchId(), stored.requested(), registers);
+        }).orElse(null));
     }
 
     @GET
@@ -65,9 +90,10 @@ public class ReadResource {
         try {
             id = UUID.fromString(batchId);
         } catch (IllegalArgumentException e) {
-            throw new NotFoundException("no read batch '" + batchId + "' (not a batch id)");
+            throw ProblemException.notFound("batchId", "no read batch '" + batchId + "' (not a batch id)");
         }
-        return store.progress(id).map(p -> p.orElseThrow(() -> new NotFoundException("no read batch '" + batchId + "'")));
+        return store.progress(id).map(p -> p.orElseThrow(() -> ProblemException.notFound("batchId",
+                "no read batch '" + batchId + "'")));
     }
 
     /**
@@ -78,9 +104,9 @@ public class ReadResource {
         if (all) {
             return view.allMeterIds().invoke(ids -> {
                 if (ids.isEmpty()) {
-                    throw new jakarta.ws.rs.ClientErrorException("polling-service knows no meter yet: its view of the "
+                    throw ProblemException.conflict("all", "polling-service knows no meter yet: its view of the "
                             + "registry fills from association-service's registry events (import meters there; a new "
-                            + "view asks for the whole registry at start)", 409);
+                            + "view asks for the whole registry at start)");
                 }
             });
         }
@@ -107,9 +133,9 @@ public class ReadResource {
 
     private static void rejectDuplicates(List<String> meterIds) {
         Set<String> seen = new HashSet<>();
-        for (String id : meterIds) {
-            if (!seen.add(id)) {
-                throw new BadRequestException("meterIds lists '" + id + "' twice");
+        for (int i = 0; i < meterIds.size(); i++) {
+            if (!seen.add(meterIds.get(i))) {
+                throw ProblemException.invalidRequest("meterIds[" + i + "]", "lists '" + meterIds.get(i) + "' twice");
             }
         }
     }

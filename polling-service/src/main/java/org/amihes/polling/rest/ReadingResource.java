@@ -1,12 +1,7 @@
 package org.amihes.polling.rest;
 
 import io.smallrye.mutiny.Uni;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -16,7 +11,11 @@ import java.util.List;
 import org.amihes.polling.domain.Reading;
 import org.amihes.polling.persistence.ReadStore;
 import org.amihes.polling.registry.MeterView;
+import org.amihes.service.rest.Problem;
+import org.amihes.service.rest.ProblemException;
+import org.amihes.service.rest.QueryParams;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 @Path("/meters/{meterId}/readings")
 public class ReadingResource {
@@ -35,12 +34,13 @@ public class ReadingResource {
                                        @QueryParam("obis") String obis,
                                        @QueryParam("from") String from,
                                        @QueryParam("to") String to,
-                                       @QueryParam("limit") @DefaultValue("1000") @Min(1) @Max(10_000) int limit) {
+                                       @QueryParam("limit") @Parameter(description = "1 to 10000, default 1000") String limitParam) {
+        int limit = QueryParams.intParam("limit", limitParam, 1000, 1, 10_000);
         Instant fromTime = instant("from", from);
         Instant toTime = instant("to", to);
         return view.knows(meterId).chain(known -> {
             if (!known) {
-                throw new NotFoundException("meter '" + meterId + "' is not registered");
+                throw ProblemException.notFound("meterId", "meter '" + meterId + "' is not registered");
             }
             return store.readings(meterId, obis, fromTime, toTime, limit);
         });
@@ -53,7 +53,8 @@ public class ReadingResource {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new BadRequestException("query parameter '" + name + "' is not an ISO-8601 instant: " + value);
+            throw new ProblemException(Problem.ofField(Problem.Type.WRONG_TYPE, name,
+                    "'" + value + "' is not an ISO-8601 instant (e.g. 2026-06-15T08:00:00Z)"));
         }
     }
 }

@@ -92,7 +92,7 @@ public record Problem(String type, String title, int status, String detail, List
 
     /** A problem about one field or parameter. */
     public static Problem ofField(Type type, String field, String message) {
-        return of(type, field + ": " + message, List.of(new FieldError(field, message)));
+        return of(type, "'" + field + "': " + message, List.of(new FieldError(field, message)));
     }
 
     public static Problem of(int status, String title, String detail) {

@@ -114,6 +114,10 @@ public class ProblemMappers {
                 && m.getMessage().startsWith("No content to map due to end-of-input")) {
             type = Type.MISSING_BODY;
             message = "the request has no body; a JSON object is required";
+        } else if (e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Unexpected end-of-input")) {
+            // the body ends inside a value: reported by a deserializer, but the JSON is what is wrong
+            type = Type.MALFORMED_JSON;
+            message = "not valid JSON at line " + line + ": " + e.getOriginalMessage();
         } else if (e instanceof InvalidFormatException f) {
             type = Type.WRONG_TYPE;
             message = "'" + f.getValue() + "' is not a valid " + f.getTargetType().getSimpleName()
@@ -205,7 +209,8 @@ public class ProblemMappers {
 
     /** "create.request.meterIds" → "meterIds": drop the method and parameter frames bean validation adds. */
     private static String fieldOf(ConstraintViolation<?> v) {
-        String path = v.getPropertyPath().toString();
+        // a list element's constraint ends in ".<list element>": the index before it names the element
+        String path = v.getPropertyPath().toString().replaceAll("\\.<[^>]*>", "");
         String[] parts = path.split("\\.");
         return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
                 : parts[parts.length - 1];
