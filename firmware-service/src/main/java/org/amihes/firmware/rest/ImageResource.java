@@ -5,11 +5,8 @@ import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,6 +20,8 @@ import org.amihes.firmware.domain.Sha256;
 import org.amihes.firmware.messaging.FirmwareEvents;
 import org.amihes.firmware.persistence.ImageStore;
 import org.amihes.firmware.persistence.ImageStore.Registration;
+import org.amihes.service.rest.Problem;
+import org.amihes.service.rest.ProblemException;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -45,7 +44,8 @@ public class ImageResource {
     public Uni<Response> upload(@RestQuery @NotBlank @Size(max = 255) String identifier,
             @RestQuery @NotBlank @Size(max = 64) String version, byte[] content) {
         if (content == null || content.length == 0) {
-            throw new BadRequestException("the request body (the image bytes) is empty");
+            throw new ProblemException(Problem.of(Problem.Type.MISSING_BODY, "the request body (the image bytes) is empty",
+                    List.of(new Problem.FieldError("$", "no image bytes"))));
         }
         // hashing megabytes is CPU work: keep it off the event loop (unordered: uploads hash in parallel);
         // the result comes back on this request's context, where Hibernate Reactive must run
@@ -75,7 +75,7 @@ public class ImageResource {
     private Uni<Response> answer(Registration registration) {
         return switch (registration.verdict()) {
             case CONFLICT -> Uni.createFrom().failure(
-                    new ClientErrorException(registration.conflictDetail(), Response.Status.CONFLICT));
+                    ProblemException.conflict("version", registration.conflictDetail()));
             case ALREADY_REGISTERED -> Uni.createFrom().item(Response.ok(ImageResponse.of(registration.image())).build());
             // the store's Uni completed after commit, so the event never announces a rolled-back image
             case NEW -> events.imageRegistered(registration.image())
@@ -100,7 +100,7 @@ public class ImageResource {
         return value;
     }
 
-    private static NotFoundException notFound(String id) {
-        return new NotFoundException("firmware image '" + id + "' not found");
+    private static ProblemException notFound(String id) {
+        return ProblemException.notFound("id", "firmware image '" + id + "' not found");
     }
 }

@@ -54,7 +54,7 @@ public class ReadingResource {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new ProblemException(Problem.ofField(Problem.Type.WRONG_TYPE, name,
-                    "'" + value + "' is not an ISO-8601 instant (e.g. 2026-06-15T08:00:00Z)"));
+                    "query parameter '" + name + "': '" + value + "' is not an ISO-8601 instant (e.g. 2026-06-15T08:00:00Z)"));
         }
     }
 }

@@ -5,19 +5,18 @@ import jakarta.inject.Inject;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.amihes.security.domain.CounterWindow;
 import org.amihes.security.persistence.InvocationCounterStore;
 import org.amihes.security.persistence.InvocationCounterStore.CounterSpaceExhausted;
 import org.amihes.security.persistence.InvocationCounterStore.StoredCounter;
+import org.amihes.service.rest.ProblemException;
 import org.jboss.resteasy.reactive.RestPath;
 
 /**
@@ -45,7 +44,7 @@ public class InvocationCounterResource {
             @RestPath @Pattern(regexp = ID) String keyId, @NotNull @Valid CounterReservationRequest request) {
         return store.reserve(meterId, keyId, request.atLeastOrOne(), request.count())
                 .onFailure(CounterSpaceExhausted.class)
-                .transform(e -> new ClientErrorException(e.getMessage(), Response.Status.CONFLICT));
+                .transform(e -> ProblemException.conflict("keyId", e.getMessage()));
     }
 
     /** The next counter of each key of this meter; empty when none was ever reserved. */

@@ -6,11 +6,8 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.groups.ConvertGroup;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.ClientErrorException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -26,6 +23,7 @@ import org.amihes.security.messaging.SecurityEvents;
 import org.amihes.security.persistence.SecurityProfileStore;
 import org.amihes.security.persistence.SecurityProfileStore.Decision;
 import org.amihes.security.persistence.SecurityProfileStore.Saved;
+import org.amihes.service.rest.ProblemException;
 import org.jboss.resteasy.reactive.RestPath;
 
 @Path("/security-profiles")
@@ -52,7 +50,7 @@ public class SecurityProfileResource {
     public Uni<Response> put(@RestPath @Pattern(regexp = SecurityProfileRequest.NAME) String name,
             @NotNull @Valid SecurityProfileRequest request) {
         if (request.name() != null && !request.name().equals(name)) {
-            throw new BadRequestException("name '" + request.name() + "' in the body differs from '" + name
+            throw ProblemException.invalidRequest("name", "'" + request.name() + "' in the body differs from '" + name
                     + "' in the path; a profile cannot be renamed");
         }
         return write(request.toProfile(name), ProfileChange::onPut);
@@ -68,7 +66,7 @@ public class SecurityProfileResource {
     public Uni<SecurityProfileResponse> get(@RestPath String name) {
         return store.find(name).map(stored -> {
             if (stored == null) {
-                throw new NotFoundException("security profile '" + name + "' not found");
+                throw ProblemException.notFound("name", "security profile '" + name + "' not found");
             }
             return SecurityProfileResponse.of(stored);
         });
@@ -76,7 +74,8 @@ public class SecurityProfileResource {
 
     private Uni<Response> write(SecurityProfile requested, Decision decision) {
         ProfileConsistency.violation(requested).ifPresent(reason -> {
-            throw new BadRequestException(reason);
+            throw ProblemException.invalidRequest(requested.authentication() == org.amihes.security.domain.Authentication.HIGH_ECDSA
+                    ? "securitySuite" : "securityPolicy", reason);
         });
         return store.save(requested, decision).flatMap(this::answer);
     }
@@ -84,9 +83,9 @@ public class SecurityProfileResource {
     private Uni<Response> answer(Saved saved) {
         SecurityProfileResponse body = SecurityProfileResponse.of(saved.profile());
         return switch (saved.change()) {
-            case CONFLICT -> Uni.createFrom().failure(new ClientErrorException("security profile '" + body.name()
+            case CONFLICT -> Uni.createFrom().failure(ProblemException.conflict("name", "security profile '" + body.name()
                     + "' already exists with different settings (version " + body.version()
-                    + "); use PUT /security-profiles/" + body.name() + " to change it", Response.Status.CONFLICT));
+                    + "); use PUT /security-profiles/" + body.name() + " to change it"));
             case UNCHANGED -> Uni.createFrom().item(Response.ok(body).build());
             case UPDATED -> events.profileChanged(saved.profile()).replaceWith(Response.ok(body).build());
             // published only now: the store's Uni completes after commit, so no event names a rolled-back change

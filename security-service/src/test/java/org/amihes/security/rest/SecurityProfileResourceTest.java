@@ -143,7 +143,8 @@ class SecurityProfileResourceTest {
         post("")
                 .statusCode(400)
                 .contentType("application/problem+json")
-                .body("errors.field", hasItem("request"));
+                .body("type", equalTo("urn:amihes:problem:missing-body"))
+                .body("errors.field", hasItem("$"));
         put(uniqueName(), "")
                 .statusCode(400)
                 .contentType("application/problem+json")

@@ -90,9 +90,9 @@ public record Problem(String type, String title, int status, String detail, List
         return new Problem(type.uri(), type.title(), type.status(), detail, errors);
     }
 
-    /** A problem about one field or parameter. */
+    /** A problem about one field or parameter; the detail is the message, the field is in {@code errors}. */
     public static Problem ofField(Type type, String field, String message) {
-        return of(type, "'" + field + "': " + message, List.of(new FieldError(field, message)));
+        return of(type, message, List.of(new FieldError(field, message)));
     }
 
     public static Problem of(int status, String title, String detail) {

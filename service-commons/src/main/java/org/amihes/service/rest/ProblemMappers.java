@@ -189,22 +189,24 @@ public class ProblemMappers {
         if (method == null || parameter == null || nodes != 2 || v.getRootBeanClass() == null) {
             return false;
         }
+        // every declaration up the hierarchy: a generated subclass (interceptors) overrides without the annotations
+        boolean declared = false;
         for (Class<?> c = v.getRootBeanClass(); c != null && c != Object.class; c = c.getSuperclass()) {
             try {
                 java.lang.reflect.Method m = c.getDeclaredMethod(method.getName(),
                         method.getParameterTypes().toArray(Class<?>[]::new));
+                declared = true;
                 for (java.lang.annotation.Annotation a : m.getParameterAnnotations()[parameter.getParameterIndex()]) {
                     String pkg = a.annotationType().getPackageName();
                     if (pkg.equals("jakarta.ws.rs") || pkg.startsWith("org.jboss.resteasy.reactive")) {
                         return false; // @PathParam, @QueryParam, @RestPath, ...
                     }
                 }
-                return true;
             } catch (NoSuchMethodException e) {
-                // declared further up (a CDI subclass of the resource)
+                // not declared at this level
             }
         }
-        return false;
+        return declared;
     }
 
     /** "create.request.meterIds" → "meterIds": drop the method and parameter frames bean validation adds. */

@@ -19,10 +19,10 @@ public final class QueryParams {
             parsed = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
             throw new ProblemException(Problem.ofField(Problem.Type.WRONG_TYPE, name,
-                    "'" + value + "' is not a whole number"));
+                    "query parameter '" + name + "': '" + value + "' is not a whole number"));
         }
         if (parsed < min || parsed > max) {
-            throw ProblemException.invalidField(name, "must be between " + min + " and " + max + ", not " + parsed);
+            throw ProblemException.invalidField(name, "query parameter '" + name + "' must be between " + min + " and " + max + ", not " + parsed);
         }
         return parsed;
     }
