@@ -23,7 +23,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.MeterSessions;
-import org.amihes.association.messaging.ReadJobConsumer.Settlement;
+import org.amihes.association.messaging.ReadJobConsumer.Verdict;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
@@ -57,6 +58,7 @@ public class JobPartitions {
     /** Jobs handed to the consumer and not yet settled with the broker. */
     private final java.util.concurrent.atomic.AtomicInteger unsettled = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Connection connection;
+    private volatile DeadLetters deadLetters;
     private volatile boolean stopping;
     private volatile Context context;
 
@@ -94,6 +96,7 @@ public class JobPartitions {
         try (Channel setup = c.createChannel()) {
             declare(setup);
         }
+        deadLetters = new DeadLetters(c, "association-service");
         ((Recoverable) c).addRecoveryListener(new RecoveryListener() {
             @Override
             public void handleRecovery(Recoverable recoverable) {
@@ -151,7 +154,8 @@ public class JobPartitions {
         Channel ch = connection.createChannel();
         // messages of 1 to ReadJobBatch.MAX_JOBS jobs: enough to keep the session bound busy even with one job each
         ch.basicQos(config.jobs().prefetch().orElse(Math.max(2, config.sessions().maxConcurrent() / 4)));
-        ch.basicConsume(queue(partition), false, new DefaultConsumer(ch) {
+        String queue = queue(partition);
+        ch.basicConsume(queue, false, new DefaultConsumer(ch) {
             @Override
             public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
                 if (stopping) {
@@ -159,25 +163,28 @@ public class JobPartitions {
                 }
                 long deliveryTag = envelope.getDeliveryTag();
                 unsettled.incrementAndGet();
+                DeadLetters.Letter letter = new DeadLetters.Letter(queue, deadLetterQueue(), envelope.getExchange(),
+                        envelope.getRoutingKey(), properties, body);
                 context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver())
-                        .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
+                        .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Verdict.REQUEUE, letter)));
             }
         });
         subscribed.put(partition, ch);
     }
 
-    private void settle(Channel ch, long deliveryTag, Settlement settlement) {
+    private void settle(Channel ch, long deliveryTag, Verdict verdict, DeadLetters.Letter letter) {
         settler.execute(() -> {
             try {
                 unsettled.decrementAndGet();
-                switch (settlement) {
+                switch (verdict.settlement()) {
                     case ACK -> ch.basicAck(deliveryTag, false);
                     case REQUEUE -> ch.basicNack(deliveryTag, false, true);
-                    case REJECT -> ch.basicReject(deliveryTag, false);
+                    // dead letter with the reason, confirmed, then acked (a reject to the DLX if that fails)
+                    case REJECT -> deadLetters.refuse(ch, deliveryTag, letter, verdict.reason());
                 }
             } catch (IOException | RuntimeException e) {
                 // the channel went down with the connection: the broker redelivers the job
-                LOG.debugf("meter jobs: could not %s delivery %d (%s)", settlement, deliveryTag, e.getMessage());
+                LOG.debugf("meter jobs: could not %s delivery %d (%s)", verdict.settlement(), deliveryTag, e.getMessage());
             }
         });
     }

@@ -14,13 +14,14 @@ import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadJobBatch;
 import org.amihes.contracts.ReadResult;
 import org.amihes.service.messaging.JsonMessages;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.jboss.logging.Logger;
 
 /**
  * What to do with read jobs from the broker. A message of jobs is acked only once every result is recorded in the
  * journal and confirmed by the broker, so a crash loses nothing (the message is redelivered; a job with a recorded
  * result is not executed again; the results' consumer stores each job once).
- * Malformed messages are rejected to the dead-letter queue, never retried.
+ * Malformed messages go to the dead-letter queue with the reason ({@link DeadLetters}), never retried.
  */
 @ApplicationScoped
 public class ReadJobConsumer {
@@ -31,8 +32,18 @@ public class ReadJobConsumer {
         ACK,
         /** not done (the result was not confirmed, or the service is stopping): deliver it again */
         REQUEUE,
-        /** malformed: to the dead-letter queue */
+        /** malformed: to the dead-letter queue, with the reason */
         REJECT
+    }
+
+    /** How to settle a message of jobs, and, for {@link Settlement#REJECT}, why it was refused. */
+    public record Verdict(Settlement settlement, String reason) {
+        static final Verdict ACK = new Verdict(Settlement.ACK, null);
+        static final Verdict REQUEUE = new Verdict(Settlement.REQUEUE, null);
+
+        static Verdict reject(String reason) {
+            return new Verdict(Settlement.REJECT, reason);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(ReadJobConsumer.class);
@@ -59,18 +70,16 @@ public class ReadJobConsumer {
      * is requeued, and on its redelivery ({@code redelivered}) the jobs already executed, by this replica or by one
      * that died before acking, are answered again from memory or from the {@link ResultJournal}, without a session.
      */
-    public Future<Settlement> onJobs(byte[] body, boolean redelivered) {
+    public Future<Verdict> onJobs(byte[] body, boolean redelivered) {
         ReadJobBatch batch;
         try {
             batch = json.read(body, ReadJobBatch.class);
-            for (ReadJob job : batch.jobs()) {
-                if (job == null || job.jobId() == null || job.meterId() == null) {
-                    throw new IOException("every job needs jobId and meterId");
-                }
-            }
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("rejecting malformed read jobs to the dead-letter queue: %s", e.getMessage());
-            return Future.succeededFuture(Settlement.REJECT);
+            return Future.succeededFuture(Verdict.reject(DeadLetters.reasonOf(e)));
+        }
+        String missing = missingField(batch);
+        if (missing != null) {
+            return Future.succeededFuture(Verdict.reject(missing));
         }
         List<ReadJob> jobs = batch.jobs();
         Future<Map<String, ReadResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
@@ -80,10 +89,30 @@ public class ReadJobConsumer {
                 done.add(handle(job, known.get(job.jobId())));
             }
             return Future.join(done);
-        }).map(Settlement.ACK).otherwise(error -> {
+        }).map(Verdict.ACK).otherwise(error -> {
             LOG.debugf("jobs not all done (%s); message requeued", error.getMessage());
-            return Settlement.REQUEUE;
+            return Verdict.REQUEUE;
         });
+    }
+
+    /** The first required field a message of jobs lacks, as a reason; null when it has them all. */
+    static String missingField(ReadJobBatch batch) {
+        if (batch.jobs().isEmpty()) {
+            return "field 'jobs': missing or empty; a message carries 1 to " + ReadJobBatch.MAX_JOBS + " jobs";
+        }
+        for (int i = 0; i < batch.jobs().size(); i++) {
+            ReadJob job = batch.jobs().get(i);
+            if (job == null) {
+                return "field 'jobs[" + i + "]': null";
+            }
+            if (job.jobId() == null || job.jobId().isBlank()) {
+                return "field 'jobs[" + i + "].jobId': required";
+            }
+            if (job.meterId() == null || job.meterId().isBlank()) {
+                return "field 'jobs[" + i + "].meterId': required";
+            }
+        }
+        return null;
     }
 
     /**
