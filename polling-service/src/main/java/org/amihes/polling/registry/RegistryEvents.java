@@ -15,13 +15,14 @@ import org.amihes.contracts.MeterRegistryChange;
 import org.amihes.contracts.RegistrySyncRequest;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
 /**
  * Keeps {@link MeterView} from association-service's registry events: a durable queue bound to
  * {@code registry.change}, each event applied in one statement and acked after it committed; a malformed event goes
- * to the dead-letter queue. When the view is empty at start (first start, new database), asks association-service
+ * to {@code <queue>.dlq} with the reason ({@link DeadLetters}). When the view is empty at start (first start, new database), asks association-service
  * for the whole registry with a {@link RegistrySyncRequest}.
  */
 @ApplicationScoped
@@ -57,10 +58,12 @@ public class RegistryEvents {
                 ch.queueDeclare(queue, true, false, false, Map.of("x-dead-letter-exchange", exchange + ".dlx"));
                 ch.queueBind(queue, exchange, MeterRegistryChange.ROUTING_KEY);
                 ch.basicQos(16);
+                DeadLetters deadLetters = new DeadLetters(c, "polling-service");
                 ch.basicConsume(queue, false, new DefaultConsumer(ch) {
                     @Override
                     public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-                        onEvent(ch, envelope.getDeliveryTag(), body);
+                        onEvent(ch, envelope.getDeliveryTag(), body, deadLetters, new DeadLetters.Letter(queue,
+                                queue + ".dlq", envelope.getExchange(), envelope.getRoutingKey(), props, body));
                     }
                 });
                 requestSyncIfEmpty(ch);
@@ -70,22 +73,46 @@ public class RegistryEvents {
         });
     }
 
-    private void onEvent(Channel ch, long tag, byte[] body) {
+    private void onEvent(Channel ch, long tag, byte[] body, DeadLetters deadLetters, DeadLetters.Letter letter) {
         MeterRegistryChange change;
+        String malformed;
         try {
             change = json.read(body, MeterRegistryChange.class);
-            if (change.meters().stream().anyMatch(m -> m.meterId() == null || m.vendor() == null || m.updatedAt() == null)) {
-                throw new IOException("every meter needs meterId, vendor and updatedAt");
-            }
+            malformed = change == null ? "not a registry change: the body is JSON null" : missingField(change);
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("rejecting malformed registry event to the dead-letter queue: %s", e.getMessage());
-            settle(ch, tag, Settle.REJECT);
+            change = null;
+            malformed = DeadLetters.reasonOf(e);
+        }
+        if (malformed != null) {
+            // waits for the confirm of the dead letter, which comes on the connection's own thread, not this one
+            deadLetters.refuse(ch, tag, letter, malformed);
             return;
         }
         view.apply(change.meters()).subscribe().with(v -> settle(ch, tag, Settle.ACK), e -> {
             LOG.warnf("registry event not stored yet (%s); requeued", e.getMessage());
             settle(ch, tag, Settle.REQUEUE);
         });
+    }
+
+    /** The first required field an event lacks, as a reason; null when it has them all. */
+    static String missingField(MeterRegistryChange change) {
+        if (change.changeId() == null || change.changeId().isBlank()) {
+            return "field 'changeId': required";
+        }
+        if (change.meters().isEmpty()) {
+            return "field 'meters': missing or empty";
+        }
+        for (int i = 0; i < change.meters().size(); i++) {
+            var m = change.meters().get(i);
+            if (m == null) {
+                return "field 'meters[" + i + "]': null";
+            }
+            if (m.meterId() == null || m.vendor() == null || m.updatedAt() == null) {
+                return "field 'meters[" + i + "]." + (m.meterId() == null ? "meterId" : m.vendor() == null ? "vendor" : "updatedAt")
+                        + "': required (every meter needs meterId, vendor and updatedAt)";
+            }
+        }
+        return null;
     }
 
     private void requestSyncIfEmpty(Channel ch) {
@@ -106,7 +133,7 @@ public class RegistryEvents {
         }, e -> LOG.warnf("cannot count the meter view (%s)", e.getMessage()));
     }
 
-    private enum Settle { ACK, REQUEUE, REJECT }
+    private enum Settle { ACK, REQUEUE }
 
     private static void settle(Channel ch, long tag, Settle how) {
         try {
@@ -114,7 +141,6 @@ public class RegistryEvents {
                 switch (how) {
                     case ACK -> ch.basicAck(tag, false);
                     case REQUEUE -> ch.basicNack(tag, false, true);
-                    case REJECT -> ch.basicReject(tag, false);
                 }
             }
         } catch (IOException | RuntimeException e) {
