@@ -1,0 +1,102 @@
+package org.amihes.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.amihes.service.testing.DatabaseOutage;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 16: PostgreSQL stopped for several seconds in the middle of a fleet read, then started again. Both services
+ * report the outage on their readiness while it lasts and recover without a restart; the batch completes, every
+ * reading is stored once, and no meter is read twice for its one job (results the database could not take are
+ * answered again from memory, not from the meter). In {@code ./hes test-faults}: it stops the machine's PostgreSQL.
+ */
+class DatabaseRestartFaultIT {
+
+    static final int METERS = Integer.getInteger("hes.faults.meters", 2_000);
+    static final Duration DOWN = Duration.ofSeconds(Integer.getInteger("hes.faults.db-down-seconds", 6));
+
+    @Test
+    void aDatabaseRestartMidBatchLosesNothingAndRepeatsNothing() throws Exception {
+        Path root = ServiceProcess.projectRoot();
+        E2eStack.purgeQueues();
+        DatabaseOutage database = DatabaseOutage.local();
+        ServiceProcess association = null;
+        ServiceProcess polling = null;
+        try (SimulatedFleet fleet = SimulatedFleet.start("db-restart", METERS, "127.10.0.1", 30, 5)) {
+            try {
+                Map<String, String> props = new HashMap<>(E2eStack.association());
+                props.put("hes.audit.file", Path.of("target", "e2e-logs", "db-restart-audit.log").toAbsolutePath().toString());
+                props.put("hes.registry.file", fleet.registry().toString());
+                props.put("hes.sessions.max-concurrent", "100");
+                association = ServiceProcess.start(root, "association-service", props, "association-service-db-restart")
+                        .awaitReady(Duration.ofSeconds(120));
+                polling = ServiceProcess.start(root, "polling-service", E2eStack.polling(), "polling-service-db-restart")
+                        .awaitReady(Duration.ofSeconds(120));
+
+                List<String> ids = fleet.ids();
+                String batch = given().baseUri(polling.url()).contentType(ContentType.JSON).body(Map.of("meterIds", ids))
+                        .post("/reads").then().statusCode(202).extract().path("batchId");
+                JsonPath before = ReadBatches.await(polling.url(), batch, p -> p.getInt("completed") >= METERS / 5,
+                        Duration.ofSeconds(120));
+
+                database.stop();
+                boolean associationSawIt = false;
+                boolean pollingSawIt = false;
+                long upAt = System.nanoTime() + DOWN.toNanos();
+                try {
+                    while (System.nanoTime() < upAt) {
+                        associationSawIt |= ready(association) == 503;
+                        pollingSawIt |= ready(polling) == 503;
+                        Thread.sleep(250);
+                    }
+                } finally {
+                    database.start();
+                }
+                assertThat(before.getInt("completed")).as("the outage lands in the middle of the batch").isLessThan(METERS);
+                assertThat(associationSawIt).as("association-service readiness reports the outage").isTrue();
+                assertThat(pollingSawIt).as("polling-service readiness reports the outage").isTrue();
+
+                JsonPath done = ReadBatches.awaitDone(polling.url(), batch, Duration.ofSeconds(300));
+                assertThat(done.getInt("ok")).as(done.prettify()).isEqualTo(METERS);
+                Map<String, Integer> readings = ReadBatches.readingsByJob(batch);
+                assertThat(readings).as("one stored reading per job").hasSize(METERS);
+                assertThat(readings.values()).as("readings per job").containsOnly(1);
+                long twice = ids.stream().filter(id -> fleet.sessions(id) != 1).count();
+                assertThat(twice).as("meters not read exactly once for their one job").isZero();
+                association.awaitReady(Duration.ofSeconds(30));
+                polling.awaitReady(Duration.ofSeconds(30));
+                System.out.printf("DatabaseRestartFaultIT: %d meters, %d completed when PostgreSQL stopped for %s%n",
+                        METERS, before.getInt("completed"), DOWN);
+            } finally {
+                if (polling != null) {
+                    polling.close();
+                }
+                if (association != null) {
+                    association.close();
+                }
+            }
+        }
+    }
+
+    private static int ready(ServiceProcess service) {
+        try {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(service.url() + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (Exception e) {
+            return -1;
+        }
+    }
+}
