@@ -14,36 +14,70 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.amihes.service.testing.BrokerOutage;
 import org.amihes.service.testing.DatabaseOutage;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 16: PostgreSQL stopped for several seconds in the middle of a fleet read, then started again. Both services
- * report the outage on their readiness while it lasts and recover without a restart; the batch completes, every
- * reading is stored once, and no meter is read twice for its one job (results the database could not take are
- * answered again from memory, not from the meter). In {@code ./hes test-faults}: it stops the machine's PostgreSQL.
+ * Issue 16: PostgreSQL, then RabbitMQ, stopped for several seconds in the middle of a fleet read, then started again.
+ * Both services report the outage on their readiness while it lasts and recover without a restart; the batch
+ * completes, every reading is stored once, and no meter is read twice for its one job (results that could not be
+ * recorded or published are answered again from memory, not from the meter). In {@code ./hes test-faults} only: it
+ * stops the machine's PostgreSQL and RabbitMQ.
  */
-class DatabaseRestartFaultIT {
+class InfrastructureRestartFaultIT {
 
     static final int METERS = Integer.getInteger("hes.faults.meters", 2_000);
-    static final Duration DOWN = Duration.ofSeconds(Integer.getInteger("hes.faults.db-down-seconds", 6));
+    static final Duration DOWN = Duration.ofSeconds(Integer.getInteger("hes.faults.down-seconds", 6));
+
+    /** Something shared that goes away and comes back. */
+    interface Outage {
+        void stop() throws Exception;
+
+        void start() throws Exception;
+    }
 
     @Test
     void aDatabaseRestartMidBatchLosesNothingAndRepeatsNothing() throws Exception {
+        DatabaseOutage database = DatabaseOutage.local();
+        readThrough("db-restart", "127.10.0.1", new Outage() {
+            public void stop() throws Exception {
+                database.stop();
+            }
+
+            public void start() throws Exception {
+                database.start();
+            }
+        });
+    }
+
+    @Test
+    void aBrokerRestartMidBatchLosesNothingAndRepeatsNothing() throws Exception {
+        readThrough("broker-restart", "127.12.0.1", new Outage() {
+            public void stop() throws Exception {
+                BrokerOutage.stop();
+            }
+
+            public void start() throws Exception {
+                BrokerOutage.start();
+            }
+        });
+    }
+
+    private void readThrough(String name, String firstHost, Outage outage) throws Exception {
         Path root = ServiceProcess.projectRoot();
         E2eStack.purgeQueues();
-        DatabaseOutage database = DatabaseOutage.local();
         ServiceProcess association = null;
         ServiceProcess polling = null;
-        try (SimulatedFleet fleet = SimulatedFleet.start("db-restart", METERS, "127.10.0.1", 30, 5)) {
+        try (SimulatedFleet fleet = SimulatedFleet.start(name, METERS, firstHost, 30, 5)) {
             try {
                 Map<String, String> props = new HashMap<>(E2eStack.association());
-                props.put("hes.audit.file", Path.of("target", "e2e-logs", "db-restart-audit.log").toAbsolutePath().toString());
+                props.put("hes.audit.file", Path.of("target", "e2e-logs", name + "-audit.log").toAbsolutePath().toString());
                 props.put("hes.registry.file", fleet.registry().toString());
                 props.put("hes.sessions.max-concurrent", "100");
-                association = ServiceProcess.start(root, "association-service", props, "association-service-db-restart")
+                association = ServiceProcess.start(root, "association-service", props, "association-service-" + name)
                         .awaitReady(Duration.ofSeconds(120));
-                polling = ServiceProcess.start(root, "polling-service", E2eStack.polling(), "polling-service-db-restart")
+                polling = ServiceProcess.start(root, "polling-service", E2eStack.polling(), "polling-service-" + name)
                         .awaitReady(Duration.ofSeconds(120));
 
                 List<String> ids = fleet.ids();
@@ -52,7 +86,7 @@ class DatabaseRestartFaultIT {
                 JsonPath before = ReadBatches.await(polling.url(), batch, p -> p.getInt("completed") >= METERS / 5,
                         Duration.ofSeconds(120));
 
-                database.stop();
+                outage.stop();
                 boolean associationSawIt = false;
                 boolean pollingSawIt = false;
                 long upAt = System.nanoTime() + DOWN.toNanos();
@@ -63,7 +97,7 @@ class DatabaseRestartFaultIT {
                         Thread.sleep(250);
                     }
                 } finally {
-                    database.start();
+                    outage.start();
                 }
                 assertThat(before.getInt("completed")).as("the outage lands in the middle of the batch").isLessThan(METERS);
                 assertThat(associationSawIt).as("association-service readiness reports the outage").isTrue();
@@ -78,8 +112,8 @@ class DatabaseRestartFaultIT {
                 assertThat(twice).as("meters not read exactly once for their one job").isZero();
                 association.awaitReady(Duration.ofSeconds(30));
                 polling.awaitReady(Duration.ofSeconds(30));
-                System.out.printf("DatabaseRestartFaultIT: %d meters, %d completed when PostgreSQL stopped for %s%n",
-                        METERS, before.getInt("completed"), DOWN);
+                System.out.printf("InfrastructureRestartFaultIT %s: %d meters, %d completed when it stopped for %s%n",
+                        name, METERS, before.getInt("completed"), DOWN);
             } finally {
                 if (polling != null) {
                     polling.close();
