@@ -27,8 +27,8 @@ import org.junit.jupiter.api.Test;
  */
 class InfrastructureRestartFaultIT {
 
-    static final int METERS = Integer.getInteger("hes.faults.meters", 2_000);
-    static final Duration DOWN = Duration.ofSeconds(Integer.getInteger("hes.faults.down-seconds", 6));
+    static final int METERS = Integer.getInteger("faults.meters", 2_000);
+    static final Duration DOWN = Duration.ofSeconds(Integer.getInteger("faults.down-seconds", 6));
 
     /** Something shared that goes away and comes back. */
     interface Outage {

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 16: polling-service killed with -9 while it ingests a fleet read's results, then started again. Results it
  * had not committed stay in the broker and are ingested by the new process; the batch completes with one reading
- * per job, and no meter is read again (the jobs themselves were never lost). {@code -Dhes.faults.meters} sizes it.
+ * per job, and no meter is read again (the jobs themselves were never lost). {@code -Dfaults.meters} sizes it.
  */
 class KilledPollingIT {
 
-    static final int METERS = Integer.getInteger("hes.faults.meters", 1_200);
+    static final int METERS = Integer.getInteger("faults.meters", 1_200);
 
     @Test
     void pollingKilledDuringIngestLosesNoReadingAndStoresNoneTwice() throws Exception {

@@ -19,11 +19,11 @@ import org.junit.jupiter.api.Test;
  * Issue 16: an association-service replica killed with -9 in the middle of a fleet read. Its unacked job messages
  * go to the survivor; a job whose result the killed replica had already recorded must not reach its meter again
  * (only the sessions it had open at the kill may be repeated), every job ends OK, every reading is stored once.
- * {@code -Dhes.faults.meters} sizes the fleet ({@code ./hes test-faults} runs it larger).
+ * {@code -Dfaults.meters} sizes the fleet ({@code ./hes test-faults} runs it larger).
  */
 class KilledReplicaIT {
 
-    static final int METERS = Integer.getInteger("hes.faults.meters", 1_200);
+    static final int METERS = Integer.getInteger("faults.meters", 1_200);
     /** Sessions per replica: at most this many meters can be in the middle of a session when a replica dies. */
     static final int SESSIONS = 20;
     /**
