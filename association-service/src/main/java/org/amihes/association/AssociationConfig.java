@@ -131,6 +131,13 @@ public interface AssociationConfig {
         @WithDefault("10s")
         Duration standbyDelay();
 
+        /**
+         * A message of jobs that could not be finished (its results not recorded or not confirmed: the database or
+         * the broker is away) goes back to its queue after this pause, not at once, so an outage is not a busy loop.
+         */
+        @WithDefault("1s")
+        Duration requeueDelay();
+
         /** How long a stopping replica lets its running sessions finish before it gives its partitions up. */
         @WithDefault("30s")
         Duration drainTimeout();

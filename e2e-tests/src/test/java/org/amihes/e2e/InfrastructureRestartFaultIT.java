@@ -75,6 +75,7 @@ class InfrastructureRestartFaultIT {
                 props.put("hes.audit.file", Path.of("target", "e2e-logs", name + "-audit.log").toAbsolutePath().toString());
                 props.put("hes.registry.file", fleet.registry().toString());
                 props.put("hes.sessions.max-concurrent", "100");
+                props.put("hes.jobs.requeue-delay", System.getProperty("faults.requeue-delay", "1s"));
                 association = ServiceProcess.start(root, "association-service", props, "association-service-" + name)
                         .awaitReady(Duration.ofSeconds(120));
                 polling = ServiceProcess.start(root, "polling-service", E2eStack.polling(), "polling-service-" + name)
@@ -112,8 +113,17 @@ class InfrastructureRestartFaultIT {
                 assertThat(twice).as("meters not read exactly once for their one job").isZero();
                 association.awaitReady(Duration.ofSeconds(30));
                 polling.awaitReady(Duration.ofSeconds(30));
-                System.out.printf("InfrastructureRestartFaultIT %s: %d meters, %d completed when it stopped for %s%n",
-                        name, METERS, before.getInt("completed"), DOWN);
+                // unfinished job messages go back after a pause (hes.jobs.requeue-delay, 1 s), not in a busy loop:
+                // at most every message held (16 partitions × prefetch 25) once per second of outage and recovery
+                double requeued = metric(association, "hes_jobs_requeued_total");
+                long bound = 16L * 25 * (DOWN.toSeconds() + 10);
+                assertThat(requeued).as("job messages requeued during the outage").isLessThanOrEqualTo(bound);
+                // the same for result messages polling-service could not commit (up to 2,000 outstanding)
+                double returned = metric(polling, "hes_results_returned_total");
+                assertThat(returned).as("result messages returned during the outage").isLessThanOrEqualTo(2_000L * (DOWN.toSeconds() + 10));
+                System.out.printf("InfrastructureRestartFaultIT %s: %d meters, %d completed when it stopped for %s, "
+                        + "%.0f job messages requeued, %.0f result messages returned%n", name, METERS, before.getInt("completed"),
+                        DOWN, requeued, returned);
             } finally {
                 if (polling != null) {
                     polling.close();
@@ -123,6 +133,14 @@ class InfrastructureRestartFaultIT {
                 }
             }
         }
+    }
+
+    private static double metric(ServiceProcess service, String name) {
+        String text = given().baseUri(service.url()).get("/q/metrics").then().statusCode(200).extract().asString();
+        // name{labels} value [timestamp]
+        java.util.regex.Pattern sample = java.util.regex.Pattern.compile("^" + name + "(\\{[^}]*\\})?\\s+(\\S+)");
+        return text.lines().map(sample::matcher).filter(java.util.regex.Matcher::find)
+                .mapToDouble(m -> Double.parseDouble(m.group(2))).sum();
     }
 
     private static int ready(ServiceProcess service) {

@@ -12,6 +12,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -57,12 +59,15 @@ public class JobPartitions {
     /** Jobs handed to the consumer and not yet settled with the broker. */
     private final java.util.concurrent.atomic.AtomicInteger unsettled = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Connection connection;
+    private final Counter requeued;
     private volatile boolean stopping;
     private volatile Context context;
 
     public JobPartitions(AssociationConfig config, ReadJobConsumer consumer, MeterSessions sessions, Vertx vertx,
-                         Topology topology, RabbitConnections connections) {
+                         Topology topology, RabbitConnections connections, MeterRegistry metrics) {
         this.config = config;
+        this.requeued = Counter.builder("hes.jobs.requeued")
+                .description("messages of jobs sent back to their queue unfinished").register(metrics);
         this.consumer = consumer;
         this.sessions = sessions;
         this.vertx = vertx;
@@ -160,10 +165,22 @@ public class JobPartitions {
                 long deliveryTag = envelope.getDeliveryTag();
                 unsettled.incrementAndGet();
                 context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver())
-                        .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
+                        .onComplete(ar -> settleOrPause(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
             }
         });
         subscribed.put(partition, ch);
+    }
+
+    /** A requeue waits {@code requeue-delay} first, unless the replica is stopping (then its partitions move on). */
+    private void settleOrPause(Channel ch, long deliveryTag, Settlement settlement) {
+        if (settlement == Settlement.REQUEUE) {
+            requeued.increment();
+            if (!stopping) {
+                vertx.setTimer(Math.max(1, config.jobs().requeueDelay().toMillis()), id -> settle(ch, deliveryTag, settlement));
+                return;
+            }
+        }
+        settle(ch, deliveryTag, settlement);
     }
 
     private void settle(Channel ch, long deliveryTag, Settlement settlement) {
