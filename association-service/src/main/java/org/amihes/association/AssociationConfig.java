@@ -60,6 +60,18 @@ public interface AssociationConfig {
         /** Event-loop contexts the sessions are spread over; 0 means one per core. */
         @WithDefault("0")
         int eventLoops();
+
+        /**
+         * Attempts at a job whose failure is transient ({@code Retry.TRANSIENT}: network, no answer), the first
+         * included; a failure advised {@code ONCE} gets two at most, one advised {@code NEVER} (security, vendor,
+         * protocol) one.
+         */
+        @WithDefault("3")
+        int attempts();
+
+        /** Pause before the second attempt, doubled before each further one, plus up to a quarter of it at random. */
+        @WithDefault("2s")
+        Duration retryBackoff();
     }
 
     interface Audit {
