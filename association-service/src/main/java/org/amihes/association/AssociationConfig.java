@@ -33,7 +33,7 @@ public interface AssociationConfig {
          * A result is recorded in PostgreSQL within this long of the meter's answer (several in one statement), before
          * its job is acked: after a crash, only jobs answered within this window reach their meter again.
          */
-        @WithDefault("5ms")
+        @WithDefault("20ms")
         Duration recordDelay();
 
         /** How long recorded results answer redelivered jobs; older ones are purged every hour. */

@@ -27,10 +27,10 @@ class KilledReplicaIT {
     /** Sessions per replica: at most this many meters can be in the middle of a session when a replica dies. */
     static final int SESSIONS = 20;
     /**
-     * Meters that answered within the last journal window before the kill (hes.results.record-delay, 5 ms, plus a
-     * PostgreSQL round trip) are not recorded yet and are read again: at ~130 answers/s, one or two.
+     * Meters that answered within the last journal window before the kill (hes.results.record-delay, 20 ms, plus a
+     * PostgreSQL round trip) are not recorded yet and are read again: at ~130 answers/s, three or four.
      */
-    static final int RECORD_WINDOW = 5;
+    static final int RECORD_WINDOW = 10;
     /** Jobs with a result recorded but not published (so not acked) when the replica is killed: at least this many. */
     static final int UNACKED = 20;
 
