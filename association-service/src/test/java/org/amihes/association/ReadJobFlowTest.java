@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.amihes.association.messaging.JobPartitions;
 import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadResult;
 import org.amihes.contracts.RegisterValue;
@@ -172,14 +173,17 @@ class ReadJobFlowTest {
     }
 
     @Test
-    void malformedJobGoesToTheDeadLetterQueueAndYieldsNoResult() throws Exception {
-        long before = broker.depth(TestBroker.DLQ);
-        broker.publishRaw("malformed", "{\"jobId\": 12, \"meterId\": [".getBytes());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (broker.depth(TestBroker.DLQ) == before && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(broker.depth(TestBroker.DLQ)).isEqualTo(before + 1);
+    void malformedJobGoesToTheDeadLetterQueueWithTheReasonAndYieldsNoResult() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        broker.publishRaw("malformed", ("{\"jobs\": [{\"jobId\": \"" + marker + "\", \"meterId\": [").getBytes());
+        com.rabbitmq.client.GetResponse dead = broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(10));
+        assertThat(dead).as("the malformed message in the dead-letter queue").isNotNull();
+        Map<String, Object> headers = dead.getProps().getHeaders();
+        assertThat(headers.get(JobPartitions.REJECT_REASON).toString())
+                .startsWith("malformed read jobs: ").contains("ReadJob[\"meterId\"]");
+        assertThat(headers.get(JobPartitions.ORIGINAL_QUEUE).toString()).startsWith("association.jobs.test.");
         assertThat(broker.awaitResults(1, Duration.ofMillis(500))).isEmpty();
+        // settled once: not redelivered, not dead-lettered again
+        assertThat(broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(1))).isNull();
     }
 }

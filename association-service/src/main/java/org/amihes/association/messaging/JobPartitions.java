@@ -59,7 +59,13 @@ public class JobPartitions {
     /** Jobs handed to the consumer and not yet settled with the broker. */
     private final java.util.concurrent.atomic.AtomicInteger unsettled = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Connection connection;
+    /** Dead-letter headers: why the message was rejected, and the queue it was rejected from. */
+    public static final String REJECT_REASON = "x-hes-reject-reason";
+    public static final String ORIGINAL_QUEUE = "x-hes-original-queue";
+
     private final Counter requeued;
+    /** Consumer channels in confirm mode, for the rare dead letter they publish (settler thread only). */
+    private final java.util.Set<Channel> confirming = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private volatile boolean stopping;
     private volatile Context context;
 
@@ -162,41 +168,64 @@ public class JobPartitions {
                 if (stopping) {
                     return; // left unacked: the broker gives it to the next replica when this one closes
                 }
-                long deliveryTag = envelope.getDeliveryTag();
+                Received received = new Received(ch, envelope.getDeliveryTag(), queue(partition), body);
                 unsettled.incrementAndGet();
                 context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver())
-                        .onComplete(ar -> settleOrPause(ch, deliveryTag, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
+                        .onComplete(ar -> settleOrPause(received, ar.succeeded() ? ar.result() : Settlement.REQUEUE)));
             }
         });
         subscribed.put(partition, ch);
     }
 
+    /** One delivery, as it must be settled on the channel it came from. */
+    private record Received(Channel channel, long tag, String queue, byte[] body) {
+    }
+
     /** A requeue waits {@code requeue-delay} first, unless the replica is stopping (then its partitions move on). */
-    private void settleOrPause(Channel ch, long deliveryTag, Settlement settlement) {
-        if (settlement == Settlement.REQUEUE) {
+    private void settleOrPause(Received received, Settlement settlement) {
+        if (settlement.kind() == Settlement.Kind.REQUEUE) {
             requeued.increment();
             if (!stopping) {
-                vertx.setTimer(Math.max(1, config.jobs().requeueDelay().toMillis()), id -> settle(ch, deliveryTag, settlement));
+                vertx.setTimer(Math.max(1, config.jobs().requeueDelay().toMillis()), id -> settle(received, settlement));
                 return;
             }
         }
-        settle(ch, deliveryTag, settlement);
+        settle(received, settlement);
     }
 
-    private void settle(Channel ch, long deliveryTag, Settlement settlement) {
+    private void settle(Received received, Settlement settlement) {
         settler.execute(() -> {
+            Channel ch = received.channel();
             try {
                 unsettled.decrementAndGet();
-                switch (settlement) {
-                    case ACK -> ch.basicAck(deliveryTag, false);
-                    case REQUEUE -> ch.basicNack(deliveryTag, false, true);
-                    case REJECT -> ch.basicReject(deliveryTag, false);
+                switch (settlement.kind()) {
+                    case ACK -> ch.basicAck(received.tag(), false);
+                    case REQUEUE -> ch.basicNack(received.tag(), false, true);
+                    case REJECT -> deadLetter(received, settlement.reason());
                 }
-            } catch (IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException | InterruptedException | java.util.concurrent.TimeoutException e) {
                 // the channel went down with the connection: the broker redelivers the job
-                LOG.debugf("meter jobs: could not %s delivery %d (%s)", settlement, deliveryTag, e.getMessage());
+                LOG.debugf("meter jobs: could not %s delivery %d (%s)", settlement.kind(), received.tag(), e.getMessage());
             }
         });
+    }
+
+    /**
+     * A malformed message goes to the dead-letter queue with why ({@value #REJECT_REASON}) and where it came from
+     * ({@value #ORIGINAL_QUEUE}): published there, confirmed, then acked. A crash in between leaves it to be
+     * redelivered and rejected again, never lost.
+     */
+    private void deadLetter(Received received, String reason)
+            throws IOException, InterruptedException, java.util.concurrent.TimeoutException {
+        Channel ch = received.channel();
+        if (confirming.add(ch)) {
+            ch.confirmSelect();
+        }
+        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
+                .headers(Map.of(REJECT_REASON, reason, ORIGINAL_QUEUE, received.queue())).build();
+        ch.basicPublish("", deadLetterQueue(), props, received.body());
+        ch.waitForConfirmsOrDie(10_000);
+        ch.basicAck(received.tag(), false);
     }
 
     public int partitionsSubscribed() {

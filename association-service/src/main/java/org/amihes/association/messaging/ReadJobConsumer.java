@@ -25,14 +25,23 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class ReadJobConsumer {
 
-    /** How the delivery of a job is settled with the broker. */
-    public enum Settlement {
-        /** done: every result is confirmed by the broker */
-        ACK,
-        /** not done (the result was not confirmed, or the service is stopping): deliver it again */
-        REQUEUE,
-        /** malformed: to the dead-letter queue */
-        REJECT
+    /** How the delivery of a message of jobs is settled with the broker; a rejection says why. */
+    public record Settlement(Kind kind, String reason) {
+        public enum Kind {
+            /** done: every result is recorded and confirmed by the broker */
+            ACK,
+            /** not done (a result not recorded or not confirmed, or the service is stopping): deliver it again */
+            REQUEUE,
+            /** malformed: to the dead-letter queue, with the reason */
+            REJECT
+        }
+
+        public static final Settlement ACK = new Settlement(Kind.ACK, null);
+        public static final Settlement REQUEUE = new Settlement(Kind.REQUEUE, null);
+
+        public static Settlement reject(String reason) {
+            return new Settlement(Kind.REJECT, reason);
+        }
     }
 
     private static final Logger LOG = Logger.getLogger(ReadJobConsumer.class);
@@ -70,7 +79,7 @@ public class ReadJobConsumer {
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf("rejecting malformed read jobs to the dead-letter queue: %s", e.getMessage());
-            return Future.succeededFuture(Settlement.REJECT);
+            return Future.succeededFuture(Settlement.reject("malformed read jobs: " + e.getMessage()));
         }
         List<ReadJob> jobs = batch.jobs();
         Future<Map<String, ReadResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
