@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.amihes.association.messaging.JobPartitions;
 import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadResult;
 import org.amihes.contracts.RegisterValue;
@@ -27,6 +26,7 @@ import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -179,9 +179,9 @@ class ReadJobFlowTest {
         com.rabbitmq.client.GetResponse dead = broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(10));
         assertThat(dead).as("the malformed message in the dead-letter queue").isNotNull();
         Map<String, Object> headers = dead.getProps().getHeaders();
-        assertThat(headers.get(JobPartitions.REJECT_REASON).toString())
+        assertThat(headers.get(DeadLetters.REJECT_REASON).toString())
                 .startsWith("malformed read jobs: ").contains("ReadJob[\"meterId\"]");
-        assertThat(headers.get(JobPartitions.ORIGINAL_QUEUE).toString()).startsWith("association.jobs.test.");
+        assertThat(headers.get(DeadLetters.ORIGINAL_QUEUE).toString()).startsWith("association.jobs.test.");
         assertThat(broker.awaitResults(1, Duration.ofMillis(500))).isEmpty();
         // settled once: not redelivered, not dead-lettered again
         assertThat(broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(1))).isNull();

@@ -184,6 +184,35 @@ class ReadFlowTest {
     }
 
     @Test
+    void aMalformedRegistryEventIsDeadLetteredWithTheReasonAndTheViewGoesOn() throws Exception {
+        String marker = "M" + UUID.randomUUID().toString().substring(0, 8);
+        // a meter without its vendor: the view cannot use it
+        channel.basicPublish(REGISTRY, org.amihes.contracts.MeterRegistryChange.ROUTING_KEY, null,
+                ("{\"changeId\":\"" + marker + "\",\"snapshot\":false,\"meters\":[{\"meterId\":\"" + marker
+                        + "\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        com.rabbitmq.client.GetResponse dead = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (dead == null && System.nanoTime() < deadline) {
+            com.rabbitmq.client.GetResponse r = channel.basicGet("polling.meter-registry.test.dlq", true);
+            if (r == null) {
+                Thread.sleep(20);
+            } else if (new String(r.getBody(), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
+                dead = r;
+            }
+        }
+        assertThat(dead).as("the malformed event in the dead-letter queue").isNotNull();
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.REJECT_REASON).toString())
+                .startsWith("malformed registry event: ").contains("vendor");
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.ORIGINAL_QUEUE).toString())
+                .isEqualTo("polling.meter-registry.test");
+        given().get("/meters/" + marker + "/readings").then().statusCode(404);
+        // good events after it are still applied
+        String next = marker + "-OK";
+        publishRegistry(List.of(next));
+        awaitKnown(next);
+    }
+
+    @Test
     void unknownMetersComeBackPerJobAsHes001() throws Exception {
         String body = "{\"meterIds\":[\"PT-0006\",\"NOPE-1\"]}";
         String batchId = given().contentType(ContentType.JSON).body(body).post("/reads").then().statusCode(202)

@@ -27,6 +27,7 @@ import org.amihes.association.AssociationConfig;
 import org.amihes.association.MeterSessions;
 import org.amihes.association.messaging.ReadJobConsumer.Settlement;
 import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
@@ -59,13 +60,7 @@ public class JobPartitions {
     /** Jobs handed to the consumer and not yet settled with the broker. */
     private final java.util.concurrent.atomic.AtomicInteger unsettled = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Connection connection;
-    /** Dead-letter headers: why the message was rejected, and the queue it was rejected from. */
-    public static final String REJECT_REASON = "x-hes-reject-reason";
-    public static final String ORIGINAL_QUEUE = "x-hes-original-queue";
-
     private final Counter requeued;
-    /** Consumer channels in confirm mode, for the rare dead letter they publish (settler thread only). */
-    private final java.util.Set<Channel> confirming = java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>());
     private volatile boolean stopping;
     private volatile Context context;
 
@@ -210,22 +205,10 @@ public class JobPartitions {
         });
     }
 
-    /**
-     * A malformed message goes to the dead-letter queue with why ({@value #REJECT_REASON}) and where it came from
-     * ({@value #ORIGINAL_QUEUE}): published there, confirmed, then acked. A crash in between leaves it to be
-     * redelivered and rejected again, never lost.
-     */
+    /** A malformed message goes to the dead-letter queue with the reason and the queue it came from. */
     private void deadLetter(Received received, String reason)
             throws IOException, InterruptedException, java.util.concurrent.TimeoutException {
-        Channel ch = received.channel();
-        if (confirming.add(ch)) {
-            ch.confirmSelect();
-        }
-        AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().deliveryMode(2)
-                .headers(Map.of(REJECT_REASON, reason, ORIGINAL_QUEUE, received.queue())).build();
-        ch.basicPublish("", deadLetterQueue(), props, received.body());
-        ch.waitForConfirmsOrDie(10_000);
-        ch.basicAck(received.tag(), false);
+        DeadLetters.send(received.channel(), received.tag(), deadLetterQueue(), received.queue(), received.body(), reason);
     }
 
     public int partitionsSubscribed() {

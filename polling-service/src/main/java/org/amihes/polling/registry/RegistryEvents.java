@@ -15,6 +15,7 @@ import org.amihes.contracts.MeterRegistryChange;
 import org.amihes.contracts.RegistrySyncRequest;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
@@ -79,7 +80,7 @@ public class RegistryEvents {
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf("rejecting malformed registry event to the dead-letter queue: %s", e.getMessage());
-            settle(ch, tag, Settle.REJECT);
+            deadLetter(ch, tag, body, "malformed registry event: " + e.getMessage());
             return;
         }
         view.apply(change.meters()).subscribe().with(v -> settle(ch, tag, Settle.ACK), e -> {
@@ -106,7 +107,18 @@ public class RegistryEvents {
         }, e -> LOG.warnf("cannot count the meter view (%s)", e.getMessage()));
     }
 
-    private enum Settle { ACK, REQUEUE, REJECT }
+    private enum Settle { ACK, REQUEUE }
+
+    private void deadLetter(Channel ch, long tag, byte[] body, String reason) {
+        try {
+            synchronized (ch) {
+                DeadLetters.send(ch, tag, queue + ".dlq", queue, body, reason);
+            }
+        } catch (IOException | InterruptedException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            // the channel went down: the event is redelivered and rejected again
+            LOG.debugf("registry event: could not dead-letter delivery %d (%s)", tag, e.getMessage());
+        }
+    }
 
     private static void settle(Channel ch, long tag, Settle how) {
         try {
@@ -114,7 +126,6 @@ public class RegistryEvents {
                 switch (how) {
                     case ACK -> ch.basicAck(tag, false);
                     case REQUEUE -> ch.basicNack(tag, false, true);
-                    case REJECT -> ch.basicReject(tag, false);
                 }
             }
         } catch (IOException | RuntimeException e) {
