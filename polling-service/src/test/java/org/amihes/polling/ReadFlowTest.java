@@ -190,16 +190,7 @@ class ReadFlowTest {
         channel.basicPublish(REGISTRY, org.amihes.contracts.MeterRegistryChange.ROUTING_KEY, null,
                 ("{\"changeId\":\"" + marker + "\",\"snapshot\":false,\"meters\":[{\"meterId\":\"" + marker
                         + "\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        com.rabbitmq.client.GetResponse dead = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (dead == null && System.nanoTime() < deadline) {
-            com.rabbitmq.client.GetResponse r = channel.basicGet("polling.meter-registry.test.dlq", true);
-            if (r == null) {
-                Thread.sleep(20);
-            } else if (new String(r.getBody(), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
-                dead = r;
-            }
-        }
+        com.rabbitmq.client.GetResponse dead = takeDead("polling.meter-registry.test.dlq", marker);
         assertThat(dead).as("the malformed event in the dead-letter queue").isNotNull();
         assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.REJECT_REASON).toString())
                 .startsWith("malformed registry event: ").contains("vendor");
@@ -210,6 +201,36 @@ class ReadFlowTest {
         String next = marker + "-OK";
         publishRegistry(List.of(next));
         awaitKnown(next);
+    }
+
+    @Test
+    void aMalformedResultIsDeadLetteredWithTheReason() throws Exception {
+        String marker = "R" + UUID.randomUUID().toString().substring(0, 8);
+        // a FAILED result without its failure
+        channel.basicPublish("meter-results-ptest", "read.result", null, ("{\"results\":[{\"jobId\":\"" + marker
+                + "/X\",\"batchId\":\"" + marker + "\",\"meterId\":\"X\",\"status\":\"FAILED\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        com.rabbitmq.client.GetResponse dead = takeDead("polling.read-results.test.dlq", marker);
+        assertThat(dead).as("the malformed result in the dead-letter queue").isNotNull();
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.REJECT_REASON).toString())
+                .startsWith("malformed read result: ").contains("failure when FAILED");
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.ORIGINAL_QUEUE).toString())
+                .isEqualTo("polling.read-results.test");
+        assertThat(takeDead("polling.read-results.test.dlq", marker)).as("dead-lettered once").isNull();
+    }
+
+    /** Takes dead letters until one whose body contains {@code marker}; null if none within a few seconds. */
+    static com.rabbitmq.client.GetResponse takeDead(String queue, String marker) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            com.rabbitmq.client.GetResponse r = channel.basicGet(queue, true);
+            if (r == null) {
+                Thread.sleep(20);
+            } else if (new String(r.getBody(), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     @Test

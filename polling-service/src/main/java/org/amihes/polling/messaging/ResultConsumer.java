@@ -23,9 +23,12 @@ public class ResultConsumer {
     private final JsonMessages json;
     private final ResultIngest ingest;
 
-    public ResultConsumer(JsonMessages json, ResultIngest ingest) {
+    private final ResultDeadLetters deadLetters;
+
+    public ResultConsumer(JsonMessages json, ResultIngest ingest, ResultDeadLetters deadLetters) {
         this.json = json;
         this.ingest = ingest;
+        this.deadLetters = deadLetters;
     }
 
     @Incoming("read-results")
@@ -42,7 +45,25 @@ public class ResultConsumer {
             }
         } catch (IOException | RuntimeException e) {
             LOG.errorf("rejecting malformed read result to the dead-letter queue: %s", e.getMessage());
-            return message.nack(e, Metadata.of(new RabbitMQRejectMetadata(false)));
+            byte[] body;
+            try {
+                body = JsonMessages.bytes(message.getPayload());
+            } catch (IOException unreadable) {
+                return message.nack(e, Metadata.of(new RabbitMQRejectMetadata(false)));
+            }
+            // with the reason when it can be sent; a plain reject (RabbitMQ's x-death only) when not
+            io.vertx.core.Context context = io.vertx.core.Vertx.currentContext();
+            CompletableFuture<Void> settled = new CompletableFuture<>();
+            deadLetters.send(body, "malformed read result: " + e.getMessage()).whenComplete((v, failure) -> {
+                Runnable settle = () -> (failure == null ? message.ack()
+                        : message.nack(e, Metadata.of(new RabbitMQRejectMetadata(false)))).whenComplete((x, y) -> settled.complete(null));
+                if (context != null) {
+                    context.runOnContext(ignored -> settle.run());
+                } else {
+                    settle.run();
+                }
+            });
+            return settled;
         }
         ingest.add(batch.results(), message);
         return CompletableFuture.completedFuture(null);

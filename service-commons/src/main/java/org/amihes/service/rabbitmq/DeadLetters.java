@@ -29,6 +29,13 @@ public final class DeadLetters {
     /** Call from the one thread that settles the channel's deliveries (or while holding the channel's lock). */
     public static void send(Channel channel, long deliveryTag, String deadLetterQueue, String fromQueue, byte[] body,
                             String reason) throws IOException, InterruptedException, TimeoutException {
+        publish(channel, deadLetterQueue, fromQueue, body, reason);
+        channel.basicAck(deliveryTag, false);
+    }
+
+    /** Only the dead letter, confirmed: for a consumer that acks its delivery some other way. Blocks for the confirm. */
+    public static void publish(Channel channel, String deadLetterQueue, String fromQueue, byte[] body, String reason)
+            throws IOException, InterruptedException, TimeoutException {
         if (CONFIRMING.add(channel)) {
             channel.confirmSelect();
         }
@@ -36,6 +43,5 @@ public final class DeadLetters {
                 .headers(Map.of(REJECT_REASON, reason, ORIGINAL_QUEUE, fromQueue)).build();
         channel.basicPublish("", deadLetterQueue, props, body);
         channel.waitForConfirmsOrDie(10_000);
-        channel.basicAck(deliveryTag, false);
     }
 }
