@@ -33,7 +33,7 @@ public interface AssociationConfig {
          * A result is recorded in PostgreSQL within this long of the meter's answer (several in one statement), before
          * its job is acked: after a crash, only jobs answered within this window reach their meter again.
          */
-        @WithDefault("5ms")
+        @WithDefault("20ms")
         Duration recordDelay();
 
         /** How long recorded results answer redelivered jobs; older ones are purged every hour. */
@@ -60,6 +60,18 @@ public interface AssociationConfig {
         /** Event-loop contexts the sessions are spread over; 0 means one per core. */
         @WithDefault("0")
         int eventLoops();
+
+        /**
+         * Attempts at a job whose failure is transient ({@code Retry.TRANSIENT}: network, no answer), the first
+         * included; a failure advised {@code ONCE} gets two at most, one advised {@code NEVER} (security, vendor,
+         * protocol) one.
+         */
+        @WithDefault("3")
+        int attempts();
+
+        /** Pause before the second attempt, doubled before each further one, plus up to a quarter of it at random. */
+        @WithDefault("2s")
+        Duration retryBackoff();
     }
 
     interface Audit {
@@ -130,6 +142,13 @@ public interface AssociationConfig {
 
         @WithDefault("10s")
         Duration standbyDelay();
+
+        /**
+         * A message of jobs that could not be finished (its results not recorded or not confirmed: the database or
+         * the broker is away) goes back to its queue after this pause, not at once, so an outage is not a busy loop.
+         */
+        @WithDefault("1s")
+        Duration requeueDelay();
 
         /** How long a stopping replica lets its running sessions finish before it gives its partitions up. */
         @WithDefault("30s")

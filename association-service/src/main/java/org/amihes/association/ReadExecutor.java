@@ -5,17 +5,21 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.amihes.association.audit.AuditLog;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.Meter;
+import org.amihes.association.domain.RetryPolicy;
 import org.amihes.contracts.MeterFailure;
 import org.amihes.contracts.ReadJob;
 import org.amihes.contracts.ReadResult;
@@ -24,10 +28,12 @@ import org.amihes.dlms.MeterReading;
 import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.failure.Classifier;
 import org.amihes.dlms.failure.DlmsException;
+import org.amihes.dlms.failure.Retry;
 
 /**
- * Turns a {@link ReadJob} into a {@link ReadResult}: every failure becomes a classified FAILED result, and every
- * outcome is audited and counted. It fails only with {@link Admission.Closed}: the service is stopping and the job
+ * Turns a {@link ReadJob} into a {@link ReadResult}: every failure becomes a classified FAILED result, after the
+ * attempts its {@link RetryPolicy} allows (each failed attempt audited as READ_ATTEMPT), and every outcome is audited
+ * and counted. It fails only with {@link Admission.Closed}: the service is stopping and the job
  * never started.
  */
 @ApplicationScoped
@@ -50,10 +56,14 @@ public class ReadExecutor {
     private final MeterRegistry metrics;
     private final Map<String, Counter> outcomes = new ConcurrentHashMap<>();
     private final Timer sessionTime;
+    private final Vertx vertx;
+    private final RetryPolicy retries;
 
     public ReadExecutor(org.amihes.association.MeterRegistry registry, MeterSessions sessions, AuditLog audit, AssociationConfig config,
-                        MeterRegistry metrics) {
+                        MeterRegistry metrics, Vertx vertx) {
         this.registry = registry;
+        this.vertx = vertx;
+        this.retries = new RetryPolicy(config.sessions().attempts(), config.sessions().retryBackoff());
         this.sessions = sessions;
         this.audit = audit;
         this.config = config;
@@ -88,6 +98,11 @@ public class ReadExecutor {
             return Future.succeededFuture(failed(job, new MeterFailure(UNKNOWN_METER_CLASS, NO_KEYS_CODE,
                     NO_KEYS_CODE + ": Association cannot be set up (" + e.getMessage() + ")", List.of())));
         }
+        return attempt(job, settings, registers, 1);
+    }
+
+    /** One session; a failure the {@link RetryPolicy} allows again is audited and tried again after its pause. */
+    private Future<ReadResult> attempt(ReadJob job, SessionSettings settings, List<String> registers, int attempt) {
         long sessionStart = System.nanoTime();
         return sessions.read(job.meterId(), settings, registers)
                 .onComplete(ar -> sessionTime.record(System.nanoTime() - sessionStart, TimeUnit.NANOSECONDS))
@@ -101,8 +116,21 @@ public class ReadExecutor {
                                 NO_COUNTERS_CODE + ": Invocation counters unavailable (" + error.getMessage() + ")", List.of())));
                     }
                     DlmsException e = Classifier.classify(error, List.of());
-                    return Future.succeededFuture(failed(job, new MeterFailure(e.failureClass().name(), e.code().code(),
-                            e.getMessage(), e.exchange())));
+                    Retry advice = e.code().retry();
+                    Optional<Duration> pause = retries.pauseBefore(attempt + 1, advice, ThreadLocalRandom.current().nextDouble());
+                    String tries = attempt > 1 || retries.allowed(advice) > 1
+                            ? " (attempt " + attempt + " of " + retries.allowed(advice) + ")" : "";
+                    MeterFailure failure = new MeterFailure(e.failureClass().name(), e.code().code(), e.getMessage() + tries,
+                            e.exchange());
+                    if (pause.isEmpty()) {
+                        return Future.succeededFuture(failed(job, failure));
+                    }
+                    audit.fail("READ_ATTEMPT", job.meterId(), job.jobId(), failure.failureClass(), failure.code(),
+                            failure.message() + "; next attempt in " + pause.get().toMillis() + " ms", failure.exchange());
+                    count("RETRIED");
+                    Promise<ReadResult> next = Promise.promise();
+                    vertx.setTimer(pause.get().toMillis(), t -> attempt(job, settings, registers, attempt + 1).onComplete(next));
+                    return next.future();
                 });
     }
 

@@ -26,6 +26,7 @@ import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -85,7 +86,12 @@ class ReadJobFlowTest {
     @Test
     void readsTheFleetThroughTheBrokerAndClassifiesFailures() throws Exception {
         MeterSpec silent = simulator.fleet().meters().get(4);
-        simulator.update(simulator.fleet().replace(silent.withFault(MeterSpec.Fault.SILENT)));
+        MeterSpec flaky = simulator.fleet().meters().stream().filter(m -> m != silent)
+                .filter(m -> !VendorProfile.load(m.profile()).energyRegisterNull()).findFirst().orElseThrow();
+        simulator.update(simulator.fleet().replace(silent.withFault(MeterSpec.Fault.SILENT))
+                .replace(flaky.withFault(MeterSpec.Fault.FLAKY)));
+        Map<String, Long> sessionsBefore = new java.util.HashMap<>();
+        simulator.fleet().meters().forEach(m -> sessionsBefore.put(m.meterId(), simulator.meterState(m.meterId()).sessions()));
         String batch = UUID.randomUUID().toString();
         List<ReadJob> jobs = new ArrayList<>();
         for (MeterSpec m : simulator.fleet().meters()) {
@@ -102,16 +108,26 @@ class ReadJobFlowTest {
         for (MeterSpec m : simulator.fleet().meters()) {
             ReadResult r = results.get(batch + "/" + m.meterId());
             VendorProfile p = VendorProfile.load(m.profile());
+            long sessions = simulator.meterState(m.meterId()).sessions() - sessionsBefore.get(m.meterId());
             if (m.fault() == MeterSpec.Fault.SILENT) {
                 assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
                 assertThat(r.failure().failureClass()).isEqualTo("NETWORK");
                 assertThat(r.failure().code()).isEqualTo("DLMS-105"); // connection accepted, AARQ unanswered
+                // DLMS-105's advice is ONCE: one more attempt, then the verdict
+                assertThat(sessions).as("connections to the silent meter").isEqualTo(2);
+                assertThat(r.failure().message()).endsWith("(attempt 2 of 2)");
+            } else if (m.fault() == MeterSpec.Fault.FLAKY) {
+                // its first session loses an answer (DLMS-102, TRANSIENT): the second attempt reads it
+                assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(ReadResult.Status.OK);
+                assertThat(sessions).as("sessions of the flaky meter").isEqualTo(2);
             } else if (p.energyRegisterNull()) {
                 assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
                 assertThat(r.failure().failureClass()).isEqualTo("VENDOR");
                 assertThat(r.failure().code()).isEqualTo("DLMS-202");
                 assertThat(r.failure().exchange()).isNotEmpty();
+                assertThat(sessions).as("a VENDOR failure is not retried").isEqualTo(1);
             } else {
+                assertThat(sessions).as(m.meterId() + " sessions").isEqualTo(1);
                 assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(ReadResult.Status.OK);
                 assertThat(r.meterTime()).isEqualTo(NOW);
                 RegisterValue v = r.values().get(0);
@@ -128,7 +144,9 @@ class ReadJobFlowTest {
 
         String audit = Files.readString(Path.of("target/interop_audit.log"));
         assertThat(audit).contains("\"outcome\":\"FAIL\"").contains(silent.meterId()).contains("DLMS-105");
-        simulator.update(simulator.fleet().replace(silent));
+        assertThat(audit.lines().filter(l -> l.contains("READ_ATTEMPT") && l.contains(flaky.meterId()) && l.contains("DLMS-102")))
+                .as("the flaky meter's failed first attempt is audited").hasSize(1);
+        simulator.update(simulator.fleet().replace(silent).replace(flaky));
     }
 
     @Test
@@ -155,14 +173,16 @@ class ReadJobFlowTest {
     }
 
     @Test
-    void malformedJobGoesToTheDeadLetterQueueAndYieldsNoResult() throws Exception {
-        long before = broker.depth(TestBroker.DLQ);
-        broker.publishRaw("malformed", "{\"jobId\": 12, \"meterId\": [".getBytes());
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (broker.depth(TestBroker.DLQ) == before && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(broker.depth(TestBroker.DLQ)).isEqualTo(before + 1);
+    void malformedJobGoesToTheDeadLetterQueueWithTheReasonAndYieldsNoResult() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        broker.publishRaw("malformed", ("{\"jobs\": [{\"jobId\": \"" + marker + "\", \"meterId\": [").getBytes());
+        com.rabbitmq.client.GetResponse dead = broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(10));
+        assertThat(dead).as("the malformed message in the dead-letter queue").isNotNull();
+        Map<String, Object> headers = dead.getProps().getHeaders();
+        assertThat(headers.get(DeadLetters.REASON).toString()).contains("meterId");
+        assertThat(headers.get(DeadLetters.ORIGINAL_QUEUE).toString()).startsWith("association.jobs.test.");
         assertThat(broker.awaitResults(1, Duration.ofMillis(500))).isEmpty();
+        // settled once: not redelivered, not dead-lettered again
+        assertThat(broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(1))).isNull();
     }
 }

@@ -67,6 +67,20 @@ final class TestBroker implements AutoCloseable {
         return byJob;
     }
 
+    /** Takes messages from {@code queue} until one whose body contains {@code marker}; null if none came in time. */
+    GetResponse take(String queue, String marker, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            GetResponse r = channel.basicGet(queue, true);
+            if (r == null) {
+                Thread.sleep(20);
+            } else if (new String(r.getBody(), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
     /** Messages waiting in a queue (e.g. the dead-letter queue). */
     long depth(String queue) throws Exception {
         return channel.messageCount(queue);

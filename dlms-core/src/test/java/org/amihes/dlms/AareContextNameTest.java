@@ -4,15 +4,11 @@ import static org.amihes.dlms.SimulatorFixture.await;
 import static org.amihes.dlms.SimulatorFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,26 +16,12 @@ import org.junit.jupiter.api.Test;
  * ciphered context. The AARE here is typed from the spec (IEC 62056-5-3 ACSE, Green Book) and played back by a
  * scripted loopback peer, so it reaches the session through its real receive path.
  */
-class AareContextNameTest {
+class AareContextNameTest extends ScriptedPeerTest {
 
     static final HexFormat HEX = HexFormat.of().withUpperCase();
     /** application-context-name [1]: LN referencing, no ciphering (…08 01 01) and with ciphering (…08 01 03) */
     static final String CONTEXT_LN = "A109060760857405080101";
     static final String CONTEXT_LN_CIPHERED = "A109060760857405080103";
-
-    static Vertx vertx;
-    static Transports transports;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        await(vertx.close());
-    }
 
     /**
      * Wrapper (version 1, source wPort 1 = logical device 1, destination wPort 16 = public client, length 0x2B)

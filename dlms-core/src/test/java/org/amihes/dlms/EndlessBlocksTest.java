@@ -5,16 +5,12 @@ import static org.amihes.dlms.SimulatorFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gurux.dlms.objects.GXDLMSProfileGeneric;
-import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -24,23 +20,9 @@ import org.junit.jupiter.api.Timeout;
  * PROTOCOL DLMS-008. The blocks are typed from the spec and played by a scripted loopback peer.
  */
 @Timeout(60)
-class EndlessBlocksTest {
+class EndlessBlocksTest extends ScriptedPeerTest {
 
     static final HexFormat HEX = HexFormat.of().withUpperCase();
-
-    static Vertx vertx;
-    static Transports transports;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        await(vertx.close());
-    }
 
     /**
      * Wrapper (wPort 1 to the public client 16) around get-response-with-datablock (C4 02), invoke-id C1, DataBlock-G:

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import gurux.dlms.enums.DataType;
 import gurux.dlms.objects.GXDLMSData;
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -16,8 +15,6 @@ import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.TransportKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,23 +25,9 @@ import org.junit.jupiter.params.provider.CsvSource;
  * to any other ACTION keeps its usual class. A scripted loopback peer answers an HLS-SHA256 AARQ (plain, no
  * ciphering) with a spec-typed AARE asking for authentication, then the ACTION with a spec-typed action-response.
  */
-class HlsProofRefusedTest {
+class HlsProofRefusedTest extends ScriptedPeerTest {
 
     static final HexFormat HEX = HexFormat.of().withUpperCase();
-
-    static Vertx vertx;
-    static Transports transports;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        await(vertx.close());
-    }
 
     /**
      * Wrapper (version 1, source wPort 1 = logical device 1, destination wPort 1 = management client, length 0x58)

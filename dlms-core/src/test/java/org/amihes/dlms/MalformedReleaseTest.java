@@ -3,12 +3,8 @@ package org.amihes.dlms;
 import static org.amihes.dlms.SimulatorFixture.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
-import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,23 +13,9 @@ import org.junit.jupiter.api.Test;
  * records nothing. The RLREs are typed from the spec (Green Book, RLRE-apdu [APPLICATION 3], reason [0] normal)
  * and played by a scripted loopback peer.
  */
-class MalformedReleaseTest {
+class MalformedReleaseTest extends ScriptedPeerTest {
 
     static final HexFormat HEX = HexFormat.of();
-    static Vertx vertx;
-    static Transports transports;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        await(vertx.close());
-    }
-
     /** Wrapper (wPort 1 to the public client 16) around an RLRE: 63, its length byte, then reason [80] 01 00. */
     static byte[] rlre(int declaredLength) {
         return HEX.parseHex("0001" + "0001" + "0010" + "0005" + "63" + String.format("%02x", declaredLength) + "800100");

@@ -4,7 +4,6 @@ import static org.amihes.dlms.SimulatorFixture.await;
 import static org.amihes.dlms.SimulatorFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -14,8 +13,6 @@ import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.transport.TransportKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,24 +22,10 @@ import org.junit.jupiter.api.Test;
  * 0.0.40.0.1.255 (client 16) and 0.0.40.0.2.255 (client 1), the latter referencing security setup 0.0.43.0.2.255,
  * whose frame counter is 0.0.43.1.2.255. All answers are typed from the Green Book encodings below.
  */
-class SecurityObjectsDiagnosisTest {
+class SecurityObjectsDiagnosisTest extends ScriptedPeerTest {
 
     static final HexFormat HEX = HexFormat.of().withUpperCase();
     static final long OURS = 1_000;
-
-    static Vertx vertx;
-    static Transports transports;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        await(vertx.close());
-    }
 
     /** Wrapper (logical device 1 to client {@code client}) around {@code apdu}. */
     static byte[] wrapped(int client, String apdu) {

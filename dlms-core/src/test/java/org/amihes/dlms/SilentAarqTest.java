@@ -5,7 +5,6 @@ import static org.amihes.dlms.SimulatorFixture.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import gurux.dlms.objects.GXDLMSData;
-import io.vertx.core.Vertx;
 import io.vertx.core.datagram.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,8 +16,6 @@ import org.amihes.dlms.failure.FailureClass;
 import org.amihes.dlms.failure.FailureCode;
 import org.amihes.dlms.failure.Retry;
 import org.amihes.dlms.transport.TransportKind;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,23 +25,9 @@ import org.junit.jupiter.api.Test;
  * not as a transient fault. Silence later in the session stays DLMS-102, and so does silence over UDP, where nothing
  * was accepted. The peers are a scripted loopback TCP peer with an empty script and a UDP socket that never answers.
  */
-class SilentAarqTest {
+class SilentAarqTest extends ScriptedPeerTest {
 
     static final Duration SHORT = Duration.ofMillis(300);
-    static Vertx vertx;
-    static Transports transports;
-
-    @BeforeAll
-    static void start() {
-        vertx = Vertx.vertx();
-        transports = new Transports(vertx, Duration.ofSeconds(2));
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        await(vertx.close());
-    }
-
     private static DlmsException openFails(SessionSettings settings) {
         return failure(DlmsSession.open(vertx, vertx.getOrCreateContext(), transports.forKind(settings.transport()),
                 settings));

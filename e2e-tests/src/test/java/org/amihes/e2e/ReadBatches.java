@@ -53,6 +53,18 @@ final class ReadBatches {
         return byJob;
     }
 
+    /** Results association-service has recorded in its journal for the batch's jobs. */
+    static int recordedResults(String batch) throws SQLException {
+        try (Connection c = database();
+             var st = c.prepareStatement("SELECT count(*) FROM association.job_result WHERE job_id LIKE ?")) {
+            st.setString(1, batch + "/%");
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getInt(1);
+            }
+        }
+    }
+
     static Connection database() throws SQLException {
         String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
         return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "amihes", "amihes");

@@ -16,11 +16,19 @@ final class FaultInjector {
     private final SplittableRandom random;
     private final VendorProfile profile;
     private final Supplier<Faults> faults;
+    private final int loseAnswer;
+    private int answers;
     private long lastDueNanos;
     private int pending;
 
     FaultInjector(Vertx vertx, long seed, VendorProfile profile, Supplier<Faults> faults) {
+        this(vertx, seed, profile, faults, -1);
+    }
+
+    /** @param loseAnswer the index (from 0) of one answer this session never sends, or -1 */
+    FaultInjector(Vertx vertx, long seed, VendorProfile profile, Supplier<Faults> faults, int loseAnswer) {
         this.vertx = vertx;
+        this.loseAnswer = loseAnswer;
         this.random = new SplittableRandom(seed);
         this.profile = profile;
         this.faults = faults;
@@ -41,6 +49,9 @@ final class FaultInjector {
         double lossDraw = random.nextDouble();
         double malformedDraw = random.nextDouble();
         double gaussian = random.nextGaussian();
+        if (answers++ == loseAnswer) {
+            return;
+        }
         if (dropDraw < f.dropProbability()) {
             drop.run();
             return;

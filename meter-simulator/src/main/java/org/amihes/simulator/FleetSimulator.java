@@ -106,6 +106,16 @@ public final class FleetSimulator implements AutoCloseable {
             VendorProfile.load(m.profile()); // fail now on an unknown profile, not at the first connection
             index.put(address(m.host(), m.port()), m);
         }
+        Map<String, MeterSpec> before = new HashMap<>();
+        if (fleet != null) {
+            fleet.meters().forEach(m -> before.put(m.meterId(), m));
+        }
+        for (MeterSpec m : newFleet.meters()) {
+            MeterSpec old = before.get(m.meterId());
+            if (m.fault() == MeterSpec.Fault.FLAKY && (old == null || old.fault() != MeterSpec.Fault.FLAKY)) {
+                stateOf(m).armFlaky();
+            }
+        }
         byAddress = Map.copyOf(index);
         this.fleet = newFleet;
     }
@@ -201,12 +211,16 @@ public final class FleetSimulator implements AutoCloseable {
     Connection newConnection(MeterSpec spec, Vertx on) {
         VendorProfile profile = profileOf(spec);
         MeterState state = stateOf(spec);
-        long seed = FaultInjector.seed(fleet.seed(), spec.meterId(), state.nextSession());
+        long session = state.nextSession();
+        long seed = FaultInjector.seed(fleet.seed(), spec.meterId(), session);
+        // FLAKY: its first session since it became flaky loses the answer after the AARE (over HDLC, after UA and AARE)
+        int loseAnswer = spec.fault() == MeterSpec.Fault.FLAKY && state.takeFlaky()
+                ? (profile.framing() == VendorProfile.Framing.HDLC ? 2 : 1) : -1;
         MeterKeys keys = state.keys(() -> MeterKeys.derive(fleet.seed(), spec, profile));
         PublicKey headEnd = profile.securitySuite() == 0 ? null : headEndKeys.computeIfAbsent(profile.securitySuite(),
                 suite -> MeterKeys.headEndSigningKey(fleet.seed(), suite).getPublic());
         return new Connection(new SimulatedMeter(spec, profile, model, state, keys, headEnd),
-                new FaultInjector(on, seed, profile, () -> faults(spec.meterId())));
+                new FaultInjector(on, seed, profile, () -> faults(spec.meterId()), loseAnswer));
     }
 
     record Connection(SimulatedMeter meter, FaultInjector faults) {
@@ -225,9 +239,15 @@ public final class FleetSimulator implements AutoCloseable {
             return;
         }
         switch (spec.fault()) {
-            case SILENT -> socket.handler(b -> { });
-            case DROP -> socket.handler(b -> socket.close());
-            case NONE -> serve(socket, spec);
+            case SILENT -> {
+                stateOf(spec).nextSession();
+                socket.handler(b -> { });
+            }
+            case DROP -> {
+                stateOf(spec).nextSession();
+                socket.handler(b -> socket.close());
+            }
+            case NONE, FLAKY -> serve(socket, spec);
         }
     }
 

@@ -19,7 +19,13 @@ public record MeterSpec(String meterId, String profile, String host, int port, i
         /** accepts the connection and never answers */
         SILENT,
         /** closes the connection as soon as it receives anything */
-        DROP
+        DROP,
+        /**
+         * a passing fault: on its first connection since it became flaky (in the fleet it started with, or through
+         * {@code FleetSimulator.update}), the meter associates and then loses the answer to the first data request (a
+         * transient network loss); every later connection is served normally
+         */
+        FLAKY
     }
 
     public MeterSpec withMeterId(String newMeterId) {

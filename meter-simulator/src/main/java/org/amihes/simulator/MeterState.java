@@ -27,6 +27,18 @@ final class MeterState {
         this.disconnect = new DisconnectState(profile.disconnectControlMode());
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean flakyArmed = new java.util.concurrent.atomic.AtomicBoolean(true);
+
+    /** A FLAKY meter's next connection loses an answer again. */
+    void armFlaky() {
+        flakyArmed.set(true);
+    }
+
+    /** True once after each {@link #armFlaky()} (and once from the start). */
+    boolean takeFlaky() {
+        return flakyArmed.compareAndSet(true, false);
+    }
+
     /** Numbers the meter's sessions (connections or UDP associations): seeds their fault sequences. */
     long nextSession() {
         return sessions.incrementAndGet();

@@ -26,5 +26,9 @@ public interface PollingConfig {
         /** A partial batch is written after this long. */
         @WithDefault("50ms")
         Duration maxDelay();
+
+        /** Result messages whose transaction failed (the database is away) go back to the queue after this pause. */
+        @WithDefault("1s")
+        Duration retryDelay();
     }
 }

@@ -184,6 +184,56 @@ class ReadFlowTest {
     }
 
     @Test
+    void aMalformedRegistryEventIsDeadLetteredWithTheReasonAndTheViewGoesOn() throws Exception {
+        String marker = "M" + UUID.randomUUID().toString().substring(0, 8);
+        // a meter without its vendor: the view cannot use it
+        channel.basicPublish(REGISTRY, org.amihes.contracts.MeterRegistryChange.ROUTING_KEY, null,
+                ("{\"changeId\":\"" + marker + "\",\"snapshot\":false,\"meters\":[{\"meterId\":\"" + marker
+                        + "\",\"updatedAt\":\"2026-01-01T00:00:00Z\"}]}").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        com.rabbitmq.client.GetResponse dead = takeDead("polling.meter-registry.test.dlq", marker);
+        assertThat(dead).as("the malformed event in the dead-letter queue").isNotNull();
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.REASON).toString())
+                .contains("vendor");
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.ORIGINAL_QUEUE).toString())
+                .isEqualTo("polling.meter-registry.test");
+        given().get("/meters/" + marker + "/readings").then().statusCode(404);
+        // good events after it are still applied
+        String next = marker + "-OK";
+        publishRegistry(List.of(next));
+        awaitKnown(next);
+    }
+
+    @Test
+    void aMalformedResultIsDeadLetteredWithTheReason() throws Exception {
+        String marker = "R" + UUID.randomUUID().toString().substring(0, 8);
+        // a FAILED result without its failure
+        channel.basicPublish("meter-results-ptest", "read.result", null, ("{\"results\":[{\"jobId\":\"" + marker
+                + "/X\",\"batchId\":\"" + marker + "\",\"meterId\":\"X\",\"status\":\"FAILED\"}]}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        com.rabbitmq.client.GetResponse dead = takeDead("polling.read-results.test.dlq", marker);
+        assertThat(dead).as("the malformed result in the dead-letter queue").isNotNull();
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.REASON).toString())
+                .contains("failure': required when status is FAILED");
+        assertThat(dead.getProps().getHeaders().get(org.amihes.service.rabbitmq.DeadLetters.ORIGINAL_QUEUE).toString())
+                .isEqualTo("polling.read-results.test");
+        assertThat(takeDead("polling.read-results.test.dlq", marker)).as("dead-lettered once").isNull();
+    }
+
+    /** Takes dead letters until one whose body contains {@code marker}; null if none within a few seconds. */
+    static com.rabbitmq.client.GetResponse takeDead(String queue, String marker) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (System.nanoTime() < deadline) {
+            com.rabbitmq.client.GetResponse r = channel.basicGet(queue, true);
+            if (r == null) {
+                Thread.sleep(20);
+            } else if (new String(r.getBody(), java.nio.charset.StandardCharsets.UTF_8).contains(marker)) {
+                return r;
+            }
+        }
+        return null;
+    }
+
+    @Test
     void unknownMetersComeBackPerJobAsHes001() throws Exception {
         String body = "{\"meterIds\":[\"PT-0006\",\"NOPE-1\"]}";
         String batchId = given().contentType(ContentType.JSON).body(body).post("/reads").then().statusCode(202)

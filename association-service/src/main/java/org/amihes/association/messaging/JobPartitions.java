@@ -12,6 +12,8 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.io.IOException;
@@ -23,9 +25,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.MeterSessions;
+import org.amihes.association.messaging.ReadJobConsumer.Settlement;
 import org.amihes.association.messaging.ReadJobConsumer.Verdict;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
@@ -59,12 +63,15 @@ public class JobPartitions {
     private final java.util.concurrent.atomic.AtomicInteger unsettled = new java.util.concurrent.atomic.AtomicInteger();
     private volatile Connection connection;
     private volatile DeadLetters deadLetters;
+    private final Counter requeued;
     private volatile boolean stopping;
     private volatile Context context;
 
     public JobPartitions(AssociationConfig config, ReadJobConsumer consumer, MeterSessions sessions, Vertx vertx,
-                         Topology topology, RabbitConnections connections) {
+                         Topology topology, RabbitConnections connections, MeterRegistry metrics) {
         this.config = config;
+        this.requeued = Counter.builder("hes.jobs.requeued")
+                .description("messages of jobs sent back to their queue unfinished").register(metrics);
         this.consumer = consumer;
         this.sessions = sessions;
         this.vertx = vertx;
@@ -161,30 +168,46 @@ public class JobPartitions {
                 if (stopping) {
                     return; // left unacked: the broker gives it to the next replica when this one closes
                 }
-                long deliveryTag = envelope.getDeliveryTag();
                 unsettled.incrementAndGet();
-                DeadLetters.Letter letter = new DeadLetters.Letter(queue, deadLetterQueue(), envelope.getExchange(),
-                        envelope.getRoutingKey(), properties, body);
+                Received received = new Received(ch, envelope.getDeliveryTag(), new DeadLetters.Letter(queue,
+                        deadLetterQueue(), envelope.getExchange(), envelope.getRoutingKey(), properties, body));
                 context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver())
-                        .onComplete(ar -> settle(ch, deliveryTag, ar.succeeded() ? ar.result() : Verdict.REQUEUE, letter)));
+                        .onComplete(ar -> settleOrPause(received, ar.succeeded() ? ar.result() : Verdict.REQUEUE)));
             }
         });
         subscribed.put(partition, ch);
     }
 
-    private void settle(Channel ch, long deliveryTag, Verdict verdict, DeadLetters.Letter letter) {
+    /** One delivery, as it must be settled on the channel it came from (and dead-lettered, if it comes to that). */
+    private record Received(Channel channel, long tag, DeadLetters.Letter letter) {
+    }
+
+    /** A requeue waits {@code requeue-delay} first, unless the replica is stopping (then its partitions move on). */
+    private void settleOrPause(Received received, Verdict verdict) {
+        if (verdict.settlement() == Settlement.REQUEUE) {
+            requeued.increment();
+            if (!stopping) {
+                vertx.setTimer(Math.max(1, config.jobs().requeueDelay().toMillis()), id -> settle(received, verdict));
+                return;
+            }
+        }
+        settle(received, verdict);
+    }
+
+    private void settle(Received received, Verdict verdict) {
         settler.execute(() -> {
+            Channel ch = received.channel();
             try {
                 unsettled.decrementAndGet();
                 switch (verdict.settlement()) {
-                    case ACK -> ch.basicAck(deliveryTag, false);
-                    case REQUEUE -> ch.basicNack(deliveryTag, false, true);
+                    case ACK -> ch.basicAck(received.tag(), false);
+                    case REQUEUE -> ch.basicNack(received.tag(), false, true);
                     // dead letter with the reason, confirmed, then acked (a reject to the DLX if that fails)
-                    case REJECT -> deadLetters.refuse(ch, deliveryTag, letter, verdict.reason());
+                    case REJECT -> deadLetters.refuse(ch, received.tag(), received.letter(), verdict.reason());
                 }
             } catch (IOException | RuntimeException e) {
                 // the channel went down with the connection: the broker redelivers the job
-                LOG.debugf("meter jobs: could not %s delivery %d (%s)", verdict.settlement(), deliveryTag, e.getMessage());
+                LOG.debugf("meter jobs: could not %s delivery %d (%s)", verdict.settlement(), received.tag(), e.getMessage());
             }
         });
     }

@@ -17,7 +17,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Groups result messages into one transaction per {@code batch-size} messages (or per {@code max-delay}), then acks
- * them. A failed write nacks them for redelivery: nothing is acked before it is durable.
+ * them. A failed write nacks them for redelivery after {@code retry-delay}: nothing is acked before it is durable.
  */
 @ApplicationScoped
 public class ResultIngest {
@@ -26,11 +26,18 @@ public class ResultIngest {
 
     private final ReadStore store;
     private final Counter stored;
+    private final Counter returned;
+    private final Vertx vertx;
+    private final long retryDelayMs;
     private final Batcher<List<ReadResult>> batches;
 
     public ResultIngest(ReadStore store, Vertx vertx, PollingConfig config, MeterRegistry metrics) {
         this.store = store;
         this.stored = Counter.builder("hes.results.stored").register(metrics);
+        this.returned = Counter.builder("hes.results.returned")
+                .description("result messages sent back to the queue because their transaction failed").register(metrics);
+        this.vertx = vertx;
+        this.retryDelayMs = Math.max(1, config.ingest().retryDelay().toMillis());
         this.batches = new Batcher<>(vertx, config.ingest().batchSize(), Math.max(1, config.ingest().maxDelay().toMillis()),
                 this::write);
     }
@@ -40,7 +47,9 @@ public class ResultIngest {
             if (ar.succeeded()) {
                 message.ack();
             } else {
-                message.nack(ar.cause(), Metadata.of(new RabbitMQRejectMetadata(true)));
+                // back to the queue after a pause: while the database is away, not a busy loop
+                returned.increment();
+                vertx.setTimer(retryDelayMs, id -> message.nack(ar.cause(), Metadata.of(new RabbitMQRejectMetadata(true))));
             }
         });
     }

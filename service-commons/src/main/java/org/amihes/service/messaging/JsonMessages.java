@@ -48,6 +48,11 @@ public class JsonMessages {
 
     /** Reads a payload whatever shape the connector delivered it in (bytes, Buffer, String, JsonObject). */
     public <T> T read(Object payload, Class<T> type) throws IOException {
+        return mapper.readValue(bytes(payload), type);
+    }
+
+    /** The bytes of a payload whatever shape the connector delivered it in. */
+    public static byte[] bytes(Object payload) throws IOException {
         byte[] bytes;
         if (payload instanceof byte[] b) {
             bytes = b;
@@ -62,6 +67,6 @@ public class JsonMessages {
         } else {
             throw new IOException("unsupported payload type " + (payload == null ? "null" : payload.getClass().getName()));
         }
-        return mapper.readValue(bytes, type);
+        return bytes;
     }
 }

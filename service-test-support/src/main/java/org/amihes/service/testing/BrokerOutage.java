@@ -18,8 +18,18 @@ public final class BrokerOutage {
 
     /** Stops the broker application, keeps it down for {@code down}, starts it and waits until it accepts AMQP. */
     public static void restart(Duration down) throws Exception {
-        rabbitmqctl("stop_app");
+        stop();
         Thread.sleep(down.toMillis());
+        start();
+    }
+
+    /** Stops the broker application: every connection is cut. */
+    public static void stop() throws Exception {
+        rabbitmqctl("stop_app");
+    }
+
+    /** Starts the broker application and waits until it accepts AMQP. */
+    public static void start() throws Exception {
         rabbitmqctl("start_app");
         rabbitmqctl("await_startup");
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
