@@ -32,7 +32,7 @@ public class RegistryBootstrap {
             List<Meter> meters;
             try (InputStream in = Files.newInputStream(file)) {
                 meters = parser.parse(in);
-            } catch (RegistryFileParser.Invalid e) {
+            } catch (org.amihes.service.rest.RecordFile.Invalid e) {
                 throw new IllegalStateException(file + " is invalid: " + e.getMessage());
             }
             long t0 = System.nanoTime();

@@ -28,7 +28,7 @@ public class SecurityEvents {
     public Uni<Void> profileChanged(VersionedProfile stored) {
         SecurityProfile p = stored.profile();
         SecurityProfileChanged event = new SecurityProfileChanged(p.name(), p.securitySuite(), p.authentication(),
-                p.securityPolicy(), stored.version());
+                p.securityPolicy(), p.clientAddress(), p.securitySetup(), p.frameCounter(), stored.version());
         return profileChanged.send(event)
                 .ifNoItem().after(SEND_TIMEOUT).fail()
                 .onFailure().recoverWithItem(failure -> {

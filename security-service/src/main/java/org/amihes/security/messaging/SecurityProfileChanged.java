@@ -8,7 +8,7 @@ import org.amihes.security.domain.SecurityPolicy;
  * {@code profile.changed}. Never sent for an idempotent repeat; {@code version} lets consumers drop stale events.
  */
 public record SecurityProfileChanged(String name, int securitySuite, Authentication authentication,
-        SecurityPolicy securityPolicy, int version) {
+        SecurityPolicy securityPolicy, int clientAddress, String securitySetup, String frameCounter, int version) {
 
     public static final String ROUTING_KEY = "profile.changed";
 }

@@ -30,6 +30,15 @@ public class SecurityProfileEntity {
     @Column(name = "security_policy", nullable = false)
     public SecurityPolicy securityPolicy;
 
+    @Column(name = "client_address", nullable = false)
+    public int clientAddress;
+
+    @Column(name = "security_setup")
+    public String securitySetup;
+
+    @Column(name = "frame_counter")
+    public String frameCounter;
+
     /** Business version, bumped by the store on a real change (not JPA optimistic locking: rows are locked). */
     @Column(nullable = false)
     public int version;
@@ -38,7 +47,8 @@ public class SecurityProfileEntity {
     public Instant updatedAt;
 
     SecurityProfile settings() {
-        return new SecurityProfile(name, securitySuite, authentication, securityPolicy);
+        return new SecurityProfile(name, securitySuite, authentication, securityPolicy, clientAddress, securitySetup,
+                frameCounter);
     }
 
     VersionedProfile toVersioned() {
@@ -50,6 +60,9 @@ public class SecurityProfileEntity {
         securitySuite = profile.securitySuite();
         authentication = profile.authentication();
         securityPolicy = profile.securityPolicy();
+        clientAddress = profile.clientAddress();
+        securitySetup = profile.securitySetup();
+        frameCounter = profile.frameCounter();
         version = newVersion;
         updatedAt = now;
     }

@@ -16,15 +16,21 @@ public record SecurityProfileRequest(
         @NotNull(groups = OnCreate.class) @Pattern(regexp = NAME) String name,
         @NotNull @Min(0) @Max(2) Integer securitySuite,
         @NotNull Authentication authentication,
-        @NotNull SecurityPolicy securityPolicy) {
+        @NotNull SecurityPolicy securityPolicy,
+        @Min(1) @Max(127) Integer clientAddress,
+        @Pattern(regexp = OBIS, message = "must be a logical name a.b.c.d.e.f") String securitySetup,
+        @Pattern(regexp = OBIS, message = "must be a logical name a.b.c.d.e.f") String frameCounter) {
 
     public static final String NAME = "[A-Za-z0-9._-]{1,64}";
+    public static final String OBIS = "(\\d{1,3}\\.){5}\\d{1,3}";
 
     /** Validation group of POST: everything in Default plus the required name. */
     public interface OnCreate extends Default {
     }
 
     SecurityProfile toProfile(String profileName) {
-        return new SecurityProfile(profileName, securitySuite, authentication, securityPolicy);
+        return new SecurityProfile(profileName, securitySuite, authentication, securityPolicy,
+                clientAddress != null ? clientAddress : SecurityProfile.defaultClient(authentication), securitySetup,
+                frameCounter);
     }
 }

@@ -34,9 +34,9 @@ class ProfileEventsTest {
         put(name, json(name, 1, "HIGH_ECDSA", "AUTHENTICATED_ENCRYPTED")).statusCode(200);
 
         assertThat(probe.await(name, 1, WAIT)).contains(new SecurityProfileChanged(name, 0,
-                Authentication.HIGH_GMAC, SecurityPolicy.AUTHENTICATED_ENCRYPTED, 1));
+                Authentication.HIGH_GMAC, SecurityPolicy.AUTHENTICATED_ENCRYPTED, 1, null, null, 1));
         assertThat(probe.await(name, 2, WAIT)).contains(new SecurityProfileChanged(name, 1,
-                Authentication.HIGH_ECDSA, SecurityPolicy.AUTHENTICATED_ENCRYPTED, 2));
+                Authentication.HIGH_ECDSA, SecurityPolicy.AUTHENTICATED_ENCRYPTED, 1, null, null, 2));
         // one publisher, one queue: events arrive in order, so repeats announced in between would be here by now
         assertThat(probe.received(name)).extracting(SecurityProfileChanged::version).containsExactly(1, 2);
     }

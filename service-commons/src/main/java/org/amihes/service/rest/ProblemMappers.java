@@ -33,6 +33,12 @@ public class ProblemMappers {
         return respond(e.problem());
     }
 
+    /** A file of records with bad records ({@link RecordFile}): each named by field and line, nothing stored. */
+    @ServerExceptionMapper
+    public Response invalidRecordFile(RecordFile.Invalid e) {
+        return respond(Problem.of(e.type(), e.getMessage(), e.errors()));
+    }
+
     @ServerExceptionMapper
     public Response malformedJson(com.fasterxml.jackson.core.JsonParseException e) {
         return respond(malformed(e));

@@ -1,0 +1,199 @@
+package org.amihes.security.keys;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.amihes.security.domain.Authentication;
+import org.amihes.security.domain.SecurityPolicy;
+
+/**
+ * Wrapped keys in PostgreSQL (schema {@code security}, V3). Blocking JDBC: called from worker threads only, as the
+ * HSM is. Writes go in batches inside one transaction.
+ */
+@ApplicationScoped
+public class KeyStore {
+
+    /** A stored key version: the secrets still wrapped. */
+    public record Row(String meterId, int version, KeyState state, byte[] systemTitle, Authentication authentication,
+                      int securitySuite, SecurityPolicy securityPolicy, byte[] signingPublicKey, byte[] wrapped,
+                      String masterKey) {
+    }
+
+    /** A stored head-end key: the private key still wrapped. */
+    public record HeadEndRow(int suite, int version, KeyState state, byte[] systemTitle, byte[] publicKey,
+                             byte[] wrappedPrivateKey, String masterKey) {
+    }
+
+    /** One event for the key audit trail: never a key. */
+    public record Event(String actor, String event, String meterId, Integer version, String detail) {
+    }
+
+    private static final int BATCH = 1000;
+    private static final String COLUMNS = "meter_id, version, state, system_title, authentication, security_suite, "
+            + "security_policy, signing_public_key, wrapped, master_key";
+
+    private final DataSource db;
+
+    public KeyStore(DataSource db) {
+        this.db = db;
+    }
+
+    /** The current (ACTIVE and PENDING) versions of these meters, by meter id. */
+    public Map<String, List<Row>> current(Collection<String> meterIds) throws SQLException {
+        Map<String, List<Row>> out = new HashMap<>();
+        List<String> ids = new ArrayList<>(meterIds);
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM security.meter_key WHERE meter_id = ANY (?) AND state <> 'RETIRED'")) {
+            for (int from = 0; from < ids.size(); from += 10_000) {
+                Array chunk = c.createArrayOf("varchar", ids.subList(from, Math.min(ids.size(), from + 10_000)).toArray());
+                s.setArray(1, chunk);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        Row row = row(rs);
+                        out.computeIfAbsent(row.meterId(), id -> new ArrayList<>(2)).add(row);
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every version of one meter, newest first. */
+    public List<Row> versions(String meterId) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM security.meter_key WHERE meter_id = ? ORDER BY version DESC")) {
+            s.setString(1, meterId);
+            List<Row> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(row(rs));
+                }
+            }
+            return out;
+        }
+    }
+
+    public java.util.Optional<byte[]> headEndSystemTitle() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
+                "SELECT system_title FROM security.head_end WHERE id = 1"); ResultSet rs = s.executeQuery()) {
+            return rs.next() ? java.util.Optional.of(rs.getBytes(1)) : java.util.Optional.empty();
+        }
+    }
+
+    public List<HeadEndRow> headEnd() throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT suite, version, state, "
+                + "system_title, public_key, wrapped_private_key, master_key FROM security.head_end_key "
+                + "WHERE state <> 'RETIRED' ORDER BY suite, version")) {
+            List<HeadEndRow> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new HeadEndRow(rs.getInt(1), rs.getInt(2), KeyState.valueOf(rs.getString(3)), rs.getBytes(4),
+                            rs.getBytes(5), rs.getBytes(6), rs.getString(7)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Inserts new versions and their events in one transaction: all or nothing. */
+    public void insert(List<Row> rows, byte[] headEndSystemTitle, List<HeadEndRow> headEnd, List<Event> events)
+            throws SQLException {
+        try (Connection c = db.getConnection()) {
+            boolean auto = c.getAutoCommit();
+            c.setAutoCommit(false);
+            try {
+                if (headEndSystemTitle != null) {
+                    try (PreparedStatement s = c.prepareStatement(
+                            "INSERT INTO security.head_end (id, system_title) VALUES (1, ?)")) {
+                        s.setBytes(1, headEndSystemTitle);
+                        s.executeUpdate();
+                    }
+                }
+                insertRows(c, rows);
+                insertHeadEnd(c, headEnd);
+                insertEvents(c, events);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(auto);
+            }
+        }
+    }
+
+    private static void insertRows(Connection c, List<Row> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO security.meter_key (" + COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            int n = 0;
+            for (Row r : rows) {
+                s.setString(1, r.meterId());
+                s.setInt(2, r.version());
+                s.setString(3, r.state().name());
+                s.setBytes(4, r.systemTitle());
+                s.setString(5, r.authentication().name());
+                s.setInt(6, r.securitySuite());
+                s.setString(7, r.securityPolicy().name());
+                s.setBytes(8, r.signingPublicKey());
+                s.setBytes(9, r.wrapped());
+                s.setString(10, r.masterKey());
+                s.addBatch();
+                if (++n % BATCH == 0) {
+                    s.executeBatch();
+                }
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static void insertHeadEnd(Connection c, List<HeadEndRow> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO security.head_end_key (suite, version, state, "
+                + "system_title, public_key, wrapped_private_key, master_key) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (HeadEndRow r : rows) {
+                s.setInt(1, r.suite());
+                s.setInt(2, r.version());
+                s.setString(3, r.state().name());
+                s.setBytes(4, r.systemTitle());
+                s.setBytes(5, r.publicKey());
+                s.setBytes(6, r.wrappedPrivateKey());
+                s.setString(7, r.masterKey());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static void insertEvents(Connection c, List<Event> events) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO security.key_event (actor, event, meter_id, version, "
+                + "detail) VALUES (?, ?, ?, ?, ?)")) {
+            int n = 0;
+            for (Event e : events) {
+                s.setString(1, e.actor());
+                s.setString(2, e.event());
+                s.setString(3, e.meterId());
+                s.setObject(4, e.version());
+                s.setString(5, e.detail());
+                s.addBatch();
+                if (++n % BATCH == 0) {
+                    s.executeBatch();
+                }
+            }
+            s.executeBatch();
+        }
+    }
+
+    private static Row row(ResultSet rs) throws SQLException {
+        return new Row(rs.getString(1), rs.getInt(2), KeyState.valueOf(rs.getString(3)), rs.getBytes(4),
+                Authentication.valueOf(rs.getString(5)), rs.getInt(6), SecurityPolicy.valueOf(rs.getString(7)),
+                rs.getBytes(8), rs.getBytes(9), rs.getString(10));
+    }
+}
