@@ -96,6 +96,27 @@ public interface AssociationConfig {
 
         @WithDefault("5s")
         Duration timeout();
+
+        /**
+         * The service credential presented to security-service for keys ({@code Authorization: Bearer}): a file
+         * holding it (wins), or the value (HES_SECURITY_SERVICE_TOKEN).
+         */
+        java.util.Optional<java.nio.file.Path> tokenFile();
+
+        java.util.Optional<String> token();
+    }
+
+    Keys keys();
+
+    /** Meter credentials (keys) in memory: bounded and expiring, never written anywhere. */
+    interface Keys {
+        /** The most meters whose keys are held at once (least recently used dropped first). */
+        @WithDefault("10000")
+        int cacheSize();
+
+        /** How long keys are held: a key rotation or profile change is seen at most this late. */
+        @WithDefault("5m")
+        Duration cacheTtl();
     }
 
     /** Invocation counters are reserved from security-service in windows and handed out from memory. */

@@ -8,7 +8,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.function.Supplier;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.Optional;
+import org.amihes.association.client.SecurityServiceClient;
 import org.amihes.association.client.SecurityServiceCounterReservations;
+import org.amihes.association.client.SecurityServiceCredentials;
+import org.amihes.association.domain.CredentialCache;
+import org.amihes.association.domain.Meter;
+import org.amihes.association.domain.MeterCredentials;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.InvocationCounterWindows;
 import org.amihes.association.domain.PerMeterSerializer;
@@ -32,6 +40,8 @@ public class MeterSessions {
     private final Admission admission;
     private MeterReader reader;
     private InvocationCounterStore counters;
+    private SecurityServiceCredentials credentialSource;
+    private CredentialCache credentials;
 
     public MeterSessions(Vertx vertx, AssociationConfig config) {
         this.vertx = vertx;
@@ -44,9 +54,30 @@ public class MeterSessions {
                 : Runtime.getRuntime().availableProcessors();
         EventLoops eventLoops = EventLoops.deploy(vertx, loops).toCompletionStage().toCompletableFuture().get();
         reader = new MeterReader(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
-        counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx,
-                config.securityService().url(), config.securityService().timeout()),
+        SecurityServiceClient securityService = new SecurityServiceClient(vertx, config.securityService().url(),
+                config.securityService().timeout(), serviceToken(config.securityService()));
+        counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
                 config.counters().window(), config.counters().headroom());
+        credentialSource = new SecurityServiceCredentials(securityService);
+        credentials = new CredentialCache(config.keys().cacheSize(), config.keys().cacheTtl(), System::nanoTime);
+    }
+
+    private static Optional<String> serviceToken(AssociationConfig.SecurityService config) throws IOException {
+        if (config.tokenFile().isPresent()) {
+            return Optional.of(Files.readString(config.tokenFile().get()).strip());
+        }
+        return config.token().filter(t -> !t.isBlank());
+    }
+
+    /** A meter's credentials under its security profile: from memory, else from security-service. */
+    public Future<MeterCredentials> credentials(Meter meter) {
+        return credentials.get(meter.meterId() + "/" + meter.securityProfile(),
+                () -> credentialSource.fetch(meter.meterId(), meter.securityProfile()));
+    }
+
+    /** Forgets a meter's credentials (its association refused them): the next session asks again. */
+    public void forgetCredentials(Meter meter) {
+        credentials.invalidate(meter.meterId() + "/" + meter.securityProfile());
     }
 
     public Future<MeterReading> read(String meterId, SessionSettings settings, List<String> registers) {

@@ -17,6 +17,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.amihes.association.audit.AuditLog;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
+import org.amihes.association.client.SecurityServiceCredentials.Refused;
+import org.amihes.association.domain.MeterCredentials;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.RetryPolicy;
@@ -90,23 +92,45 @@ public class ReadExecutor {
             return Future.succeededFuture(failed(job, failure));
         }
         List<String> registers = job.registers().isEmpty() ? List.of(ReadJob.ACTIVE_ENERGY_IMPORT) : job.registers();
+        Meter m = meter.get();
+        Duration timeout = config.sessions().responseTimeout();
+        int pdu = config.sessions().maxPduSize();
+        if (m.securityProfile() == null) {
+            return attempt(job, m, () -> m.sessionSettings(timeout, pdu), "public: client " + m.clientAddress() + " "
+                    + m.authentication(), registers);
+        }
+        return sessions.credentials(m).transform(ar -> {
+            if (ar.failed()) {
+                Refused refused = ar.cause() instanceof Refused r ? r : new Refused(HEAD_END_CLASS, "HES-005",
+                        "HES-005: Keys unavailable (" + ar.cause().getMessage() + ")", ar.cause());
+                return Future.succeededFuture(failed(job, new MeterFailure(refused.failureClass(), refused.code(),
+                        refused.getMessage() + "; the meter was not contacted", List.of())));
+            }
+            MeterCredentials credentials = ar.result();
+            return attempt(job, m, () -> credentials.session(m, 0, timeout, pdu), credentials.describe(), registers);
+        });
+    }
+
+    /** The first attempt; settings that cannot be built (e.g. a mechanism without its secret) fail the job here. */
+    private Future<ReadResult> attempt(ReadJob job, Meter meter, java.util.function.Supplier<SessionSettings> build,
+                                       String association, List<String> registers) {
         SessionSettings settings;
         try {
-            settings = meter.get().sessionSettings(config.sessions().responseTimeout(), config.sessions().maxPduSize());
+            settings = build.get();
         } catch (IllegalArgumentException e) {
-            // e.g. an HLS meter whose keys are not available: nothing to try on the wire
             return Future.succeededFuture(failed(job, new MeterFailure(UNKNOWN_METER_CLASS, NO_KEYS_CODE,
                     NO_KEYS_CODE + ": Association cannot be set up (" + e.getMessage() + ")", List.of())));
         }
-        return attempt(job, settings, registers, 1);
+        return attempt(job, meter, settings, association, registers, 1);
     }
 
     /** One session; a failure the {@link RetryPolicy} allows again is audited and tried again after its pause. */
-    private Future<ReadResult> attempt(ReadJob job, SessionSettings settings, List<String> registers, int attempt) {
+    private Future<ReadResult> attempt(ReadJob job, Meter meter, SessionSettings settings, String association,
+                                       List<String> registers, int attempt) {
         long sessionStart = System.nanoTime();
         return sessions.read(job.meterId(), settings, registers)
                 .onComplete(ar -> sessionTime.record(System.nanoTime() - sessionStart, TimeUnit.NANOSECONDS))
-                .map(reading -> succeeded(job, reading))
+                .map(reading -> succeeded(job, reading, association))
                 .recover(error -> {
                     if (error instanceof Admission.Closed) {
                         return Future.failedFuture(error); // never started: the job goes back to the broker
@@ -116,12 +140,15 @@ public class ReadExecutor {
                                 NO_COUNTERS_CODE + ": Invocation counters unavailable (" + error.getMessage() + ")", List.of())));
                     }
                     DlmsException e = Classifier.classify(error, List.of());
+                    if (e.failureClass() == org.amihes.dlms.failure.FailureClass.SECURITY) {
+                        sessions.forgetCredentials(meter); // the next attempt asks security-service again
+                    }
                     Retry advice = e.code().retry();
                     Optional<Duration> pause = retries.pauseBefore(attempt + 1, advice, ThreadLocalRandom.current().nextDouble());
                     String tries = attempt > 1 || retries.allowed(advice) > 1
                             ? " (attempt " + attempt + " of " + retries.allowed(advice) + ")" : "";
-                    MeterFailure failure = new MeterFailure(e.failureClass().name(), e.code().code(), e.getMessage() + tries,
-                            e.exchange());
+                    MeterFailure failure = new MeterFailure(e.failureClass().name(), e.code().code(),
+                            e.getMessage() + tries + " [association: " + association + "]", e.exchange());
                     if (pause.isEmpty()) {
                         return Future.succeededFuture(failed(job, failure));
                     }
@@ -129,15 +156,17 @@ public class ReadExecutor {
                             failure.message() + "; next attempt in " + pause.get().toMillis() + " ms", failure.exchange());
                     count("RETRIED");
                     Promise<ReadResult> next = Promise.promise();
-                    vertx.setTimer(pause.get().toMillis(), t -> attempt(job, settings, registers, attempt + 1).onComplete(next));
+                    vertx.setTimer(pause.get().toMillis(), t -> attempt(job, meter, settings, association, registers, attempt + 1)
+                            .onComplete(next));
                     return next.future();
                 });
     }
 
-    private ReadResult succeeded(ReadJob job, MeterReading reading) {
+    private ReadResult succeeded(ReadJob job, MeterReading reading, String association) {
         List<RegisterValue> values = reading.registers().stream()
                 .map(r -> RegisterValue.of(r.obis(), r.raw(), r.scaler(), r.unit())).toList();
-        audit.pass("READ", job.meterId(), job.jobId(), Map.of("meterTime", reading.meterTime().toString(),
+        audit.pass("READ", job.meterId(), job.jobId(), Map.of("association", association,
+                "meterTime", reading.meterTime().toString(),
                 "values", values.stream().map(v -> v.obis() + "=" + v.value().toPlainString() + " " + v.unit()).toList(),
                 "warnings", reading.warnings()));
         count("OK");

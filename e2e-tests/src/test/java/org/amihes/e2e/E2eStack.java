@@ -23,6 +23,34 @@ final class E2eStack {
         return m;
     }
 
+    /** The credential association-service presents to security-service for keys in every e2e stack. */
+    static final String SERVICE_TOKEN = "e2e-service-credential";
+
+    /**
+     * security-service on the test database with the test SoftHSM2 token (the one its tests use: the test database's
+     * keys are wrapped under its master key), its events on an
+     * exchange of its own, and the e2e service credential.
+     */
+    static ServiceProcess startSecurity() throws Exception {
+        Map<String, String> m = common();
+        m.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
+        m.put("hes.keys.service-token", SERVICE_TOKEN);
+        org.amihes.service.testing.SoftHsmToken token = org.amihes.service.testing.SoftHsmToken.ensure(
+                ServiceProcess.projectRoot().resolve(".run/test-softhsm/softhsm2.conf").toAbsolutePath().normalize(),
+                "amihes-test");
+        ServiceProcess security = ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", m,
+                "security-service", token.environment());
+        return security.awaitReady(java.time.Duration.ofSeconds(90));
+    }
+
+    /** association-service's settings for keys from {@code security}. */
+    static Map<String, String> associationWithKeys(ServiceProcess security) {
+        Map<String, String> m = association();
+        m.put("hes.security-service.url", security.url());
+        m.put("hes.security-service.token", SERVICE_TOKEN);
+        return m;
+    }
+
     static Map<String, String> association() {
         Map<String, String> m = common();
         m.put("hes.jobs.queue-prefix", "association.jobs.e2e");

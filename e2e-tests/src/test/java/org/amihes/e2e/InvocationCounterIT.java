@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.amihes.association.client.SecurityServiceClient;
 import org.amihes.association.client.SecurityServiceCounterReservations;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
 import org.amihes.association.domain.InvocationCounterWindows;
@@ -63,12 +64,7 @@ class InvocationCounterIT {
         simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
                 .toCompletionStage().toCompletableFuture().get();
         reader = new MeterReader(vertx, await(EventLoops.deploy(vertx, 1)), new Transports(vertx, Duration.ofSeconds(2)));
-        security = ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/amihes_test",
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/amihes_test",
-                // its events go to an exchange of its own: nothing else on this broker sees test traffic
-                "mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e"));
-        security.awaitReady(Duration.ofSeconds(90));
+        security = E2eStack.startSecurity();
     }
 
     @AfterAll
@@ -126,8 +122,9 @@ class InvocationCounterIT {
     void noSecurityServiceMeansNoCiphering() throws Exception {
         MeterSpec meter = simulator.fleet().meters().get(2);
         long before = simulator.meterState(meter.meterId()).sessions();
-        InvocationCounterStore unreachable = new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx,
-                URI.create("http://127.0.0.1:" + ServiceProcess.freePort()), Duration.ofSeconds(2)), WINDOW, 64);
+        InvocationCounterStore unreachable = new InvocationCounterWindows(new SecurityServiceCounterReservations(
+                new SecurityServiceClient(vertx, URI.create("http://127.0.0.1:" + ServiceProcess.freePort()),
+                        Duration.ofSeconds(2), java.util.Optional.empty())), WINDOW, 64);
         Future<MeterReading> read = reader.read(meter.meterId(), settings(meter), List.of("1.0.1.8.0.255"), unreachable);
         Throwable failure = read.toCompletionStage().toCompletableFuture().handle((r, e) -> e).get(10, TimeUnit.SECONDS);
         assertThat(failure).isInstanceOf(CountersUnavailable.class).hasMessageContaining("unreachable");
@@ -135,8 +132,8 @@ class InvocationCounterIT {
     }
 
     private static InvocationCounterStore associationServiceCounters() {
-        return new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx, URI.create(security.url()),
-                Duration.ofSeconds(5)), WINDOW, 64);
+        return new InvocationCounterWindows(new SecurityServiceCounterReservations(new SecurityServiceClient(
+                vertx, URI.create(security.url()), Duration.ofSeconds(5), java.util.Optional.empty())), WINDOW, 64);
     }
 
     /** aurora-ax1's management association: HLS-GMAC, suite 0, authenticated and encrypted, the fleet's keys. */

@@ -40,6 +40,12 @@ final class ServiceProcess implements AutoCloseable {
     /** {@code name} names the log file, so several processes of one module (replicas) keep separate logs. */
     static ServiceProcess start(Path projectRoot, String module, Map<String, String> properties, String name)
             throws IOException {
+        return start(projectRoot, module, properties, name, Map.of());
+    }
+
+    /** @param environment added to the process's environment (e.g. SOFTHSM2_CONF, read by a native library) */
+    static ServiceProcess start(Path projectRoot, String module, Map<String, String> properties, String name,
+                                Map<String, String> environment) throws IOException {
         Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first (mvn verify builds them)");
@@ -52,7 +58,9 @@ final class ServiceProcess implements AutoCloseable {
         command.add(jar.toString());
         Path log = Path.of("target", "e2e-logs", name + ".log");
         Files.createDirectories(log.getParent());
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         return new ServiceProcess(name, p, port, log);
     }
 

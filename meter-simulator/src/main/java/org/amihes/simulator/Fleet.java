@@ -96,6 +96,14 @@ public record Fleet(long seed, List<MeterSpec> meters) {
      * The simulator and the head-end share no code, only this file format.
      */
     public void writeRegistry(Path file) throws IOException {
+        writeRegistry(file, false);
+    }
+
+    /**
+     * @param managed each meter names its vendor's security profile ({@link #writeSecurityProfiles}): the head-end
+     *                reads it over the management association with its keys; otherwise over the public client
+     */
+    public void writeRegistry(Path file, boolean managed) throws IOException {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (MeterSpec m : meters) {
             VendorProfile p = VendorProfile.load(m.profile());
@@ -108,11 +116,42 @@ public record Fleet(long seed, List<MeterSpec> meters) {
             e.put("clientAddress", PUBLIC_CLIENT);
             e.put("logicalDevice", m.logicalDevice());
             e.put("authentication", "NONE");
+            if (managed) {
+                e.put("securityProfile", securityProfileName(p));
+            }
             entries.add(e);
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("meters", entries);
         JSON.writeValue(file.toFile(), root);
+    }
+
+    /** The security profile of a vendor's management association. */
+    public static String securityProfileName(VendorProfile profile) {
+        return profile.name() + "-management";
+    }
+
+    /**
+     * Writes one security profile per vendor of the fleet ({@code {"profiles": [...]}}, each the body of
+     * security-service's {@code PUT /security-profiles/{name}}): the management association as the vendor's
+     * technical manual gives it, HLS on client 1 where the meter has it, else LLS on client 32.
+     */
+    public void writeSecurityProfiles(Path file) throws IOException {
+        Map<String, Map<String, Object>> profiles = new java.util.TreeMap<>();
+        for (MeterSpec m : meters) {
+            VendorProfile p = VendorProfile.load(m.profile());
+            profiles.computeIfAbsent(securityProfileName(p), name -> {
+                boolean hls = !"NONE".equals(p.hlsAuthentication());
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("name", name);
+                e.put("authentication", hls ? p.hlsAuthentication() : "LOW");
+                e.put("securitySuite", p.securitySuite());
+                e.put("securityPolicy", p.securityPolicy());
+                e.put("clientAddress", hls ? SimulatedMeter.HLS_CLIENT : SimulatedMeter.LLS_CLIENT);
+                return e;
+            });
+        }
+        JSON.writeValue(file.toFile(), Map.of("profiles", List.copyOf(profiles.values())));
     }
 
     /**
@@ -131,7 +170,8 @@ public record Fleet(long seed, List<MeterSpec> meters) {
             Map<String, Object> e = new LinkedHashMap<>();
             e.put("meterId", m.meterId());
             e.put("systemTitle", hex.formatHex(k.systemTitle()));
-            e.put("authentication", p.hlsAuthentication());
+            // the management association's mechanism: HLS where the vendor has it, else LLS (client 32)
+            e.put("authentication", "NONE".equals(p.hlsAuthentication()) ? "LOW" : p.hlsAuthentication());
             e.put("securitySuite", p.securitySuite());
             e.put("securityPolicy", p.securityPolicy());
             e.put("blockCipherKey", hex.formatHex(k.blockCipherKey()));

@@ -17,10 +17,12 @@ import java.time.Duration;
  * @param mostConcurrent      the most associations the meter ever had open at the same time over TCP; one counts from
  *                            the connection's accept until the meter sends its release response (RLRE) or the
  *                            connection closes, whichever comes first
+ * @param associationsByClient associations established (HLS: proof accepted), by client SAP (16 public, 32 LLS, 1 management HLS)
  */
 public record MeterSnapshot(String meterId, String firmwareVersion, long flashWrites, int imageTransferStatus,
                             long imagesActivated, int controlState, int controlMode, long relayOperations,
-                            Duration clockOffset, long sessions, int mostConcurrent) {
+                            Duration clockOffset, long sessions, int mostConcurrent,
+                            java.util.Map<Integer, Long> associationsByClient) {
 
     /** output_state of the disconnect control: the consumer is supplied only when connected. */
     public boolean outputState() {

@@ -18,6 +18,8 @@ final class MeterState {
     private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
     /** the last invocation counter the meter accepted: a lower one is refused, as on a real meter */
     private final AtomicLong invocationCounter = new AtomicLong();
+    /** Associations established (HLS: once the client's proof was accepted), by client SAP. */
+    private final java.util.Map<Integer, AtomicLong> associationsByClient = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile MeterKeys keys;
     private volatile long clockOffsetMillis;
 
@@ -54,6 +56,10 @@ final class MeterState {
     /** Released (RLRE sent) or closed, whichever came first. */
     void associationEnded() {
         open.decrementAndGet();
+    }
+
+    void associationAccepted(int clientAddress) {
+        associationsByClient.computeIfAbsent(clientAddress, c -> new AtomicLong()).incrementAndGet();
     }
 
     long invocationCounter() {
@@ -101,6 +107,7 @@ final class MeterState {
     MeterSnapshot snapshot(String meterId) {
         return new MeterSnapshot(meterId, image.installedVersion(), image.flashWrites(), image.status(),
                 image.activations(), disconnect.controlState(), disconnect.controlMode(), disconnect.relayOperations(),
-                clockOffset(), sessions.get(), mostOpen.get());
+                clockOffset(), sessions.get(), mostOpen.get(), associationsByClient.entrySet().stream().collect(
+                        java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, e -> e.getValue().get())));
     }
 }

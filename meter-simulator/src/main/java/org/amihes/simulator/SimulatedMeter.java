@@ -127,6 +127,7 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             return null;
         }
         byte[] reply = handleRequest(request);
+        countAssociation();
         if (reply != null && reply.length > 0) {
             reply = listBlocks.rewrite(reply);
             reply = RlreLengths.correct(reply, profile.framing());
@@ -135,6 +136,17 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             state.rememberInvocationCounter(seen.longValue());
         }
         return reply;
+    }
+
+    private boolean associationCounted;
+
+    /** Once per association, when it is established (for HLS: after the client's proof was accepted). */
+    private void countAssociation() {
+        if (!associationCounted && (getSettings().getConnected() & gurux.dlms.ConnectionState.DLMS) != 0
+                && getAssignedAssociation() != null) {
+            associationCounted = true;
+            state.associationAccepted(getAssignedAssociation().getClientSAP());
+        }
     }
 
     static InterfaceType interfaceType(VendorProfile profile) {

@@ -19,9 +19,11 @@ import java.util.TreeSet;
  * java -jar meter-simulator.jar [--meters 50] [--profiles aurora-ax1,borealis-b7,corvus-c3] [--seed 42]
  *      [--first-host 127.1.0.1] [--port 4059] [--bind 0.0.0.0] [--fleet fleet.json]
  *      [--fleet-out fleet.json] [--registry-out meter_registry.json] [--keys-out meter_keys.json]
+ *      [--security-profiles-out security_profiles.json]
  *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0]
  * </pre>
- * {@code --fleet} reads a fleet file instead of generating one. {@code --udp true} also answers the wrapper over UDP
+ * {@code --fleet} reads a fleet file instead of generating one. With {@code --security-profiles-out}, the registry's
+ * meters name their vendor's security profile (management association, keys from {@code --keys-out}). {@code --udp true} also answers the wrapper over UDP
  * (one socket per wrapper meter). Faults apply to every meter: {@code --latency-ms}/{@code --jitter-ms} delay each
  * answer by a normal draw (like {@code netem delay 100ms 20ms}); {@code --drop}, {@code --loss} and
  * {@code --malformed} are per-answer probabilities of closing the connection, not answering, or corrupting the APDU.
@@ -29,7 +31,7 @@ import java.util.TreeSet;
 public final class SimulatorMain {
 
     private static final Set<String> OPTIONS = Set.of("meters", "profiles", "seed", "first-host", "port", "bind",
-            "fleet", "fleet-out", "registry-out", "keys-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed");
+            "fleet", "fleet-out", "registry-out", "keys-out", "security-profiles-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed");
 
     private SimulatorMain() {
     }
@@ -48,8 +50,12 @@ public final class SimulatorMain {
         if (opts.containsKey("keys-out")) {
             fleet.writeKeys(Path.of(opts.get("keys-out")));
         }
+        if (opts.containsKey("security-profiles-out")) {
+            fleet.writeSecurityProfiles(Path.of(opts.get("security-profiles-out")));
+        }
         if (opts.containsKey("registry-out")) {
-            fleet.writeRegistry(Path.of(opts.get("registry-out")));
+            // with security profiles, the registry names them: the head-end reads over the management association
+            fleet.writeRegistry(Path.of(opts.get("registry-out")), opts.containsKey("security-profiles-out"));
         }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(Runtime.getRuntime().availableProcessors()));
         Faults faults = new Faults(number(opts, "latency-ms"), number(opts, "jitter-ms"), number(opts, "drop"),

@@ -1,14 +1,7 @@
 package org.amihes.association.client;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import java.net.URI;
-import java.time.Duration;
 import org.amihes.association.domain.InvocationCounterWindows;
 import org.amihes.association.domain.InvocationCounterWindows.Window;
 
@@ -26,40 +19,26 @@ public final class SecurityServiceCounterReservations implements InvocationCount
         }
     }
 
-    private final HttpClient http;
-    private final URI base;
-    private final String basePath;
-    private final int port;
-    private final boolean secure;
-    private final long timeoutMillis;
+    private final SecurityServiceClient client;
 
-    public SecurityServiceCounterReservations(Vertx vertx, URI base, Duration timeout) {
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis()));
-        this.base = base;
-        this.basePath = base.getPath().replaceAll("/$", "");
-        this.secure = "https".equalsIgnoreCase(base.getScheme());
-        this.port = base.getPort() != -1 ? base.getPort() : secure ? 443 : 80;
-        this.timeoutMillis = timeout.toMillis();
+    public SecurityServiceCounterReservations(SecurityServiceClient client) {
+        this.client = client;
     }
 
     @Override
     public Future<Window> reserve(String meterId, String keyId, long atLeast, int count) {
-        RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST)
-                .setHost(base.getHost()).setPort(port).setSsl(secure).setIdleTimeout(timeoutMillis)
-                .setURI(basePath + "/meters/" + meterId + "/invocation-counters/" + keyId + "/reservations")
-                .putHeader("Content-Type", "application/json").putHeader("Accept", "application/json");
         String body = new JsonObject().put("count", count).put("atLeast", atLeast).encode();
-        return http.request(request)
-                .compose(req -> req.send(body))
-                .compose(response -> response.body().map(bytes -> {
-                    if (response.statusCode() != 200) {
+        return client.post("/meters/" + meterId + "/invocation-counters/" + keyId + "/reservations", body)
+                .map(reply -> {
+                    if (reply.status() != 200) {
                         throw new CountersUnavailable("security-service refused to reserve invocation counters for "
-                                + meterId + " (HTTP " + response.statusCode() + "): " + bytes, null);
+                                + meterId + " (HTTP " + reply.status() + "): " + reply.body(), null);
                     }
-                    JsonObject window = bytes.toJsonObject();
+                    JsonObject window = reply.body().toJsonObject();
                     return new Window(window.getLong("first"), window.getLong("limit"));
-                }))
+                })
                 .recover(e -> Future.failedFuture(e instanceof CountersUnavailable ? e : new CountersUnavailable(
-                        "security-service at " + base + " is unreachable for invocation counters: " + e.getMessage(), e)));
+                        "security-service at " + client.base() + " is unreachable for invocation counters: "
+                                + e.getMessage(), e)));
     }
 }

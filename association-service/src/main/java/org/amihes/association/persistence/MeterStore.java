@@ -33,7 +33,7 @@ public class MeterStore {
     public static final String RELOAD = "*";
     private static final int CHUNK = 1000;
     private static final int NOTIFY_IDS = 100;
-    private static final String COLUMNS = "meter_id, vendor, host, port, transport, client_address, logical_device, authentication";
+    private static final String COLUMNS = "meter_id, vendor, host, port, transport, client_address, logical_device, authentication, security_profile";
 
     private final Pool pool;
     private final Outbox outbox;
@@ -104,6 +104,7 @@ public class MeterStore {
         Integer[] clients = new Integer[n];
         Integer[] devices = new Integer[n];
         String[] auths = new String[n];
+        String[] profiles = new String[n];
         for (int i = 0; i < n; i++) {
             Meter m = chunk.get(i);
             ids[i] = m.meterId();
@@ -114,18 +115,21 @@ public class MeterStore {
             clients[i] = m.clientAddress();
             devices[i] = m.logicalDevice();
             auths[i] = m.authentication().name();
+            profiles[i] = m.securityProfile();
         }
         return conn.preparedQuery("INSERT INTO association.meter AS m (" + COLUMNS + ") "
                         + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], "
-                        + "$7::int[], $8::text[]) "
+                        + "$7::int[], $8::text[], $9::text[]) "
                         + "ON CONFLICT (meter_id) DO UPDATE SET vendor = EXCLUDED.vendor, host = EXCLUDED.host, "
                         + "port = EXCLUDED.port, transport = EXCLUDED.transport, client_address = EXCLUDED.client_address, "
-                        + "logical_device = EXCLUDED.logical_device, authentication = EXCLUDED.authentication, updated_at = now() "
-                        + "WHERE (m.vendor, m.host, m.port, m.transport, m.client_address, m.logical_device, m.authentication) "
+                        + "logical_device = EXCLUDED.logical_device, authentication = EXCLUDED.authentication, "
+                        + "security_profile = EXCLUDED.security_profile, updated_at = now() "
+                        + "WHERE (m.vendor, m.host, m.port, m.transport, m.client_address, m.logical_device, m.authentication, "
+                        + "m.security_profile) "
                         + "IS DISTINCT FROM (EXCLUDED.vendor, EXCLUDED.host, EXCLUDED.port, EXCLUDED.transport, "
-                        + "EXCLUDED.client_address, EXCLUDED.logical_device, EXCLUDED.authentication) "
+                        + "EXCLUDED.client_address, EXCLUDED.logical_device, EXCLUDED.authentication, EXCLUDED.security_profile) "
                         + "RETURNING (xmax = 0) AS created, meter_id, vendor, updated_at")
-                .execute(Tuple.tuple(List.of(ids, vendors, hosts, ports, transports, clients, devices, auths)))
+                .execute(Tuple.tuple(List.of(ids, vendors, hosts, ports, transports, clients, devices, auths, profiles)))
                 .map(rows -> {
                     int[] c = new int[2];
                     for (Row r : rows) {
@@ -145,7 +149,8 @@ public class MeterStore {
         for (Row r : rows) {
             out.add(new Meter(r.getString("meter_id"), r.getString("vendor"), r.getString("host"), r.getInteger("port"),
                     TransportKind.valueOf(r.getString("transport")), r.getInteger("client_address"),
-                    r.getInteger("logical_device"), AuthenticationLevel.valueOf(r.getString("authentication"))));
+                    r.getInteger("logical_device"), AuthenticationLevel.valueOf(r.getString("authentication")),
+                    r.getString("security_profile")));
         }
         return out;
     }

@@ -20,9 +20,12 @@ public record MeterEntry(
         @NotNull TransportKind transport,
         @NotNull @Min(1) @Max(127) Integer clientAddress,
         @NotNull @Min(0) @Max(16383) Integer logicalDevice,
-        @NotNull AuthenticationLevel authentication) {
+        @NotNull AuthenticationLevel authentication,
+        @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must name a security profile: 1-64 letters, digits, '.', '_' or '-'")
+        String securityProfile) {
 
     Meter toMeter() {
-        return new Meter(meterId, vendor, host, port, transport, clientAddress, logicalDevice, authentication);
+        return new Meter(meterId, vendor, host, port, transport, clientAddress, logicalDevice, authentication,
+                securityProfile);
     }
 }

@@ -131,8 +131,9 @@ public final class Hsm {
             cipher.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(wrapped, NONCE, wrapped.length - NONCE);
         } catch (javax.crypto.AEADBadTagException e) {
-            throw new IllegalArgumentException("wrapped key material does not belong to " + context
-                    + " or was changed (GCM tag mismatch)", e);
+            throw new IllegalArgumentException("cannot unwrap the key material of " + context + ": it was changed, "
+                    + "belongs to another key, or was wrapped under another master key than '" + label + "' in " + where
+                    + " (GCM tag mismatch)", e);
         } catch (GeneralSecurityException e) {
             throw new Unavailable("the HSM (" + where + ") could not unwrap: " + rootMessage(e), e);
         }
