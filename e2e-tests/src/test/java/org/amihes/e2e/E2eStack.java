@@ -36,8 +36,7 @@ final class E2eStack {
         m.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
         m.put("hes.keys.service-token", SERVICE_TOKEN);
         org.amihes.service.testing.SoftHsmToken token = org.amihes.service.testing.SoftHsmToken.ensure(
-                ServiceProcess.projectRoot().resolve(".run/test-softhsm/softhsm2.conf").toAbsolutePath().normalize(),
-                "amihes-test");
+                org.amihes.service.testing.SoftHsmToken.testConf(), "amihes-test");
         ServiceProcess security = ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", m,
                 "security-service", token.environment());
         return security.awaitReady(java.time.Duration.ofSeconds(90));

@@ -25,6 +25,14 @@ public record SoftHsmToken(Path conf, long slot, Path pinFile) {
 
     public static final Path MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
 
+    /**
+     * The tests' token config: one per machine user, like the test database (amihes_test) whose keys are wrapped
+     * under its master key. security-service's surefire configuration points SOFTHSM2_CONF here too.
+     */
+    public static Path testConf() {
+        return Path.of(System.getProperty("user.home"), ".local", "share", "amihes", "test-softhsm", "softhsm2.conf");
+    }
+
     /** The token labelled {@code label} under {@code conf}'s directory, made (config, directory, token) if absent. */
     public static synchronized SoftHsmToken ensure(Path conf, String label) {
         if (!Files.isReadable(MODULE)) {
