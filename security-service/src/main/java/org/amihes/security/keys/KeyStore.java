@@ -33,6 +33,11 @@ public class KeyStore {
                              byte[] wrappedPrivateKey, String masterKey) {
     }
 
+    /** A stored key event. */
+    public record StoredEvent(long id, java.time.Instant at, String actor, String event, String meterId, Integer version,
+                              String detail) {
+    }
+
     /** One event for the key audit trail: never a key. */
     public record Event(String actor, String event, String meterId, Integer version, String detail) {
     }
@@ -65,6 +70,47 @@ public class KeyStore {
             }
         }
         return out;
+    }
+
+    /** Every version (RETIRED too) of these meters, by meter id, oldest first. */
+    public Map<String, List<Row>> all(Collection<String> meterIds) throws SQLException {
+        Map<String, List<Row>> out = new HashMap<>();
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT " + COLUMNS
+                + " FROM security.meter_key WHERE meter_id = ANY (?) ORDER BY meter_id, version")) {
+            s.setArray(1, c.createArrayOf("varchar", meterIds.toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Row row = row(rs);
+                    out.computeIfAbsent(row.meterId(), id -> new ArrayList<>(2)).add(row);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Events of a meter (or of the head-end when {@code meterId} is null), newest first. */
+    public List<StoredEvent> events(String meterId, int limit) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT id, at, actor, event, "
+                + "meter_id, version, detail FROM security.key_event WHERE meter_id IS NOT DISTINCT FROM ? "
+                + "ORDER BY id DESC LIMIT ?")) {
+            s.setString(1, meterId);
+            s.setInt(2, limit);
+            List<StoredEvent> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new StoredEvent(rs.getLong(1), rs.getObject(2, java.time.OffsetDateTime.class).toInstant(),
+                            rs.getString(3), rs.getString(4), rs.getString(5), (Integer) rs.getObject(6), rs.getString(7)));
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Records events in their own transaction (an export reads, it writes nothing else). */
+    public void events(List<Event> events) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            insertEvents(c, events);
+        }
     }
 
     /** Every version of one meter, newest first. */

@@ -17,7 +17,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.sql.SQLException;
 import java.util.List;
+import jakarta.validation.Valid;
+import jakarta.ws.rs.core.StreamingOutput;
+import org.amihes.security.keys.EscrowExport;
 import org.amihes.security.keys.KeyDelivery;
+import org.amihes.security.keys.KeyStore;
 import org.amihes.security.keys.KeyVault;
 import org.amihes.security.keys.MeterCredentials;
 import org.amihes.security.persistence.SecurityProfileStore;
@@ -51,6 +55,12 @@ public class KeyResource {
     @Inject
     SecurityProfileStore profiles;
 
+    @Inject
+    EscrowExport escrow;
+
+    @Inject
+    KeyStore keyStore;
+
     /**
      * Imports a key delivery file: checked whole (bad records named by line and field, nothing stored), then stored
      * all or nothing, each meter's secrets wrapped by the HSM. Repeating the same import changes nothing. The answer
@@ -63,6 +73,39 @@ public class KeyResource {
     public KeyVault.Imported importKeys(InputStream body, @RestHeader("X-Actor") String actor)
             throws IOException, SQLException {
         return vault.importDelivery(delivery.read(body), actor == null || actor.isBlank() ? "api" : actor);
+    }
+
+    /**
+     * Escrow: the meters' keys, every version, wrapped under the operator's key (RFC 5649). Streams the answer; the
+     * wrapping key is used for this answer only. Meters without keys are listed under "missing".
+     */
+    @POST
+    @Path("/keys/export")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public StreamingOutput export(@NotNull @Valid EscrowRequest request, @RestHeader("X-Actor") String actor) {
+        byte[] key = java.util.HexFormat.of().parseHex(request.wrappingKey());
+        List<String> ids = request.meterIds().stream().distinct().toList();
+        String who = actor == null || actor.isBlank() ? "api" : actor;
+        return out -> {
+            try {
+                escrow.write(ids, key, who, out);
+            } catch (SQLException e) {
+                throw new java.io.IOException("key store unavailable: " + e.getMessage(), e);
+            } finally {
+                java.util.Arrays.fill(key, (byte) 0);
+            }
+        };
+    }
+
+    /** Key events of a meter (none given: of the head-end), newest first: who, when, what, which version. */
+    @GET
+    @Path("/keys/events")
+    @Blocking
+    public List<KeyStore.StoredEvent> events(@RestQuery @Pattern(regexp = InvocationCounterResource.ID) String meterId,
+            @RestQuery @jakarta.ws.rs.DefaultValue("100") @jakarta.validation.constraints.Min(1)
+            @jakarta.validation.constraints.Max(10_000) int limit) throws SQLException {
+        return keyStore.events(meterId, limit);
     }
 
     /** The key versions of a meter, newest first; 404 when it has none. */

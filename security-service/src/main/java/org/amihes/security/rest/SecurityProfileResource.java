@@ -37,6 +37,9 @@ public class SecurityProfileResource {
     @Inject
     SecurityEvents events;
 
+    @Inject
+    org.amihes.security.keys.KeysConfig keys;
+
     /** Creates a profile; repeating an identical create answers 200, a different one under the same name 409. */
     @POST
     public Uni<Response> create(@NotNull @Valid @ConvertGroup(to = SecurityProfileRequest.OnCreate.class)
@@ -77,6 +80,10 @@ public class SecurityProfileResource {
             throw ProblemException.invalidRequest(requested.authentication() == org.amihes.security.domain.Authentication.HIGH_ECDSA
                     ? "securitySuite" : "securityPolicy", reason);
         });
+        if (requested.securitySuite() < keys.minimumSuite()) {
+            throw ProblemException.invalidField("securitySuite", "suite " + requested.securitySuite()
+                    + " is below the minimum suite " + keys.minimumSuite() + " this head-end allows (hes.keys.minimum-suite)");
+        }
         return store.save(requested, decision).flatMap(this::answer);
     }
 
