@@ -22,8 +22,9 @@ import org.amihes.association.domain.InvocationCounterWindows;
 import org.amihes.association.domain.PerMeterSerializer;
 import org.amihes.dlms.EventLoops;
 import org.amihes.dlms.InvocationCounterStore;
-import org.amihes.dlms.MeterReader;
-import org.amihes.dlms.MeterReading;
+import java.util.function.Function;
+import org.amihes.dlms.DlmsSession;
+import org.amihes.dlms.MeterAssociations;
 import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.Transports;
 
@@ -38,7 +39,7 @@ public class MeterSessions {
     private final AssociationConfig config;
     private final PerMeterSerializer serializer = new PerMeterSerializer();
     private final Admission admission;
-    private MeterReader reader;
+    private MeterAssociations associations;
     private InvocationCounterStore counters;
     private SecurityServiceCredentials credentialSource;
     private CredentialCache credentials;
@@ -53,7 +54,7 @@ public class MeterSessions {
         int loops = config.sessions().eventLoops() > 0 ? config.sessions().eventLoops()
                 : Runtime.getRuntime().availableProcessors();
         EventLoops eventLoops = EventLoops.deploy(vertx, loops).toCompletionStage().toCompletableFuture().get();
-        reader = new MeterReader(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
+        associations = new MeterAssociations(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
         SecurityServiceClient securityService = new SecurityServiceClient(vertx, config.securityService().url(),
                 config.securityService().timeout(), serviceToken(config.securityService()));
         counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
@@ -80,8 +81,10 @@ public class MeterSessions {
         credentials.invalidate(meter.meterId() + "/" + meter.securityProfile());
     }
 
-    public Future<MeterReading> read(String meterId, SessionSettings settings, List<String> registers) {
-        return exclusive(meterId, () -> reader.read(meterId, settings, registers, counters));
+    /** Runs {@code work} in an association with the meter, alone with it, within the bound on open sessions. */
+    public <T> Future<MeterAssociations.Done<T>> run(String meterId, SessionSettings settings,
+                                                     Function<DlmsSession, Future<T>> work) {
+        return exclusive(meterId, () -> associations.run(meterId, settings, counters, work));
     }
 
     private <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {

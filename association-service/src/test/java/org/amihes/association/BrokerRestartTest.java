@@ -18,8 +18,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.RegisterReadings;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.service.testing.BrokerOutage;
 import org.amihes.service.testing.TestRabbit;
 import org.amihes.simulator.Faults;
@@ -88,16 +90,16 @@ class BrokerRestartTest {
             int total = METERS * JOBS_PER_METER;
             for (int i = 0; i < JOBS_PER_METER; i++) {
                 for (MeterSpec m : simulator.fleet().meters()) {
-                    ReadJob job = new ReadJob(batch + "/" + m.meterId() + "/" + i, batch, m.meterId(), List.of(), Instant.now());
-                    ch.basicPublish(TestBroker.JOBS, org.amihes.contracts.ReadJobBatch.routingKey(m.meterId()),
+                    MeterJob job = new MeterJob(batch + "/" + m.meterId() + "/" + i, batch, m.meterId(), Instant.now(), new ReadRegisters(List.of()));
+                    ch.basicPublish(TestBroker.JOBS, org.amihes.contracts.MeterJobBatch.routingKey(m.meterId()),
                             new com.rabbitmq.client.AMQP.BasicProperties.Builder().contentType("application/json")
                                     .deliveryMode(2).build(),
-                            TestBroker.JSON.writeValueAsBytes(new org.amihes.contracts.ReadJobBatch(List.of(job))));
+                            TestBroker.JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(List.of(job))));
                 }
             }
             ch.waitForConfirmsOrDie(10_000);
 
-            Map<String, ReadResult> results = new HashMap<>();
+            Map<String, MeterJobResult> results = new HashMap<>();
             collect(connection, results, total / 5, Duration.ofSeconds(60));
             assertThat(results.size()).as("results before the outage").isGreaterThanOrEqualTo(total / 5).isLessThan(total);
 
@@ -105,7 +107,7 @@ class BrokerRestartTest {
 
             collect(connection, results, total, Duration.ofSeconds(120));
             assertThat(results).as("every job has its result after the restart").hasSize(total);
-            assertThat(results.values()).allMatch(r -> r.status() == ReadResult.Status.OK);
+            assertThat(results.values()).allMatch(r -> r.status() == MeterJobResult.Status.OK);
             long sessions = 0;
             for (MeterSpec m : simulator.fleet().meters()) {
                 assertThat(simulator.meterState(m.meterId()).mostConcurrent()).as(m.meterId()).isEqualTo(1);
@@ -125,7 +127,7 @@ class BrokerRestartTest {
     }
 
     /** Reads results (deduplicated by job id) until {@code until} arrived or the time is up; survives the outage. */
-    private static void collect(Connection connection, Map<String, ReadResult> into, int until, Duration timeout)
+    private static void collect(Connection connection, Map<String, MeterJobResult> into, int until, Duration timeout)
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Channel ch = null;
@@ -139,7 +141,7 @@ class BrokerRestartTest {
                     Thread.sleep(20);
                     continue;
                 }
-                for (ReadResult result : TestBroker.JSON.readValue(r.getBody(), org.amihes.contracts.ReadResultBatch.class).results()) {
+                for (MeterJobResult result : TestBroker.JSON.readValue(r.getBody(), org.amihes.contracts.MeterJobResultBatch.class).results()) {
                     into.put(result.jobId(), result);
                 }
             } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException e) {

@@ -14,8 +14,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.amihes.contracts.MeterRegistryChange;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.RegisterReadings;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.RegistrySyncRequest;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.testing.DeadLetterProbe;
@@ -62,12 +64,17 @@ class DeadLetterTest {
                 new Bad("not JSON", "read meter 7 please", "not valid JSON at line 1"),
                 new Bad("JSON cut short", "{\"jobs\": [{\"jobId\": \"j1\",", "not valid JSON"),
                 new Bad("jobs missing", "{}", "field 'jobs': missing or empty"),
-                new Bad("meterId missing", "{\"jobs\": [{\"jobId\": \"j1\", \"batchId\": \"b\", \"registers\": []}]}",
+                new Bad("meterId missing", "{\"jobs\": [{\"jobId\": \"j1\", \"batchId\": \"b\", \"command\": {\"type\": \"read-registers\"}}]}",
                         "field 'jobs[0].meterId': required"),
                 new Bad("jobs of the wrong type", "{\"jobs\": \"all of them\"}", "field 'jobs'"),
                 new Bad("jobId of the wrong type", "{\"jobs\": [{\"jobId\": {\"id\": 1}, \"meterId\": \"M1\"}]}",
                         "field 'jobs[0].jobId'"),
-                new Bad("unknown field", "{\"jobs\": [], \"priority\": 1}", "field 'priority'"));
+                new Bad("unknown field", "{\"priority\": 1, \"jobs\": [{\"jobId\": \"j1\", \"meterId\": \"M1\", "
+                        + "\"command\": {\"type\": \"read-registers\"}}]}", "field 'priority'"),
+                new Bad("unknown command", "{\"jobs\": [{\"jobId\": \"j1\", \"meterId\": \"M1\", "
+                        + "\"command\": {\"type\": \"format-meter\"}}]}", "field 'jobs[0].command'"),
+                new Bad("command missing", "{\"jobs\": [{\"jobId\": \"j1\", \"meterId\": \"M1\"}]}",
+                        "field 'jobs[0].command': required"));
     }
 
     @ParameterizedTest(name = "job message {0}")
@@ -86,8 +93,8 @@ class DeadLetterTest {
 
         String batch = UUID.randomUUID().toString();
         String meter = "DL-" + UUID.randomUUID().toString().substring(0, 8);
-        broker.publishJob(new ReadJob(batch + "/" + meter, batch, meter, List.of(), Instant.now()));
-        Map<String, ReadResult> results = broker.awaitResults(1, Duration.ofSeconds(15));
+        broker.publishJob(new MeterJob(batch + "/" + meter, batch, meter, Instant.now(), new ReadRegisters(List.of())));
+        Map<String, MeterJobResult> results = broker.awaitResults(1, Duration.ofSeconds(15));
         assertThat(results).as("a good job after the bad one is still executed").containsKey(batch + "/" + meter);
         assertThat(results.get(batch + "/" + meter).failure().message()).startsWith("HES-001");
     }

@@ -90,6 +90,6 @@ class MeterResourceTest {
 
     @Test
     void readinessChecksDatabaseAndBroker() {
-        org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndRabbit("meter jobs", "read results");
+        org.amihes.service.testing.Readiness.assertReadyWithDatabaseAndRabbit("meter jobs", "job results");
     }
 }

@@ -11,7 +11,7 @@ import com.rabbitmq.client.GetResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJobResult;
 
 /**
  * The test's own client of the real RabbitMQ: publishes jobs the way polling-service does and collects results
@@ -40,9 +40,9 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** As polling-service does: in a message of jobs, routed by the meter's bucket. */
-    void publishJob(org.amihes.contracts.ReadJob job) throws Exception {
-        publishRaw(org.amihes.contracts.ReadJobBatch.routingKey(job.meterId()),
-                JSON.writeValueAsBytes(new org.amihes.contracts.ReadJobBatch(java.util.List.of(job))));
+    void publishJob(org.amihes.contracts.MeterJob job) throws Exception {
+        publishRaw(org.amihes.contracts.MeterJobBatch.routingKey(job.meterId()),
+                JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(java.util.List.of(job))));
     }
 
     void publishRaw(String routingKey, byte[] body) throws Exception {
@@ -51,8 +51,8 @@ final class TestBroker implements AutoCloseable {
     }
 
     /** Results received within {@code timeout}, by job id, until {@code expected} arrived. */
-    Map<String, ReadResult> awaitResults(int expected, Duration timeout) throws Exception {
-        Map<String, ReadResult> byJob = new HashMap<>();
+    Map<String, MeterJobResult> awaitResults(int expected, Duration timeout) throws Exception {
+        Map<String, MeterJobResult> byJob = new HashMap<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (byJob.size() < expected && System.nanoTime() < deadline) {
             GetResponse r = channel.basicGet(resultQueue, true);
@@ -60,7 +60,7 @@ final class TestBroker implements AutoCloseable {
                 Thread.sleep(20);
                 continue;
             }
-            for (ReadResult result : JSON.readValue(r.getBody(), org.amihes.contracts.ReadResultBatch.class).results()) {
+            for (MeterJobResult result : JSON.readValue(r.getBody(), org.amihes.contracts.MeterJobResultBatch.class).results()) {
                 byJob.put(result.jobId(), result);
             }
         }

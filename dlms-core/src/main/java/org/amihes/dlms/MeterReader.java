@@ -15,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import org.amihes.dlms.failure.Classifier;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureCode;
@@ -28,36 +27,19 @@ public final class MeterReader {
 
     public static final String CLOCK = "0.0.1.0.0.255";
 
-    private final Vertx vertx;
-    private final EventLoops loops;
-    private final Transports transports;
+    private final MeterAssociations associations;
 
     public MeterReader(Vertx vertx, EventLoops loops, Transports transports) {
-        this.vertx = vertx;
-        this.loops = loops;
-        this.transports = transports;
+        this.associations = new MeterAssociations(vertx, loops, transports);
     }
 
     /**
-     * A ciphered read whose invocation counter comes from {@code counters}: the session starts from the stored
-     * counter and the store is advanced to what the session reached (also when it failed: the meter may have seen
-     * the AARQ, and a counter must never be reused).
+     * A ciphered read whose invocation counter comes from {@code counters} ({@link MeterAssociations}).
      */
     public Future<MeterReading> read(String meterId, SessionSettings settings, List<String> registerObis,
                                      InvocationCounterStore counters) {
-        if (settings.security() == null) {
-            return read(settings, registerObis);
-        }
-        String keyId = counterKeyId(settings.security());
-        return counters.next(meterId, keyId).compose(start -> {
-            // what the meter may have seen: at least the AARQ's counter, all of the session's once it opened
-            long[] reached = {start + 1};
-            return read(settings.withSecurity(settings.security().withInvocationCounter(start)), registerObis,
-                    session -> reached[0] = Math.max(reached[0], session.invocationCounter()))
-                    .compose(reading -> counters.advance(meterId, keyId, reading.nextInvocationCounter()).map(reading),
-                            failure -> counters.advance(meterId, keyId, reached[0])
-                                    .transform(x -> Future.<MeterReading>failedFuture(failure)));
-        });
+        return associations.run(meterId, settings, counters, session -> readRegisters(session, registerObis))
+                .map(MeterReader::reading);
     }
 
     /**
@@ -69,22 +51,18 @@ public final class MeterReader {
     }
 
     public Future<MeterReading> read(SessionSettings settings, List<String> registerObis) {
-        return read(settings, registerObis, session -> { });
+        return associations.run(settings, session -> readRegisters(session, registerObis)).map(MeterReader::reading);
     }
 
-    private Future<MeterReading> read(SessionSettings settings, List<String> registerObis,
-                                      Consumer<DlmsSession> onFailure) {
-        return AssociationDiagnosis.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
-                .compose(session -> readRegisters(session, registerObis).map(r -> r.withInvocationCounter(
-                                settings.security() == null ? null : session.invocationCounter())).compose(
-                        reading -> session.release().map(v -> reading.withWarnings(session.warnings())),
-                        failure -> {
-                            onFailure.accept(session);
-                            return session.close().transform(x -> Future.failedFuture(failure));
-                        }));
+    private static MeterReading reading(MeterAssociations.Done<MeterReading> done) {
+        return done.value().withInvocationCounter(done.nextInvocationCounter()).withWarnings(done.warnings());
     }
 
-    private static Future<MeterReading> readRegisters(DlmsSession session, List<String> registerObis) {
+    /**
+     * The registers' values and scaler/units and the clock, in an open association: in one GET-with-list when the
+     * meter allows it, one GET each otherwise.
+     */
+    public static Future<MeterReading> readRegisters(DlmsSession session, List<String> registerObis) {
         GXDLMSClock clock = new GXDLMSClock(CLOCK);
         List<GXDLMSRegister> registers = registerObis.stream().map(GXDLMSRegister::new).toList();
         List<Map.Entry<GXDLMSObject, Integer>> attributes = new ArrayList<>();

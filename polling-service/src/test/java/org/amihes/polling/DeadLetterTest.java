@@ -15,9 +15,10 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.amihes.contracts.MeterFailure;
 import org.amihes.contracts.MeterRegistryChange;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadResult;
-import org.amihes.contracts.ReadResultBatch;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.MeterJobResultBatch;
 import org.amihes.contracts.RegisteredMeter;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.testing.DeadLetterProbe;
@@ -62,25 +63,29 @@ class DeadLetterTest {
                 new Bad("not JSON", "meter 7 read fine", "not valid JSON at line 1"),
                 new Bad("JSON cut short", "{\"results\": [{\"jobId\": \"j1\"", "not valid JSON"),
                 new Bad("results missing", "{}", "field 'results': missing or empty"),
-                new Bad("status missing", "{\"results\": [{\"jobId\": \"j1\", \"batchId\": \"b\", \"meterId\": \"M1\"}]}",
+                new Bad("status missing", "{\"results\": [{\"jobId\": \"j1\", \"batchId\": \"b\", \"meterId\": \"M1\", \"command\": \"read-registers\"}]}",
                         "field 'results[0].status': required"),
                 new Bad("failure missing when FAILED", "{\"results\": [{\"jobId\": \"j1\", \"batchId\": \"b\", \"meterId\": \"M1\", "
-                        + "\"status\": \"FAILED\"}]}", "field 'results[0].failure'"),
+                        + "\"command\": \"read-registers\", \"status\": \"FAILED\"}]}", "field 'results[0].failure'"),
                 new Bad("status not a status", "{\"results\": [{\"jobId\": \"j1\", \"meterId\": \"M1\", \"status\": \"MAYBE\"}]}",
                         "field 'results[0].status'"),
-                new Bad("results of the wrong type", "{\"results\": 3}", "field 'results'"));
+                new Bad("results of the wrong type", "{\"results\": 3}", "field 'results'"),
+                new Bad("another command's result", "{\"results\": [{\"jobId\": \"j1\", \"meterId\": \"M1\", "
+                        + "\"command\": \"disconnect\", \"status\": \"FAILED\", \"failure\": {\"failureClass\": \"NETWORK\", "
+                        + "\"code\": \"DLMS-101\", \"message\": \"refused\"}}]}",
+                        "field 'results[0].command': 'disconnect'; polling-service takes read-registers results only"));
     }
 
     @ParameterizedTest(name = "read result {0}")
     @MethodSource("badResults")
     void aMalformedResultIsDeadLetteredOnceWithTheReasonAndGoodResultsAreStillStored(Bad bad) throws Exception {
-        String id = probe.publish(RESULTS, ReadResultBatch.ROUTING_KEY, bad.body().getBytes(StandardCharsets.UTF_8));
+        String id = probe.publish(RESULTS, MeterJobResultBatch.routingKey(ReadRegisters.TYPE), bad.body().getBytes(StandardCharsets.UTF_8));
         List<GetResponse> letters = probe.await(RESULTS_QUEUE + ".dlq", id, Duration.ofSeconds(15), Duration.ofSeconds(2));
         assertThat(letters).as("dead letters of the message, once").hasSize(1);
         GetResponse letter = letters.get(0);
         assertThat(DeadLetterProbe.header(letter, DeadLetters.REASON)).contains(bad.reason());
         assertThat(DeadLetterProbe.header(letter, DeadLetters.ORIGINAL_EXCHANGE)).isEqualTo(RESULTS);
-        assertThat(DeadLetterProbe.header(letter, DeadLetters.ORIGINAL_ROUTING_KEY)).isEqualTo(ReadResultBatch.ROUTING_KEY);
+        assertThat(DeadLetterProbe.header(letter, DeadLetters.ORIGINAL_ROUTING_KEY)).isEqualTo(MeterJobResultBatch.routingKey(ReadRegisters.TYPE));
         assertThat(DeadLetterProbe.header(letter, DeadLetters.ORIGINAL_QUEUE)).isEqualTo(RESULTS_QUEUE);
         assertThat(DeadLetterProbe.header(letter, DeadLetters.REJECTED_BY)).isEqualTo("polling-service");
         assertThat(new String(letter.getBody(), StandardCharsets.UTF_8)).isEqualTo(bad.body());
@@ -88,9 +93,9 @@ class DeadLetterTest {
         String meter = "DR-" + UUID.randomUUID().toString().substring(0, 8);
         String batch = given().contentType(ContentType.JSON).body("{\"meterIds\": [\"" + meter + "\"]}").post("/reads")
                 .then().statusCode(202).extract().path("batchId");
-        ReadJob job = new ReadJob(batch + "/" + meter, batch, meter, List.of(ReadJob.ACTIVE_ENERGY_IMPORT), Instant.now());
-        probe.publish(RESULTS, ReadResultBatch.ROUTING_KEY, ReadFlowTest.JSON.writeValueAsBytes(new ReadResultBatch(List.of(
-                ReadResult.failed(job, new MeterFailure("NETWORK", "DLMS-101", "refused", List.of()))))));
+        MeterJob job = new MeterJob(batch + "/" + meter, batch, meter, Instant.now(), new ReadRegisters(List.of()));
+        probe.publish(RESULTS, MeterJobResultBatch.routingKey(ReadRegisters.TYPE), ReadFlowTest.JSON.writeValueAsBytes(new MeterJobResultBatch(List.of(
+                Results.failed(job, new MeterFailure("NETWORK", "DLMS-101", "refused", List.of()))))));
         eventually(() -> given().get("/reads/" + batch)
                 .then().statusCode(200).body("completed", equalTo(1)).body("failed", equalTo(1)));
     }

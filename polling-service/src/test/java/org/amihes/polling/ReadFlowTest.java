@@ -26,8 +26,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.amihes.contracts.MeterFailure;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.RegisterValue;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -114,22 +115,22 @@ class ReadFlowTest {
                 .body("registers", equalTo(List.of("1.0.1.8.0.255")))
                 .extract().path("batchId");
 
-        List<ReadJob> jobs = jobsOf(batchId, 3, Duration.ofSeconds(10));
-        assertThat(jobs).extracting(ReadJob::meterId).containsExactlyInAnyOrderElementsOf(meters);
-        assertThat(jobs).allSatisfy(j -> assertThat(j.registers()).containsExactly("1.0.1.8.0.255"));
+        List<MeterJob> jobs = jobsOf(batchId, 3, Duration.ofSeconds(10));
+        assertThat(jobs).extracting(MeterJob::meterId).containsExactlyInAnyOrderElementsOf(meters);
+        assertThat(jobs).allSatisfy(j -> assertThat(((ReadRegisters) j.command()).registers()).containsExactly("1.0.1.8.0.255"));
 
         // Unique per run: readings are keyed by (meter, OBIS, meter time) and the database outlives test runs.
         Instant meterTime = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        ReadJob first = jobs.stream().filter(j -> j.meterId().equals("PT-0001")).findFirst().orElseThrow();
-        ReadJob second = jobs.stream().filter(j -> j.meterId().equals("PT-0002")).findFirst().orElseThrow();
-        ReadJob third = jobs.stream().filter(j -> j.meterId().equals("PT-0003")).findFirst().orElseThrow();
-        ReadResult ok = ReadResult.ok(first, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12345), 1, "ACTIVE_ENERGY")));
+        MeterJob first = jobs.stream().filter(j -> j.meterId().equals("PT-0001")).findFirst().orElseThrow();
+        MeterJob second = jobs.stream().filter(j -> j.meterId().equals("PT-0002")).findFirst().orElseThrow();
+        MeterJob third = jobs.stream().filter(j -> j.meterId().equals("PT-0003")).findFirst().orElseThrow();
+        MeterJobResult ok = Results.ok(first, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12345), 1, "ACTIVE_ENERGY")));
         publish(ok);
         publish(ok); // a redelivery: must change nothing
         // the same job executed again (its acknowledgement was lost): another meter time, still one reading
-        publish(ReadResult.ok(first, meterTime.plusSeconds(60), List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12399), 1, "ACTIVE_ENERGY"))));
-        publish(ReadResult.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "ACTIVE_ENERGY"))),
-                ReadResult.failed(third, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of("TX 0001"))));
+        publish(Results.ok(first, meterTime.plusSeconds(60), List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12399), 1, "ACTIVE_ENERGY"))));
+        publish(Results.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "ACTIVE_ENERGY"))),
+                Results.failed(third, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of("TX 0001"))));
 
         Response progress = awaitDone(batchId, Duration.ofSeconds(15));
         assertThat(progress.<Integer>path("completed")).isEqualTo(3);
@@ -176,9 +177,9 @@ class ReadFlowTest {
         long viewSize = view.size().await().atMost(Duration.ofSeconds(5));
         String batchId = given().contentType(ContentType.JSON).body("{\"all\":true}")
                 .post("/reads").then().statusCode(202).body("requested", equalTo((int) viewSize)).extract().path("batchId");
-        List<ReadJob> jobs = jobsOf(batchId, (int) viewSize, Duration.ofSeconds(60));
+        List<MeterJob> jobs = jobsOf(batchId, (int) viewSize, Duration.ofSeconds(60));
         assertThat(jobs).hasSize((int) viewSize);
-        assertThat(jobs).extracting(ReadJob::meterId).containsAll(ids).containsAll(METERS);
+        assertThat(jobs).extracting(MeterJob::meterId).containsAll(ids).containsAll(METERS);
         Thread.sleep(300);
         assertThat(view.vendorOf(ids.get(0)).await().atMost(Duration.ofSeconds(5))).contains("aurora-ax1");
     }
@@ -207,8 +208,8 @@ class ReadFlowTest {
     void aMalformedResultIsDeadLetteredWithTheReason() throws Exception {
         String marker = "R" + UUID.randomUUID().toString().substring(0, 8);
         // a FAILED result without its failure
-        channel.basicPublish("meter-results-ptest", "read.result", null, ("{\"results\":[{\"jobId\":\"" + marker
-                + "/X\",\"batchId\":\"" + marker + "\",\"meterId\":\"X\",\"status\":\"FAILED\"}]}")
+        channel.basicPublish("meter-results-ptest", org.amihes.contracts.MeterJobResultBatch.routingKey(ReadRegisters.TYPE), null, ("{\"results\":[{\"jobId\":\"" + marker
+                + "/X\",\"batchId\":\"" + marker + "\",\"meterId\":\"X\",\"command\":\"read-registers\",\"status\":\"FAILED\"}]}")
                 .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         com.rabbitmq.client.GetResponse dead = takeDead("polling.read-results.test.dlq", marker);
         assertThat(dead).as("the malformed result in the dead-letter queue").isNotNull();
@@ -238,12 +239,12 @@ class ReadFlowTest {
         String body = "{\"meterIds\":[\"PT-0006\",\"NOPE-1\"]}";
         String batchId = given().contentType(ContentType.JSON).body(body).post("/reads").then().statusCode(202)
                 .body("requested", equalTo(2)).extract().path("batchId");
-        List<ReadJob> jobs = jobsOf(batchId, 2, Duration.ofSeconds(10));
-        ReadJob nope = jobs.stream().filter(j -> j.meterId().equals("NOPE-1")).findFirst().orElseThrow();
-        ReadJob known = jobs.stream().filter(j -> j.meterId().equals("PT-0006")).findFirst().orElseThrow();
+        List<MeterJob> jobs = jobsOf(batchId, 2, Duration.ofSeconds(10));
+        MeterJob nope = jobs.stream().filter(j -> j.meterId().equals("NOPE-1")).findFirst().orElseThrow();
+        MeterJob known = jobs.stream().filter(j -> j.meterId().equals("PT-0006")).findFirst().orElseThrow();
         // as association-service answers a job for a meter its registry does not know
-        publish(ReadResult.failed(nope, new MeterFailure("CONFIGURATION", "HES-001", "HES-001: Unknown meter (NOPE-1 is not in the registry)", List.of())),
-                ReadResult.ok(known, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
+        publish(Results.failed(nope, new MeterFailure("CONFIGURATION", "HES-001", "HES-001: Unknown meter (NOPE-1 is not in the registry)", List.of())),
+                Results.ok(known, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                         List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(1), 0, "ACTIVE_ENERGY"))));
         Response progress = awaitDone(batchId, Duration.ofSeconds(15));
         assertThat(progress.<Integer>path("ok")).isEqualTo(1);
@@ -282,14 +283,14 @@ class ReadFlowTest {
     void aBatchWhoseJobsWereNeverConfirmedIsPublishedAgainBySweeping() throws Exception {
         java.util.UUID batchId = java.util.UUID.randomUUID();
         Instant at = Instant.now();
-        List<ReadJob> jobs = List.of(new ReadJob(batchId + "/SW-1", batchId.toString(), "SW-1", List.of("1.0.1.8.0.255"), at),
-                new ReadJob(batchId + "/SW-2", batchId.toString(), "SW-2", List.of("1.0.1.8.0.255"), at));
+        List<MeterJob> jobs = List.of(new MeterJob(batchId + "/SW-1", batchId.toString(), "SW-1", at, new ReadRegisters(List.of("1.0.1.8.0.255"))),
+                new MeterJob(batchId + "/SW-2", batchId.toString(), "SW-2", at, new ReadRegisters(List.of("1.0.1.8.0.255"))));
         // stored as the use case stores it, but never dispatched: as if the process died between commit and publish
         store.createBatch(batchId, jobs, List.of("1.0.1.8.0.255"), null).await().atMost(Duration.ofSeconds(10));
         dispatcher.sweep(Duration.ZERO);
-        List<ReadJob> published = jobsOf(batchId.toString(), 2, Duration.ofSeconds(15));
-        assertThat(published).extracting(ReadJob::meterId).containsExactlyInAnyOrder("SW-1", "SW-2");
-        assertThat(published).allMatch(j -> j.registers().equals(List.of("1.0.1.8.0.255")));
+        List<MeterJob> published = jobsOf(batchId.toString(), 2, Duration.ofSeconds(15));
+        assertThat(published).extracting(MeterJob::meterId).containsExactlyInAnyOrder("SW-1", "SW-2");
+        assertThat(published).allMatch(j -> ((ReadRegisters) j.command()).registers().equals(List.of("1.0.1.8.0.255")));
         // marked published: the next sweep publishes nothing of it
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!store.unpublishedBatches(Duration.ZERO).await().atMost(Duration.ofSeconds(5)).stream().noneMatch(batchId::equals)
@@ -306,15 +307,15 @@ class ReadFlowTest {
     }
 
     /** One message, as association-service publishes them: a batch of results. */
-    static void publish(ReadResult... results) throws Exception {
-        channel.basicPublish("meter-results-ptest", org.amihes.contracts.ReadResultBatch.ROUTING_KEY, new AMQP.BasicProperties.Builder()
+    static void publish(MeterJobResult... results) throws Exception {
+        channel.basicPublish("meter-results-ptest", org.amihes.contracts.MeterJobResultBatch.routingKey(ReadRegisters.TYPE), new AMQP.BasicProperties.Builder()
                 .contentType("application/json").deliveryMode(2).build(),
-                JSON.writeValueAsBytes(new org.amihes.contracts.ReadResultBatch(List.of(results))));
+                JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobResultBatch(List.of(results))));
     }
 
     /** Jobs of one batch taken from the test's job queue; jobs of other batches are dropped. */
-    static List<ReadJob> jobsOf(String batchId, int expected, Duration timeout) throws Exception {
-        List<ReadJob> jobs = new ArrayList<>();
+    static List<MeterJob> jobsOf(String batchId, int expected, Duration timeout) throws Exception {
+        List<MeterJob> jobs = new ArrayList<>();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (jobs.size() < expected && System.nanoTime() < deadline) {
             GetResponse r = channel.basicGet(jobQueue, true);
@@ -322,10 +323,10 @@ class ReadFlowTest {
                 Thread.sleep(20);
                 continue;
             }
-            org.amihes.contracts.ReadJobBatch message = JSON.readValue(r.getBody(), org.amihes.contracts.ReadJobBatch.class);
-            for (ReadJob job : message.jobs()) {
+            org.amihes.contracts.MeterJobBatch message = JSON.readValue(r.getBody(), org.amihes.contracts.MeterJobBatch.class);
+            for (MeterJob job : message.jobs()) {
                 // every job of a message is of the message's routing bucket: one meter, one partition
-                assertThat(org.amihes.contracts.ReadJobBatch.routingKey(job.meterId())).isEqualTo(r.getEnvelope().getRoutingKey());
+                assertThat(org.amihes.contracts.MeterJobBatch.routingKey(job.meterId())).isEqualTo(r.getEnvelope().getRoutingKey());
                 if (job.batchId().equals(batchId)) {
                     jobs.add(job);
                 }

@@ -25,8 +25,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.MeterSessions;
-import org.amihes.association.messaging.ReadJobConsumer.Settlement;
-import org.amihes.association.messaging.ReadJobConsumer.Verdict;
+import org.amihes.association.messaging.JobConsumer.Settlement;
+import org.amihes.association.messaging.JobConsumer.Verdict;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.DeadLetters;
@@ -50,7 +50,7 @@ public class JobPartitions {
     private static final Logger LOG = Logger.getLogger(JobPartitions.class);
 
     private final AssociationConfig config;
-    private final ReadJobConsumer consumer;
+    private final JobConsumer consumer;
     private final MeterSessions sessions;
     private final Vertx vertx;
     private final String exchange;
@@ -67,7 +67,7 @@ public class JobPartitions {
     private volatile boolean stopping;
     private volatile Context context;
 
-    public JobPartitions(AssociationConfig config, ReadJobConsumer consumer, MeterSessions sessions, Vertx vertx,
+    public JobPartitions(AssociationConfig config, JobConsumer consumer, MeterSessions sessions, Vertx vertx,
                          Topology topology, RabbitConnections connections, MeterRegistry metrics) {
         this.config = config;
         this.requeued = Counter.builder("hes.jobs.requeued")
@@ -159,7 +159,7 @@ public class JobPartitions {
             return;
         }
         Channel ch = connection.createChannel();
-        // messages of 1 to ReadJobBatch.MAX_JOBS jobs: enough to keep the session bound busy even with one job each
+        // messages of 1 to MeterJobBatch.MAX_JOBS jobs: enough to keep the session bound busy even with one job each
         ch.basicQos(config.jobs().prefetch().orElse(Math.max(2, config.sessions().maxConcurrent() / 4)));
         String queue = queue(partition);
         ch.basicConsume(queue, false, new DefaultConsumer(ch) {

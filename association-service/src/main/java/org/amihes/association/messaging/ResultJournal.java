@@ -13,7 +13,7 @@ import java.util.Optional;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.persistence.JobResultStore;
 import org.amihes.association.persistence.JobResultStore.Recorded;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Batcher;
 import org.jboss.logging.Logger;
@@ -49,22 +49,22 @@ public class ResultJournal {
     }
 
     /** Completes once the result is durable. */
-    public Future<Void> record(ReadResult result) {
+    public Future<Void> record(MeterJobResult result) {
         return batches.add(new Recorded(result.jobId(), json.write(result)));
     }
 
     /** The recorded results of those of {@code jobIds} that have one. */
-    public Future<Map<String, ReadResult>> find(List<String> jobIds) {
+    public Future<Map<String, MeterJobResult>> find(List<String> jobIds) {
         return Future.fromCompletionStage(store.find(jobIds).subscribeAsCompletionStage()).map(found -> {
-            Map<String, ReadResult> results = new HashMap<>();
+            Map<String, MeterJobResult> results = new HashMap<>();
             found.forEach((jobId, body) -> parse(jobId, body).ifPresent(r -> results.put(jobId, r)));
             return results;
         });
     }
 
-    private Optional<ReadResult> parse(String jobId, byte[] body) {
+    private Optional<MeterJobResult> parse(String jobId, byte[] body) {
         try {
-            return Optional.of(json.read(body, ReadResult.class));
+            return Optional.of(json.read(body, MeterJobResult.class));
         } catch (java.io.IOException | RuntimeException e) {
             LOG.errorf("recorded result of job %s cannot be read (%s): the job runs again", jobId, e.getMessage());
             return Optional.empty();

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.MeterJob;
 import org.amihes.polling.persistence.ReadStore;
 import org.jboss.logging.Logger;
 
@@ -41,7 +41,7 @@ public class JobDispatcher {
     }
 
     /** Publishes the jobs of a batch that was just stored; failures are left to the sweeper. */
-    public void dispatch(UUID batchId, List<ReadJob> jobs) {
+    public void dispatch(UUID batchId, List<MeterJob> jobs) {
         publisher.publishAll(jobs).whenComplete((v, error) -> {
             if (error != null) {
                 LOG.warnf("batch %s: %d jobs not confirmed by the broker (%s); they are published again within %d s",

@@ -7,16 +7,16 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadJobBatch;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.MeterJobBatch;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.ExchangePublisher;
 import org.amihes.service.rabbitmq.RabbitConnections;
 
 /**
- * Publishes read jobs to the jobs exchange (consistent hash) as {@link ReadJobBatch}es: the jobs of one routing bucket
- * together, up to {@link ReadJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
+ * Publishes read jobs to the jobs exchange (consistent hash) as {@link MeterJobBatch}es: the jobs of one routing bucket
+ * together, up to {@link MeterJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
  * partition of association-service; with broker confirms, many awaiting their confirm at once.
  */
 @ApplicationScoped
@@ -36,16 +36,16 @@ public class JobPublisher {
     }
 
     /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
-    public CompletableFuture<Void> publishAll(List<ReadJob> jobs) {
-        java.util.Map<String, List<ReadJob>> byBucket = new java.util.HashMap<>();
-        for (ReadJob job : jobs) {
-            byBucket.computeIfAbsent(ReadJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
+    public CompletableFuture<Void> publishAll(List<MeterJob> jobs) {
+        java.util.Map<String, List<MeterJob>> byBucket = new java.util.HashMap<>();
+        for (MeterJob job : jobs) {
+            byBucket.computeIfAbsent(MeterJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
         }
         List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
         byBucket.forEach((key, bucket) -> {
-            for (int from = 0; from < bucket.size(); from += ReadJobBatch.MAX_JOBS) {
-                List<ReadJob> part = bucket.subList(from, Math.min(bucket.size(), from + ReadJobBatch.MAX_JOBS));
-                confirms.add(out.publish(key, part.get(0).jobId() + "+" + (part.size() - 1), json.write(new ReadJobBatch(part))));
+            for (int from = 0; from < bucket.size(); from += MeterJobBatch.MAX_JOBS) {
+                List<MeterJob> part = bucket.subList(from, Math.min(bucket.size(), from + MeterJobBatch.MAX_JOBS));
+                confirms.add(out.publish(key, part.get(0).jobId() + "+" + (part.size() - 1), json.write(new MeterJobBatch(part))));
             }
         });
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));

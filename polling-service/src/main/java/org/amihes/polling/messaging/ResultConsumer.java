@@ -15,8 +15,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.amihes.contracts.ReadResult;
-import org.amihes.contracts.ReadResultBatch;
+import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.RegisterReadings;
+import org.amihes.contracts.MeterJobResultBatch;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
@@ -72,11 +74,11 @@ public class ResultConsumer {
     @Incoming("read-results")
     @Acknowledgment(Acknowledgment.Strategy.MANUAL)
     public CompletionStage<Void> onResult(Message<?> message) {
-        ReadResultBatch batch;
+        MeterJobResultBatch batch;
         String malformed;
         try {
-            batch = json.read(message.getPayload(), ReadResultBatch.class);
-            malformed = batch == null ? "not a result batch: the body is JSON null" : missingField(batch);
+            batch = json.read(message.getPayload(), MeterJobResultBatch.class);
+            malformed = batch == null ? "not a result batch: the body is JSON null" : notOurs(batch);
         } catch (IOException | RuntimeException e) {
             batch = null;
             malformed = DeadLetters.reasonOf(e);
@@ -88,28 +90,13 @@ public class ResultConsumer {
         return CompletableFuture.completedFuture(null);
     }
 
-    /** The first required field a batch lacks, as a reason; null when it has them all. */
-    static String missingField(ReadResultBatch batch) {
-        if (batch.results().isEmpty()) {
-            return "field 'results': missing or empty";
-        }
+    /** What polling-service cannot store although the contract is well formed; null when it can store it all. */
+    static String notOurs(MeterJobResultBatch batch) {
         for (int i = 0; i < batch.results().size(); i++) {
-            ReadResult r = batch.results().get(i);
-            String at = "field 'results[" + i + "]";
-            if (r == null) {
-                return at + "': null";
-            }
-            if (r.jobId() == null) {
-                return at + ".jobId': required";
-            }
-            if (r.meterId() == null) {
-                return at + ".meterId': required";
-            }
-            if (r.status() == null) {
-                return at + ".status': required";
-            }
-            if (r.status() == ReadResult.Status.FAILED && r.failure() == null) {
-                return at + ".failure': required when status is FAILED";
+            MeterJobResult r = batch.results().get(i);
+            if (!ReadRegisters.TYPE.equals(r.command()) || r.outcome() != null && !(r.outcome() instanceof RegisterReadings)) {
+                return "field 'results[" + i + "].command': '" + r.command() + "'; polling-service takes "
+                        + ReadRegisters.TYPE + " results only (it binds " + MeterJobResultBatch.routingKey(ReadRegisters.TYPE) + ")";
             }
         }
         return null;

@@ -7,7 +7,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.polling.PollingConfig;
 import org.amihes.polling.persistence.ReadStore;
 import org.amihes.service.messaging.Batcher;
@@ -29,7 +29,7 @@ public class ResultIngest {
     private final Counter returned;
     private final Vertx vertx;
     private final long retryDelayMs;
-    private final Batcher<List<ReadResult>> batches;
+    private final Batcher<List<MeterJobResult>> batches;
 
     public ResultIngest(ReadStore store, Vertx vertx, PollingConfig config, MeterRegistry metrics) {
         this.store = store;
@@ -42,7 +42,7 @@ public class ResultIngest {
                 this::write);
     }
 
-    void add(List<ReadResult> results, Message<?> message) {
+    void add(List<MeterJobResult> results, Message<?> message) {
         batches.add(results).onComplete(ar -> {
             if (ar.succeeded()) {
                 message.ack();
@@ -54,8 +54,8 @@ public class ResultIngest {
         });
     }
 
-    private Future<Void> write(List<List<ReadResult>> messages) {
-        List<ReadResult> results = messages.stream().flatMap(List::stream).toList();
+    private Future<Void> write(List<List<MeterJobResult>> messages) {
+        List<MeterJobResult> results = messages.stream().flatMap(List::stream).toList();
         return Future.fromCompletionStage(store.saveResults(results).subscribeAsCompletionStage())
                 .onSuccess(v -> stored.increment(results.size()))
                 .onFailure(e -> LOG.errorf(e, "could not store %d read results; they will be redelivered", results.size()));

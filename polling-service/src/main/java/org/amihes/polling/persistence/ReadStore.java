@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.RegisterReadings;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.RegisterValue;
 import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.domain.Reading;
@@ -58,7 +60,7 @@ public class ReadStore {
     }
 
     /** The batch and all its jobs (PENDING), atomically: a crash never leaves a batch without its jobs. */
-    public Uni<Void> createBatch(UUID batchId, List<ReadJob> jobs, List<String> registers, String idempotencyKey) {
+    public Uni<Void> createBatch(UUID batchId, List<MeterJob> jobs, List<String> registers, String idempotencyKey) {
         return pool.withTransaction(conn -> conn
                 .preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key) "
                         + "VALUES ($1, $2, $3, $4)")
@@ -66,14 +68,14 @@ public class ReadStore {
                 .chain(() -> insertJobs(conn, batchId, jobs)));
     }
 
-    private Uni<Void> insertJobs(SqlConnection conn, UUID batchId, List<ReadJob> jobs) {
+    private Uni<Void> insertJobs(SqlConnection conn, UUID batchId, List<MeterJob> jobs) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int from = 0; from < jobs.size(); from += CHUNK) {
-            List<ReadJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + CHUNK));
+            List<MeterJob> chunk = jobs.subList(from, Math.min(jobs.size(), from + CHUNK));
             chain = chain.chain(() -> conn.preparedQuery("INSERT INTO polling.read_job (job_id, batch_id, meter_id, status) "
                             + "SELECT j, $1, m, 'PENDING' FROM unnest($2::text[], $3::text[]) AS t(j, m)")
-                    .execute(Tuple.of(batchId, chunk.stream().map(ReadJob::jobId).toArray(String[]::new),
-                            chunk.stream().map(ReadJob::meterId).toArray(String[]::new)))
+                    .execute(Tuple.of(batchId, chunk.stream().map(MeterJob::jobId).toArray(String[]::new),
+                            chunk.stream().map(MeterJob::meterId).toArray(String[]::new)))
                     .replaceWithVoid());
         }
         return chain;
@@ -84,10 +86,10 @@ public class ReadStore {
      * readings are stored only with the result that moved their job out of PENDING, so a redelivered result, or a
      * job executed again after a lost acknowledgement (another meter time), adds nothing.
      */
-    public Uni<Void> saveResults(List<ReadResult> results) {
-        Map<String, ReadResult> byJob = new LinkedHashMap<>();
+    public Uni<Void> saveResults(List<MeterJobResult> results) {
+        Map<String, MeterJobResult> byJob = new LinkedHashMap<>();
         results.forEach(r -> byJob.putIfAbsent(r.jobId(), r));
-        List<ReadResult> unique = List.copyOf(byJob.values());
+        List<MeterJobResult> unique = List.copyOf(byJob.values());
         String[] jobIds = new String[unique.size()];
         String[] statuses = new String[unique.size()];
         String[] classes = new String[unique.size()];
@@ -95,8 +97,8 @@ public class ReadStore {
         String[] messages = new String[unique.size()];
         OffsetDateTime[] completed = new OffsetDateTime[unique.size()];
         for (int i = 0; i < unique.size(); i++) {
-            ReadResult r = unique.get(i);
-            boolean failed = r.status() == ReadResult.Status.FAILED;
+            MeterJobResult r = unique.get(i);
+            boolean failed = r.status() == MeterJobResult.Status.FAILED;
             jobIds[i] = r.jobId();
             statuses[i] = r.status().name();
             classes[i] = failed ? r.failure().failureClass() : null;
@@ -118,7 +120,7 @@ public class ReadStore {
                 }));
     }
 
-    private static Uni<Void> insertReadings(SqlConnection conn, List<ReadResult> results) {
+    private static Uni<Void> insertReadings(SqlConnection conn, List<MeterJobResult> results) {
         List<String> meterIds = new ArrayList<>();
         List<String> obis = new ArrayList<>();
         List<OffsetDateTime> times = new ArrayList<>();
@@ -127,11 +129,14 @@ public class ReadStore {
         List<Integer> scalers = new ArrayList<>();
         List<String> units = new ArrayList<>();
         List<String> jobIds = new ArrayList<>();
-        for (ReadResult r : results) {
-            for (RegisterValue v : r.values()) {
+        for (MeterJobResult r : results) {
+            if (!(r.outcome() instanceof RegisterReadings readings)) {
+                continue; // a failed job: no values
+            }
+            for (RegisterValue v : readings.values()) {
                 meterIds.add(r.meterId());
                 obis.add(v.obis());
-                times.add(utc(r.meterTime()));
+                times.add(utc(readings.meterTime()));
                 values.add(v.value());
                 raws.add(v.raw());
                 scalers.add(v.scaler());
@@ -171,15 +176,16 @@ public class ReadStore {
     }
 
     /** The batch's jobs still PENDING, as they were published. */
-    public Uni<List<ReadJob>> pendingJobs(UUID batchId) {
+    public Uni<List<MeterJob>> pendingJobs(UUID batchId) {
         return pool.preparedQuery("SELECT j.job_id, j.meter_id, b.registers, b.created_at FROM polling.read_job j "
                         + "JOIN polling.read_batch b ON b.batch_id = j.batch_id WHERE j.batch_id = $1 AND j.status = 'PENDING'")
                 .execute(Tuple.of(batchId))
                 .map(rows -> {
-                    List<ReadJob> out = new ArrayList<>();
+                    List<MeterJob> out = new ArrayList<>();
                     for (Row r : rows) {
-                        out.add(new ReadJob(r.getString("job_id"), batchId.toString(), r.getString("meter_id"),
-                                List.of(r.getString("registers").split(",")), r.getOffsetDateTime("created_at").toInstant()));
+                        out.add(new MeterJob(r.getString("job_id"), batchId.toString(), r.getString("meter_id"),
+                                r.getOffsetDateTime("created_at").toInstant(),
+                                new ReadRegisters(List.of(r.getString("registers").split(",")))));
                     }
                     return out;
                 });

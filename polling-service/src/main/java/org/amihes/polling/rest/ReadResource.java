@@ -15,7 +15,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.amihes.contracts.ReadJob;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
 import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.messaging.JobDispatcher;
 import org.amihes.polling.persistence.ReadStore;
@@ -52,7 +53,7 @@ public class ReadResource {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
             throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
         }
-        List<String> registers = request.registers() == null ? List.of(ReadJob.ACTIVE_ENERGY_IMPORT) : request.registers();
+        List<String> registers = request.registers() == null ? List.of(ReadRegisters.ACTIVE_ENERGY_IMPORT) : request.registers();
         if (!all) {
             rejectDuplicates(request.meterIds());
         }
@@ -116,8 +117,9 @@ public class ReadResource {
     private Uni<Response> start(List<String> meterIds, List<String> registers, String idempotencyKey) {
         UUID batchId = UUID.randomUUID();
         Instant now = Instant.now();
-        List<ReadJob> jobs = meterIds.stream()
-                .map(id -> new ReadJob(batchId + "/" + id, batchId.toString(), id, registers, now)).toList();
+        ReadRegisters command = new ReadRegisters(registers);
+        List<MeterJob> jobs = meterIds.stream()
+                .map(id -> new MeterJob(batchId + "/" + id, batchId.toString(), id, now, command)).toList();
         // The batch and its jobs are stored before anything is published (a job in flight always has a row), and the
         // answer does not wait for the broker: once the batch is stored, the request has succeeded.
         return store.createBatch(batchId, jobs, registers, idempotencyKey)

@@ -112,6 +112,13 @@ public final class DeadLetters implements AutoCloseable {
             return "not valid JSON" + at(m) + ": " + m.getOriginalMessage()
                     + (m.getPath().isEmpty() ? "" : " (in '" + JsonPaths.of(m.getPath()) + "')");
         }
+        if (e instanceof JsonMappingException m && m.getCause() instanceof org.amihes.contracts.ContractViolation v) {
+            String at = JsonPaths.of(m.getPath());
+            return "field '" + (at.isEmpty() || at.equals("$") ? "" : at + ".") + v.field() + "': " + v.problem();
+        }
+        if (e instanceof org.amihes.contracts.ContractViolation v) {
+            return "field '" + v.field() + "': " + v.problem();
+        }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return "field '" + JsonPaths.of(m.getPath()) + "'" + at(m) + ": " + m.getOriginalMessage();
         }

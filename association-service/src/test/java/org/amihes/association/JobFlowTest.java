@@ -18,8 +18,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.RegisterReadings;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.RegisterValue;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.FleetSimulator;
@@ -37,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * RabbitMQ. Expected values come from the simulator's model.
  */
 @QuarkusTest
-class ReadJobFlowTest {
+class JobFlowTest {
 
     static final Instant NOW = Instant.parse("2026-06-15T08:00:00Z");
     static Vertx vertx;
@@ -93,24 +95,24 @@ class ReadJobFlowTest {
         Map<String, Long> sessionsBefore = new java.util.HashMap<>();
         simulator.fleet().meters().forEach(m -> sessionsBefore.put(m.meterId(), simulator.meterState(m.meterId()).sessions()));
         String batch = UUID.randomUUID().toString();
-        List<ReadJob> jobs = new ArrayList<>();
+        List<MeterJob> jobs = new ArrayList<>();
         for (MeterSpec m : simulator.fleet().meters()) {
-            jobs.add(new ReadJob(batch + "/" + m.meterId(), batch, m.meterId(), List.of(ReadJob.ACTIVE_ENERGY_IMPORT), Instant.now()));
+            jobs.add(new MeterJob(batch + "/" + m.meterId(), batch, m.meterId(), Instant.now(), new ReadRegisters(List.of(ReadRegisters.ACTIVE_ENERGY_IMPORT))));
         }
-        jobs.add(new ReadJob(batch + "/ghost", batch, prefix + "GHOST", List.of(), Instant.now()));
-        for (ReadJob job : jobs) {
+        jobs.add(new MeterJob(batch + "/ghost", batch, prefix + "GHOST", Instant.now(), new ReadRegisters(List.of())));
+        for (MeterJob job : jobs) {
             broker.publishJob(job);
         }
 
-        Map<String, ReadResult> results = broker.awaitResults(jobs.size(), Duration.ofSeconds(30));
+        Map<String, MeterJobResult> results = broker.awaitResults(jobs.size(), Duration.ofSeconds(30));
         assertThat(results).hasSize(jobs.size());
 
         for (MeterSpec m : simulator.fleet().meters()) {
-            ReadResult r = results.get(batch + "/" + m.meterId());
+            MeterJobResult r = results.get(batch + "/" + m.meterId());
             VendorProfile p = VendorProfile.load(m.profile());
             long sessions = simulator.meterState(m.meterId()).sessions() - sessionsBefore.get(m.meterId());
             if (m.fault() == MeterSpec.Fault.SILENT) {
-                assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
+                assertThat(r.status()).isEqualTo(MeterJobResult.Status.FAILED);
                 assertThat(r.failure().failureClass()).isEqualTo("NETWORK");
                 assertThat(r.failure().code()).isEqualTo("DLMS-105"); // connection accepted, AARQ unanswered
                 // DLMS-105's advice is ONCE: one more attempt, then the verdict
@@ -118,19 +120,19 @@ class ReadJobFlowTest {
                 assertThat(r.failure().message()).contains("(attempt 2 of 2) [association: public: client 16 NONE]");
             } else if (m.fault() == MeterSpec.Fault.FLAKY) {
                 // its first session loses an answer (DLMS-102, TRANSIENT): the second attempt reads it
-                assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(ReadResult.Status.OK);
+                assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(MeterJobResult.Status.OK);
                 assertThat(sessions).as("sessions of the flaky meter").isEqualTo(2);
             } else if (p.energyRegisterNull()) {
-                assertThat(r.status()).isEqualTo(ReadResult.Status.FAILED);
+                assertThat(r.status()).isEqualTo(MeterJobResult.Status.FAILED);
                 assertThat(r.failure().failureClass()).isEqualTo("VENDOR");
                 assertThat(r.failure().code()).isEqualTo("DLMS-202");
                 assertThat(r.failure().exchange()).isNotEmpty();
                 assertThat(sessions).as("a VENDOR failure is not retried").isEqualTo(1);
             } else {
                 assertThat(sessions).as(m.meterId() + " sessions").isEqualTo(1);
-                assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(ReadResult.Status.OK);
-                assertThat(r.meterTime()).isEqualTo(NOW);
-                RegisterValue v = r.values().get(0);
+                assertThat(r.status()).as(m.meterId() + " " + r.failure()).isEqualTo(MeterJobResult.Status.OK);
+                assertThat(((RegisterReadings) r.outcome()).meterTime()).isEqualTo(NOW);
+                RegisterValue v = ((RegisterReadings) r.outcome()).values().get(0);
                 assertThat(v.obis()).isEqualTo("1.0.1.8.0.255");
                 assertThat(v.scaler()).isEqualTo(p.energyScaler());
                 assertThat(v.raw()).isEqualByComparingTo(new BigDecimal(MeterModel.energyRaw(m, p, NOW)));
@@ -138,7 +140,7 @@ class ReadJobFlowTest {
                 assertThat(v.unit()).isEqualTo("ACTIVE_ENERGY");
             }
         }
-        ReadResult ghost = results.get(batch + "/ghost");
+        MeterJobResult ghost = results.get(batch + "/ghost");
         assertThat(ghost.failure().failureClass()).isEqualTo("CONFIGURATION");
         assertThat(ghost.failure().message()).startsWith("HES-001: Unknown meter");
 
@@ -159,12 +161,12 @@ class ReadJobFlowTest {
         int perMeter = 5;
         for (int i = 0; i < perMeter; i++) {
             for (MeterSpec m : meters) {
-                broker.publishJob(new ReadJob(batch + "/" + m.meterId() + "/" + i, batch, m.meterId(), List.of(), Instant.now()));
+                broker.publishJob(new MeterJob(batch + "/" + m.meterId() + "/" + i, batch, m.meterId(), Instant.now(), new ReadRegisters(List.of())));
             }
         }
-        Map<String, ReadResult> results = broker.awaitResults(perMeter * meters.size(), Duration.ofSeconds(30));
+        Map<String, MeterJobResult> results = broker.awaitResults(perMeter * meters.size(), Duration.ofSeconds(30));
         assertThat(results).hasSize(perMeter * meters.size());
-        assertThat(results.values()).allMatch(r -> r.status() == ReadResult.Status.OK);
+        assertThat(results.values()).allMatch(r -> r.status() == MeterJobResult.Status.OK);
         for (MeterSpec m : meters) {
             // the simulator counts the connections it saw: one per job, never two open at once
             assertThat(simulator.meterState(m.meterId()).sessions() - sessionsBefore.get(m.meterId())).isEqualTo(perMeter);

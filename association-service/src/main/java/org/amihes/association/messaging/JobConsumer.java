@@ -4,27 +4,28 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import org.amihes.association.ReadExecutor;
+import org.amihes.association.JobExecutor;
 import org.amihes.association.domain.RecentResults;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.amihes.contracts.ReadJob;
-import org.amihes.contracts.ReadJobBatch;
-import org.amihes.contracts.ReadResult;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.MeterJobBatch;
+import org.amihes.contracts.MeterJobResult;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.jboss.logging.Logger;
 
 /**
- * What to do with read jobs from the broker. A message of jobs is acked only once every result is recorded in the
+ * What to do with meter jobs from the broker, whatever their command ({@link JobExecutor} dispatches it). A message of jobs is acked only once every result is recorded in the
  * journal and confirmed by the broker, so a crash loses nothing (the message is redelivered; a job with a recorded
  * result is not executed again; the results' consumer stores each job once).
- * Malformed messages go to the dead-letter queue with the reason ({@link DeadLetters}), never retried.
+ * Malformed messages (the contracts check themselves when read) go to the dead-letter queue with the reason
+ * ({@link DeadLetters}), never retried.
  */
 @ApplicationScoped
-public class ReadJobConsumer {
+public class JobConsumer {
 
     /** How the delivery of a job is settled with the broker. */
     public enum Settlement {
@@ -46,18 +47,18 @@ public class ReadJobConsumer {
         }
     }
 
-    private static final Logger LOG = Logger.getLogger(ReadJobConsumer.class);
+    private static final Logger LOG = Logger.getLogger(JobConsumer.class);
     /** More than the jobs a replica holds unacked at once (partitions × prefetch × jobs per message). */
     private static final int RECENT_RESULTS = 50_000;
 
     private final JsonMessages json;
-    private final ReadExecutor executor;
-    private final ReadResultPublisher publisher;
+    private final JobExecutor executor;
+    private final ResultPublisher publisher;
     private final ResultJournal journal;
-    private final RecentResults<ReadResult> recent = new RecentResults<>(RECENT_RESULTS);
-    private final java.util.Map<String, Future<ReadResult>> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final RecentResults<MeterJobResult> recent = new RecentResults<>(RECENT_RESULTS);
+    private final java.util.Map<String, Future<MeterJobResult>> running = new java.util.concurrent.ConcurrentHashMap<>();
 
-    public ReadJobConsumer(JsonMessages json, ReadExecutor executor, ReadResultPublisher publisher, ResultJournal journal) {
+    public JobConsumer(JsonMessages json, JobExecutor executor, ResultPublisher publisher, ResultJournal journal) {
         this.json = json;
         this.journal = journal;
         this.executor = executor;
@@ -65,27 +66,23 @@ public class ReadJobConsumer {
     }
 
     /**
-     * Handles one message of jobs ({@link ReadJobBatch}). Never fails: every outcome is a {@link Settlement}, for the
+     * Handles one message of jobs ({@link MeterJobBatch}). Never fails: every outcome is a {@link Settlement}, for the
      * message as a whole. It is acked once every job's result is confirmed by the broker; if one is not, the message
      * is requeued, and on its redelivery ({@code redelivered}) the jobs already executed, by this replica or by one
      * that died before acking, are answered again from memory or from the {@link ResultJournal}, without a session.
      */
     public Future<Verdict> onJobs(byte[] body, boolean redelivered) {
-        ReadJobBatch batch;
+        MeterJobBatch batch;
         try {
-            batch = json.read(body, ReadJobBatch.class);
+            batch = json.read(body, MeterJobBatch.class);
         } catch (IOException | RuntimeException e) {
             return Future.succeededFuture(Verdict.reject(DeadLetters.reasonOf(e)));
         }
-        String missing = missingField(batch);
-        if (missing != null) {
-            return Future.succeededFuture(Verdict.reject(missing));
-        }
-        List<ReadJob> jobs = batch.jobs();
-        Future<Map<String, ReadResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
+        List<MeterJob> jobs = batch.jobs();
+        Future<Map<String, MeterJobResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
         return recorded.compose(known -> {
             List<Future<Void>> done = new ArrayList<>(jobs.size());
-            for (ReadJob job : jobs) {
+            for (MeterJob job : jobs) {
                 done.add(handle(job, known.get(job.jobId())));
             }
             return Future.join(done);
@@ -95,34 +92,14 @@ public class ReadJobConsumer {
         });
     }
 
-    /** The first required field a message of jobs lacks, as a reason; null when it has them all. */
-    static String missingField(ReadJobBatch batch) {
-        if (batch.jobs().isEmpty()) {
-            return "field 'jobs': missing or empty; a message carries 1 to " + ReadJobBatch.MAX_JOBS + " jobs";
-        }
-        for (int i = 0; i < batch.jobs().size(); i++) {
-            ReadJob job = batch.jobs().get(i);
-            if (job == null) {
-                return "field 'jobs[" + i + "]': null";
-            }
-            if (job.jobId() == null || job.jobId().isBlank()) {
-                return "field 'jobs[" + i + "].jobId': required";
-            }
-            if (job.meterId() == null || job.meterId().isBlank()) {
-                return "field 'jobs[" + i + "].meterId': required";
-            }
-        }
-        return null;
-    }
-
     /**
      * The results a redelivered message's jobs already have: from this process's memory, else from the journal (the
      * process that executed them may have died before the message was acked).
      */
-    private Future<Map<String, ReadResult>> recorded(List<ReadJob> jobs) {
-        Map<String, ReadResult> known = new HashMap<>();
+    private Future<Map<String, MeterJobResult>> recorded(List<MeterJob> jobs) {
+        Map<String, MeterJobResult> known = new HashMap<>();
         List<String> unknown = new ArrayList<>();
-        for (ReadJob job : jobs) {
+        for (MeterJob job : jobs) {
             recent.find(job.jobId()).ifPresentOrElse(r -> known.put(job.jobId(), r), () -> unknown.add(job.jobId()));
         }
         if (unknown.isEmpty()) {
@@ -137,7 +114,7 @@ public class ReadJobConsumer {
         });
     }
 
-    private Future<Void> handle(ReadJob job, ReadResult known) {
+    private Future<Void> handle(MeterJob job, MeterJobResult known) {
         if (known != null) {
             // recorded again in case this process had not recorded it yet (idempotent), then published again
             return Future.join(journal.record(known), publisher.publish(known)).mapEmpty();
@@ -146,9 +123,9 @@ public class ReadJobConsumer {
         return executeOnce(job).compose(result -> Future.join(journal.record(result), publisher.publish(result)).mapEmpty());
     }
 
-    private Future<ReadResult> executeOnce(ReadJob job) {
-        Promise<ReadResult> mine = Promise.promise();
-        Future<ReadResult> earlier = running.putIfAbsent(job.jobId(), mine.future());
+    private Future<MeterJobResult> executeOnce(MeterJob job) {
+        Promise<MeterJobResult> mine = Promise.promise();
+        Future<MeterJobResult> earlier = running.putIfAbsent(job.jobId(), mine.future());
         if (earlier != null) {
             return earlier;
         }

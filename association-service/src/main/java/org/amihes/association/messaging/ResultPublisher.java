@@ -1,0 +1,61 @@
+package org.amihes.association.messaging;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Future;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import io.vertx.core.Vertx;
+import java.util.List;
+import org.amihes.association.AssociationConfig;
+import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.MeterJobResultBatch;
+import org.amihes.service.messaging.Batcher;
+import org.amihes.service.messaging.JsonMessages;
+import org.amihes.service.messaging.Topology;
+import org.amihes.service.rabbitmq.ExchangePublisher;
+import org.amihes.service.rabbitmq.RabbitConnections;
+
+/**
+ * Publishes job results in {@link MeterJobResultBatch}es of one command type each (routing key
+ * {@code result.<type>}) (up to {@link MeterJobResultBatch#MAX_RESULTS}, or what gathered
+ * within {@code hes.results.batch-delay}); the future of each result completes when the broker confirms its batch.
+ */
+@ApplicationScoped
+public class ResultPublisher {
+
+    private final JsonMessages json;
+    private final ExchangePublisher out;
+    /** One batcher per routing key (command type): a batch carries results of one command type. */
+    private final java.util.Map<String, Batcher<MeterJobResult>> batches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Vertx vertx;
+    private final long delayMillis;
+
+    public ResultPublisher(JsonMessages json, Topology topology, RabbitConnections connections, Vertx vertx,
+                               AssociationConfig config) {
+        this.json = json;
+        this.out = new ExchangePublisher(connections, "job results", topology.resultsExchange(), "topic");
+        this.vertx = vertx;
+        this.delayMillis = Math.max(1, config.results().batchDelay().toMillis());
+    }
+
+    void onStart(@Observes @Priority(15) StartupEvent event) {
+        out.open(() -> { });
+    }
+
+    /** Completes when the broker confirmed the batch that carries this result. */
+    public Future<Void> publish(MeterJobResult result) {
+        return batches.computeIfAbsent(result.routingKey(), key -> new Batcher<>(vertx, MeterJobResultBatch.MAX_RESULTS,
+                delayMillis, results -> publishBatch(key, results))).add(result);
+    }
+
+    private Future<Void> publishBatch(String routingKey, List<MeterJobResult> results) {
+        return Future.fromCompletionStage(out.publish(routingKey,
+                results.get(0).jobId() + "+" + (results.size() - 1), json.write(new MeterJobResultBatch(results))));
+    }
+
+    void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
+        out.close();
+    }
+}

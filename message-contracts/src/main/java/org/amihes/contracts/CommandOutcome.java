@@ -1,0 +1,10 @@
+package org.amihes.contracts;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/** What a command produced when it succeeded; one record per {@link MeterCommand}, tagged with the same type name. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = RegisterReadings.class, name = ReadRegisters.TYPE)})
+public sealed interface CommandOutcome permits RegisterReadings {
+}
