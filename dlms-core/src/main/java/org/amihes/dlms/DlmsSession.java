@@ -178,6 +178,28 @@ public final class DlmsSession {
         });
     }
 
+    /**
+     * Security setup method 2 (global key transfer) with keys already wrapped under the meter's master key (AES key
+     * wrap, RFC 3394) by whoever holds it: {@code keys} maps global_key_type (0 unicast encryption, 1 broadcast
+     * encryption, 2 authentication, 3 master key) to the wrapped key. The plaintext keys never pass through here.
+     */
+    public Future<Void> transferWrappedKeys(String securitySetup, List<Map.Entry<Integer, byte[]>> keys) {
+        gurux.dlms.GXByteBuffer parameter = new gurux.dlms.GXByteBuffer();
+        parameter.setUInt8(DataType.ARRAY.getValue());
+        parameter.setUInt8(keys.size());
+        for (Map.Entry<Integer, byte[]> key : keys) {
+            parameter.setUInt8(DataType.STRUCTURE.getValue());
+            parameter.setUInt8(2);
+            parameter.setUInt8(DataType.ENUM.getValue());
+            parameter.setUInt8(key.getKey());
+            parameter.setUInt8(DataType.OCTET_STRING.getValue());
+            parameter.setUInt8(key.getValue().length);
+            parameter.set(key.getValue());
+        }
+        return invoke(new gurux.dlms.objects.GXDLMSSecuritySetup(securitySetup), 2, parameter.array(), DataType.ARRAY)
+                .mapEmpty();
+    }
+
     /** The largest APDU the meter accepts, as negotiated in the AARE. */
     public int negotiatedMaxPduSize() {
         return client.getMaxReceivePDUSize();

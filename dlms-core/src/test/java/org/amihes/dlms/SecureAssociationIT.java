@@ -167,6 +167,30 @@ class SecureAssociationIT {
     }
 
     @Test
+    void keysWrappedElsewhereAreTransferredAsTheyCame() throws Exception {
+        MeterSpec meter = sim.fleet().meters().stream().filter(m -> m.profile().equals("delta-q9"))
+                .skip(2).findFirst().orElseThrow(); // HLS-SHA256, suite 0: a meter no other test touches
+        MeterKeys original = sim.fleet().keys(meter.meterId());
+        SessionSettings old = sim.managementSettings(meter, TransportKind.TCP_WRAPPER, 10);
+        byte[] newEk = new java.security.SecureRandom().generateSeed(16);
+        byte[] newAk = new java.security.SecureRandom().generateSeed(16);
+        // as the key store does it: RFC 3394 under the meter's master key, the session sees only the wrapped bytes
+        javax.crypto.Cipher kw = javax.crypto.Cipher.getInstance("AESWrap");
+        kw.init(javax.crypto.Cipher.WRAP_MODE, new javax.crypto.spec.SecretKeySpec(original.masterKey(), "AES"));
+        byte[] wrappedEk = kw.wrap(new javax.crypto.spec.SecretKeySpec(newEk, "AES"));
+        kw.init(javax.crypto.Cipher.WRAP_MODE, new javax.crypto.spec.SecretKeySpec(original.masterKey(), "AES"));
+        byte[] wrappedAk = kw.wrap(new javax.crypto.spec.SecretKeySpec(newAk, "AES"));
+
+        DlmsSession session = sim.open(old);
+        await(session.transferWrappedKeys(SimulatorFixture.SECURITY_SETUP,
+                List.of(java.util.Map.entry(0, wrappedEk), java.util.Map.entry(2, wrappedAk))));
+        await(session.release());
+
+        assertThat(sim.simulator().currentKeys(meter.meterId()).blockCipherKey()).isEqualTo(newEk);
+        assertThat(sim.simulator().currentKeys(meter.meterId()).authenticationKey()).isEqualTo(newAk);
+    }
+
+    @Test
     void wrongLlsPasswordIsAnAuthenticationFailure() {
         MeterSpec meter = sim.meterOf("corvus-c3");
         SessionSettings wrong = new SessionSettings(meter.host(), meter.port(), TransportKind.TCP_HDLC, 32, 1,

@@ -10,9 +10,19 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
  * {@link CommandOutcome}, and a handler: no new queue, consumer, publisher or executor.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({@JsonSubTypes.Type(value = ReadRegisters.class, name = ReadRegisters.TYPE)})
-public sealed interface MeterCommand permits ReadRegisters {
+@JsonSubTypes({@JsonSubTypes.Type(value = ReadRegisters.class, name = ReadRegisters.TYPE),
+        @JsonSubTypes.Type(value = TransferKeys.class, name = TransferKeys.TYPE),
+        @JsonSubTypes.Type(value = ConfirmKeys.class, name = ConfirmKeys.TYPE)})
+public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();
+
+    /**
+     * The key version the association must use, null for the meter's ACTIVE keys (falling back to a PENDING version
+     * the meter may already use).
+     */
+    default Integer keyVersion() {
+        return null;
+    }
 }
