@@ -23,6 +23,7 @@ import org.amihes.association.audit.AuditLog;
 import org.amihes.association.client.SecurityServiceCounterReservations.CountersUnavailable;
 import org.amihes.association.client.SecurityServiceCredentials.Refused;
 import org.amihes.association.commands.CommandHandler;
+import org.amihes.association.commands.JobContext;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.MeterCredentials;
@@ -115,8 +116,13 @@ public class JobExecutor {
         int pdu = config.sessions().maxPduSize();
         if (m.securityProfile() == null) {
             return attempt(job, handler, m, () -> m.sessionSettings(timeout, pdu), "public: client "
-                    + m.clientAddress() + " " + m.authentication());
+                    + m.clientAddress() + " " + m.authentication(), session -> new JobContext(session, null, null), false);
         }
+        return credentials(job, handler, m, false);
+    }
+
+    private Future<MeterJobResult> credentials(MeterJob job, CommandHandler<MeterCommand> handler, Meter m,
+                                               boolean refreshed) {
         return sessions.credentials(m).transform(ar -> {
             if (ar.failed()) {
                 Refused refused = ar.cause() instanceof Refused r ? r : new Refused(HEAD_END_CLASS, "HES-005",
@@ -125,13 +131,64 @@ public class JobExecutor {
                         refused.code(), refused.getMessage() + "; the meter was not contacted", List.of())));
             }
             MeterCredentials credentials = ar.result();
-            return attempt(job, handler, m, () -> credentials.session(m, 0, timeout, pdu), credentials.describe());
+            List<Integer> candidates = credentials.candidates(job.command().keyVersion());
+            if (candidates.isEmpty()) {
+                if (!refreshed) { // held since before security-service made that version: ask again
+                    sessions.forgetCredentials(m);
+                    return credentials(job, handler, m, true);
+                }
+                return Future.succeededFuture(failed(job, handler, null, new MeterFailure(UNKNOWN_METER_CLASS,
+                        NO_KEYS_CODE, NO_KEYS_CODE + ": Association cannot be set up (security-service has no key version "
+                        + job.command().keyVersion() + " of " + m.meterId() + " that is ACTIVE or PENDING)", List.of())));
+            }
+            return withKeys(job, handler, m, credentials, candidates, 0, refreshed);
         });
+    }
+
+    /**
+     * The meter's key versions in turn (ACTIVE, then PENDING during a rotation): a SECURITY failure with one tries the
+     * next, so a meter that already switched keys (a rotation interrupted after the transfer) stays readable. With
+     * one version only, credentials held in memory may be stale: they are asked for again once.
+     */
+    private Future<MeterJobResult> withKeys(MeterJob job, CommandHandler<MeterCommand> handler, Meter m,
+                                            MeterCredentials credentials, List<Integer> candidates, int i,
+                                            boolean refreshed) {
+        int index = candidates.get(i);
+        boolean more = i + 1 < candidates.size() || !refreshed && credentials.keys().size() == 1;
+        Duration timeout = config.sessions().responseTimeout();
+        int pdu = config.sessions().maxPduSize();
+        int version = credentials.keys().get(index).version();
+        return attempt(job, handler, m, () -> credentials.session(m, index, timeout, pdu), credentials.describe(index),
+                session -> new JobContext(session, credentials, version), more)
+                .recover(error -> {
+                    if (!(error instanceof TryOtherKeys)) {
+                        return Future.failedFuture(error);
+                    }
+                    if (i + 1 < candidates.size()) {
+                        return withKeys(job, handler, m, credentials, candidates, i + 1, refreshed);
+                    }
+                    return credentials(job, handler, m, true);
+                });
+    }
+
+    /** What a meter answers to a key it does not have; then the meter's other key version may work. */
+    private static final java.util.Set<org.amihes.dlms.failure.FailureCode> KEY_REFUSALS = java.util.EnumSet.of(
+            org.amihes.dlms.failure.FailureCode.AUTHENTICATION_FAILED, org.amihes.dlms.failure.FailureCode.CLOSED_AFTER_AARQ,
+            org.amihes.dlms.failure.FailureCode.DECIPHERING_FAILED,
+            org.amihes.dlms.failure.FailureCode.CLOSED_AFTER_DEDICATED_KEY);
+
+    /** A SECURITY failure with one key version while another may work: not a result yet. */
+    private static final class TryOtherKeys extends RuntimeException {
+        TryOtherKeys() {
+            super(null, null, false, false);
+        }
     }
 
     /** The first attempt; settings that cannot be built (e.g. a mechanism without its secret) fail the job here. */
     private Future<MeterJobResult> attempt(MeterJob job, CommandHandler<MeterCommand> handler, Meter meter,
-                                           Supplier<SessionSettings> build, String association) {
+                                           Supplier<SessionSettings> build, String association,
+                                           java.util.function.Function<org.amihes.dlms.DlmsSession, JobContext> context,
+                                           boolean otherKeys) {
         SessionSettings settings;
         try {
             settings = build.get();
@@ -139,14 +196,16 @@ public class JobExecutor {
             return Future.succeededFuture(failed(job, handler, association, new MeterFailure(UNKNOWN_METER_CLASS,
                     NO_KEYS_CODE, NO_KEYS_CODE + ": Association cannot be set up (" + e.getMessage() + ")", List.of())));
         }
-        return attempt(job, handler, meter, settings, association, 1);
+        return attempt(job, handler, meter, settings, association, context, otherKeys, 1);
     }
 
     /** One session; a failure the {@link RetryPolicy} allows again is audited and tried again after its pause. */
     private Future<MeterJobResult> attempt(MeterJob job, CommandHandler<MeterCommand> handler, Meter meter,
-                                           SessionSettings settings, String association, int attempt) {
+                                           SessionSettings settings, String association,
+                                           java.util.function.Function<org.amihes.dlms.DlmsSession, JobContext> context,
+                                           boolean otherKeys, int attempt) {
         long sessionStart = System.nanoTime();
-        return sessions.run(job.meterId(), settings, session -> handler.run(session, job.command()))
+        return sessions.run(job.meterId(), settings, session -> handler.run(context.apply(session), job.command()))
                 .onComplete(ar -> sessionTime.record(System.nanoTime() - sessionStart, TimeUnit.NANOSECONDS))
                 .map(done -> succeeded(job, handler, association, done.value(), done.warnings()))
                 .recover(error -> {
@@ -160,7 +219,14 @@ public class JobExecutor {
                     }
                     DlmsException e = Classifier.classify(error, List.of());
                     if (e.failureClass() == FailureClass.SECURITY) {
-                        sessions.forgetCredentials(meter); // the next attempt asks security-service again
+                        sessions.forgetCredentials(meter); // the next job asks security-service again
+                        if (otherKeys && KEY_REFUSALS.contains(e.code())) {
+                            audit.fail(handler.operation() + "_ATTEMPT", job.meterId(), job.jobId(), e.failureClass().name(),
+                                    e.code().code(), e.getMessage() + " [association: " + association
+                                            + "]; trying the meter's other key version", e.exchange());
+                            count(job, "OTHER_KEYS");
+                            return Future.failedFuture(new TryOtherKeys());
+                        }
                     }
                     Retry advice = e.code().retry();
                     Optional<Duration> pause = retries.pauseBefore(attempt + 1, advice, ThreadLocalRandom.current().nextDouble());
@@ -177,7 +243,7 @@ public class JobExecutor {
                     count(job, "RETRIED");
                     Promise<MeterJobResult> next = Promise.promise();
                     vertx.setTimer(pause.get().toMillis(), t -> attempt(job, handler, meter, settings, association,
-                            attempt + 1).onComplete(next));
+                            context, otherKeys, attempt + 1).onComplete(next));
                     return next.future();
                 });
     }

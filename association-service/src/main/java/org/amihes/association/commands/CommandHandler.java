@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import org.amihes.contracts.CommandOutcome;
 import org.amihes.contracts.MeterCommand;
-import org.amihes.dlms.DlmsSession;
 
 /**
  * Turns one kind of {@link MeterCommand} into DLMS operations inside an open association. Everything around it (the
@@ -28,5 +27,5 @@ public interface CommandHandler<C extends MeterCommand> {
     /** The audit log's name of the operation, e.g. READ. */
     String operation();
 
-    Future<Handled> run(DlmsSession session, C command);
+    Future<Handled> run(JobContext context, C command);
 }

@@ -7,7 +7,6 @@ import java.util.Map;
 import org.amihes.contracts.ReadRegisters;
 import org.amihes.contracts.RegisterReadings;
 import org.amihes.contracts.RegisterValue;
-import org.amihes.dlms.DlmsSession;
 import org.amihes.dlms.MeterReader;
 
 /** {@link ReadRegisters}: the registers' values, scalers and units and the clock ({@link MeterReader#readRegisters}). */
@@ -25,8 +24,8 @@ public class ReadRegistersHandler implements CommandHandler<ReadRegisters> {
     }
 
     @Override
-    public Future<Handled> run(DlmsSession session, ReadRegisters command) {
-        return MeterReader.readRegisters(session, command.registers()).map(reading -> {
+    public Future<Handled> run(JobContext context, ReadRegisters command) {
+        return MeterReader.readRegisters(context.session(), command.registers()).map(reading -> {
             List<RegisterValue> values = reading.registers().stream()
                     .map(r -> RegisterValue.of(r.obis(), r.raw(), r.scaler(), r.unit())).toList();
             return new Handled(new RegisterReadings(reading.meterTime(), values),

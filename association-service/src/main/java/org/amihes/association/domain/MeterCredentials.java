@@ -52,10 +52,31 @@ public record MeterCredentials(String profile, int profileVersion, Authenticatio
                 maxPduSize, security);
     }
 
+    /**
+     * Indexes into {@link #keys()} to associate with: the given version only, or, with none given, every version in
+     * order (ACTIVE first, then PENDING). Empty when the given version is not here.
+     */
+    public List<Integer> candidates(Integer version) {
+        List<Integer> out = new java.util.ArrayList<>(keys.size());
+        for (int i = 0; i < keys.size(); i++) {
+            if (version == null || keys.get(i).version() == version) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
     /** How the association is secured, for results and audit: e.g. "HIGH_GMAC suite 0 AUTHENTICATED_ENCRYPTED, client 1". */
     public String describe() {
         return authentication + " suite " + suite + " " + policy + ", client " + clientAddress + " (profile " + profile
                 + ")";
+    }
+
+    /** {@link #describe()} with the key version used. */
+    public String describe(int keyIndex) {
+        KeyVersion key = keys.get(keyIndex);
+        return authentication + " suite " + suite + " " + policy + ", client " + clientAddress + " (profile " + profile
+                + ", key v" + key.version() + " " + key.state() + ")";
     }
 
     @Override

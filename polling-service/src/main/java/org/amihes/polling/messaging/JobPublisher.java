@@ -8,47 +8,28 @@ import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.amihes.contracts.MeterJob;
-import org.amihes.contracts.MeterJobBatch;
 import org.amihes.service.messaging.JsonMessages;
+import org.amihes.service.messaging.MeterJobPublisher;
 import org.amihes.service.messaging.Topology;
-import org.amihes.service.rabbitmq.ExchangePublisher;
 import org.amihes.service.rabbitmq.RabbitConnections;
 
-/**
- * Publishes read jobs to the jobs exchange (consistent hash) as {@link MeterJobBatch}es: the jobs of one routing bucket
- * together, up to {@link MeterJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
- * partition of association-service; with broker confirms, many awaiting their confirm at once.
- */
+/** polling-service's {@link MeterJobPublisher}, open while the service runs. */
 @ApplicationScoped
 public class JobPublisher {
 
-    private final JsonMessages json;
-    /** A consistent-hash exchange: RabbitMQ's plugin rabbitmq_consistent_hash_exchange must be enabled. */
-    private final ExchangePublisher out;
+    private final MeterJobPublisher out;
 
     public JobPublisher(JsonMessages json, Topology topology, RabbitConnections connections) {
-        this.json = json;
-        this.out = new ExchangePublisher(connections, "read jobs", topology.jobsExchange(), "x-consistent-hash");
+        this.out = new MeterJobPublisher(json, topology, connections, "read jobs");
     }
 
     void onStart(@Observes @Priority(15) StartupEvent event) {
-        out.open(() -> { });
+        out.open();
     }
 
     /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
     public CompletableFuture<Void> publishAll(List<MeterJob> jobs) {
-        java.util.Map<String, List<MeterJob>> byBucket = new java.util.HashMap<>();
-        for (MeterJob job : jobs) {
-            byBucket.computeIfAbsent(MeterJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
-        }
-        List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
-        byBucket.forEach((key, bucket) -> {
-            for (int from = 0; from < bucket.size(); from += MeterJobBatch.MAX_JOBS) {
-                List<MeterJob> part = bucket.subList(from, Math.min(bucket.size(), from + MeterJobBatch.MAX_JOBS));
-                confirms.add(out.publish(key, part.get(0).jobId() + "+" + (part.size() - 1), json.write(new MeterJobBatch(part))));
-            }
-        });
-        return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
+        return out.publishAll(jobs);
     }
 
     void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {

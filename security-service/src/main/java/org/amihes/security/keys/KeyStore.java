@@ -33,6 +33,11 @@ public class KeyStore {
                              byte[] wrappedPrivateKey, String masterKey) {
     }
 
+    /** Where one meter of a rotation batch stands. */
+    public record RotationRow(java.util.UUID batchId, String meterId, int version, String state, String failure,
+                              String actor) {
+    }
+
     /** A stored key event. */
     public record StoredEvent(long id, java.time.Instant at, String actor, String event, String meterId, Integer version,
                               String detail) {
@@ -175,6 +180,120 @@ public class KeyStore {
                 c.setAutoCommit(auto);
             }
         }
+    }
+
+    /**
+     * Makes {@code version} the meter's ACTIVE version and the one before RETIRED, in one transaction; false when
+     * the version is not PENDING (already ACTIVE: a repeated confirmation; or unknown).
+     */
+    public boolean activate(String meterId, int version, Event event) throws SQLException {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                boolean pending;
+                try (PreparedStatement s = c.prepareStatement("SELECT version FROM security.meter_key WHERE meter_id = ? "
+                        + "AND version = ? AND state = 'PENDING' FOR UPDATE")) {
+                    s.setString(1, meterId);
+                    s.setInt(2, version);
+                    try (ResultSet rs = s.executeQuery()) {
+                        pending = rs.next();
+                    }
+                }
+                if (!pending) {
+                    c.rollback();
+                    return false;
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE security.meter_key SET state = 'RETIRED', "
+                        + "state_changed_at = now() WHERE meter_id = ? AND state = 'ACTIVE'")) {
+                    s.setString(1, meterId);
+                    s.executeUpdate();
+                }
+                try (PreparedStatement s = c.prepareStatement("UPDATE security.meter_key SET state = 'ACTIVE', "
+                        + "state_changed_at = now() WHERE meter_id = ? AND version = ?")) {
+                    s.setString(1, meterId);
+                    s.setInt(2, version);
+                    s.executeUpdate();
+                }
+                insertEvents(c, List.of(event));
+                c.commit();
+                return true;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Rotation progress rows: inserted, or moved to a new state. */
+    public void rotations(List<RotationRow> rows) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO security.key_rotation "
+                + "(batch_id, meter_id, version, state, failure, actor) VALUES (?, ?, ?, ?, ?, ?) "
+                + "ON CONFLICT (batch_id, meter_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, "
+                + "failure = EXCLUDED.failure, updated_at = now() "
+                + "WHERE security.key_rotation.state <> 'ACTIVE'")) {
+            int n = 0;
+            for (RotationRow r : rows) {
+                s.setObject(1, r.batchId());
+                s.setString(2, r.meterId());
+                s.setInt(3, r.version());
+                s.setString(4, r.state());
+                s.setString(5, r.failure());
+                s.setString(6, r.actor());
+                s.addBatch();
+                if (++n % BATCH == 0) {
+                    s.executeBatch();
+                }
+            }
+            s.executeBatch();
+        }
+    }
+
+    /** The rotation rows of a meter's version, whatever batch asked for it. */
+    public List<RotationRow> rotationsOf(String meterId, int version) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT batch_id, meter_id, "
+                + "version, state, failure, actor FROM security.key_rotation WHERE meter_id = ? AND version = ?")) {
+            s.setString(1, meterId);
+            s.setInt(2, version);
+            return rotationRows(s);
+        }
+    }
+
+    /** Counts by state of a batch, and its failures (at most {@code failures}). */
+    public Map<String, Integer> rotationCounts(java.util.UUID batchId) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT state, count(*) FROM "
+                + "security.key_rotation WHERE batch_id = ? GROUP BY state")) {
+            s.setObject(1, batchId);
+            Map<String, Integer> out = new java.util.TreeMap<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return out;
+        }
+    }
+
+    public List<RotationRow> rotationFailures(java.util.UUID batchId, int limit) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT batch_id, meter_id, "
+                + "version, state, failure, actor FROM security.key_rotation WHERE batch_id = ? AND state = 'FAILED' "
+                + "ORDER BY meter_id LIMIT ?")) {
+            s.setObject(1, batchId);
+            s.setInt(2, limit);
+            return rotationRows(s);
+        }
+    }
+
+    private static List<RotationRow> rotationRows(PreparedStatement s) throws SQLException {
+        List<RotationRow> out = new ArrayList<>();
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                out.add(new RotationRow(rs.getObject(1, java.util.UUID.class), rs.getString(2), rs.getInt(3),
+                        rs.getString(4), rs.getString(5), rs.getString(6)));
+            }
+        }
+        return out;
     }
 
     private static void insertRows(Connection c, List<Row> rows) throws SQLException {

@@ -105,6 +105,70 @@ public class KeyVault {
         return new Imported(delivery.meters().size(), rows.size(), unchanged, headEndRows.size(), headEndUnchanged);
     }
 
+    /**
+     * The key version a rotation installs: the meter's PENDING one if a rotation already started (a repeat resends
+     * it), else a new PENDING version with new global keys (encryption and authentication, random, of the suite's
+     * length; master key, HLS secret and LLS password kept). Returns it with the ACTIVE one, whose master key (KEK)
+     * wraps the new keys for the transfer.
+     */
+    public Rotation startRotation(String meterId, String actor) throws SQLException {
+        Current current = current(meterId);
+        MeterKeys active = current.active().orElseThrow(() -> new java.util.NoSuchElementException(
+                "meter '" + meterId + "' has no active keys"));
+        if (current.pending().isPresent()) {
+            return new Rotation(active, current.pending().get(), false);
+        }
+        int version = store.versions(meterId).stream().mapToInt(KeyStore.Row::version).max().orElse(0) + 1;
+        int length = active.securitySuite() == 2 ? 32 : 16;
+        SecretKeys old = active.secrets();
+        SecretKeys fresh = new SecretKeys(random(length), random(length), old.masterKey(), old.hlsSecret(), old.llsPassword());
+        MeterKeys pending = new MeterKeys(meterId, version, KeyState.PENDING, active.systemTitle(), active.authentication(),
+                active.securitySuite(), active.securityPolicy(), active.signingPublicKey(), fresh);
+        store.insert(List.of(wrap(pending, version, KeyState.PENDING)), null, List.of(), List.of(new KeyStore.Event(actor,
+                "ROTATION_STARTED", meterId, version, "new global keys PENDING until a new association confirms them")));
+        return new Rotation(active, pending, true);
+    }
+
+    /**
+     * @param created false when the PENDING version existed already (the rotation is resent)
+     */
+    public record Rotation(MeterKeys active, MeterKeys pending, boolean created) {
+
+        /** The new keys wrapped under the meter's KEK (AES key wrap, RFC 3394), as key_transfer carries them. */
+        public List<org.amihes.contracts.TransferKeys.WrappedKey> wrappedForTransfer() {
+            byte[] kek = active.secrets().masterKey();
+            return List.of(new org.amihes.contracts.TransferKeys.WrappedKey("UNICAST_ENCRYPTION",
+                            kw(kek, pending.secrets().blockCipherKey())),
+                    new org.amihes.contracts.TransferKeys.WrappedKey("AUTHENTICATION",
+                            kw(kek, pending.secrets().authenticationKey())));
+        }
+
+        private static String kw(byte[] kek, byte[] key) {
+            try {
+                javax.crypto.Cipher wrap = javax.crypto.Cipher.getInstance("AESWrap");
+                wrap.init(javax.crypto.Cipher.WRAP_MODE, new javax.crypto.spec.SecretKeySpec(kek, "AES"));
+                return java.util.Base64.getEncoder().encodeToString(
+                        wrap.wrap(new javax.crypto.spec.SecretKeySpec(key, "AES")));
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException("cannot wrap a key for transfer: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Makes the confirmed version ACTIVE (the old one RETIRED, kept); false when it was not PENDING. */
+    public boolean activate(String meterId, int version, String actor) throws SQLException {
+        return store.activate(meterId, version, new KeyStore.Event(actor, "ACTIVATED", meterId, version,
+                "confirmed by a new association with it; the version before is RETIRED"));
+    }
+
+    private static byte[] random(int length) {
+        byte[] key = new byte[length];
+        RANDOM.nextBytes(key);
+        return key;
+    }
+
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+
     public Current current(String meterId) throws SQLException {
         List<KeyStore.Row> rows = store.current(List.of(meterId)).getOrDefault(meterId, List.of());
         return new Current(rows.stream().filter(r -> r.state() == KeyState.ACTIVE).findFirst().map(this::unwrap),

@@ -24,6 +24,7 @@ import org.amihes.security.keys.KeyDelivery;
 import org.amihes.security.keys.KeyStore;
 import org.amihes.security.keys.KeyVault;
 import org.amihes.security.keys.MeterCredentials;
+import org.amihes.security.rotation.KeyRotations;
 import org.amihes.security.persistence.SecurityProfileStore;
 import org.amihes.service.rest.ProblemException;
 import org.jboss.resteasy.reactive.RestHeader;
@@ -57,6 +58,9 @@ public class KeyResource {
 
     @Inject
     EscrowExport escrow;
+
+    @Inject
+    KeyRotations rotations;
 
     @Inject
     KeyStore keyStore;
@@ -106,6 +110,39 @@ public class KeyResource {
             @RestQuery @jakarta.ws.rs.DefaultValue("100") @jakarta.validation.constraints.Min(1)
             @jakarta.validation.constraints.Max(10_000) int limit) throws SQLException {
         return keyStore.events(meterId, limit);
+    }
+
+    /** Body of {@code POST /keys/rotations}. */
+    public record RotationRequest(@jakarta.validation.constraints.NotEmpty @jakarta.validation.constraints.Size(max = 100_000)
+                                  List<@NotNull @Pattern(regexp = InvocationCounterResource.ID) String> meterIds) {
+    }
+
+    /**
+     * Rotates the global keys of the meters: each gets a PENDING version (or keeps the one a rotation already made),
+     * transferred and then confirmed by association-service before it becomes ACTIVE. 202 with the batch to follow.
+     */
+    @POST
+    @Path("/keys/rotations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Blocking
+    public jakarta.ws.rs.core.Response rotate(@NotNull @Valid RotationRequest request,
+            @RestHeader("X-Actor") String actor) throws SQLException {
+        List<String> ids = request.meterIds().stream().distinct().toList();
+        KeyRotations.Started started = rotations.start(ids, actor == null || actor.isBlank() ? "api" : actor);
+        return jakarta.ws.rs.core.Response.accepted(started)
+                .location(java.net.URI.create("/keys/rotations/" + started.batchId())).build();
+    }
+
+    /** Where a rotation batch stands: meters by state, done when each is ACTIVE or FAILED, the failures. */
+    @GET
+    @Path("/keys/rotations/{batchId}")
+    @Blocking
+    public KeyRotations.Progress rotation(@RestPath java.util.UUID batchId) throws SQLException {
+        KeyRotations.Progress progress = rotations.progress(batchId);
+        if (progress.meters() == 0) {
+            throw ProblemException.notFound("batchId", "no rotation " + batchId);
+        }
+        return progress;
     }
 
     /** The key versions of a meter, newest first; 404 when it has none. */

@@ -1,0 +1,132 @@
+package org.amihes.security.rotation;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.amihes.contracts.ConfirmKeys;
+import org.amihes.contracts.KeysInstalled;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.TransferKeys;
+import org.amihes.security.keys.KeyStore;
+import org.amihes.security.keys.KeyVault;
+import org.jboss.logging.Logger;
+
+/**
+ * Key rotation, meter by meter: a new key version starts PENDING; association-service transfers it (a
+ * {@link TransferKeys} job, the keys wrapped under the meter's KEK); a new association with it confirms it (a
+ * {@link ConfirmKeys} job); only then it becomes ACTIVE and the old one RETIRED (kept). Any step may be cut short (a
+ * crash, a restart, a dropped connection): the head-end knows both versions until then and associates with the one
+ * the meter uses, and a rotation asked for again resends the same PENDING version. Blocking (HSM, JDBC).
+ */
+@ApplicationScoped
+public class KeyRotations {
+
+    private static final Logger LOG = Logger.getLogger(KeyRotations.class);
+    /** Job ids: rotation/&lt;batch&gt;/&lt;meter&gt;/&lt;step&gt;/&lt;version&gt;, so a result finds its batch. */
+    static final String PREFIX = "rotation/";
+
+    /** What starting a rotation did. */
+    public record Started(UUID batchId, int meters, int sent, int withoutKeys) {
+    }
+
+    /** Where a batch stands: meters by state (TRANSFER_SENT, CONFIRM_SENT, ACTIVE, FAILED) and the failures. */
+    public record Progress(UUID batchId, int meters, Map<String, Integer> byState, boolean done,
+                           List<KeyStore.RotationRow> failures) {
+    }
+
+    private final KeyVault vault;
+    private final KeyStore store;
+    private final RotationJobs jobs;
+
+    public KeyRotations(KeyVault vault, KeyStore store, RotationJobs jobs) {
+        this.vault = vault;
+        this.store = store;
+        this.jobs = jobs;
+    }
+
+    public Started start(List<String> meterIds, String actor) throws SQLException {
+        UUID batch = UUID.randomUUID();
+        List<KeyStore.RotationRow> rows = new ArrayList<>(meterIds.size());
+        List<MeterJob> transfers = new ArrayList<>(meterIds.size());
+        int withoutKeys = 0;
+        for (String meterId : meterIds) {
+            KeyVault.Rotation rotation;
+            try {
+                rotation = vault.startRotation(meterId, actor);
+            } catch (NoSuchElementException e) {
+                rows.add(new KeyStore.RotationRow(batch, meterId, 0, "FAILED", e.getMessage(), actor));
+                withoutKeys++;
+                continue;
+            }
+            int version = rotation.pending().version();
+            rows.add(new KeyStore.RotationRow(batch, meterId, version, "TRANSFER_SENT", null, actor));
+            transfers.add(new MeterJob(jobId(batch, meterId, "transfer", version), batch.toString(), meterId,
+                    Instant.now(), new TransferKeys(version, rotation.wrappedForTransfer())));
+        }
+        store.rotations(rows);
+        publish(transfers);
+        return new Started(batch, meterIds.size(), transfers.size(), withoutKeys);
+    }
+
+    public Progress progress(UUID batchId) throws SQLException {
+        Map<String, Integer> byState = store.rotationCounts(batchId);
+        int meters = byState.values().stream().mapToInt(Integer::intValue).sum();
+        boolean done = meters > 0 && byState.keySet().stream().allMatch(s -> s.equals("ACTIVE") || s.equals("FAILED"));
+        return new Progress(batchId, meters, byState, done, store.rotationFailures(batchId, 100));
+    }
+
+    /** A key-transfer or key-confirm result from association-service: the next step, or the failure recorded. */
+    public void onResult(MeterJobResult result) throws SQLException {
+        String[] id = result.jobId().split("/");
+        if (id.length != 5 || !result.jobId().startsWith(PREFIX)) {
+            LOG.warnf("key result %s is not one of a rotation's jobs; ignored", result.jobId());
+            return;
+        }
+        UUID batch = UUID.fromString(id[1]);
+        String meterId = result.meterId();
+        int version = Integer.parseInt(id[4]);
+        String actor = "association-service";
+        if (result.status() == MeterJobResult.Status.FAILED) {
+            store.rotations(List.of(new KeyStore.RotationRow(batch, meterId, version, "FAILED",
+                    result.failure().code() + " in " + result.command() + ": " + result.failure().message(), actor)));
+            store.events(List.of(new KeyStore.Event(actor, result.command().equals(TransferKeys.TYPE)
+                    ? "TRANSFER_FAILED" : "CONFIRM_FAILED", meterId, version, result.failure().code())));
+            return;
+        }
+        KeysInstalled installed = (KeysInstalled) result.outcome();
+        if (result.command().equals(TransferKeys.TYPE)) {
+            store.events(List.of(new KeyStore.Event(actor, "TRANSFERRED", meterId, version,
+                    "key_transfer answered success (association with key v" + installed.usedVersion() + ")")));
+            store.rotations(List.of(new KeyStore.RotationRow(batch, meterId, version, "CONFIRM_SENT", null, actor)));
+            publish(List.of(new MeterJob(jobId(batch, meterId, "confirm", version), batch.toString(), meterId,
+                    Instant.now(), new ConfirmKeys(version))));
+        } else {
+            vault.activate(meterId, version, actor);
+            store.rotations(List.of(new KeyStore.RotationRow(batch, meterId, version, "ACTIVE", null, actor)));
+        }
+    }
+
+    static String jobId(UUID batch, String meterId, String step, int version) {
+        return PREFIX + batch + "/" + meterId + "/" + step + "/" + version;
+    }
+
+    private void publish(List<MeterJob> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        try {
+            jobs.publishAll(list).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            // the versions stay PENDING and the meters readable; asking again resends them
+            throw new IllegalStateException("the broker did not confirm " + list.size() + " key jobs (" + e.getMessage()
+                    + "); the rotation can be asked for again, it resends the same PENDING versions", e);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package org.amihes.service.messaging;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.MeterJobBatch;
+import org.amihes.service.rabbitmq.ExchangePublisher;
+import org.amihes.service.rabbitmq.RabbitConnections;
+
+/**
+ * Publishes meter jobs to the jobs exchange (consistent hash) as {@link MeterJobBatch}es: the jobs of one routing
+ * bucket together, up to {@link MeterJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
+ * partition of association-service whatever service asked; with broker confirms, many awaiting their confirm at once.
+ * Not a bean: each service that sends jobs owns one ({@link #open()} at start, {@link #close()} at stop).
+ */
+public final class MeterJobPublisher {
+
+    private final JsonMessages json;
+    /** A consistent-hash exchange: RabbitMQ's plugin rabbitmq_consistent_hash_exchange must be enabled. */
+    private final ExchangePublisher out;
+
+    public MeterJobPublisher(JsonMessages json, Topology topology, RabbitConnections connections, String role) {
+        this.json = json;
+        this.out = new ExchangePublisher(connections, role, topology.jobsExchange(), "x-consistent-hash");
+    }
+
+    public void open() {
+        out.open(() -> { });
+    }
+
+    public boolean ready() {
+        return out.ready();
+    }
+
+    /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
+    public CompletableFuture<Void> publishAll(List<MeterJob> jobs) {
+        java.util.Map<String, List<MeterJob>> byBucket = new java.util.HashMap<>();
+        for (MeterJob job : jobs) {
+            byBucket.computeIfAbsent(MeterJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
+        }
+        List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
+        byBucket.forEach((key, bucket) -> {
+            for (int from = 0; from < bucket.size(); from += MeterJobBatch.MAX_JOBS) {
+                List<MeterJob> part = bucket.subList(from, Math.min(bucket.size(), from + MeterJobBatch.MAX_JOBS));
+                confirms.add(out.publish(key, part.get(0).jobId() + "+" + (part.size() - 1), json.write(new MeterJobBatch(part))));
+            }
+        });
+        return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
+    }
+
+    public void close() throws InterruptedException {
+        out.close();
+    }
+}
