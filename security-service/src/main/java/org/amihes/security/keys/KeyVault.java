@@ -112,21 +112,49 @@ public class KeyVault {
      * wraps the new keys for the transfer.
      */
     public Rotation startRotation(String meterId, String actor) throws SQLException {
-        Current current = current(meterId);
-        MeterKeys active = current.active().orElseThrow(() -> new java.util.NoSuchElementException(
-                "meter '" + meterId + "' has no active keys"));
-        if (current.pending().isPresent()) {
-            return new Rotation(active, current.pending().get(), false);
+        Rotation r = startRotations(List.of(meterId), actor).get(meterId);
+        if (r == null) {
+            throw new java.util.NoSuchElementException("meter '" + meterId + "' has no active keys");
         }
-        int version = store.versions(meterId).stream().mapToInt(KeyStore.Row::version).max().orElse(0) + 1;
-        int length = active.securitySuite() == 2 ? 32 : 16;
-        SecretKeys old = active.secrets();
-        SecretKeys fresh = new SecretKeys(random(length), random(length), old.masterKey(), old.hlsSecret(), old.llsPassword());
-        MeterKeys pending = new MeterKeys(meterId, version, KeyState.PENDING, active.systemTitle(), active.authentication(),
-                active.securitySuite(), active.securityPolicy(), active.signingPublicKey(), fresh);
-        store.insert(List.of(wrap(pending, version, KeyState.PENDING)), null, List.of(), List.of(new KeyStore.Event(actor,
-                "ROTATION_STARTED", meterId, version, "new global keys PENDING until a new association confirms them")));
-        return new Rotation(active, pending, true);
+        return r;
+    }
+
+    /**
+     * {@link #startRotation} for many meters at once: their versions read in chunks, the new ones stored in one
+     * transaction. Meters without ACTIVE keys are absent from the answer.
+     */
+    public Map<String, Rotation> startRotations(List<String> meterIds, String actor) throws SQLException {
+        Map<String, Rotation> out = new HashMap<>();
+        List<KeyStore.Row> rows = new ArrayList<>();
+        List<KeyStore.Event> events = new ArrayList<>();
+        Map<String, List<KeyStore.Row>> all = store.all(meterIds);
+        for (String meterId : meterIds) {
+            List<KeyStore.Row> versions = all.getOrDefault(meterId, List.of());
+            Optional<KeyStore.Row> activeRow = versions.stream().filter(r -> r.state() == KeyState.ACTIVE).findFirst();
+            if (activeRow.isEmpty() || out.containsKey(meterId)) {
+                continue;
+            }
+            MeterKeys active = unwrap(activeRow.get());
+            Optional<KeyStore.Row> pendingRow = versions.stream().filter(r -> r.state() == KeyState.PENDING).findFirst();
+            if (pendingRow.isPresent()) {
+                out.put(meterId, new Rotation(active, unwrap(pendingRow.get()), false));
+                continue;
+            }
+            int version = versions.stream().mapToInt(KeyStore.Row::version).max().orElse(0) + 1;
+            int length = active.securitySuite() == 2 ? 32 : 16;
+            SecretKeys old = active.secrets();
+            SecretKeys fresh = new SecretKeys(random(length), random(length), old.masterKey(), old.hlsSecret(),
+                    old.llsPassword());
+            MeterKeys pending = new MeterKeys(meterId, version, KeyState.PENDING, active.systemTitle(),
+                    active.authentication(), active.securitySuite(), active.securityPolicy(), active.signingPublicKey(),
+                    fresh);
+            rows.add(wrap(pending, version, KeyState.PENDING));
+            events.add(new KeyStore.Event(actor, "ROTATION_STARTED", meterId, version,
+                    "new global keys PENDING until a new association confirms them"));
+            out.put(meterId, new Rotation(active, pending, true));
+        }
+        store.insert(rows, null, List.of(), events);
+        return out;
     }
 
     /**

@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.amihes.contracts.ConfirmKeys;
@@ -56,12 +55,12 @@ public class KeyRotations {
         List<KeyStore.RotationRow> rows = new ArrayList<>(meterIds.size());
         List<MeterJob> transfers = new ArrayList<>(meterIds.size());
         int withoutKeys = 0;
+        Map<String, KeyVault.Rotation> started = vault.startRotations(meterIds, actor);
         for (String meterId : meterIds) {
-            KeyVault.Rotation rotation;
-            try {
-                rotation = vault.startRotation(meterId, actor);
-            } catch (NoSuchElementException e) {
-                rows.add(new KeyStore.RotationRow(batch, meterId, 0, "FAILED", e.getMessage(), actor));
+            KeyVault.Rotation rotation = started.get(meterId);
+            if (rotation == null) {
+                rows.add(new KeyStore.RotationRow(batch, meterId, 0, "FAILED", "meter '" + meterId
+                        + "' has no active keys; import its key delivery", actor));
                 withoutKeys++;
                 continue;
             }

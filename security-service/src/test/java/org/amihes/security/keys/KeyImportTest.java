@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(HsmTestResource.class)
-class KeyImportTest {
+public class KeyImportTest {
 
     static final long SEED = 42; // one head-end per test database: every delivery here carries the same head-end keys
     static final ObjectMapper JSON = new ObjectMapper();
@@ -49,13 +49,13 @@ class KeyImportTest {
     String dbPassword;
 
     /** {@code count} meters cycling through every vendor, with ids of their own so reruns never collide. */
-    static Fleet fleet(int count) {
+    public static Fleet fleet(int count) {
         String prefix = "K" + UUID.randomUUID().toString().substring(0, 8) + "-";
         Fleet generated = Fleet.generate(count, VendorProfile.BUILT_IN, SEED, "127.1.0.1", Fleet.DLMS_PORT);
         return new Fleet(SEED, generated.meters().stream().map(m -> m.withMeterId(prefix + m.meterId())).toList());
     }
 
-    static Path keysFile(Fleet fleet) throws Exception {
+    public static Path keysFile(Fleet fleet) throws Exception {
         Path file = Files.createTempFile("keys", ".json");
         Files.delete(file);
         fleet.writeKeys(file);
@@ -63,7 +63,7 @@ class KeyImportTest {
         return file;
     }
 
-    static ValidatableResponse importFile(Path file) {
+    public static ValidatableResponse importFile(Path file) {
         return given().contentType("application/json").body(file.toFile()).when().post("/keys/import").then();
     }
 
