@@ -162,6 +162,17 @@ public final class FleetSimulator implements AutoCloseable {
         return state == null ? null : state.currentKeys();
     }
 
+    /**
+     * Installs global keys as a key transfer would (test hook: the state a meter is in when its transfer happened
+     * but no one heard the answer).
+     */
+    public void installCipherKeys(String meterId, byte[] blockCipherKey, byte[] authenticationKey) {
+        MeterSpec spec = fleet.meter(meterId);
+        MeterState state = stateOf(spec);
+        state.keys(() -> fleet.keys(meterId));
+        state.installCipherKeys(blockCipherKey, authenticationKey);
+    }
+
     public MeterSnapshot meterState(String meterId) {
         return stateOf(fleet.meter(meterId)).snapshot(meterId);
     }
