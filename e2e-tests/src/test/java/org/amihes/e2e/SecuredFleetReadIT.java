@@ -135,6 +135,9 @@ class SecuredFleetReadIT {
                     .isEqualByComparingTo(MeterModel.energyValue(m, p, NOW));
         }
         assertThat(progress.getInt("ok")).isEqualTo(METERS - 2); // both delta-q9 meters: null register
+        assertThat(progress.getMap("byAssociation").keySet()).as("the batch counts jobs by association").anyMatch(
+                a -> a.toString().startsWith("HIGH_ECDSA suite 2 AUTHENTICATED_ENCRYPTED, client 1 (profile borealis-b7"))
+                .anyMatch(a -> a.toString().startsWith("LOW suite 0 NONE, client 32")).hasSize(4);
         assertThat(progress.getInt("failuresByClass.VENDOR")).isEqualTo(2);
 
         Path audit = dir.resolve("interop_audit.log");

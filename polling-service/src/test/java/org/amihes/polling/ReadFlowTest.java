@@ -134,6 +134,8 @@ class ReadFlowTest {
 
         Response progress = awaitDone(batchId, Duration.ofSeconds(15));
         assertThat(progress.<Integer>path("completed")).isEqualTo(3);
+        assertThat(progress.<Map<String, Integer>>path("byAssociation")).containsExactly(
+                java.util.Map.entry("public: client 16 NONE", 3));
         assertThat(progress.<Integer>path("ok")).isEqualTo(2);
         assertThat(progress.<Integer>path("failed")).isEqualTo(1);
         assertThat(progress.<Integer>path("failuresByClass.NETWORK")).isEqualTo(1);

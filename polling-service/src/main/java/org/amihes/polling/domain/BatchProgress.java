@@ -10,10 +10,13 @@ import java.util.UUID;
  * Where a read request stands.
  *
  * @param failuresByClass failed jobs per failure class (NETWORK, PROTOCOL, VENDOR, SECURITY, CONFIGURATION)
+ * @param byAssociation   completed jobs per association as it was secured (mechanism, suite, policy, client, profile,
+ *                        key version), e.g. to see that every vendor was read over its management association
  * @param finishedAt      when the last job completed, null while jobs are pending
  */
 public record BatchProgress(UUID batchId, int requested, int completed, int ok, int failed,
-                            Map<String, Integer> failuresByClass, Instant createdAt, Instant finishedAt) {
+                            Map<String, Integer> failuresByClass, Map<String, Integer> byAssociation, Instant createdAt,
+                            Instant finishedAt) {
 
     @JsonProperty("done")
     public boolean done() {

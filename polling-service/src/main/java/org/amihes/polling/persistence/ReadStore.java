@@ -96,6 +96,7 @@ public class ReadStore {
         String[] codes = new String[unique.size()];
         String[] messages = new String[unique.size()];
         OffsetDateTime[] completed = new OffsetDateTime[unique.size()];
+        String[] associations = new String[unique.size()];
         for (int i = 0; i < unique.size(); i++) {
             MeterJobResult r = unique.get(i);
             boolean failed = r.status() == MeterJobResult.Status.FAILED;
@@ -105,14 +106,18 @@ public class ReadStore {
             codes[i] = failed ? r.failure().code() : null;
             messages[i] = failed ? r.failure().message() : null;
             completed[i] = utc(r.completedAt());
+            associations[i] = r.association() == null ? null : r.association().length() <= 256
+                    ? r.association() : r.association().substring(0, 256);
         }
         return pool.withTransaction(conn -> conn
                 .preparedQuery("UPDATE polling.read_job j SET status = r.status, failure_class = r.failure_class, "
-                        + "failure_code = r.failure_code, failure_message = r.failure_message, completed_at = r.completed_at "
-                        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[]) "
-                        + "AS r(job_id, status, failure_class, failure_code, failure_message, completed_at) "
+                        + "failure_code = r.failure_code, failure_message = r.failure_message, completed_at = r.completed_at, "
+                        + "association = r.association "
+                        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], "
+                        + "$7::text[]) AS r(job_id, status, failure_class, failure_code, failure_message, completed_at, "
+                        + "association) "
                         + "WHERE j.job_id = r.job_id AND j.status = 'PENDING' RETURNING j.job_id")
-                .execute(Tuple.tuple(List.of(jobIds, statuses, classes, codes, messages, completed)))
+                .execute(Tuple.tuple(List.of(jobIds, statuses, classes, codes, messages, completed, associations)))
                 .chain(moved -> {
                     java.util.Set<String> done = new java.util.HashSet<>();
                     moved.forEach(row -> done.add(row.getString(0)));
@@ -199,17 +204,22 @@ public class ReadStore {
                         return Uni.createFrom().item(Optional.<BatchProgress>empty());
                     }
                     Row b = batch.iterator().next();
-                    return pool.preparedQuery("SELECT status, failure_class, count(*) AS n, max(completed_at) AS last "
-                                    + "FROM polling.read_job WHERE batch_id = $1 GROUP BY status, failure_class")
+                    return pool.preparedQuery("SELECT status, failure_class, association, count(*) AS n, "
+                                    + "max(completed_at) AS last FROM polling.read_job WHERE batch_id = $1 "
+                                    + "GROUP BY status, failure_class, association")
                             .execute(Tuple.of(batchId))
                             .map(rows -> {
                                 int ok = 0;
                                 int failed = 0;
                                 Instant last = null;
                                 Map<String, Integer> byClass = new LinkedHashMap<>();
+                                Map<String, Integer> byAssociation = new java.util.TreeMap<>();
                                 for (Row r : rows) {
                                     int n = r.getLong("n").intValue();
                                     String status = r.getString("status");
+                                    if (r.getString("association") != null) {
+                                        byAssociation.merge(r.getString("association"), n, Integer::sum);
+                                    }
                                     if ("OK".equals(status)) {
                                         ok += n;
                                     } else if ("FAILED".equals(status)) {
@@ -224,6 +234,7 @@ public class ReadStore {
                                 int requested = b.getInteger("requested");
                                 int completed = ok + failed;
                                 return Optional.of(new BatchProgress(batchId, requested, completed, ok, failed, byClass,
+                                        byAssociation,
                                         b.getOffsetDateTime("created_at").toInstant(), completed == requested ? last : null));
                             });
                 });
