@@ -1,0 +1,53 @@
+package org.amihes.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.amihes.service.testing.SoftHsmToken;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 9: the packaged security-service refuses to start on a wrong HSM PIN or a wrong slot, saying which, instead
+ * of failing its first key request.
+ */
+class SecurityStartupIT {
+
+    static ServiceProcess start(Map<String, String> environment, String name) throws Exception {
+        Map<String, String> props = new HashMap<>();
+        props.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/amihes_test");
+        props.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/amihes_test");
+        props.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
+        return ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", props, name, environment);
+    }
+
+    @Test
+    void aWrongPinOrSlotStopsTheStartWithAClearMessage() throws Exception {
+        SoftHsmToken token = SoftHsmToken.ensure(SoftHsmToken.testConf(), "amihes-test");
+        Path wrong = Files.createTempFile("wrong", ".pin");
+        Files.writeString(wrong, "not-the-pin");
+        Map<String, String> env = new HashMap<>(token.environment());
+        env.put("HES_HSM_PIN_FILE", wrong.toString());
+        ServiceProcess wrongPin = start(env, "security-service-wrong-pin");
+        try {
+            assertThatThrownBy(() -> wrongPin.awaitReady(Duration.ofSeconds(60))).hasMessageContaining("exited");
+            assertThat(wrongPin.log()).contains("HSM login to slot " + token.slot()).contains("wrong PIN?");
+        } finally {
+            wrongPin.close();
+        }
+
+        Map<String, String> badSlot = new HashMap<>(token.environment());
+        badSlot.put("HES_HSM_SLOT", "4242");
+        ServiceProcess wrongSlot = start(badSlot, "security-service-wrong-slot");
+        try {
+            assertThatThrownBy(() -> wrongSlot.awaitReady(Duration.ofSeconds(60))).hasMessageContaining("exited");
+            assertThat(wrongSlot.log()).contains("slot 4242").contains("HES_HSM_SLOT");
+        } finally {
+            wrongSlot.close();
+        }
+    }
+}
