@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 /** What a command produced when it succeeded; one record per {@link MeterCommand}, tagged with the same type name. */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = RegisterReadings.class, name = ReadRegisters.TYPE),
-        @JsonSubTypes.Type(value = KeysInstalled.class, name = "keys-installed")})
-public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled {
+        @JsonSubTypes.Type(value = KeysInstalled.class, name = "keys-installed"),
+        @JsonSubTypes.Type(value = RelayState.class, name = "relay-state")})
+public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState {
 }

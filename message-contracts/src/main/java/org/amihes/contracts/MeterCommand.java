@@ -12,8 +12,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = ReadRegisters.class, name = ReadRegisters.TYPE),
         @JsonSubTypes.Type(value = TransferKeys.class, name = TransferKeys.TYPE),
-        @JsonSubTypes.Type(value = ConfirmKeys.class, name = ConfirmKeys.TYPE)})
-public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys {
+        @JsonSubTypes.Type(value = ConfirmKeys.class, name = ConfirmKeys.TYPE),
+        @JsonSubTypes.Type(value = Disconnect.class, name = Disconnect.TYPE),
+        @JsonSubTypes.Type(value = Reconnect.class, name = Reconnect.TYPE)})
+public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();

@@ -17,12 +17,15 @@ final class DisconnectState {
     private int controlState = CONNECTED;
     private int controlMode;
     private long relayOperations;
+    /** remote_disconnect and remote_reconnect invocations received, whether they switched or not */
+    private long methodCalls;
 
     DisconnectState(int controlMode) {
         this.controlMode = controlMode;
     }
 
     synchronized ErrorCode remoteDisconnect() {
+        methodCalls++;
         if (controlMode == 0) {
             return ErrorCode.OTHER_REASON; // mode 0: the output is always connected
         }
@@ -33,6 +36,7 @@ final class DisconnectState {
     }
 
     synchronized ErrorCode remoteReconnect() {
+        methodCalls++;
         if (controlMode == 0) {
             return ErrorCode.OTHER_REASON;
         }
@@ -61,6 +65,10 @@ final class DisconnectState {
             switchTo(CONNECTED);
         }
         return ErrorCode.OK;
+    }
+
+    synchronized long methodCalls() {
+        return methodCalls;
     }
 
     synchronized int controlState() {

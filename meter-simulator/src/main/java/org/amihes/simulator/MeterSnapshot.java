@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param controlState        disconnect control_state: 0 disconnected, 1 connected, 2 ready for reconnection
  * @param controlMode         disconnect control_mode (0..6)
  * @param relayOperations     times the output (relay) actually switched
+ * @param disconnectorCommands remote_disconnect and remote_reconnect invocations the meter received (a command that
+ *                            found the meter already there may switch nothing but is still counted)
  * @param clockOffset         how far a client moved the meter's clock from the simulator's clock
  * @param sessions            connections (TCP) and UDP associations opened to the meter
  * @param mostConcurrent      the most associations the meter ever had open at the same time over TCP; one counts from
@@ -22,7 +24,7 @@ import java.time.Duration;
 public record MeterSnapshot(String meterId, String firmwareVersion, long flashWrites, int imageTransferStatus,
                             long imagesActivated, int controlState, int controlMode, long relayOperations,
                             Duration clockOffset, long sessions, int mostConcurrent,
-                            java.util.Map<Integer, Long> associationsByClient) {
+                            java.util.Map<Integer, Long> associationsByClient, long disconnectorCommands) {
 
     /** output_state of the disconnect control: the consumer is supplied only when connected. */
     public boolean outputState() {

@@ -108,6 +108,7 @@ final class MeterState {
         return new MeterSnapshot(meterId, image.installedVersion(), image.flashWrites(), image.status(),
                 image.activations(), disconnect.controlState(), disconnect.controlMode(), disconnect.relayOperations(),
                 clockOffset(), sessions.get(), mostOpen.get(), associationsByClient.entrySet().stream().collect(
-                        java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, e -> e.getValue().get())));
+                        java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, e -> e.getValue().get())),
+                disconnect.methodCalls());
     }
 }
