@@ -13,9 +13,19 @@ if [ ! -x "$HELM" ]; then
   chmod +x "$HELM"
   cd "$ROOT"
 fi
-"$HELM" lint "$ROOT/k8s/ami-hes" --strict
-"$HELM" template hes "$ROOT/k8s/ami-hes" >"$ROOT/.run/ami-hes-rendered.yaml"
-"$HELM" template hes "$ROOT/k8s/ami-hes" --set otlpEndpoint=http://otel:4317 --set ingress.enabled=false >/dev/null
+# the HSM has no default (hsm.module and hsm.slot are required): a module path and a slot as a values file gives them,
+# the slot a YAML number, which reaches the templates as a float and must still render as digits
+printf 'hsm:\n  module: /opt/hsm/lib/libpkcs11.so\n  slot: 1894322215\n' >"$ROOT/.run/ami-hes-hsm-values.yaml"
+HSM=(-f "$ROOT/.run/ami-hes-hsm-values.yaml")
+"$HELM" lint "$ROOT/k8s/ami-hes" --strict "${HSM[@]}"
+"$HELM" template hes "$ROOT/k8s/ami-hes" "${HSM[@]}" >"$ROOT/.run/ami-hes-rendered.yaml"
+"$HELM" template hes "$ROOT/k8s/ami-hes" "${HSM[@]}" --set otlpEndpoint=http://otel:4317 --set ingress.enabled=false >/dev/null
+for missing in hsm.module hsm.slot; do
+  if "$HELM" template hes "$ROOT/k8s/ami-hes" "${HSM[@]}" --set "$missing=" >/dev/null 2>&1; then
+    echo "the chart renders without $missing" >&2
+    exit 1
+  fi
+done
 python3 - "$ROOT/.run/ami-hes-rendered.yaml" <<'PY'
 import sys, re
 docs = [d for d in open(sys.argv[1]).read().split('\n---') if d.strip()]
@@ -24,4 +34,16 @@ need = {'Deployment': 3, 'StatefulSet': 1, 'Service': 4, 'Ingress': 1}
 for k, n in need.items():
     assert kinds.count(k) == n, f"expected {n} {k}, rendered {kinds.count(k)}"
 print("chart renders:", ", ".join(f"{kinds.count(k)} {k}" for k in need))
+# security-service alone gets the HSM: its settings, and the PIN as a file from the Secret, never as a value
+security = [d for d in docs if re.search(r'^kind: Deployment', d, re.M) and re.search(r'^  name: security-service$', d, re.M)]
+assert len(security) == 1, "one security-service Deployment"
+sec = security[0]
+for want in ('name: HES_HSM_MODULE\n              value: "/opt/hsm/lib/libpkcs11.so"',
+             'name: HES_HSM_SLOT\n              value: "1894322215"',
+             'name: HES_HSM_PIN_FILE\n              value: /etc/ami-hes/hsm/pin',
+             'name: HES_HSM_MASTER_KEY_LABEL', 'mountPath: /etc/ami-hes/hsm', 'secretName: ami-hes-hsm'):
+    assert want in sec, f"security-service lacks {want!r}"
+assert 'name: HES_HSM_PIN\n' not in sec, "the PIN is a file, not a value"
+assert all('HES_HSM' not in d for d in docs if d is not sec), "only security-service gets the HSM"
+print("security-service: HSM module, slot, master key label; PIN file from Secret ami-hes-hsm")
 PY

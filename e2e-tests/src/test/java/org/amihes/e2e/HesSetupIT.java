@@ -28,10 +28,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The set-up part of {@code ./hes} ({@code ./hes infra}, {@code ./hes stop}) on a simulated Debian machine, with
- * nothing but bash and Java: stub commands first on a PATH that holds only them and a few basic tools ({@code apt-get},
- * {@code pg_ctlcluster}, {@code pg_lsclusters}, {@code psql}, {@code rabbitmq-server}, {@code rabbitmqctl},
- * {@code rabbitmq-plugins}, {@code runuser}, {@code sudo}) log their calls and simulate the daemons. A daemon runs when
+ * The set-up part of {@code ./hes} ({@code ./hes infra}, {@code ./hes hsm}, {@code ./hes stop}) on a simulated Debian
+ * machine, with nothing but bash and Java: stub commands first on a PATH that holds only them and a few basic tools
+ * ({@code apt-get}, {@code pg_ctlcluster}, {@code pg_lsclusters}, {@code psql}, {@code rabbitmq-server},
+ * {@code rabbitmqctl}, {@code rabbitmq-plugins}, {@code softhsm2-util}, {@code runuser}, {@code sudo}) log their calls
+ * and simulate the daemons and SoftHSM2's tokens (a file per token in the config's token directory). A daemon runs when
  * its TCP port listens: the stubs ask for a start or stop by writing a request file, and this test opens or closes a
  * {@link ServerSocket} on the port given to the script, which its {@code /dev/tcp} probe sees. The real PostgreSQL and
  * RabbitMQ are never touched; the script's run directory is a temp dir ({@code HES_RUN_DIR}).
@@ -87,7 +88,9 @@ class HesSetupIT {
 
         assertThat(infra.exit).as(infra.output).isZero();
         assertThat(calls("apt-get")).anyMatch(c -> c.endsWith(" postgresql-client"))
-                .anyMatch(c -> c.endsWith(" postgresql")).anyMatch(c -> c.endsWith(" rabbitmq-server"));
+                .anyMatch(c -> c.endsWith(" postgresql")).anyMatch(c -> c.endsWith(" rabbitmq-server"))
+                .anyMatch(c -> c.endsWith(" softhsm2"));
+        assertThat(calls("softhsm2-util")).as("the tests make their own token; infra makes none").isEmpty();
         assertThat(calls("pg_ctlcluster")).as("the running cluster is not started again").isEmpty();
         assertThat(calls("rabbitmq-server")).as("the running broker is not started again").isEmpty();
         assertDatabasesCreated();
@@ -116,7 +119,7 @@ class HesSetupIT {
 
         Result again = hes(Map.of(), "infra");
         assertThat(again.exit).as(again.output).isZero();
-        assertThat(calls("apt-get")).as("installed once").filteredOn(c -> c.contains(" install ")).hasSize(3);
+        assertThat(calls("apt-get")).as("installed once").filteredOn(c -> c.contains(" install ")).hasSize(4);
         assertThat(calls("rabbitmq-plugins")).as("enabled once").filteredOn(c -> c.contains(" enable ")).hasSize(1);
         assertThat(startedInfra()).containsExactly("postgres:16:main", "rabbitmq");
 
@@ -188,6 +191,74 @@ class HesSetupIT {
         assertThat(startedInfra()).isEmpty();
     }
 
+    /**
+     * (f) ./hes hsm: the development token is made once in the run directory, among other tokens, with random PINs in
+     * files only its owner reads and never printed; found again by its label, and kept by ./hes stop.
+     */
+    @Test
+    void hsmTokenMadeOnceAndKept() throws Exception {
+        installAll();
+        Path softhsm = run.resolve("softhsm");
+        Path tokens = Files.createDirectories(softhsm.resolve("tokens"));
+        Files.writeString(tokens.resolve("1000"), "amihes-old");
+        Files.writeString(tokens.resolve("1001"), "x amihes");
+
+        Result first = hes(Map.of(), "hsm");
+
+        assertThat(first.exit).as(first.output).isZero();
+        List<String> inits = calls("softhsm2-util").stream().filter(c -> c.contains("--init-token")).toList();
+        assertThat(inits).hasSize(1);
+        String pin = Files.readString(softhsm.resolve("user.pin"));
+        String soPin = Files.readString(softhsm.resolve("so.pin"));
+        assertThat(pin).matches("[0-9a-f]{48}").isNotEqualTo(soPin);
+        assertThat(inits.get(0)).isEqualTo("softhsm2-util --init-token --free --label amihes --pin " + pin
+                + " --so-pin " + soPin);
+        for (String f : List.of("user.pin", "so.pin")) {
+            assertThat(Files.getPosixFilePermissions(softhsm.resolve(f))).as(f)
+                    .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        }
+        String slot = "1794113002"; // the stub's third token
+        assertThat(tokens.resolve(slot)).hasContent("amihes");
+        assertThat(output()).doesNotContain(pin).doesNotContain(soPin)
+                .contains("SOFTHSM2_CONF=" + softhsm.resolve("softhsm2.conf"), "HES_HSM_SLOT=" + slot,
+                        "HES_HSM_PIN_FILE=" + softhsm.resolve("user.pin"));
+        assertThat(softhsm.resolve("softhsm2.conf")).hasContent("directories.tokendir = " + tokens
+                + "\nobjectstore.backend = file\nlog.level = ERROR");
+
+        Result again = hes(Map.of(), "hsm");
+        assertThat(again.exit).as(again.output).isZero();
+        assertThat(calls("softhsm2-util")).as("made once").filteredOn(c -> c.contains("--init-token")).hasSize(1);
+        assertThat(output()).contains("HES_HSM_SLOT=" + slot).doesNotContain("making the development HSM token");
+        assertThat(softhsm.resolve("user.pin")).hasContent(pin);
+
+        Result stop = hes(Map.of(), "stop");
+        assertThat(stop.exit).as(stop.output).isZero();
+        assertThat(tokens.resolve(slot)).exists();
+        assertThat(softhsm.resolve("user.pin")).hasContent(pin);
+        assertThat(calls("apt-get")).isEmpty();
+    }
+
+    /** (g) an HSM named in the environment is checked and shown; no SoftHSM2 token is made. */
+    @Test
+    void hsmFromTheEnvironment() throws Exception {
+        installAll();
+        Path pinFile = dir.resolve("hsm.pin");
+        Files.writeString(pinFile, "1234");
+        String module = state.resolve("libsofthsm2.so").toString();
+
+        Result hsm = hes(Map.of("HES_HSM_MODULE", module, "HES_HSM_SLOT", "7", "HES_HSM_PIN_FILE", pinFile.toString()),
+                "hsm");
+
+        assertThat(hsm.exit).as(hsm.output).isZero();
+        assertThat(output()).contains("slot       : 7", "HES_HSM_PIN_FILE").doesNotContain("1234");
+        assertThat(calls("softhsm2-util")).isEmpty();
+        assertThat(run.resolve("softhsm")).doesNotExist();
+
+        Result noSlot = hes(Map.of("HES_HSM_MODULE", module), "hsm");
+        assertThat(noSlot.exit).isNotZero();
+        assertThat(noSlot.output).contains("set HES_HSM_SLOT");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     void assertDatabasesCreated() throws IOException {
@@ -215,6 +286,7 @@ class HesSetupIT {
         e.put("RABBITMQ_PORT", String.valueOf(daemons.get("rabbitmq").port));
         e.put("HES_SETTLE_SECONDS", "1");
         e.put("HES_SBIN_DIRS", ""); // the real /usr/sbin/rabbitmq-* of this machine do not exist on the simulated one
+        e.put("HES_SOFTHSM_MODULE", state.resolve("libsofthsm2.so").toString()); // made by apt-get install softhsm2
         e.put("STUB_DIR", stubs.toString());
         e.put("STUB_PKGS", pkgs.toString());
         e.put("STUB_CTL", ctl.toString());
@@ -248,6 +320,7 @@ class HesSetupIT {
             Files.copy(pkgs.resolve(name), stubs.resolve(name));
             stubs.resolve(name).toFile().setExecutable(true);
         }
+        touch("libsofthsm2.so");
     }
 
     void touch(String... names) throws IOException {
@@ -334,7 +407,7 @@ class HesSetupIT {
         Path tools = Files.createDirectories(dir.resolve("tools"));
         for (String tool : List.of("bash", "env", "id", "sort", "tail", "head", "awk", "grep", "sed", "sleep", "cat",
                 "rm", "mkdir", "chmod", "basename", "dirname", "date", "paste", "tr", "touch", "mv", "cp", "wc", "cut", "tee",
-                "ls", "kill", "nohup")) {
+                "ls", "kill", "nohup", "od")) {
             String path = whichOrNull(tool);
             if (path != null) Files.createSymbolicLink(tools.resolve(tool), Path.of(path));
         }
@@ -396,6 +469,7 @@ class HesSetupIT {
                             : >"$STUB_STATE/pg-cluster"; apt_start postgres pg "${STUB_APT_STARTS_PG:-no}" ;;
                 rabbitmq-server) install_stub rabbitmq-server; install_stub rabbitmqctl; install_stub rabbitmq-plugins
                                  apt_start rabbitmq mq "${STUB_APT_STARTS_MQ:-no}" ;;
+                softhsm2) install_stub softhsm2-util; : >"$HES_SOFTHSM_MODULE" ;;
                 -*|install) ;;
                 *) echo "E: Unable to locate package $pkg" >&2; exit 100 ;;
               esac
@@ -488,6 +562,35 @@ class HesSetupIT {
                     [ -e "$STUB_STATE/mq-running" ] || { echo "Error: unable to contact node" >&2; exit 69; }
                     echo "$2" >>"$STUB_STATE/plugins" ;;
                   *) echo "stub: unsupported rabbitmq-plugins $*" >&2; exit 64 ;;
+                esac
+                """);
+        // a token is a file in the config's token directory: its name the slot id, its content the label
+        PACKAGE_STUBS.put("softhsm2-util", """
+                #!/usr/bin/env bash
+                . "$STUB_LIB"
+                dir="$(sed -n 's/^directories.tokendir = //p' "${SOFTHSM2_CONF:?}")"
+                [ -d "$dir" ] || { echo "ERROR: Could not load the SoftHSM configuration." >&2; exit 1; }
+                slot() { # id label initialized
+                  printf 'Slot %s\\n    Slot info:\\n        Token present:    yes\\n    Token info:\\n' "$1"
+                  printf '        Initialized:      %s\\n        Label:            %-32s\\n' "$3" "$2"
+                }
+                case "${1:-}" in
+                  --show-slots)
+                    echo "Available slots:"
+                    n=0
+                    for f in "$dir"/*; do
+                      [ -e "$f" ] || continue
+                      slot "$(basename "$f")" "$(cat "$f")" yes
+                      n=$((n + 1))
+                    done
+                    slot "$n" "" no ;;
+                  --init-token)
+                    label=
+                    while [ $# -gt 0 ]; do [ "$1" = --label ] && label="$2"; shift; done
+                    id=$((1794113000 + $(ls "$dir" | wc -l)))
+                    printf '%s' "$label" >"$dir/$id"
+                    echo "The token has been initialized and is reassigned to slot $id" ;;
+                  *) echo "stub: unsupported softhsm2-util $*" >&2; exit 64 ;;
                 esac
                 """);
     }
