@@ -59,6 +59,46 @@ public class SecurityProfileResource {
         return write(request.toProfile(name), ProfileChange::onPut);
     }
 
+    /** Body of {@code POST /security-profiles/import}: each profile as a PUT body with its name. */
+    public record ProfileImport(@NotNull @jakarta.validation.constraints.Size(min = 1, max = 10_000)
+                                List<@NotNull @Valid @ConvertGroup(to = SecurityProfileRequest.OnCreate.class)
+                                        SecurityProfileRequest> profiles) {
+    }
+
+    /** What an import did, per profile: created, updated (a PUT of other settings), unchanged. */
+    public record ImportSummary(int created, int updated, int unchanged) {
+    }
+
+    /**
+     * Sets every profile of the file as {@code PUT /security-profiles/{name}} does (a file of profiles, e.g. the meter
+     * simulator's {@code --security-profiles-out}); all are checked before any is stored, then stored one by one (a
+     * failure midway leaves the first ones stored: repeating the import finishes it, and changes nothing more).
+     */
+    @POST
+    @Path("/import")
+    public Uni<ImportSummary> importProfiles(@NotNull @Valid ProfileImport body) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        List<SecurityProfile> profiles = new java.util.ArrayList<>();
+        for (int i = 0; i < body.profiles().size(); i++) {
+            SecurityProfileRequest r = body.profiles().get(i);
+            if (!names.add(r.name())) {
+                throw ProblemException.invalidRequest("profiles[" + i + "].name", "profile '" + r.name()
+                        + "' is listed twice");
+            }
+            SecurityProfile p = r.toProfile(r.name());
+            check(p, "profiles[" + i + "].");
+            profiles.add(p);
+        }
+        int[] counts = new int[3];
+        return io.smallrye.mutiny.Multi.createFrom().iterable(profiles)
+                .onItem().transformToUniAndConcatenate(p -> store.save(p, ProfileChange::onPut).call(saved -> {
+                    counts[saved.change() == ProfileChange.CREATED ? 0 : saved.change() == ProfileChange.UPDATED ? 1 : 2]++;
+                    return saved.change() == ProfileChange.UNCHANGED ? Uni.createFrom().voidItem()
+                            : events.profileChanged(saved.profile());
+                }))
+                .collect().last().map(x -> new ImportSummary(counts[0], counts[1], counts[2]));
+    }
+
     @GET
     public Uni<List<SecurityProfileResponse>> list() {
         return store.list().map(list -> list.stream().map(SecurityProfileResponse::of).toList());
@@ -76,15 +116,20 @@ public class SecurityProfileResource {
     }
 
     private Uni<Response> write(SecurityProfile requested, Decision decision) {
+        check(requested, "");
+        return store.save(requested, decision).flatMap(this::answer);
+    }
+
+    /** What a profile must be before it is stored; {@code at} prefixes the field names (an import's record). */
+    private void check(SecurityProfile requested, String at) {
         ProfileConsistency.violation(requested).ifPresent(reason -> {
-            throw ProblemException.invalidRequest(requested.authentication() == org.amihes.security.domain.Authentication.HIGH_ECDSA
-                    ? "securitySuite" : "securityPolicy", reason);
+            throw ProblemException.invalidRequest(at + (requested.authentication()
+                    == org.amihes.security.domain.Authentication.HIGH_ECDSA ? "securitySuite" : "securityPolicy"), reason);
         });
         if (requested.securitySuite() < keys.minimumSuite()) {
-            throw ProblemException.invalidField("securitySuite", "suite " + requested.securitySuite()
+            throw ProblemException.invalidField(at + "securitySuite", "suite " + requested.securitySuite()
                     + " is below the minimum suite " + keys.minimumSuite() + " this head-end allows (hes.keys.minimum-suite)");
         }
-        return store.save(requested, decision).flatMap(this::answer);
     }
 
     private Uni<Response> answer(Saved saved) {
