@@ -108,6 +108,18 @@ public interface AssociationConfig {
 
     Keys keys();
 
+    Commands commands();
+
+    /** Meter commands over REST (disconnect, reconnect): their results come back through this queue. */
+    interface Commands {
+        @WithDefault("association.command-results")
+        String resultsQueue();
+
+        /** A command stored but not yet confirmed by the broker is published again after this long. */
+        @WithDefault("10s")
+        Duration republishAfter();
+    }
+
     /** Meter credentials (keys) in memory: bounded and expiring, never written anywhere. */
     interface Keys {
         /** The most meters whose keys are held at once (least recently used dropped first). */

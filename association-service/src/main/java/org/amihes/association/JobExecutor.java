@@ -251,6 +251,9 @@ public class JobExecutor {
     private MeterJobResult succeeded(MeterJob job, CommandHandler<MeterCommand> handler, String association,
                                      CommandHandler.Handled handled, List<String> sessionWarnings) {
         Map<String, Object> details = new LinkedHashMap<>();
+        if (job.requestedBy() != null) {
+            details.put("requestedBy", job.requestedBy());
+        }
         details.put("association", association);
         details.putAll(handled.audit());
         List<String> warnings = new java.util.ArrayList<>(handled.warnings());
@@ -264,7 +267,8 @@ public class JobExecutor {
     private MeterJobResult failed(MeterJob job, CommandHandler<MeterCommand> handler, String association,
                                   MeterFailure failure) {
         audit.fail(handler.operation(), job.meterId(), job.jobId(), failure.failureClass(), failure.code(),
-                failure.message(), failure.exchange());
+                failure.message(), failure.exchange(),
+                job.requestedBy() == null ? Map.of() : Map.of("requestedBy", job.requestedBy()));
         count(job, failure.failureClass());
         return MeterJobResult.failed(job, association, failure);
     }

@@ -54,6 +54,7 @@ final class E2eStack {
         Map<String, String> m = common();
         m.put("hes.jobs.queue-prefix", "association.jobs.e2e");
         m.put("hes.registry.sync-queue", "association.registry-sync.e2e");
+        m.put("hes.commands.results-queue", "association.command-results.e2e");
         return m;
     }
 

@@ -11,12 +11,18 @@ import java.time.Instant;
  * @param meterId     registry id of the meter
  * @param requestedAt when the job was created
  * @param command     what to do
+ * @param requestedBy who asked (an operator or a service), for the audit log; null for scheduled work
  */
-public record MeterJob(String jobId, String batchId, String meterId, Instant requestedAt, MeterCommand command) {
+public record MeterJob(String jobId, String batchId, String meterId, Instant requestedAt, MeterCommand command,
+                       String requestedBy) {
 
     public MeterJob {
         ContractViolation.required("jobId", jobId);
         ContractViolation.required("meterId", meterId);
         ContractViolation.required("command", command);
+    }
+
+    public MeterJob(String jobId, String batchId, String meterId, Instant requestedAt, MeterCommand command) {
+        this(jobId, batchId, meterId, requestedAt, command, null);
     }
 }

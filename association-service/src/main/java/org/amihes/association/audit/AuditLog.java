@@ -58,7 +58,13 @@ public class AuditLog {
 
     public void fail(String operation, String meterId, String jobId, String failureClass, String code, String message,
                      List<String> exchange) {
-        Map<String, Object> details = new LinkedHashMap<>();
+        fail(operation, meterId, jobId, failureClass, code, message, exchange, Map.of());
+    }
+
+    /** @param more added first (e.g. who asked) */
+    public void fail(String operation, String meterId, String jobId, String failureClass, String code, String message,
+                     List<String> exchange, Map<String, Object> more) {
+        Map<String, Object> details = new LinkedHashMap<>(more);
         details.put("class", failureClass);
         details.put("code", code);
         details.put("message", message);

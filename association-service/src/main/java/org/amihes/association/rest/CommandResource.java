@@ -1,0 +1,85 @@
+package org.amihes.association.rest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.smallrye.mutiny.Uni;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.amihes.association.commands.CommandStore;
+import org.amihes.association.commands.Commands;
+import org.amihes.association.domain.MeterDirectory;
+import org.amihes.contracts.Disconnect;
+import org.amihes.contracts.Reconnect;
+import org.amihes.contracts.MeterCommand;
+import org.amihes.service.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestHeader;
+
+/**
+ * Meter commands over REST. Each request carries an {@code Idempotency-Key}: the first request stores the command and
+ * sends it; a repeat (also after a restart) answers the stored command and never reaches the meter again; the same
+ * key with another command is 409. The command reads the meter's state first and writes nothing when it is there
+ * already.
+ */
+@Path("/meters/{meterId}/commands")
+@Produces(MediaType.APPLICATION_JSON)
+public class CommandResource {
+
+    /** What a command looks like to a client: its state and, once done, the job's result. */
+    public record CommandView(String idempotencyKey, String meterId, String command, String status, String requestedBy,
+                              java.time.Instant requestedAt, java.time.Instant completedAt, JsonNode result) {
+    }
+
+    private final Commands commands;
+    private final MeterDirectory directory;
+    private final ObjectMapper mapper;
+
+    public CommandResource(Commands commands, MeterDirectory directory, ObjectMapper mapper) {
+        this.commands = commands;
+        this.directory = directory;
+        this.mapper = mapper;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Send a command to a meter (disconnect, reconnect); Idempotency-Key required")
+    public Uni<Response> send(@PathParam("meterId") String meterId, @NotNull MeterCommand command,
+                              @RestHeader("Idempotency-Key") String key, @RestHeader("X-Actor") String actor) {
+        if (key == null || key.isBlank() || key.length() > 128) {
+            throw ProblemException.invalidField("Idempotency-Key", "required: 1 to 128 characters, not blank; a repeat "
+                    + "with the same key answers the first request and never reaches the meter again");
+        }
+        if (!(command instanceof Disconnect) && !(command instanceof Reconnect)) {
+            throw ProblemException.invalidField("type", "'" + command.commandType() + "' is not a command clients send; "
+                    + "they send " + Disconnect.TYPE + " or " + Reconnect.TYPE);
+        }
+        if (directory.find(meterId).isEmpty()) {
+            throw MeterResource.unknown(meterId);
+        }
+        return commands.request(meterId, command, key, actor == null || actor.isBlank() ? "api" : actor)
+                .map(r -> {
+                    CommandView view = view(mapper, r.command());
+                    boolean done = !"PENDING".equals(view.status());
+                    return Response.status(done ? 200 : 202).location(URI.create("/commands/" + key)).entity(view).build();
+                });
+    }
+
+    static CommandView view(ObjectMapper mapper, CommandStore.Stored s) {
+        JsonNode result;
+        try {
+            result = s.result() == null ? null : mapper.readTree(s.result());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("stored result of " + s.idempotencyKey() + " is not JSON", e);
+        }
+        return new CommandView(s.idempotencyKey(), s.meterId(), s.commandType(), s.status(), s.requestedBy(),
+                s.requestedAt(), s.completedAt(), result);
+    }
+}

@@ -1,0 +1,203 @@
+package org.amihes.e2e;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.Vertx;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.endsWith;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
+import org.amihes.simulator.MeterModel;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11: disconnect and reconnect over REST, each with an Idempotency-Key, through the broker to the meter's
+ * management association. The simulator's counters prove the meter saw exactly one write: for a repeat with the same
+ * key (before and after a restart of association-service), for the same command under another key (the meter is there
+ * already: nothing is invoked), and for a job message delivered twice.
+ */
+class CommandsIT {
+
+    static final Instant NOW = Instant.parse("2026-11-02T09:00:00Z");
+    static final long SEED = 42;
+    static final ObjectMapper JSON = new ObjectMapper();
+    static Vertx vertx;
+    static FleetSimulator simulator;
+    static ServiceProcess security;
+    static ServiceProcess association;
+    static ServiceProcess polling;
+    static Map<String, String> assocSettings;
+    static Path audit;
+
+    @BeforeAll
+    static void startSystem() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        Fleet fleet = Fleet.generate(4, List.of("aurora-ax1", "corvus-c3"), SEED, "127.6.5.1", ServiceProcess.freePort())
+                .withIdPrefix("CMD-" + run + "-");
+        vertx = Vertx.vertx();
+        simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
+                .toCompletionStage().toCompletableFuture().get();
+        Path dir = Files.createDirectories(Path.of("target", "commands-" + run));
+        Path registry = dir.resolve("meter_registry.json");
+        Path profiles = dir.resolve("security_profiles.json");
+        Path keys = dir.resolve("meter_keys.json");
+        fleet.writeSecurityProfiles(profiles);
+        fleet.writeRegistry(registry, true);
+        fleet.writeKeys(keys);
+
+        security = E2eStack.startSecurity();
+        for (JsonNode profile : JSON.readTree(profiles.toFile()).get("profiles")) {
+            given().baseUri(security.url()).contentType(ContentType.JSON).body(profile.toString())
+                    .put("/security-profiles/" + profile.get("name").asText()).then()
+                    .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
+        }
+        given().baseUri(security.url()).contentType(ContentType.JSON).body(keys.toFile()).post("/keys/import")
+                .then().statusCode(200);
+        Map<String, String> assoc = new HashMap<>(E2eStack.associationWithKeys(security));
+        assocSettings = assoc;
+        audit = dir.resolve("interop_audit.log");
+        assoc.put("hes.registry.file", registry.toAbsolutePath().toString());
+        assoc.put("hes.audit.file", dir.resolve("interop_audit.log").toAbsolutePath().toString());
+        assoc.put("hes.sessions.response-timeout", "2s");
+        association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", assoc,
+                "association-service-commands");
+        association.awaitReady(Duration.ofSeconds(90));
+        polling = ServiceProcess.start(ServiceProcess.projectRoot(), "polling-service", new HashMap<>(E2eStack.polling()),
+                "polling-service-commands");
+        polling.awaitReady(Duration.ofSeconds(90));
+        E2eStack.purgeQueues();
+    }
+
+    @AfterAll
+    static void stopSystem() throws Exception {
+        for (ServiceProcess p : new ServiceProcess[] {polling, association, security}) {
+            if (p != null) {
+                p.close();
+            }
+        }
+        if (simulator != null) {
+            simulator.close();
+        }
+        if (vertx != null) {
+            vertx.close();
+        }
+    }
+
+    static io.restassured.response.ValidatableResponse send(MeterSpec m, String type, String key) {
+        return given().baseUri(association.url()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .header("X-Actor", "operator-7").body(Map.of("type", type)).post("/meters/" + m.meterId() + "/commands")
+                .then();
+    }
+
+    static JsonPath awaitDone(String key) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonPath c = null;
+        while (System.nanoTime() < deadline) {
+            c = given().baseUri(association.url()).get("/commands/" + key).then().statusCode(200).extract().jsonPath();
+            if (!"PENDING".equals(c.getString("status"))) {
+                return c;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("command " + key + " still pending: " + c.prettify());
+    }
+
+    @Test
+    void everyWriteReachesTheMeterOnceHoweverOftenItIsAskedOrDelivered() throws Exception {
+        MeterSpec hls = simulator.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1")).findFirst()
+                .orElseThrow();
+        MeterSpec lls = simulator.fleet().meters().stream().filter(m -> m.profile().equals("corvus-c3")).findFirst()
+                .orElseThrow();
+        String k1 = "disc-" + UUID.randomUUID();
+        send(hls, "disconnect", k1).statusCode(202).header("Location", endsWith("/commands/" + k1))
+                .body("status", equalTo("PENDING"));
+        JsonPath first = awaitDone(k1);
+        assertThat(first.getString("status")).as(first.prettify()).isEqualTo("OK");
+        assertThat(first.getInt("result.outcome.before")).isEqualTo(1);
+        assertThat(first.getInt("result.outcome.after")).isEqualTo(0);
+        assertThat(first.getBoolean("result.outcome.written")).isTrue();
+        assertThat(first.getBoolean("result.outcome.output")).isFalse();
+        assertThat(simulator.meterState(hls.meterId()).controlState()).isZero();
+        assertThat(simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
+        assertThat(simulator.meterState(hls.meterId()).relayOperations()).isEqualTo(1);
+
+        // the same key again: the stored answer, the meter not contacted
+        long sessions = simulator.meterState(hls.meterId()).sessions();
+        send(hls, "disconnect", k1).statusCode(200).body("status", equalTo("OK"))
+                .body("result.outcome.written", equalTo(true));
+        // the same key for another command: refused
+        send(hls, "reconnect", k1).statusCode(409).body("detail", containsString("a repeat must be the same command"));
+        // the same command under another key: the meter is disconnected already, nothing is invoked
+        String k2 = "disc-" + UUID.randomUUID();
+        send(hls, "disconnect", k2).statusCode(202);
+        JsonPath second = awaitDone(k2);
+        assertThat(second.getBoolean("result.outcome.written")).isFalse();
+        assertThat(simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
+        assertThat(simulator.meterState(hls.meterId()).sessions()).as("only k2's session").isEqualTo(sessions + 1);
+
+        // after a restart of association-service the key still answers from the store
+        association.close();
+        association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", assocSettings,
+                "association-service-commands-2");
+        association.awaitReady(Duration.ofSeconds(90));
+        send(hls, "disconnect", k1).statusCode(200).body("status", equalTo("OK"));
+        assertThat(simulator.meterState(hls.meterId()).sessions()).isEqualTo(sessions + 1);
+
+        // a job message delivered twice (a broker redelivery, a publisher's resend): one write
+        String k3 = "reco-" + UUID.randomUUID();
+        send(lls, "disconnect", k3).statusCode(202);
+        assertThat(awaitDone(k3).getBoolean("result.outcome.written")).isTrue();
+        // the job as message-contracts writes it (MeterJobBatch of one reconnect, twice in one message), sent twice
+        String jobId = "command/dup-" + UUID.randomUUID();
+        String job = "{\"jobId\":\"" + jobId + "\",\"batchId\":\"dup\",\"meterId\":\"" + lls.meterId()
+                + "\",\"requestedAt\":\"" + Instant.now() + "\",\"command\":{\"type\":\"reconnect\"},"
+                + "\"requestedBy\":\"operator-7\"}";
+        byte[] body = ("{\"jobs\":[" + job + "," + job + "]}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        // the bucket of the meter, as MeterJobBatch.routingKey computes it
+        String routingKey = "b" + Math.floorMod(lls.meterId().hashCode(), 4096);
+        try (com.rabbitmq.client.Connection c = org.amihes.service.testing.TestRabbit.factory().newConnection()) {
+            com.rabbitmq.client.Channel ch = c.createChannel();
+            ch.confirmSelect();
+            com.rabbitmq.client.AMQP.BasicProperties props = new com.rabbitmq.client.AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).build();
+            ch.basicPublish("meter-jobs.by-meter-e2e", routingKey, props, body);
+            ch.basicPublish("meter-jobs.by-meter-e2e", routingKey, props, body);
+            ch.waitForConfirmsOrDie(5_000);
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (simulator.meterState(lls.meterId()).controlState() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_000); // a second execution, if any, would have run by now
+        assertThat(simulator.meterState(lls.meterId()).controlState()).as("corvus-c3 mode 1: ready for reconnection")
+                .isEqualTo(2);
+        assertThat(simulator.meterState(lls.meterId()).disconnectorCommands()).as("disconnect + one reconnect")
+                .isEqualTo(2);
+
+        String log = Files.readString(audit);
+        assertThat(log).contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
+                .contains("\"controlStateBefore\":1").contains("\"controlStateAfter\":0");
+    }
+}
