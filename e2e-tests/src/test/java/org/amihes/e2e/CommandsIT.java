@@ -43,70 +43,25 @@ class CommandsIT {
     static final Instant NOW = Instant.parse("2026-11-02T09:00:00Z");
     static final long SEED = 42;
     static final ObjectMapper JSON = new ObjectMapper();
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static ServiceProcess security;
-    static ServiceProcess association;
-    static ServiceProcess polling;
-    static Map<String, String> assocSettings;
-    static Path audit;
+    static SecuredStack stack;
 
     @BeforeAll
     static void startSystem() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Fleet fleet = Fleet.generate(4, List.of("aurora-ax1", "corvus-c3"), SEED, "127.6.5.1", ServiceProcess.freePort())
-                .withIdPrefix("CMD-" + run + "-");
-        vertx = Vertx.vertx();
-        simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
-                .toCompletionStage().toCompletableFuture().get();
-        Path dir = Files.createDirectories(Path.of("target", "commands-" + run));
-        Path registry = dir.resolve("meter_registry.json");
-        Path profiles = dir.resolve("security_profiles.json");
-        Path keys = dir.resolve("meter_keys.json");
-        fleet.writeSecurityProfiles(profiles);
-        fleet.writeRegistry(registry, true);
-        fleet.writeKeys(keys);
-
-        security = E2eStack.startSecurity();
-        for (JsonNode profile : JSON.readTree(profiles.toFile()).get("profiles")) {
-            given().baseUri(security.url()).contentType(ContentType.JSON).body(profile.toString())
-                    .put("/security-profiles/" + profile.get("name").asText()).then()
-                    .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
-        }
-        given().baseUri(security.url()).contentType(ContentType.JSON).body(keys.toFile()).post("/keys/import")
-                .then().statusCode(200);
-        Map<String, String> assoc = new HashMap<>(E2eStack.associationWithKeys(security));
-        assocSettings = assoc;
-        audit = dir.resolve("interop_audit.log");
-        assoc.put("hes.registry.file", registry.toAbsolutePath().toString());
-        assoc.put("hes.audit.file", dir.resolve("interop_audit.log").toAbsolutePath().toString());
-        assoc.put("hes.sessions.response-timeout", "2s");
-        association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", assoc,
-                "association-service-commands");
-        association.awaitReady(Duration.ofSeconds(90));
-        polling = ServiceProcess.start(ServiceProcess.projectRoot(), "polling-service", new HashMap<>(E2eStack.polling()),
-                "polling-service-commands");
-        polling.awaitReady(Duration.ofSeconds(90));
-        E2eStack.purgeQueues();
+        Fleet fleet = Fleet.generate(4, List.of("aurora-ax1", "corvus-c3"), SEED, "127.6.5.1",
+                ServiceProcess.freePort()).withIdPrefix("CMD-" + run + "-");
+        stack = SecuredStack.start("commands-" + run, fleet, NOW, Map.of());
     }
 
     @AfterAll
     static void stopSystem() throws Exception {
-        for (ServiceProcess p : new ServiceProcess[] {polling, association, security}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (vertx != null) {
-            vertx.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     static io.restassured.response.ValidatableResponse send(MeterSpec m, String type, String key) {
-        return given().baseUri(association.url()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+        return given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .header("X-Actor", "operator-7").body(Map.of("type", type)).post("/meters/" + m.meterId() + "/commands")
                 .then();
     }
@@ -115,7 +70,7 @@ class CommandsIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonPath c = null;
         while (System.nanoTime() < deadline) {
-            c = given().baseUri(association.url()).get("/commands/" + key).then().statusCode(200).extract().jsonPath();
+            c = given().baseUri(stack.association.url()).get("/commands/" + key).then().statusCode(200).extract().jsonPath();
             if (!"PENDING".equals(c.getString("status"))) {
                 return c;
             }
@@ -126,10 +81,8 @@ class CommandsIT {
 
     @Test
     void everyWriteReachesTheMeterOnceHoweverOftenItIsAskedOrDelivered() throws Exception {
-        MeterSpec hls = simulator.fleet().meters().stream().filter(m -> m.profile().equals("aurora-ax1")).findFirst()
-                .orElseThrow();
-        MeterSpec lls = simulator.fleet().meters().stream().filter(m -> m.profile().equals("corvus-c3")).findFirst()
-                .orElseThrow();
+        MeterSpec hls = stack.meters("aurora-ax1").get(0);
+        MeterSpec lls = stack.meters("corvus-c3").get(0);
         String k1 = "disc-" + UUID.randomUUID();
         send(hls, "disconnect", k1).statusCode(202).header("Location", endsWith("/commands/" + k1))
                 .body("status", equalTo("PENDING"));
@@ -139,12 +92,12 @@ class CommandsIT {
         assertThat(first.getInt("result.outcome.after")).isEqualTo(0);
         assertThat(first.getBoolean("result.outcome.written")).isTrue();
         assertThat(first.getBoolean("result.outcome.output")).isFalse();
-        assertThat(simulator.meterState(hls.meterId()).controlState()).isZero();
-        assertThat(simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
-        assertThat(simulator.meterState(hls.meterId()).relayOperations()).isEqualTo(1);
+        assertThat(stack.simulator.meterState(hls.meterId()).controlState()).isZero();
+        assertThat(stack.simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
+        assertThat(stack.simulator.meterState(hls.meterId()).relayOperations()).isEqualTo(1);
 
         // the same key again: the stored answer, the meter not contacted
-        long sessions = simulator.meterState(hls.meterId()).sessions();
+        long sessions = stack.simulator.meterState(hls.meterId()).sessions();
         send(hls, "disconnect", k1).statusCode(200).body("status", equalTo("OK"))
                 .body("result.outcome.written", equalTo(true));
         // the same key for another command: refused
@@ -154,16 +107,14 @@ class CommandsIT {
         send(hls, "disconnect", k2).statusCode(202);
         JsonPath second = awaitDone(k2);
         assertThat(second.getBoolean("result.outcome.written")).isFalse();
-        assertThat(simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
-        assertThat(simulator.meterState(hls.meterId()).sessions()).as("only k2's session").isEqualTo(sessions + 1);
+        assertThat(stack.simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
+        assertThat(stack.simulator.meterState(hls.meterId()).sessions()).as("only k2's session").isEqualTo(sessions + 1);
 
         // after a restart of association-service the key still answers from the store
-        association.close();
-        association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", assocSettings,
-                "association-service-commands-2");
-        association.awaitReady(Duration.ofSeconds(90));
+        stack.association.close();
+        stack.restartAssociation("commands-restarted");
         send(hls, "disconnect", k1).statusCode(200).body("status", equalTo("OK"));
-        assertThat(simulator.meterState(hls.meterId()).sessions()).isEqualTo(sessions + 1);
+        assertThat(stack.simulator.meterState(hls.meterId()).sessions()).isEqualTo(sessions + 1);
 
         // a job message delivered twice (a broker redelivery, a publisher's resend): one write
         String k3 = "reco-" + UUID.randomUUID();
@@ -187,16 +138,16 @@ class CommandsIT {
             ch.waitForConfirmsOrDie(5_000);
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (simulator.meterState(lls.meterId()).controlState() == 0 && System.nanoTime() < deadline) {
+        while (stack.simulator.meterState(lls.meterId()).controlState() == 0 && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         Thread.sleep(1_000); // a second execution, if any, would have run by now
-        assertThat(simulator.meterState(lls.meterId()).controlState()).as("corvus-c3 mode 1: ready for reconnection")
+        assertThat(stack.simulator.meterState(lls.meterId()).controlState()).as("corvus-c3 mode 1: ready for reconnection")
                 .isEqualTo(2);
-        assertThat(simulator.meterState(lls.meterId()).disconnectorCommands()).as("disconnect + one reconnect")
+        assertThat(stack.simulator.meterState(lls.meterId()).disconnectorCommands()).as("disconnect + one reconnect")
                 .isEqualTo(2);
 
-        String log = Files.readString(audit);
+        String log = Files.readString(stack.audit());
         assertThat(log).contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
                 .contains("\"controlStateBefore\":1").contains("\"controlStateAfter\":0");
     }

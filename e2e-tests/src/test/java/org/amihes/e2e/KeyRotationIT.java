@@ -41,75 +41,30 @@ class KeyRotationIT {
     static final Instant NOW = Instant.parse("2026-11-02T09:00:00Z");
     static final long SEED = 42;
     static final ObjectMapper JSON = new ObjectMapper();
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static ServiceProcess security;
-    static ServiceProcess association;
-    static ServiceProcess polling;
+    static SecuredStack stack;
 
     @BeforeAll
     static void startSystem() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, SEED, "127.6.3.1", ServiceProcess.freePort())
-                .withIdPrefix("ROT-" + run + "-");
-        vertx = Vertx.vertx();
-        simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
-                .toCompletionStage().toCompletableFuture().get();
-        Path dir = Files.createDirectories(Path.of("target", "rotation-" + run));
-        Path registry = dir.resolve("meter_registry.json");
-        Path profiles = dir.resolve("security_profiles.json");
-        Path keys = dir.resolve("meter_keys.json");
-        fleet.writeSecurityProfiles(profiles);
-        fleet.writeRegistry(registry, true);
-        fleet.writeKeys(keys);
-
-        security = E2eStack.startSecurity();
-        for (JsonNode profile : JSON.readTree(profiles.toFile()).get("profiles")) {
-            given().baseUri(security.url()).contentType(ContentType.JSON).body(profile.toString())
-                    .put("/security-profiles/" + profile.get("name").asText()).then()
-                    .statusCode(org.hamcrest.Matchers.oneOf(200, 201));
-        }
-        given().baseUri(security.url()).contentType(ContentType.JSON).body(keys.toFile()).post("/keys/import")
-                .then().statusCode(200);
-        Map<String, String> assoc = new HashMap<>(E2eStack.associationWithKeys(security));
-        assoc.put("hes.registry.file", registry.toAbsolutePath().toString());
-        assoc.put("hes.audit.file", dir.resolve("interop_audit.log").toAbsolutePath().toString());
-        assoc.put("hes.sessions.response-timeout", "2s");
-        association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", assoc,
-                "association-service-rotation");
-        association.awaitReady(Duration.ofSeconds(90));
-        polling = ServiceProcess.start(ServiceProcess.projectRoot(), "polling-service", new HashMap<>(E2eStack.polling()),
-                "polling-service-rotation");
-        polling.awaitReady(Duration.ofSeconds(90));
-        E2eStack.purgeQueues();
+        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, SEED, "127.6.3.1",
+                ServiceProcess.freePort()).withIdPrefix("ROT-" + run + "-");
+        stack = SecuredStack.start("rotation-" + run, fleet, NOW, Map.of());
     }
 
     @AfterAll
     static void stopSystem() throws Exception {
-        for (ServiceProcess p : new ServiceProcess[] {polling, association, security}) {
-            if (p != null) {
-                p.close();
-            }
+        if (stack != null) {
+            stack.close();
         }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (vertx != null) {
-            vertx.close();
-        }
-    }
-
-    static List<MeterSpec> meters(String profile) {
-        return simulator.fleet().meters().stream().filter(m -> m.profile().equals(profile)).toList();
     }
 
     static JsonPath rotate(List<String> ids) throws Exception {
-        String batch = given().baseUri(security.url()).contentType(ContentType.JSON).header("X-Actor", "key-officer")
+        String batch = given().baseUri(stack.security.url()).contentType(ContentType.JSON).header("X-Actor", "key-officer")
                 .body(Map.of("meterIds", ids)).post("/keys/rotations").then().statusCode(202).extract().path("batchId");
         JsonPath progress = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
-            progress = given().baseUri(security.url()).get("/keys/rotations/" + batch).then().statusCode(200)
+            progress = given().baseUri(stack.security.url()).get("/keys/rotations/" + batch).then().statusCode(200)
                     .extract().jsonPath();
             if (progress.getBoolean("done")) {
                 return progress;
@@ -119,28 +74,12 @@ class KeyRotationIT {
         throw new AssertionError("rotation not done: " + progress.prettify());
     }
 
-    static JsonPath credentials(MeterSpec m) {
-        return given().baseUri(security.url()).header("Authorization", "Bearer " + E2eStack.SERVICE_TOKEN)
-                .queryParam("profile", Fleet.securityProfileName(VendorProfile.load(m.profile())))
-                .get("/meters/" + m.meterId() + "/credentials").then().statusCode(200).extract().jsonPath();
-    }
-
     static void readAllOk(List<MeterSpec> meters) throws Exception {
         List<String> ids = meters.stream().map(MeterSpec::meterId).toList();
-        String batch = given().baseUri(polling.url()).contentType(ContentType.JSON).body(Map.of("meterIds", ids))
-                .post("/reads").then().statusCode(202).extract().path("batchId");
-        JsonPath progress = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            progress = given().baseUri(polling.url()).get("/reads/" + batch).then().statusCode(200).extract().jsonPath();
-            if (progress.getBoolean("done")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        JsonPath progress = stack.read(ids, Duration.ofSeconds(60));
         assertThat(progress.getInt("ok")).as(progress.prettify()).isEqualTo(ids.size());
         for (MeterSpec m : meters) {
-            JsonPath readings = given().baseUri(polling.url()).get("/meters/" + m.meterId() + "/readings").then()
+            JsonPath readings = given().baseUri(stack.polling.url()).get("/meters/" + m.meterId() + "/readings").then()
                     .statusCode(200).extract().jsonPath();
             assertThat(new BigDecimal(readings.getString("[0].value"))).isEqualByComparingTo(
                     MeterModel.energyValue(m, VendorProfile.load(m.profile()), NOW));
@@ -149,38 +88,27 @@ class KeyRotationIT {
 
     @Test
     void aMeterThatTookTheNewKeysUnheardStaysReadableAndTheRotationCompletesWhenAskedAgain() throws Exception {
-        MeterSpec meter = meters("delta-q9").get(0); // HLS-SHA256, suite 0, authenticated
-        simulator.setFaults(meter.meterId(), new Faults(0, 0, 0, 1.0, 0));
+        MeterSpec meter = stack.meters("delta-q9").get(0); // HLS-SHA256, suite 0, authenticated
+        stack.simulator.setFaults(meter.meterId(), new Faults(0, 0, 0, 1.0, 0));
         JsonPath failed = rotate(List.of(meter.meterId()));
         assertThat(failed.getInt("byState.FAILED")).as(failed.prettify()).isEqualTo(1);
         // the transfer happened after all and its answer was lost: the meter holds PENDING version 2, security-service
         // still has version 1 ACTIVE
-        JsonPath both = credentials(meter);
+        JsonPath both = stack.credentials(meter);
         assertThat(both.getList("keys.state")).containsExactly("ACTIVE", "PENDING");
-        simulator.installCipherKeys(meter.meterId(), HexFormat.of().parseHex(both.getString("keys[1].blockCipherKey")),
+        stack.simulator.installCipherKeys(meter.meterId(), HexFormat.of().parseHex(both.getString("keys[1].blockCipherKey")),
                 HexFormat.of().parseHex(both.getString("keys[1].authenticationKey")));
-        simulator.setFaults(meter.meterId(), Faults.NONE);
+        stack.simulator.setFaults(meter.meterId(), Faults.NONE);
 
         // its register answers null (delta-q9's quirk): read the clock through a key confirmation-like read instead;
         // here a read job must associate (PASS or the VENDOR null-data failure, never SECURITY)
-        String batch = given().baseUri(polling.url()).contentType(ContentType.JSON)
-                .body(Map.of("meterIds", List.of(meter.meterId()))).post("/reads").then().statusCode(202)
-                .extract().path("batchId");
-        JsonPath progress = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            progress = given().baseUri(polling.url()).get("/reads/" + batch).then().extract().jsonPath();
-            if (progress.getBoolean("done")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
+        JsonPath progress = stack.read(List.of(meter.meterId()), Duration.ofSeconds(30));
         assertThat(progress.getInt("failuresByClass.VENDOR")).as("associated with version 2: " + progress.prettify())
                 .isEqualTo(1);
 
         JsonPath done = rotate(List.of(meter.meterId()));
         assertThat(done.getInt("byState.ACTIVE")).as(done.prettify()).isEqualTo(1);
-        JsonPath after = credentials(meter);
+        JsonPath after = stack.credentials(meter);
         assertThat(after.getInt("keys[0].version")).isEqualTo(2);
         assertThat(after.getString("keys[0].state")).isEqualTo("ACTIVE");
         assertThat(after.getString("keys[0].blockCipherKey")).isEqualTo(both.getString("keys[1].blockCipherKey"));
@@ -188,12 +116,12 @@ class KeyRotationIT {
 
     @Test
     void rotatedKeysAreOnTheMeterConfirmedThenActiveAndTheOldOnesRetired() throws Exception {
-        List<MeterSpec> ciphered = new java.util.ArrayList<>(meters("aurora-ax1"));
-        ciphered.addAll(meters("borealis-b7"));
+        List<MeterSpec> ciphered = new java.util.ArrayList<>(stack.meters("aurora-ax1"));
+        ciphered.addAll(stack.meters("borealis-b7"));
         MeterSpec silent = ciphered.remove(0);
-        List<MeterSpec> lls = meters("corvus-c3");
+        List<MeterSpec> lls = stack.meters("corvus-c3");
         readAllOk(ciphered); // credentials of version 1 now held by association-service
-        simulator.setFaults(silent.meterId(), new Faults(0, 0, 0, 1.0, 0)); // every answer lost: the transfer fails
+        stack.simulator.setFaults(silent.meterId(), new Faults(0, 0, 0, 1.0, 0)); // every answer lost: the transfer fails
 
         List<String> ids = new java.util.ArrayList<>(ciphered.stream().map(MeterSpec::meterId).toList());
         ids.add(silent.meterId());
@@ -203,15 +131,15 @@ class KeyRotationIT {
         assertThat(done.getInt("byState.ACTIVE")).as(done.prettify()).isEqualTo(ciphered.size());
         assertThat(done.getInt("byState.FAILED")).isEqualTo(2);
         for (MeterSpec m : ciphered) {
-            JsonPath c = credentials(m);
+            JsonPath c = stack.credentials(m);
             assertThat(c.getList("keys")).as(m.meterId()).hasSize(1);
             assertThat(c.getInt("keys[0].version")).isEqualTo(2);
             assertThat(c.getString("keys[0].state")).isEqualTo("ACTIVE");
             assertThat(c.getString("keys[0].blockCipherKey")).as("the meter's key is the new ACTIVE one")
-                    .isEqualTo(HexFormat.of().formatHex(simulator.currentKeys(m.meterId()).blockCipherKey()));
+                    .isEqualTo(HexFormat.of().formatHex(stack.simulator.currentKeys(m.meterId()).blockCipherKey()));
             assertThat(c.getString("keys[0].blockCipherKey")).isNotEqualTo(
-                    HexFormat.of().formatHex(simulator.fleet().keys(m.meterId()).blockCipherKey()));
-            given().baseUri(security.url()).get("/meters/" + m.meterId() + "/keys").then().statusCode(200)
+                    HexFormat.of().formatHex(stack.simulator.fleet().keys(m.meterId()).blockCipherKey()));
+            given().baseUri(stack.security.url()).get("/meters/" + m.meterId() + "/keys").then().statusCode(200)
                     .body("state", equalTo(List.of("ACTIVE", "RETIRED")));
         }
         // the LLS meter has no ciphered association: key_transfer is refused, it keeps its keys
@@ -221,20 +149,20 @@ class KeyRotationIT {
         readAllOk(ciphered);
 
         // the silent meter: its transfer never happened, it is still on version 1 with version 2 PENDING, readable
-        simulator.setFaults(silent.meterId(), Faults.NONE);
-        assertThat(simulator.currentKeys(silent.meterId()).blockCipherKey())
-                .isEqualTo(simulator.fleet().keys(silent.meterId()).blockCipherKey());
+        stack.simulator.setFaults(silent.meterId(), Faults.NONE);
+        assertThat(stack.simulator.currentKeys(silent.meterId()).blockCipherKey())
+                .isEqualTo(stack.simulator.fleet().keys(silent.meterId()).blockCipherKey());
         readAllOk(List.of(silent));
         // asked again: the same PENDING version 2 is sent, transferred, confirmed
         JsonPath again = rotate(List.of(silent.meterId()));
         assertThat(again.getInt("byState.ACTIVE")).as(again.prettify()).isEqualTo(1);
-        JsonPath c = credentials(silent);
+        JsonPath c = stack.credentials(silent);
         assertThat(c.getInt("keys[0].version")).isEqualTo(2);
         assertThat(c.getString("keys[0].blockCipherKey"))
-                .isEqualTo(HexFormat.of().formatHex(simulator.currentKeys(silent.meterId()).blockCipherKey()));
+                .isEqualTo(HexFormat.of().formatHex(stack.simulator.currentKeys(silent.meterId()).blockCipherKey()));
         readAllOk(List.of(silent));
 
-        String events = given().baseUri(security.url()).queryParam("meterId", ciphered.get(0).meterId())
+        String events = given().baseUri(stack.security.url()).queryParam("meterId", ciphered.get(0).meterId())
                 .get("/keys/events").asString();
         assertThat(events).contains("ROTATION_STARTED").contains("TRANSFERRED").contains("ACTIVATED")
                 .contains("key-officer");

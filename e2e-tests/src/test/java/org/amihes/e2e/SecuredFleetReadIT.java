@@ -42,88 +42,35 @@ class SecuredFleetReadIT {
     static final long SEED = 42; // the test database's one head-end: the same head-end keys as every other import
     static final int METERS = 8;
     static final ObjectMapper JSON = new ObjectMapper();
-    static Vertx vertx;
-    static FleetSimulator simulator;
-    static ServiceProcess security;
-    static ServiceProcess association;
-    static ServiceProcess polling;
-    static Path keysFile;
-    static Path dir;
+    static SecuredStack stack;
 
     @BeforeAll
     static void startSystem() throws Exception {
-        Path root = ServiceProcess.projectRoot();
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Fleet fleet = Fleet.generate(METERS, VendorProfile.BUILT_IN, SEED, "127.6.2.1", ServiceProcess.freePort())
-                .withIdPrefix("SEC-" + run + "-");
-        vertx = Vertx.vertx();
-        simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
-                .toCompletionStage().toCompletableFuture().get();
-        dir = Files.createDirectories(Path.of("target", "secured-" + run));
-        Path registry = dir.resolve("meter_registry.json");
-        Path profiles = dir.resolve("security_profiles.json");
-        keysFile = dir.resolve("meter_keys.json");
-        fleet.writeSecurityProfiles(profiles);
-        fleet.writeRegistry(registry, true);
-        fleet.writeKeys(keysFile);
-
-        security = E2eStack.startSecurity();
-        for (JsonNode profile : JSON.readTree(profiles.toFile()).get("profiles")) {
-            given().baseUri(security.url()).contentType(ContentType.JSON).body(profile.toString())
-                    .put("/security-profiles/" + profile.get("name").asText()).then().statusCode(org.hamcrest.Matchers.oneOf(200, 201));
-        }
-        given().baseUri(security.url()).contentType(ContentType.JSON).body(keysFile.toFile()).post("/keys/import")
-                .then().statusCode(200).body("imported", equalTo(METERS));
-
-        Map<String, String> assoc = new HashMap<>(E2eStack.associationWithKeys(security));
-        assoc.put("hes.registry.file", registry.toAbsolutePath().toString());
-        assoc.put("hes.audit.file", dir.resolve("interop_audit.log").toAbsolutePath().toString());
-        assoc.put("hes.sessions.response-timeout", "3s");
-        association = ServiceProcess.start(root, "association-service", assoc, "association-service-secured");
-        association.awaitReady(Duration.ofSeconds(90));
-        polling = ServiceProcess.start(root, "polling-service", new HashMap<>(E2eStack.polling()), "polling-service-secured");
-        polling.awaitReady(Duration.ofSeconds(90));
-        E2eStack.purgeQueues();
+        Fleet fleet = Fleet.generate(METERS, VendorProfile.BUILT_IN, SEED, "127.6.2.1",
+                ServiceProcess.freePort()).withIdPrefix("SEC-" + run + "-");
+        stack = SecuredStack.start("secured-" + run, fleet, NOW, Map.of());
     }
 
     @AfterAll
     static void stopSystem() throws Exception {
-        for (ServiceProcess p : new ServiceProcess[] {polling, association, security}) {
-            if (p != null) {
-                p.close();
-            }
-        }
-        if (simulator != null) {
-            simulator.close();
-        }
-        if (vertx != null) {
-            vertx.close();
+        if (stack != null) {
+            stack.close();
         }
     }
 
     @Test
     void everyVendorIsReadOverItsManagementAssociationAndNoKeyLeaks() throws Exception {
-        List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
-        String batch = given().baseUri(polling.url()).contentType(ContentType.JSON).body(Map.of("meterIds", ids))
-                .post("/reads").then().statusCode(202).extract().path("batchId");
-        JsonPath progress = null;
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (System.nanoTime() < deadline) {
-            progress = given().baseUri(polling.url()).get("/reads/" + batch).then().statusCode(200).extract().jsonPath();
-            if (progress.getBoolean("done")) {
-                break;
-            }
-            Thread.sleep(200);
-        }
-        assertThat(progress.getBoolean("done")).as("batch done: " + progress.prettify()).isTrue();
+        List<String> ids = stack.simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
+        JsonPath progress = stack.read(ids, Duration.ofSeconds(90));
 
-        for (MeterSpec m : simulator.fleet().meters()) {
+        for (MeterSpec m : stack.simulator.fleet().meters()) {
             VendorProfile p = VendorProfile.load(m.profile());
-            MeterSnapshot state = simulator.meterState(m.meterId());
+            MeterSnapshot state = stack.simulator.meterState(m.meterId());
             int managementClient = "NONE".equals(p.hlsAuthentication()) ? 32 : 1;
             assertThat(state.associationsByClient()).as(m.meterId() + " (" + p.name() + ") associations by client")
                     .containsOnlyKeys(managementClient);
-            JsonPath readings = given().baseUri(polling.url()).get("/meters/" + m.meterId() + "/readings")
+            JsonPath readings = given().baseUri(stack.polling.url()).get("/meters/" + m.meterId() + "/readings")
                     .then().statusCode(200).extract().jsonPath();
             if (p.energyRegisterNull()) {
                 // delta-q9's register answers null (a vendor mapping bug): associated with HLS-SHA256, then refused
@@ -140,7 +87,7 @@ class SecuredFleetReadIT {
                 .anyMatch(a -> a.toString().startsWith("LOW suite 0 NONE, client 32")).hasSize(4);
         assertThat(progress.getInt("failuresByClass.VENDOR")).isEqualTo(2);
 
-        Path audit = dir.resolve("interop_audit.log");
+        Path audit = stack.audit();
         String auditText = Files.readString(audit);
         assertThat(auditText).contains("HIGH_GMAC suite 0 AUTHENTICATED_ENCRYPTED, client 1")
                 .contains("HIGH_ECDSA suite 2 AUTHENTICATED_ENCRYPTED, client 1")
@@ -148,13 +95,13 @@ class SecuredFleetReadIT {
 
         // no key material anywhere a user or an operator can see
         List<String> secrets = secrets();
-        String metrics = given().baseUri(association.url()).get("/q/metrics").asString()
-                + given().baseUri(security.url()).get("/q/metrics").asString();
-        String problems = given().baseUri(security.url()).get("/meters/" + ids.get(0) + "/credentials?profile=x").asString()
-                + given().baseUri(security.url()).contentType(ContentType.JSON).body(keysFile.toFile())
+        String metrics = given().baseUri(stack.association.url()).get("/q/metrics").asString()
+                + given().baseUri(stack.security.url()).get("/q/metrics").asString();
+        String problems = given().baseUri(stack.security.url()).get("/meters/" + ids.get(0) + "/credentials?profile=x").asString()
+                + given().baseUri(stack.security.url()).contentType(ContentType.JSON).body(stack.keysFile().toFile())
                 .post("/keys/import").asString();
-        Map<String, String> seen = Map.of("audit log", auditText, "association log", association.log(),
-                "security log", security.log(), "polling log", polling.log(), "metrics", metrics, "problem bodies", problems);
+        Map<String, String> seen = Map.of("audit log", auditText, "association log", stack.association.log(),
+                "security log", stack.security.log(), "polling log", stack.polling.log(), "metrics", metrics, "problem bodies", problems);
         seen.forEach((where, text) -> {
             String lower = text.toLowerCase();
             for (String secret : secrets) {
@@ -166,7 +113,7 @@ class SecuredFleetReadIT {
     /** Every secret of the delivery, as hex and as text. */
     static List<String> secrets() throws Exception {
         List<String> out = new java.util.ArrayList<>();
-        for (JsonNode m : JSON.readTree(keysFile.toFile()).get("meters")) {
+        for (JsonNode m : JSON.readTree(stack.keysFile().toFile()).get("meters")) {
             for (String field : List.of("blockCipherKey", "authenticationKey", "masterKey", "hlsSecret")) {
                 out.add(m.get(field).asText());
             }
@@ -175,7 +122,7 @@ class SecuredFleetReadIT {
                 out.add(m.get("llsPassword").asText());
             }
         }
-        JsonNode headEnd = JSON.readTree(keysFile.toFile()).get("headEnd");
+        JsonNode headEnd = JSON.readTree(stack.keysFile().toFile()).get("headEnd");
         out.add(headEnd.get("suite1SigningPrivateKey").asText());
         out.add(headEnd.get("suite2SigningPrivateKey").asText());
         return out;
