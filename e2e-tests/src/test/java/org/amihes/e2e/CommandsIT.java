@@ -147,8 +147,29 @@ class CommandsIT {
         assertThat(stack.simulator.meterState(lls.meterId()).disconnectorCommands()).as("disconnect + one reconnect")
                 .isEqualTo(2);
 
+        // clock synchronisation: the simulated meters run on a fixed clock (NOW), weeks behind; set once, then in step
+        String c1 = "clock-" + UUID.randomUUID();
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", c1)
+                .body(Map.of("type", "clock-sync", "maxDriftSeconds", 30)).post("/meters/" + hls.meterId() + "/commands")
+                .then().statusCode(202);
+        JsonPath set = awaitDone(c1);
+        assertThat(set.getBoolean("result.outcome.written")).as(set.prettify()).isTrue();
+        assertThat(set.getLong("result.outcome.driftMillis")).isLessThan(-Duration.ofDays(1).toMillis());
+        java.time.Duration offset = stack.simulator.meterState(hls.meterId()).clockOffset();
+        assertThat(offset).isGreaterThan(Duration.ofDays(1));
+        String c2 = "clock-" + UUID.randomUUID();
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", c2)
+                .body(Map.of("type", "clock-sync")).post("/meters/" + hls.meterId() + "/commands").then().statusCode(202);
+        JsonPath inStep = awaitDone(c2);
+        assertThat(inStep.getBoolean("result.outcome.written")).as(inStep.prettify()).isFalse();
+        assertThat(Math.abs(inStep.getLong("result.outcome.driftMillis"))).isLessThan(10_000);
+        assertThat(stack.simulator.meterState(hls.meterId()).clockOffset()).as("not written again").isEqualTo(offset);
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", "bad-" + c2)
+                .body(Map.of("type", "clock-sync", "maxDriftSeconds", 0)).post("/meters/" + hls.meterId() + "/commands")
+                .then().statusCode(400);
+
         String log = Files.readString(stack.audit());
-        assertThat(log).contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
+        assertThat(log).contains("\"operation\":\"CLOCK_SYNC\"").contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
                 .contains("\"controlStateBefore\":1").contains("\"controlStateAfter\":0");
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = RegisterReadings.class, name = ReadRegisters.TYPE),
         @JsonSubTypes.Type(value = KeysInstalled.class, name = "keys-installed"),
-        @JsonSubTypes.Type(value = RelayState.class, name = "relay-state")})
-public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState {
+        @JsonSubTypes.Type(value = RelayState.class, name = "relay-state"),
+        @JsonSubTypes.Type(value = ClockState.class, name = "clock-state")})
+public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState {
 }

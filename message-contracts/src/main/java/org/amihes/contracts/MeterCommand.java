@@ -14,8 +14,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TransferKeys.class, name = TransferKeys.TYPE),
         @JsonSubTypes.Type(value = ConfirmKeys.class, name = ConfirmKeys.TYPE),
         @JsonSubTypes.Type(value = Disconnect.class, name = Disconnect.TYPE),
-        @JsonSubTypes.Type(value = Reconnect.class, name = Reconnect.TYPE)})
-public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect {
+        @JsonSubTypes.Type(value = Reconnect.class, name = Reconnect.TYPE),
+        @JsonSubTypes.Type(value = SyncClock.class, name = SyncClock.TYPE)})
+public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect, SyncClock {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();

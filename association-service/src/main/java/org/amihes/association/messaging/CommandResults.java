@@ -35,7 +35,7 @@ public class CommandResults {
 
     private static final Logger LOG = Logger.getLogger(CommandResults.class);
     private static final String ROLE = "command results";
-    static final List<String> COMMANDS = List.of(Disconnect.TYPE, Reconnect.TYPE);
+    static final List<String> COMMANDS = List.of(Disconnect.TYPE, Reconnect.TYPE, org.amihes.contracts.SyncClock.TYPE);
 
     private final RabbitConnections connections;
     private final CommandStore store;

@@ -18,6 +18,7 @@ import org.amihes.association.commands.Commands;
 import org.amihes.association.domain.MeterDirectory;
 import org.amihes.contracts.Disconnect;
 import org.amihes.contracts.Reconnect;
+import org.amihes.contracts.SyncClock;
 import org.amihes.contracts.MeterCommand;
 import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -50,16 +51,16 @@ public class CommandResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send a command to a meter (disconnect, reconnect); Idempotency-Key required")
+    @Operation(summary = "Send a command to a meter (disconnect, reconnect, clock-sync); Idempotency-Key required")
     public Uni<Response> send(@PathParam("meterId") String meterId, @NotNull MeterCommand command,
                               @RestHeader("Idempotency-Key") String key, @RestHeader("X-Actor") String actor) {
         if (key == null || key.isBlank() || key.length() > 128) {
             throw ProblemException.invalidField("Idempotency-Key", "required: 1 to 128 characters, not blank; a repeat "
                     + "with the same key answers the first request and never reaches the meter again");
         }
-        if (!(command instanceof Disconnect) && !(command instanceof Reconnect)) {
+        if (!(command instanceof Disconnect) && !(command instanceof Reconnect) && !(command instanceof SyncClock)) {
             throw ProblemException.invalidField("type", "'" + command.commandType() + "' is not a command clients send; "
-                    + "they send " + Disconnect.TYPE + " or " + Reconnect.TYPE);
+                    + "they send " + Disconnect.TYPE + ", " + Reconnect.TYPE + " or " + SyncClock.TYPE);
         }
         if (directory.find(meterId).isEmpty()) {
             throw MeterResource.unknown(meterId);
