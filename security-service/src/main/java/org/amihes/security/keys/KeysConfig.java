@@ -16,6 +16,15 @@ public interface KeysConfig {
 
     Optional<String> serviceToken();
 
+    /**
+     * The credential an escrow export needs ({@code Authorization: Bearer ...}): a file holding it (wins) or the value
+     * (HES_KEYS_ESCROW_TOKEN). Neither set: escrow export is off. Until identity (Keycloak) lands, this keeps the one
+     * endpoint that hands out every key, wrapped under a key the caller chooses, closed by default.
+     */
+    Optional<Path> escrowTokenFile();
+
+    Optional<String> escrowToken();
+
     /** The lowest security suite a profile may use: 1 refuses suite 0 (the field manual's hardening). */
     @WithDefault("0")
     int minimumSuite();

@@ -1,10 +1,6 @@
 package org.amihes.security.keys;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.security.MessageDigest;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -14,7 +10,6 @@ import java.util.Optional;
 import org.amihes.security.domain.ProfileConsistency;
 import org.amihes.security.domain.SecurityProfile;
 import org.amihes.security.domain.VersionedProfile;
-import org.amihes.service.rest.Problem;
 import org.amihes.service.rest.ProblemException;
 
 /**
@@ -56,28 +51,27 @@ public class MeterCredentials {
 
     private final KeyVault vault;
     private final KeysConfig config;
-    private final byte[] expected;
+    private final BearerCredential service;
+    private final BearerCredential escrow;
 
-    public MeterCredentials(KeyVault vault, KeysConfig config) throws IOException {
+    public MeterCredentials(KeyVault vault, KeysConfig config) {
         this.vault = vault;
         this.config = config;
-        Optional<String> token = config.serviceTokenFile().isPresent()
-                ? Optional.of(Files.readString(config.serviceTokenFile().get()).strip()) : config.serviceToken();
-        this.expected = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8)).orElse(null);
+        this.service = new BearerCredential("meter keys", "service credential",
+                "hes.keys.service-token-file or HES_KEYS_SERVICE_TOKEN", config.serviceTokenFile(), config.serviceToken());
+        this.escrow = new BearerCredential("escrow export", "escrow credential",
+                "hes.keys.escrow-token-file or HES_KEYS_ESCROW_TOKEN",
+                config.escrowTokenFile(), config.escrowToken());
     }
 
-    /** Only association-service's credential may take keys; compared in constant time. */
+    /** Only association-service's credential may take keys. */
     public void authorize(String authorization) {
-        if (expected == null) {
-            throw new ProblemException(Problem.of(Problem.Type.ofStatus(403), "keys are handed to no one: this "
-                    + "security-service has no service credential (hes.keys.service-token-file or HES_KEYS_SERVICE_TOKEN)"));
-        }
-        byte[] presented = authorization != null && authorization.startsWith("Bearer ")
-                ? authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
-        if (!MessageDigest.isEqual(expected, presented)) {
-            throw new ProblemException(new Problem(Problem.Type.ofStatus(401).uri(), "Unauthorized", 401,
-                    "meter keys need the service credential (Authorization: Bearer ...)", null));
-        }
+        service.authorize(authorization);
+    }
+
+    /** Only the escrow credential may export keys. */
+    public void authorizeEscrow(String authorization) {
+        escrow.authorize(authorization);
     }
 
     /** Blocking: unwraps in the HSM. */

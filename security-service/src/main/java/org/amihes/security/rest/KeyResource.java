@@ -87,7 +87,9 @@ public class KeyResource {
     @Path("/keys/export")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public StreamingOutput export(@NotNull @Valid EscrowRequest request, @RestHeader("X-Actor") String actor) {
+    public StreamingOutput export(@NotNull @Valid EscrowRequest request, @RestHeader("X-Actor") String actor,
+            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
+        credentials.authorizeEscrow(authorization);
         byte[] key = java.util.HexFormat.of().parseHex(request.wrappingKey());
         List<String> ids = request.meterIds().stream().distinct().toList();
         String who = actor == null || actor.isBlank() ? "api" : actor;

@@ -38,7 +38,11 @@ class EscrowExportTest {
         List<String> ids = new ArrayList<>(fleet.meters().stream().map(MeterSpec::meterId).toList());
         ids.add("NO-KEYS-" + ids.get(0));
 
+        given().contentType("application/json").body(Map.of("meterIds", ids.subList(0, 3), "wrappingKey", OPERATOR_KEY))
+                .when().post("/keys/export").then().statusCode(401)
+                .body("detail", org.hamcrest.Matchers.containsString("escrow export needs the escrow credential"));
         String body = given().contentType("application/json").header("X-Actor", "escrow-officer")
+                .header("Authorization", "Bearer test-escrow-credential")
                 .body(Map.of("meterIds", ids, "wrappingKey", OPERATOR_KEY))
                 .when().post("/keys/export").then().statusCode(200).extract().asString();
         JsonNode export = KeyImportTest.JSON.readTree(body);
