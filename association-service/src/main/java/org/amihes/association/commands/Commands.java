@@ -14,9 +14,6 @@ import org.amihes.association.AssociationConfig;
 import org.amihes.contracts.MeterCommand;
 import org.amihes.contracts.MeterJob;
 import org.amihes.service.messaging.JsonMessages;
-import org.amihes.service.messaging.MeterJobPublisher;
-import org.amihes.service.messaging.Topology;
-import org.amihes.service.rabbitmq.RabbitConnections;
 import org.amihes.service.rest.ProblemException;
 import org.jboss.logging.Logger;
 
@@ -38,30 +35,27 @@ public class Commands {
     }
 
     private final CommandStore store;
-    private final MeterJobPublisher jobs;
+    private final CommandJobs jobs;
     private final JsonMessages json;
     private final Vertx vertx;
     private final AssociationConfig config;
     private long sweep = -1;
 
-    public Commands(CommandStore store, JsonMessages json, Topology topology, RabbitConnections connections, Vertx vertx,
-                    AssociationConfig config) {
+    public Commands(CommandStore store, JsonMessages json, CommandJobs jobs, Vertx vertx, AssociationConfig config) {
         this.store = store;
         this.json = json;
         this.vertx = vertx;
         this.config = config;
-        this.jobs = new MeterJobPublisher(json, topology, connections, "command jobs");
+        this.jobs = jobs;
     }
 
     void onStart(@Observes @Priority(16) StartupEvent event) {
-        jobs.open();
         long every = config.commands().republishAfter().toMillis();
         sweep = vertx.setPeriodic(every, every, t -> republish());
     }
 
-    void onStop(@Observes @Priority(4990) ShutdownEvent event) throws InterruptedException {
+    void onStop(@Observes @Priority(4990) ShutdownEvent event) {
         vertx.cancelTimer(sweep);
-        jobs.close();
     }
 
     public Uni<Requested> request(String meterId, MeterCommand command, String idempotencyKey, String actor) {

@@ -40,6 +40,67 @@ public class SecurityProfileStore {
                 .recoverWithUni(() -> Panache.withTransaction(() -> saveOnce(requested, decision)));
     }
 
+    /** What a bulk upsert did: the profiles created or changed (their new versions), and how many were left alone. */
+    public record Bulk(List<VersionedProfile> created, List<VersionedProfile> updated, int unchanged) {
+    }
+
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    /**
+     * Sets every profile as PUT does, in one statement and one transaction: new names are created at version 1,
+     * changed settings get the next version, identical ones are left alone (no new version).
+     */
+    public Uni<Bulk> putAll(List<SecurityProfile> profiles) {
+        int n = profiles.size();
+        String[] names = new String[n];
+        Integer[] suites = new Integer[n];
+        String[] auths = new String[n];
+        String[] policies = new String[n];
+        Integer[] clients = new Integer[n];
+        String[] setups = new String[n];
+        String[] counters = new String[n];
+        for (int i = 0; i < n; i++) {
+            SecurityProfile p = profiles.get(i);
+            names[i] = p.name();
+            suites[i] = p.securitySuite();
+            auths[i] = p.authentication().name();
+            policies[i] = p.securityPolicy().name();
+            clients[i] = p.clientAddress();
+            setups[i] = p.securitySetup();
+            counters[i] = p.frameCounter();
+        }
+        return pool.withTransaction(conn -> conn.preparedQuery("INSERT INTO security.security_profile AS p (name, "
+                        + "security_suite, authentication, security_policy, client_address, security_setup, frame_counter, "
+                        + "version, updated_at) SELECT n, s, a, pol, c, ss, fc, 1, now() FROM unnest($1::text[], $2::int[], "
+                        + "$3::text[], $4::text[], $5::int[], $6::text[], $7::text[]) AS t(n, s, a, pol, c, ss, fc) "
+                        + "ON CONFLICT (name) DO UPDATE SET security_suite = EXCLUDED.security_suite, "
+                        + "authentication = EXCLUDED.authentication, security_policy = EXCLUDED.security_policy, "
+                        + "client_address = EXCLUDED.client_address, security_setup = EXCLUDED.security_setup, "
+                        + "frame_counter = EXCLUDED.frame_counter, version = p.version + 1, updated_at = now() "
+                        + "WHERE (p.security_suite, p.authentication, p.security_policy, p.client_address, p.security_setup, "
+                        + "p.frame_counter) IS DISTINCT FROM (EXCLUDED.security_suite, EXCLUDED.authentication, "
+                        + "EXCLUDED.security_policy, EXCLUDED.client_address, EXCLUDED.security_setup, EXCLUDED.frame_counter) "
+                        + "RETURNING (xmax = 0) AS created, name, security_suite, authentication, security_policy, "
+                        + "client_address, security_setup, frame_counter, version, updated_at")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.tuple(List.of(names, suites, auths, policies, clients, setups,
+                        counters))))
+                .map(rows -> {
+                    List<VersionedProfile> created = new java.util.ArrayList<>();
+                    List<VersionedProfile> updated = new java.util.ArrayList<>();
+                    for (io.vertx.mutiny.sqlclient.Row r : rows) {
+                        VersionedProfile v = new VersionedProfile(new SecurityProfile(r.getString("name"),
+                                r.getInteger("security_suite"),
+                                org.amihes.security.domain.Authentication.valueOf(r.getString("authentication")),
+                                org.amihes.security.domain.SecurityPolicy.valueOf(r.getString("security_policy")),
+                                r.getInteger("client_address"), r.getString("security_setup"), r.getString("frame_counter")),
+                                r.getInteger("version"), r.getOffsetDateTime("updated_at").toInstant());
+                        (r.getBoolean("created") ? created : updated).add(v);
+                    }
+                    return new Bulk(created, updated, n - created.size() - updated.size());
+                });
+    }
+
     public Uni<List<VersionedProfile>> list() {
         return Panache.withSession(() -> profiles.listByName())
                 .map(list -> list.stream().map(SecurityProfileEntity::toVersioned).toList());

@@ -71,8 +71,8 @@ public class SecurityProfileResource {
 
     /**
      * Sets every profile of the file as {@code PUT /security-profiles/{name}} does (a file of profiles, e.g. the meter
-     * simulator's {@code --security-profiles-out}); all are checked before any is stored, then stored one by one (a
-     * failure midway leaves the first ones stored: repeating the import finishes it, and changes nothing more).
+     * simulator's {@code --security-profiles-out}); all are checked, then stored in one statement and transaction;
+     * repeating it changes nothing. Changes are announced after the commit (profile.changed).
      */
     @POST
     @Path("/import")
@@ -89,14 +89,14 @@ public class SecurityProfileResource {
             check(p, "profiles[" + i + "].");
             profiles.add(p);
         }
-        int[] counts = new int[3];
-        return io.smallrye.mutiny.Multi.createFrom().iterable(profiles)
-                .onItem().transformToUniAndConcatenate(p -> store.save(p, ProfileChange::onPut).call(saved -> {
-                    counts[saved.change() == ProfileChange.CREATED ? 0 : saved.change() == ProfileChange.UPDATED ? 1 : 2]++;
-                    return saved.change() == ProfileChange.UNCHANGED ? Uni.createFrom().voidItem()
-                            : events.profileChanged(saved.profile());
-                }))
-                .collect().last().map(x -> new ImportSummary(counts[0], counts[1], counts[2]));
+        return store.putAll(profiles).flatMap(bulk -> {
+            List<Uni<Void>> announced = new java.util.ArrayList<>();
+            bulk.created().forEach(p -> announced.add(events.profileChanged(p)));
+            bulk.updated().forEach(p -> announced.add(events.profileChanged(p)));
+            Uni<Void> all = announced.isEmpty() ? Uni.createFrom().voidItem()
+                    : Uni.join().all(announced).andCollectFailures().replaceWithVoid();
+            return all.replaceWith(new ImportSummary(bulk.created().size(), bulk.updated().size(), bulk.unchanged()));
+        });
     }
 
     @GET

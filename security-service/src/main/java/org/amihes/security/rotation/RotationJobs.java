@@ -1,37 +1,16 @@
 package org.amihes.security.rotation;
 
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
-import jakarta.annotation.Priority;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import org.amihes.contracts.MeterJob;
+import jakarta.inject.Singleton;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.MeterJobPublisher;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.RabbitConnections;
 
-/** security-service's {@link MeterJobPublisher}: key transfer and confirmation jobs, open while the service runs. */
-@ApplicationScoped
-public class RotationJobs {
-
-    private final MeterJobPublisher out;
+/** security-service's key transfer and confirmation jobs. */
+@Singleton // no client proxy: the publisher has no no-args constructor
+public class RotationJobs extends MeterJobPublisher {
 
     public RotationJobs(JsonMessages json, Topology topology, RabbitConnections connections) {
-        this.out = new MeterJobPublisher(json, topology, connections, "key jobs");
-    }
-
-    void onStart(@Observes @Priority(15) StartupEvent event) {
-        out.open();
-    }
-
-    public CompletableFuture<Void> publishAll(List<MeterJob> jobs) {
-        return out.publishAll(jobs);
-    }
-
-    void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
-        out.close();
+        super(json, topology, connections, "key jobs");
     }
 }

@@ -1,5 +1,9 @@
 package org.amihes.service.messaging;
 
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.amihes.contracts.MeterJob;
@@ -11,25 +15,22 @@ import org.amihes.service.rabbitmq.RabbitConnections;
  * Publishes meter jobs to the jobs exchange (consistent hash) as {@link MeterJobBatch}es: the jobs of one routing
  * bucket together, up to {@link MeterJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
  * partition of association-service whatever service asked; with broker confirms, many awaiting their confirm at once.
- * Not a bean: each service that sends jobs owns one ({@link #open()} at start, {@link #close()} at stop).
+ * A service that sends jobs has one bean of a subclass naming its role (the connection readiness requires); it opens
+ * when the service starts and closes when it stops.
  */
-public final class MeterJobPublisher {
+public abstract class MeterJobPublisher {
 
     private final JsonMessages json;
     /** A consistent-hash exchange: RabbitMQ's plugin rabbitmq_consistent_hash_exchange must be enabled. */
     private final ExchangePublisher out;
 
-    public MeterJobPublisher(JsonMessages json, Topology topology, RabbitConnections connections, String role) {
+    protected MeterJobPublisher(JsonMessages json, Topology topology, RabbitConnections connections, String role) {
         this.json = json;
         this.out = new ExchangePublisher(connections, role, topology.jobsExchange(), "x-consistent-hash");
     }
 
-    public void open() {
+    protected void onStart(@Observes @Priority(15) StartupEvent event) {
         out.open(() -> { });
-    }
-
-    public boolean ready() {
-        return out.ready();
     }
 
     /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
@@ -48,7 +49,7 @@ public final class MeterJobPublisher {
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
     }
 
-    public void close() throws InterruptedException {
+    protected void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
         out.close();
     }
 }
