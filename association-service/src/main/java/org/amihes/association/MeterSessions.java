@@ -38,6 +38,8 @@ public class MeterSessions {
     private final Vertx vertx;
     private final AssociationConfig config;
     private final PerMeterSerializer serializer = new PerMeterSerializer();
+    /** The association each meter has open in this replica right now (one at most: {@link #serializer}). */
+    private final java.util.Map<String, DlmsSession> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final Admission admission;
     private MeterAssociations associations;
     private InvocationCounterStore counters;
@@ -84,7 +86,22 @@ public class MeterSessions {
     /** Runs {@code work} in an association with the meter, alone with it, within the bound on open sessions. */
     public <T> Future<MeterAssociations.Done<T>> run(String meterId, SessionSettings settings,
                                                      Function<DlmsSession, Future<T>> work) {
-        return exclusive(meterId, () -> associations.run(meterId, settings, counters, work));
+        Function<DlmsSession, Future<T>> tracked = session -> {
+            open.put(meterId, session);
+            return work.apply(session).onComplete(x -> open.remove(meterId, session));
+        };
+        return exclusive(meterId, () -> associations.run(meterId, settings, counters, tracked));
+    }
+
+    /**
+     * Ends the meter's association if this replica has one open (a hung one, say): the request in flight fails at
+     * once as DLMS-106, the job ends with it, and the meter's next job opens a new association. Its credentials are
+     * forgotten too, so the next association fetches them again. True when an association was open here.
+     */
+    public Future<Boolean> reset(Meter meter, String reason) {
+        forgetCredentials(meter);
+        DlmsSession session = open.remove(meter.meterId());
+        return session == null ? Future.succeededFuture(false) : session.abort(reason).map(true);
     }
 
     private <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {

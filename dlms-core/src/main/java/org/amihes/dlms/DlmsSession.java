@@ -278,6 +278,24 @@ public final class DlmsSession {
         }
     }
 
+    /**
+     * Ends the association from outside the work running in it, e.g. an operator's reset of a hung association: the
+     * request in flight fails at once as DLMS-106 (not retried) with {@code reason}, and the link is dropped without
+     * a release. Does nothing more to a session already closed.
+     */
+    public Future<Void> abort(String reason) {
+        return onContext(() -> {
+            if (awaiting != null) {
+                fail(FailureCode.SESSION_RESET, reason);
+            }
+            state = State.CLOSED;
+            cancelTimer();
+            Link l = link;
+            link = null;
+            return l == null ? Future.succeededFuture() : l.close().otherwiseEmpty();
+        });
+    }
+
     /** Drops the link without releasing, e.g. after a failure. */
     public Future<Void> close() {
         return onContext(() -> {

@@ -53,6 +53,11 @@ final class MeterState {
         return now;
     }
 
+    /** Associations open now (TCP: from the accept until the RLRE or the close). */
+    int associationsOpen() {
+        return open.get();
+    }
+
     /** Released (RLRE sent) or closed, whichever came first. */
     void associationEnded() {
         open.decrementAndGet();
