@@ -66,6 +66,20 @@ class CommandsIT {
                 .then();
     }
 
+    /** {@code GET /commands/{key}/events} read to its end (the final state ends it), within 30 s. */
+    static List<JsonPath> events(String key) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> r = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.association.url() + "/commands/" + key + "/events"))
+                        .header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        java.util.concurrent.CompletableFuture<List<JsonPath>> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> r.body().filter(l -> l.startsWith("data:")).map(l -> new JsonPath(l.substring(5).strip())).toList());
+        return read.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     static JsonPath awaitDone(String key) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonPath c = null;
@@ -105,6 +119,13 @@ class CommandsIT {
         // the same command under another key: the meter is disconnected already, nothing is invoked
         String k2 = "disc-" + UUID.randomUUID();
         send(hls, "disconnect", k2).statusCode(202);
+        // its progress as server-sent events: PENDING (maybe), then the final state, and the stream ends
+        List<JsonPath> events = events(k2);
+        assertThat(events).isNotEmpty();
+        assertThat(events.get(events.size() - 1).getString("status")).isEqualTo("OK");
+        assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e.getString("status")).isEqualTo("PENDING"));
+        // a command done already: one event, its final state
+        assertThat(events(k1)).singleElement().satisfies(e -> assertThat(e.getString("status")).isEqualTo("OK"));
         JsonPath second = awaitDone(k2);
         assertThat(second.getBoolean("result.outcome.written")).isFalse();
         assertThat(stack.simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
