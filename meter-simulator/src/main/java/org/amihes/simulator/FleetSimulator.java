@@ -173,6 +173,18 @@ public final class FleetSimulator implements AutoCloseable {
         state.installCipherKeys(blockCipherKey, authenticationKey);
     }
 
+    /** Writes of the activity calendar's passive attributes (6 to 10) the meter took since the simulator started. */
+    public long calendarWrites(String meterId) {
+        MeterSpec spec = fleet.meter(meterId);
+        return spec == null ? 0 : stateOf(spec).calendar.writes();
+    }
+
+    /** The passive calendar's name a client wrote, null while it is the factory calendar. */
+    public String passiveCalendarName(String meterId) {
+        MeterSpec spec = fleet.meter(meterId);
+        return spec == null ? null : stateOf(spec).calendar.passiveName();
+    }
+
     /** How many associations the meter has open right now (see {@link MeterSnapshot#mostConcurrent()}). */
     public int associationsOpen(String meterId) {
         MeterSpec spec = fleet.meter(meterId);
