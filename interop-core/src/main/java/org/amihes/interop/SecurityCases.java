@@ -62,7 +62,10 @@ final class SecurityCases {
             }
             String meterId = probe.target().meterId();
             String keyId = MeterReader.counterKeyId(m.security());
-            return probe.counters().next(meterId, keyId).compose(start -> {
+            // an ordinary association first: it brings the counter store in step with the meter (resynchronised on
+            // refusal), so that the next counter from the store is one the meter has not seen
+            Future<Object> inStep = probe.in(m, session -> Future.succeededFuture((Object) null)).map(d -> null);
+            return inStep.compose(x -> probe.counters().next(meterId, keyId)).compose(start -> {
                 SessionSettings first = m.withSecurity(m.security().withInvocationCounter(start));
                 // once accepted ...
                 return probe.openBare(first).compose(session -> {
