@@ -66,6 +66,27 @@ public final class Reports {
         return out;
     }
 
+    /** A verdict back from {@link #json(MeterVerdict)}: what a service stored renders as the same report. */
+    public static MeterVerdict fromJson(JsonObject m) {
+        List<CaseResult> results = new ArrayList<>();
+        JsonArray cases = m.getJsonArray("cases", new JsonArray());
+        for (int i = 0; i < cases.size(); i++) {
+            JsonObject c = cases.getJsonObject(i);
+            List<Evidence> evidence = new ArrayList<>();
+            JsonArray ev = c.getJsonArray("evidence", new JsonArray());
+            for (int j = 0; j < ev.size(); j++) {
+                JsonObject e = ev.getJsonObject(j);
+                evidence.add(new Evidence(e.getString("direction"), e.getString("hex"), e.getString("decoded")));
+            }
+            results.add(new CaseResult(c.getString("case"), c.getString("area"), Verdict.valueOf(c.getString("verdict")),
+                    c.getString("reason"), c.getString("failureClass"), c.getString("code"), evidence,
+                    c.getJsonObject("facts", new JsonObject()).getMap(), c.getLong("durationMs", 0L)));
+        }
+        String started = m.getString("startedAt");
+        return new MeterVerdict(m.getString("meterId"), m.getString("vendor"),
+                started == null ? null : java.time.Instant.parse(started), m.getLong("durationMs", 0L), results);
+    }
+
     /** One section per vendor: which meter does what. */
     public static String markdown(String title, List<MeterVerdict> verdicts) {
         StringBuilder md = new StringBuilder("# ").append(title).append("\n\n");
