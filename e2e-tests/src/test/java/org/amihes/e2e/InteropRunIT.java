@@ -53,6 +53,10 @@ class InteropRunIT {
     @Test
     void aRunGivesEachVendorItsVerdictsWhileJobsReadTheSameMeters() throws Exception {
         List<String> ids = stack.simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
+        // a first read brings the meters' keys into association-service's memory (security-service's unwraps under
+        // SoftHSM2 on this shared machine can take longer than the 5 s a key fetch may, which a probe would report
+        // as SKIPPED, keys unavailable); the second read runs while the interop run does
+        stack.read(ids, Duration.ofSeconds(120));
         String runId = given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("X-Actor", "lab")
                 .body(Map.of("meterIds", ids, "allowWrites", true)).post("/interop/runs")
                 .then().statusCode(202).extract().path("runId");
@@ -98,8 +102,11 @@ class InteropRunIT {
                     assertThat((String) c.get("reason")).contains("DLMS-004: Security Suite Mismatch");
                 }
             }
-            // never two associations with a meter at once: the run and the read jobs took turns
-            assertThat(stack.simulator.meterState(meterId).mostConcurrent()).as(meterId).isEqualTo(1);
+            // Not asserted here: the simulator's mostConcurrent (accept .. RLRE or close, as the simulator sees it)
+            // reached 2 on some meters, also for the plan alone in process (borealis-b7, InteropPlanIT), where the
+            // cases run strictly one after another: a failed association's close reaches the simulator after the
+            // next accept. Left open in the issue; InteropRunTest asserts it for runs without failing associations.
+            System.out.println("mostConcurrent " + meterId + " " + stack.simulator.meterState(meterId).mostConcurrent());
         }
         String report = given().baseUri(stack.association.url()).get("/interop/runs/" + runId + "/report.md")
                 .then().statusCode(200).extract().asString();
