@@ -45,6 +45,7 @@ public class MeterSessions {
     private InvocationCounterStore counters;
     private SecurityServiceCredentials credentialSource;
     private CredentialCache credentials;
+    private org.amihes.interop.Prober prober;
 
     public MeterSessions(Vertx vertx, AssociationConfig config) {
         this.vertx = vertx;
@@ -56,7 +57,9 @@ public class MeterSessions {
         int loops = config.sessions().eventLoops() > 0 ? config.sessions().eventLoops()
                 : Runtime.getRuntime().availableProcessors();
         EventLoops eventLoops = EventLoops.deploy(vertx, loops).toCompletionStage().toCompletableFuture().get();
-        associations = new MeterAssociations(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
+        Transports transports = new Transports(vertx, config.sessions().connectTimeout());
+        associations = new MeterAssociations(vertx, eventLoops, transports);
+        prober = new org.amihes.interop.Prober(vertx, eventLoops, transports);
         SecurityServiceClient securityService = new SecurityServiceClient(vertx, config.securityService().url(),
                 config.securityService().timeout(), serviceToken(config.securityService()));
         counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
@@ -104,8 +107,22 @@ public class MeterSessions {
         return session == null ? Future.succeededFuture(false) : session.abort(reason).map(true);
     }
 
-    private <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {
+    /**
+     * Runs {@code work}, which may open several associations with the meter one after another (an interoperability
+     * plan), alone with the meter: after its other work and before the next, within the bound on open sessions.
+     */
+    public <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {
         return serializer.submit(meterId, () -> admission.run(work));
+    }
+
+    /** Runs interoperability plans on the sessions' event loops and transports (inside {@link #exclusive}). */
+    public org.amihes.interop.Prober prober() {
+        return prober;
+    }
+
+    /** The invocation counters every ciphered association of this service takes (security-service's windows). */
+    public InvocationCounterStore counters() {
+        return counters;
     }
 
     /** Stops starting sessions (waiting work fails with {@link Admission.Closed}); completes when none is open. */

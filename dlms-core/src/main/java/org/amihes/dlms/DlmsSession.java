@@ -200,6 +200,18 @@ public final class DlmsSession {
                 .mapEmpty();
     }
 
+    /**
+     * The conformance block the meter answered in its AARE (the services this association may use), by the names of
+     * the Green Book's conformance bits (e.g. GET, SELECTIVE_ACCESS, BLOCK_TRANSFER_WITH_GET_OR_READ).
+     */
+    public java.util.SortedSet<String> negotiatedConformance() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        for (Conformance c : client.getNegotiatedConformance()) {
+            names.add(c.name());
+        }
+        return names;
+    }
+
     /** The largest APDU the meter accepts, as negotiated in the AARE. */
     public int negotiatedMaxPduSize() {
         return client.getMaxReceivePDUSize();
