@@ -73,6 +73,7 @@ class EscrowExportTest {
     @Test
     void aWrappingKeyThatIsNotAnAesKeyIsRefused() {
         given().contentType("application/json").body(Map.of("meterIds", List.of("M1"), "wrappingKey", "0011"))
+                .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.user("escrow-officer"))
                 .when().post("/keys/export").then().statusCode(400)
                 .body("errors[0].field", equalTo("wrappingKey"))
                 .body("errors[0].message", equalTo("must be an AES key of 16, 24 or 32 bytes in hex"));
