@@ -44,6 +44,9 @@ final class E2eStack {
     static Map<String, String> associationWithKeys(ServiceProcess security) {
         Map<String, String> m = association();
         m.put("hes.security-service.url", security.url());
+        // a cold security-service's first requests also fetch Keycloak's signing keys; on a loaded 2-core machine the
+        // first answers took over the 5 s default
+        m.put("hes.security-service.timeout", "15s");
         // association-service's own client credentials for counters and keys: the secret ./hes made for its client
         m.put("hes.oidc.client-secret-file", org.amihes.service.testing.TestKeycloak.secretsDir()
                 .resolve("association-service").toAbsolutePath().toString());
