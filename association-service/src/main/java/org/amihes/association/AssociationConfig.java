@@ -119,14 +119,6 @@ public interface AssociationConfig {
 
         @WithDefault("5s")
         Duration timeout();
-
-        /**
-         * The service credential presented to security-service for keys ({@code Authorization: Bearer}): a file
-         * holding it (wins), or the value (HES_SECURITY_SERVICE_TOKEN).
-         */
-        java.util.Optional<java.nio.file.Path> tokenFile();
-
-        java.util.Optional<String> token();
     }
 
     Keys keys();

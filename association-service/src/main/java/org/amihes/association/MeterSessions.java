@@ -8,10 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 import java.util.function.Supplier;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.util.Optional;
 import org.amihes.association.client.SecurityServiceClient;
+import org.amihes.service.security.ClientCredentials;
 import org.amihes.association.client.SecurityServiceCounterReservations;
 import org.amihes.association.client.SecurityServiceCredentials;
 import org.amihes.association.domain.CredentialCache;
@@ -47,9 +45,12 @@ public class MeterSessions {
     private CredentialCache credentials;
     private org.amihes.interop.Prober prober;
 
-    public MeterSessions(Vertx vertx, AssociationConfig config) {
+    private final ClientCredentials clientCredentials;
+
+    public MeterSessions(Vertx vertx, AssociationConfig config, ClientCredentials clientCredentials) {
         this.vertx = vertx;
         this.config = config;
+        this.clientCredentials = clientCredentials;
         this.admission = new Admission(config.sessions().maxConcurrent());
     }
 
@@ -61,18 +62,18 @@ public class MeterSessions {
         associations = new MeterAssociations(vertx, eventLoops, transports);
         prober = new org.amihes.interop.Prober(vertx, eventLoops, transports);
         SecurityServiceClient securityService = new SecurityServiceClient(vertx, config.securityService().url(),
-                config.securityService().timeout(), serviceToken(config.securityService()));
+                config.securityService().timeout(), clientCredentials.configured() ? this::accessToken : null);
         counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
                 config.counters().window(), config.counters().headroom());
         credentialSource = new SecurityServiceCredentials(securityService);
         credentials = new CredentialCache(config.keys().cacheSize(), config.keys().cacheTtl(), System::nanoTime);
     }
 
-    private static Optional<String> serviceToken(AssociationConfig.SecurityService config) throws IOException {
-        if (config.tokenFile().isPresent()) {
-            return Optional.of(Files.readString(config.tokenFile().get()).strip());
-        }
-        return config.token().filter(t -> !t.isBlank());
+    /** association-service's access token, on the calling Vert.x context (an event loop of a session). */
+    private Future<String> accessToken() {
+        io.vertx.core.Context context = Vertx.currentContext();
+        return Future.fromCompletionStage(clientCredentials.accessToken().subscribeAsCompletionStage(),
+                context != null ? context : vertx.getOrCreateContext());
     }
 
     /** A meter's credentials under its security profile: from memory, else from security-service. */

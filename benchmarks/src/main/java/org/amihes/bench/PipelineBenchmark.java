@@ -1,5 +1,8 @@
 package org.amihes.bench;
 
+import org.amihes.service.testing.TestKeycloak;
+import org.amihes.service.testing.TestTokens;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -285,7 +288,9 @@ public final class PipelineBenchmark {
         if (o.secured()) {
             security = startSecurity(o, dir, common, started, http, setup);
             assocEnv.put("SECURITY_SERVICE_URL", "http://127.0.0.1:" + security.port());
-            assocEnv.put("HES_SECURITY_SERVICE_TOKEN", security.token());
+            // association-service's own client credentials for counters and keys (the secret ./hes made)
+            assocEnv.put("HES_OIDC_CLIENT_SECRET_FILE",
+                    TestKeycloak.secretsDir().resolve("association-service").toAbsolutePath().toString());
         }
 
         say("starting association-service :" + assocPort + " and polling-service :" + pollPort + " (db " + o.dbName()
@@ -339,7 +344,7 @@ public final class PipelineBenchmark {
     }
 
     /** security-service as started for a secured run: its process, port and the service credential it accepts. */
-    private record Security(Child child, int port, String token) {
+    private record Security(Child child, int port) {
     }
 
     /**
@@ -351,10 +356,8 @@ public final class PipelineBenchmark {
                                           HttpClient http, List<String> setup) throws Exception {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
-        String token = UUID.randomUUID().toString();
         Map<String, String> env = new LinkedHashMap<>(common);
         env.put("HTTP_PORT", Integer.toString(port));
-        env.put("HES_KEYS_SERVICE_TOKEN", token);
         say("starting security-service :" + port + " (HSM: " + System.getenv().getOrDefault("HES_HSM_MODULE", "default module")
                 + ", slot " + System.getenv().getOrDefault("HES_HSM_SLOT", "default") + ")");
         Child child = Child.start("security-service", serviceCommand(o, "security-service"), env,
@@ -378,11 +381,16 @@ public final class PipelineBenchmark {
                 seconds / (wrap / 1e9));
         setup.add(floor);
         say(floor);
-        return new Security(child, port, token);
+        return new Security(child, port);
+    }
+
+    /** A request with the default test user's token (admin: every role of a person) from the real Keycloak. */
+    private static HttpRequest.Builder authorized(URI uri) {
+        return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TestTokens.admin());
     }
 
     private static void post(HttpClient http, String url, Path body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+        HttpResponse<String> r = http.send(authorized(URI.create(url))
                 .header("Content-Type", "application/json").timeout(Duration.ofMinutes(30))
                 .POST(HttpRequest.BodyPublishers.ofFile(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() / 100 != 2) {
@@ -403,7 +411,7 @@ public final class PipelineBenchmark {
                 part.add(meters.get(i));
             }
             String body = JSON.writeValueAsString(Map.of("meters", part));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(assocUrl + "/meters/import"))
+            HttpResponse<String> r = http.send(authorized(URI.create(assocUrl + "/meters/import"))
                     .header("Content-Type", "application/json").timeout(Duration.ofMinutes(5))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
@@ -445,7 +453,7 @@ public final class PipelineBenchmark {
         long acceptDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (batchId == null) {
             t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(pollUrl + "/reads"))
+            HttpResponse<String> r = http.send(authorized(URI.create(pollUrl + "/reads"))
                     .header("Content-Type", "application/json").timeout(Duration.ofMinutes(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 202) {
@@ -567,7 +575,7 @@ public final class PipelineBenchmark {
     private static void awaitKnown(HttpClient http, String pollUrl, String meterId, Child polling) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         while (System.nanoTime() < deadline) {
-            HttpResponse<Void> r = http.send(HttpRequest.newBuilder(URI.create(pollUrl + "/meters/" + meterId
+            HttpResponse<Void> r = http.send(authorized(URI.create(pollUrl + "/meters/" + meterId
                     + "/readings?limit=1")).timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.discarding());
             if (r.statusCode() == 200) {
                 return;
@@ -592,7 +600,7 @@ public final class PipelineBenchmark {
     }
 
     static String get(HttpClient http, String url) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> r = http.send(authorized(URI.create(url)).timeout(Duration.ofSeconds(30)).build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GET " + url + " answered " + r.statusCode() + ": " + r.body());

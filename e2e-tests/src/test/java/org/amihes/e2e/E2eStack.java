@@ -20,21 +20,19 @@ final class E2eStack {
         m.put("hes.topology.jobs-exchange", "meter-jobs.by-meter-e2e");
         m.put("hes.topology.results-exchange", "meter-results-e2e");
         m.put("hes.topology.registry-exchange", "meter-registry-e2e");
+        m.put("quarkus.oidc.auth-server-url", org.amihes.service.testing.TestKeycloak.realmUrl());
         return m;
     }
-
-    /** The credential association-service presents to security-service for keys in every e2e stack. */
-    static final String SERVICE_TOKEN = "e2e-service-credential";
 
     /**
      * security-service on the test database with the test SoftHSM2 token (the one its tests use: the test database's
      * keys are wrapped under its master key), its events on an
-     * exchange of its own, and the e2e service credential.
+     * exchange of its own. Every service of an e2e stack checks tokens from the test Keycloak (HES_KEYCLOAK_URL, which
+     * the child processes inherit; the same default as the tests' when unset).
      */
     static ServiceProcess startSecurity() throws Exception {
         Map<String, String> m = common();
         m.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
-        m.put("hes.keys.service-token", SERVICE_TOKEN);
         org.amihes.service.testing.SoftHsmToken token = org.amihes.service.testing.SoftHsmToken.ensure(
                 org.amihes.service.testing.SoftHsmToken.testConf(), "amihes-test");
         ServiceProcess security = ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", m,
@@ -46,7 +44,12 @@ final class E2eStack {
     static Map<String, String> associationWithKeys(ServiceProcess security) {
         Map<String, String> m = association();
         m.put("hes.security-service.url", security.url());
-        m.put("hes.security-service.token", SERVICE_TOKEN);
+        // a cold security-service's first requests also fetch Keycloak's signing keys; on a loaded 2-core machine the
+        // first answers took over the 5 s default
+        m.put("hes.security-service.timeout", "15s");
+        // association-service's own client credentials for counters and keys: the secret ./hes made for its client
+        m.put("hes.oidc.client-secret-file", org.amihes.service.testing.TestKeycloak.secretsDir()
+                .resolve("association-service").toAbsolutePath().toString());
         return m;
     }
 

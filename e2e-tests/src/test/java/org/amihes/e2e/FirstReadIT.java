@@ -76,6 +76,7 @@ class FirstReadIT {
                     for (int i = 0; i < CONCURRENT; i++) {
                         answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(polling.url() + "/reads"))
                                         .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                                        .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin())
                                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                                 HttpResponse.BodyHandlers.ofString()));
                     }

@@ -124,7 +124,7 @@ class InvocationCounterIT {
         long before = simulator.meterState(meter.meterId()).sessions();
         InvocationCounterStore unreachable = new InvocationCounterWindows(new SecurityServiceCounterReservations(
                 new SecurityServiceClient(vertx, URI.create("http://127.0.0.1:" + ServiceProcess.freePort()),
-                        Duration.ofSeconds(2), java.util.Optional.empty())), WINDOW, 64);
+                        Duration.ofSeconds(2), null)), WINDOW, 64);
         Future<MeterReading> read = reader.read(meter.meterId(), settings(meter), List.of("1.0.1.8.0.255"), unreachable);
         Throwable failure = read.toCompletionStage().toCompletableFuture().handle((r, e) -> e).get(10, TimeUnit.SECONDS);
         assertThat(failure).isInstanceOf(CountersUnavailable.class).hasMessageContaining("unreachable");
@@ -133,7 +133,10 @@ class InvocationCounterIT {
 
     private static InvocationCounterStore associationServiceCounters() {
         return new InvocationCounterWindows(new SecurityServiceCounterReservations(new SecurityServiceClient(
-                vertx, URI.create(security.url()), Duration.ofSeconds(5), java.util.Optional.empty())), WINDOW, 64);
+                vertx, URI.create(security.url()), Duration.ofSeconds(5),
+                // association-service's client token, as association-service presents it (fetched off the event loop)
+                () -> vertx.executeBlocking(() -> org.amihes.service.testing.TestTokens.client("association-service")))),
+                WINDOW, 64);
     }
 
     /** aurora-ax1's management association: HLS-GMAC, suite 0, authenticated and encrypted, the fleet's keys. */

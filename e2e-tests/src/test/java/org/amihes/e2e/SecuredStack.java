@@ -119,7 +119,8 @@ final class SecuredStack implements AutoCloseable {
 
     /** The meter's credentials as association-service gets them (keys included). */
     JsonPath credentials(MeterSpec m) {
-        return given().baseUri(security.url()).header("Authorization", "Bearer " + E2eStack.SERVICE_TOKEN)
+        return given().baseUri(security.url()).header("Authorization", "Bearer "
+                + org.amihes.service.testing.TestTokens.client("association-service"))
                 .queryParam("profile", Fleet.securityProfileName(VendorProfile.load(m.profile())))
                 .get("/meters/" + m.meterId() + "/credentials").then().statusCode(200).extract().jsonPath();
     }

@@ -9,11 +9,11 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * association-service's one HTTP door to security-service (invocation counters, meter credentials): non-blocking,
- * runs on the calling event loop, presents the service credential when one is configured.
+ * runs on the calling event loop, presents association-service's access token (OIDC client credentials).
  */
 public final class SecurityServiceClient {
 
@@ -27,9 +27,10 @@ public final class SecurityServiceClient {
     private final int port;
     private final boolean secure;
     private final long timeoutMillis;
-    private final Optional<String> credential;
+    private final Supplier<Future<String>> bearer;
 
-    public SecurityServiceClient(Vertx vertx, URI base, Duration timeout, Optional<String> credential) {
+    /** @param bearer an access token for each request (cached by its source), or null to send none */
+    public SecurityServiceClient(Vertx vertx, URI base, Duration timeout, Supplier<Future<String>> bearer) {
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis())
                 .setMaxPoolSize(32));
         this.base = base;
@@ -37,7 +38,7 @@ public final class SecurityServiceClient {
         this.secure = "https".equalsIgnoreCase(base.getScheme());
         this.port = base.getPort() != -1 ? base.getPort() : secure ? 443 : 80;
         this.timeoutMillis = timeout.toMillis();
-        this.credential = credential;
+        this.bearer = bearer;
     }
 
     public Future<Reply> get(String path) {
@@ -59,8 +60,9 @@ public final class SecurityServiceClient {
         if (json != null) {
             request.putHeader("Content-Type", "application/json");
         }
-        credential.ifPresent(c -> request.putHeader("Authorization", "Bearer " + c));
-        return http.request(request)
+        Future<RequestOptions> withToken = bearer == null ? Future.succeededFuture(request)
+                : bearer.get().map(token -> request.putHeader("Authorization", "Bearer " + token));
+        return withToken.compose(http::request)
                 .compose(req -> json == null ? req.send() : req.send(json))
                 .compose(response -> response.body().map(body -> new Reply(response.statusCode(), body)));
     }

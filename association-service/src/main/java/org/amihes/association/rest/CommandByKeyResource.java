@@ -1,5 +1,7 @@
 package org.amihes.association.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -24,6 +26,7 @@ public class CommandByKeyResource {
         this.mapper = mapper;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{key}/events")
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -35,6 +38,7 @@ public class CommandByKeyResource {
                 java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(10));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{key}")
     @Operation(summary = "A command by its Idempotency-Key: PENDING, OK or FAILED, with the meter's state before and after")

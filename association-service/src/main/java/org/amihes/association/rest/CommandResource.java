@@ -1,5 +1,7 @@
 package org.amihes.association.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +48,7 @@ public class CommandResource {
         this.mapper = mapper;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a command to a meter (disconnect, reconnect, clock-sync, tariff); Idempotency-Key required")

@@ -1,5 +1,8 @@
 package org.amihes.association.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -47,6 +50,7 @@ public class InteropRunResource {
         this.store = store;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start an interoperability run: {meterIds} or {vendor}, optional cases (ids or areas) and "
@@ -58,6 +62,7 @@ public class InteropRunResource {
                         .location(URI.create("/interop/runs/" + run.runId())).build());
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{runId}")
     @Operation(summary = "A run's progress: targets pending, done, cancelled; done ones by verdict")
@@ -68,6 +73,7 @@ public class InteropRunResource {
                 run.requestedAt(), run.finishedAt())));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{runId}/cancel")
     @Operation(summary = "Stop probing new meters of the run (meters being probed finish); their rows become CANCELLED")
@@ -82,6 +88,7 @@ public class InteropRunResource {
                 });
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{runId}/results")
     @Operation(summary = "Per meter, per case: verdict, reason, class, code, facts, evidence (hex and decoded); in "
@@ -104,6 +111,7 @@ public class InteropRunResource {
         });
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{runId}/report")
     @Operation(summary = "The run's report as JSON: every meter probed, summary, covered conformance areas")
@@ -111,6 +119,7 @@ public class InteropRunResource {
         return verdicts(id(runId), vendor).map(v -> Reports.json(v).encode());
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{runId}/report.md")
     @Produces("text/markdown")

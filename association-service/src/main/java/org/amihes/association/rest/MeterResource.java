@@ -1,5 +1,7 @@
 package org.amihes.association.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -39,6 +41,7 @@ public class MeterResource {
         this.parser = parser;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Operation(summary = "List registered meters, ordered by id; prefix keeps the ids that start with it, total counts them")
     public MeterPage list(@QueryParam("prefix") @DefaultValue("") String prefix,
@@ -50,6 +53,7 @@ public class MeterResource {
         return new MeterPage(selection.size(), offset, limit, selection.page(offset, limit));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{meterId}")
     @Operation(summary = "One registered meter")
@@ -57,6 +61,7 @@ public class MeterResource {
         return directory.find(meterId).orElseThrow(() -> unknown(meterId));
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{meterId}")
     @Operation(summary = "Register or update a meter (idempotent): 201 when created, 200 otherwise")
@@ -70,6 +75,7 @@ public class MeterResource {
                 Response.status(outcome == MeterStore.Outcome.CREATED ? 201 : 200).entity(meter).build());
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/import")
     @Consumes(MediaType.APPLICATION_JSON)

@@ -1,6 +1,8 @@
 package org.amihes.association.rest;
 
 import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -24,6 +26,7 @@ public class SessionResource {
         this.directory = directory;
     }
 
+    @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/reset")
     @Operation(summary = "End the meter's association (a hung one) without a restart, in whichever replica has it "

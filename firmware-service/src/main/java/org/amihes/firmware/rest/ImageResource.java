@@ -1,5 +1,7 @@
 package org.amihes.firmware.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Inject;
@@ -39,6 +41,7 @@ public class ImageResource {
     Vertx vertx;
 
     /** Uploads an image. Same bytes again: 200 with the stored image, nothing new is stored or announced. */
+    @RolesAllowed(Roles.FIRMWARE_MANAGER)
     @POST
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     public Uni<Response> upload(@RestQuery @NotBlank @Size(max = 255) String identifier,
@@ -54,17 +57,20 @@ public class ImageResource {
                 .flatMap(this::answer);
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public Uni<List<ImageResponse>> list(@RestQuery String identifier) {
         return store.list(identifier).map(images -> images.stream().map(ImageResponse::of).toList());
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{id}")
     public Uni<ImageResponse> get(@RestPath String id) {
         return store.find(parse(id)).map(image -> ImageResponse.of(found(image, id)));
     }
 
+    @RolesAllowed(Roles.FIRMWARE_MANAGER)
     @GET
     @Path("/{id}/content")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)

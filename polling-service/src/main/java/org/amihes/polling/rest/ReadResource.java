@@ -1,5 +1,7 @@
 package org.amihes.polling.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -44,6 +46,7 @@ public class ReadResource {
     @POST
     @Operation(summary = "Read meters now (202 with the batch; with an Idempotency-Key, a repeat returns the same batch "
             + "with 200, another request under the same key is 409)")
+    @RolesAllowed(Roles.OPERATOR)
     public Uni<Response> read(@Valid @NotNull ReadRequest request, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(request.all());
         if (all == (request.meterIds() != null)) {
@@ -83,6 +86,7 @@ public class ReadResource {
         }).orElse(null));
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{batchId}")
     @Operation(summary = "Progress of a read batch: completed, ok, failed by class, duration once done")

@@ -1,5 +1,7 @@
 package org.amihes.polling.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -28,6 +30,7 @@ public class ReadingResource {
         this.view = view;
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Operation(summary = "Stored readings of a meter, newest first; 404 if the meter is neither registered nor has readings")
     public Uni<List<Reading>> readings(@PathParam("meterId") String meterId,

@@ -13,7 +13,7 @@ import org.amihes.security.domain.VersionedProfile;
 import org.amihes.service.rest.ProblemException;
 
 /**
- * Hands a meter's keys to the association layer, and only to it (the service credential), after checking that the
+ * Hands a meter's keys to the association layer, and only to it (its OIDC client), after checking that the
  * security profile the registry names agrees with what the key delivery declared for the meter.
  */
 @ApplicationScoped
@@ -51,27 +51,23 @@ public class MeterCredentials {
 
     private final KeyVault vault;
     private final KeysConfig config;
-    private final BearerCredential service;
-    private final BearerCredential escrow;
-
     public MeterCredentials(KeyVault vault, KeysConfig config) {
         this.vault = vault;
         this.config = config;
-        this.service = new BearerCredential("meter keys", "service credential",
-                "hes.keys.service-token-file or HES_KEYS_SERVICE_TOKEN", config.serviceTokenFile(), config.serviceToken());
-        this.escrow = new BearerCredential("escrow export", "escrow credential",
-                "hes.keys.escrow-token-file or HES_KEYS_ESCROW_TOKEN",
-                config.escrowTokenFile(), config.escrowToken());
     }
 
-    /** Only association-service's credential may take keys. */
-    public void authorize(String authorization) {
-        service.authorize(authorization);
-    }
-
-    /** Only the escrow credential may export keys. */
-    public void authorizeEscrow(String authorization) {
-        escrow.authorize(authorization);
+    /**
+     * Only association-service's client may take keys: the endpoint already requires the role key-consumer; this
+     * also requires the token to be issued to the configured client ({@code azp}, hes.keys.consumer-client), so a
+     * person or another service given the role by mistake still gets nothing.
+     */
+    public void authorizeConsumer(String authorizedParty) {
+        if (!config.consumerClient().equals(authorizedParty)) {
+            throw new ProblemException(org.amihes.service.rest.Problem.of(
+                    org.amihes.service.rest.Problem.Type.ofStatus(403), "meter keys and invocation counters are only "
+                            + "for the client " + config.consumerClient() + " (hes.keys.consumer-client); this token "
+                            + "was issued to " + (authorizedParty == null ? "no client" : authorizedParty)));
+        }
     }
 
     /** Blocking: unwraps in the HSM. */

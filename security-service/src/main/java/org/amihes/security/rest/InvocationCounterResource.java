@@ -1,5 +1,7 @@
 package org.amihes.security.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -34,20 +36,29 @@ public class InvocationCounterResource {
     @Inject
     InvocationCounterStore store;
 
+    @Inject
+    org.amihes.security.keys.MeterCredentials consumers;
+
+    @Inject
+    org.eclipse.microprofile.jwt.JsonWebToken token;
+
     /**
      * Reserves the next window. Repeating a request is safe: it gets a new window, never one handed out before
      * (unused counters are skipped, which a meter accepts: it only refuses counters that do not increase).
      */
+    @RolesAllowed(Roles.KEY_CONSUMER)
     @POST
     @Path("/{keyId}/reservations")
     public Uni<CounterWindow> reserve(@RestPath @Pattern(regexp = ID) String meterId,
             @RestPath @Pattern(regexp = ID) String keyId, @NotNull @Valid CounterReservationRequest request) {
+        consumers.authorizeConsumer(token.getClaim("azp"));
         return store.reserve(meterId, keyId, request.atLeastOrOne(), request.count())
                 .onFailure(CounterSpaceExhausted.class)
                 .transform(e -> ProblemException.conflict("keyId", e.getMessage()));
     }
 
     /** The next counter of each key of this meter; empty when none was ever reserved. */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @GET
     public Uni<List<StoredCounter>> list(@RestPath @Pattern(regexp = ID) String meterId) {
         return store.list(meterId);

@@ -1,5 +1,7 @@
 package org.amihes.security.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -33,7 +35,7 @@ import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * Meter keys: import of a vendor key delivery, what versions a meter has (never a key), and the credentials
- * association-service needs to open a meter's association (keys included: only for its service credential).
+ * association-service needs to open a meter's association (keys included: only for its OIDC client).
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
@@ -65,11 +67,15 @@ public class KeyResource {
     @Inject
     KeyStore keyStore;
 
+    @Inject
+    org.eclipse.microprofile.jwt.JsonWebToken token;
+
     /**
      * Imports a key delivery file: checked whole (bad records named by line and field, nothing stored), then stored
      * all or nothing, each meter's secrets wrapped by the HSM. Repeating the same import changes nothing. The answer
      * counts; it never echoes a key.
      */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @POST
     @Path("/keys/import")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -83,16 +89,15 @@ public class KeyResource {
      * Escrow: the meters' keys, every version, wrapped under the operator's key (RFC 5649). Streams the answer; the
      * wrapping key is used for this answer only. Meters without keys are listed under "missing".
      */
+    @RolesAllowed(Roles.KEY_ESCROW)
     @POST
     @Path("/keys/export")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public StreamingOutput export(@NotNull @Valid EscrowRequest request, @RestHeader("X-Actor") String actor,
-            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
-        credentials.authorizeEscrow(authorization);
+    public StreamingOutput export(@NotNull @Valid EscrowRequest request) {
         byte[] key = java.util.HexFormat.of().parseHex(request.wrappingKey());
         List<String> ids = request.meterIds().stream().distinct().toList();
-        String who = actor == null || actor.isBlank() ? "api" : actor;
+        String who = token.getName(); // the person's identity from the token, not a header the caller chooses
         return out -> {
             try {
                 escrow.write(ids, key, who, out);
@@ -105,6 +110,7 @@ public class KeyResource {
     }
 
     /** Key events of a meter (none given: of the head-end), newest first: who, when, what, which version. */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @GET
     @Path("/keys/events")
     @Blocking
@@ -123,6 +129,7 @@ public class KeyResource {
      * Rotates the global keys of the meters: each gets a PENDING version (or keeps the one a rotation already made),
      * transferred and then confirmed by association-service before it becomes ACTIVE. 202 with the batch to follow.
      */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @POST
     @Path("/keys/rotations")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -136,6 +143,7 @@ public class KeyResource {
     }
 
     /** Where a rotation batch stands: meters by state, done when each is ACTIVE or FAILED, the failures. */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @GET
     @Path("/keys/rotations/{batchId}")
     @Blocking
@@ -148,6 +156,7 @@ public class KeyResource {
     }
 
     /** The key versions of a meter, newest first; 404 when it has none. */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @GET
     @Path("/meters/{meterId}/keys")
     @Blocking
@@ -163,15 +172,15 @@ public class KeyResource {
 
     /**
      * What association-service needs to associate with a meter under a security profile: the profile, the system
-     * titles, the ACTIVE keys and, during a rotation, the PENDING ones. Only for the service credential.
+     * titles, the ACTIVE keys and, during a rotation, the PENDING ones. Only for association-service's client (role key-consumer, azp checked).
      */
+    @RolesAllowed(Roles.KEY_CONSUMER)
     @GET
     @Path("/meters/{meterId}/credentials")
     public Uni<MeterCredentials.Response> credentials(
             @RestPath @Pattern(regexp = InvocationCounterResource.ID) String meterId,
-            @RestQuery @NotNull @Pattern(regexp = SecurityProfileRequest.NAME) String profile,
-            @RestHeader(HttpHeaders.AUTHORIZATION) String authorization) {
-        credentials.authorize(authorization);
+            @RestQuery @NotNull @Pattern(regexp = SecurityProfileRequest.NAME) String profile) {
+        credentials.authorizeConsumer(token.getClaim("azp"));
         return profiles.find(profile).onItem().ifNull().failWith(() -> ProblemException.notFound("profile",
                         "no security profile '" + profile + "'"))
                 .emitOn(Infrastructure.getDefaultWorkerPool())

@@ -1,5 +1,7 @@
 package org.amihes.security.rest;
 
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
 import jakarta.validation.Valid;
@@ -41,6 +43,7 @@ public class SecurityProfileResource {
     org.amihes.security.keys.KeysConfig keys;
 
     /** Creates a profile; repeating an identical create answers 200, a different one under the same name 409. */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @POST
     public Uni<Response> create(@NotNull @Valid @ConvertGroup(to = SecurityProfileRequest.OnCreate.class)
             SecurityProfileRequest request) {
@@ -48,6 +51,7 @@ public class SecurityProfileResource {
     }
 
     /** Sets a profile to exactly these settings, creating it if needed; repeating it changes nothing. */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @PUT
     @Path("/{name}")
     public Uni<Response> put(@RestPath @Pattern(regexp = SecurityProfileRequest.NAME) String name,
@@ -74,6 +78,7 @@ public class SecurityProfileResource {
      * simulator's {@code --security-profiles-out}); all are checked, then stored in one statement and transaction;
      * repeating it changes nothing. Changes are announced after the commit (profile.changed).
      */
+    @RolesAllowed(Roles.SECURITY_OFFICER)
     @POST
     @Path("/import")
     public Uni<ImportSummary> importProfiles(@NotNull @Valid ProfileImport body) {
@@ -99,11 +104,13 @@ public class SecurityProfileResource {
         });
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     public Uni<List<SecurityProfileResponse>> list() {
         return store.list().map(list -> list.stream().map(SecurityProfileResponse::of).toList());
     }
 
+    @RolesAllowed(Roles.VIEWER)
     @GET
     @Path("/{name}")
     public Uni<SecurityProfileResponse> get(@RestPath String name) {

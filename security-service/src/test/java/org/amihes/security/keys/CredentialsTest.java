@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class CredentialsTest {
 
-    static final String TOKEN = "test-service-credential"; // %test.hes.keys.service-token
+    /** association-service's client token from the test Keycloak: the only one meter keys are for. */
+    static final String TOKEN = org.amihes.service.testing.TestTokens.client("association-service");
     static final HexFormat HEX = HexFormat.of();
 
     Fleet fleet;
@@ -58,11 +59,15 @@ class CredentialsTest {
     }
 
     @Test
-    void onlyTheServiceCredentialGetsKeys() {
+    void onlyAssociationServicesClientGetsKeys() {
         String profile = profile(0, "HIGH_GMAC", "AUTHENTICATED_ENCRYPTED", null);
-        credentials(meter(0).meterId(), profile, null).statusCode(401)
-                .body("detail", containsString("service credential")).body(containsString("type"));
+        given().header("Authorization", "").queryParam("profile", profile)
+                .when().get("/meters/" + meter(0).meterId() + "/credentials").then().statusCode(401);
         credentials(meter(0).meterId(), profile, "not-" + TOKEN).statusCode(401);
+        // every role of a person, and another service's client: authenticated, not allowed
+        credentials(meter(0).meterId(), profile, org.amihes.service.testing.TestTokens.admin()).statusCode(403);
+        credentials(meter(0).meterId(), profile, org.amihes.service.testing.TestTokens.client("polling-service"))
+                .statusCode(403);
         credentials(meter(0).meterId(), profile, TOKEN).statusCode(200);
     }
 

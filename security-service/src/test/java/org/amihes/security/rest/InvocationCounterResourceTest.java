@@ -122,7 +122,8 @@ class InvocationCounterResourceTest {
     }
 
     private static ValidatableResponse reserve(String meter, String key, String body) {
-        return given().contentType(ContentType.JSON).body(body)
+        return given().contentType(ContentType.JSON).body(body).header("Authorization", "Bearer "
+                        + org.amihes.service.testing.TestTokens.client("association-service")) // only its client reserves
                 .post("/meters/" + meter + "/invocation-counters/" + key + "/reservations").then();
     }
 

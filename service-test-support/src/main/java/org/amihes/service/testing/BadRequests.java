@@ -43,7 +43,9 @@ public final class BadRequests {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(waitMillis);
             OutputStream out = s.getOutputStream();
-            out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: " + contentType
+            // the default test user's token, as RestAssured requests carry it (BearerTokenFilter)
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                    + TestTokens.admin() + "\r\nContent-Type: " + contentType
                     + "\r\nContent-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();

@@ -1,0 +1,96 @@
+package org.amihes.service.security;
+
+import io.quarkus.oidc.client.OidcClient;
+import io.quarkus.oidc.client.OidcClients;
+import io.quarkus.oidc.client.runtime.OidcClientConfig;
+import io.quarkus.oidc.client.runtime.TokensHelper;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * This service's own access tokens (OAuth2 client credentials with its confidential client of the realm), for the
+ * REST calls it makes to another service. Non-blocking; a token is reused until shortly before it expires, then
+ * fetched again (quarkus-oidc-client's TokensHelper). The secret comes from a file (hes.oidc.client-secret-file,
+ * HES_OIDC_CLIENT_SECRET_FILE) or the environment (HES_OIDC_CLIENT_SECRET), never from git.
+ */
+@ApplicationScoped
+public class ClientCredentials {
+
+    /** Where the client secret comes from. */
+    @ConfigMapping(prefix = "hes.oidc")
+    public interface Secret {
+        /** A file holding the secret (wins). */
+        Optional<Path> clientSecretFile();
+
+        Optional<String> clientSecret();
+    }
+
+    private final OidcClients clients;
+    private final String authServerUrl;
+    private final String clientId;
+    private final Secret secret;
+    private final TokensHelper tokens = new TokensHelper();
+    private volatile Uni<OidcClient> client;
+
+    public ClientCredentials(OidcClients clients, Secret secret,
+            @ConfigProperty(name = "quarkus.oidc.auth-server-url") String authServerUrl,
+            @ConfigProperty(name = "quarkus.oidc.client-id") String clientId) {
+        this.clients = clients;
+        this.secret = secret;
+        this.authServerUrl = authServerUrl;
+        this.clientId = clientId;
+    }
+
+    /** Whether a secret is configured: without one this service calls others with no token (and is refused). */
+    public boolean configured() {
+        return secret.clientSecretFile().isPresent() || secret.clientSecret().filter(s -> !s.isBlank()).isPresent();
+    }
+
+    /** A valid access token of this service's client. */
+    public Uni<String> accessToken() {
+        return client().flatMap(tokens::getTokens).map(t -> t.getAccessToken());
+    }
+
+    public String clientId() {
+        return clientId;
+    }
+
+    private Uni<OidcClient> client() {
+        Uni<OidcClient> c = client;
+        if (c == null) {
+            synchronized (this) {
+                if (client == null) {
+                    OidcClientConfig config = OidcClientConfig.authServerUrl(authServerUrl).id(clientId)
+                            .clientId(clientId).credentials(readSecret()).grant(OidcClientConfig.Grant.Type.CLIENT)
+                            .build();
+                    // memoised: one client, made on first use (Keycloak may still be starting when the service is); a
+                    // failure is not kept, the next call tries again
+                    client = clients.newClient(config).onFailure().invoke(e -> client = null).memoize().indefinitely();
+                }
+                c = client;
+            }
+        }
+        return c;
+    }
+
+    private String readSecret() {
+        if (secret.clientSecretFile().isPresent()) {
+            Path file = secret.clientSecretFile().get();
+            try {
+                return Files.readString(file).strip();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the OIDC client secret of " + clientId + " from " + file
+                        + " (hes.oidc.client-secret-file)", e);
+            }
+        }
+        return secret.clientSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
+                "no OIDC client secret for " + clientId + ": set HES_OIDC_CLIENT_SECRET_FILE or HES_OIDC_CLIENT_SECRET"));
+    }
+}
