@@ -33,7 +33,11 @@ public class CommandByKeyResource {
     @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "The command's state as server-sent events: now, then each change, the last one OK or FAILED "
             + "(the stream ends there, or after 10 minutes: reconnect for more)")
+    @io.smallrye.common.annotation.Blocking
     public io.smallrye.mutiny.Multi<CommandResource.CommandView> events(@PathParam("key") String key) {
+        // looked up before the stream starts (on a worker thread: this method is @Blocking), so an unknown key is a
+        // 404 answer, not a stream that breaks off
+        get(key).await().atMost(java.time.Duration.ofSeconds(10));
         return org.amihes.service.rest.ProgressStream.of(() -> get(key), view -> !"PENDING".equals(view.status()),
                 java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(10));
     }
