@@ -148,7 +148,9 @@ public class CampaignStore {
             }
             if (n > 0 && to.equals("CANCELLED")) {
                 try (PreparedStatement ps = con.prepareStatement("UPDATE firmware.campaign_meter SET state = 'CANCELLED', "
-                        + "updated_at = now(), message = 'cancelled before it started' WHERE campaign_id = ? AND state = 'PENDING'")) {
+                        + "updated_at = now(), message = CASE WHEN state = 'PENDING' THEN 'cancelled before it started' ELSE "
+                        + "'cancelled while paused at ' || state END WHERE campaign_id = ? AND (state = 'PENDING' OR "
+                        + "job_id IS NULL AND state IN ('READING','TRANSFERRING','VERIFYING','ACTIVATING','CONFIRMING'))")) {
                     ps.setObject(1, id);
                     ps.executeUpdate();
                 }

@@ -1,11 +1,11 @@
 package org.amihes.firmware.registry;
 
 import io.vertx.mutiny.sqlclient.Pool;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.amihes.service.registry.RegistryViewTable;
 
 /** firmware-service's view of the meter registry ({@code firmware.meter}): campaign targets and their device type. */
-@ApplicationScoped
+@Singleton // no client proxy: the base class keeps final fields
 public class FirmwareMeterView extends RegistryViewTable {
 
     public FirmwareMeterView(Pool pool) {

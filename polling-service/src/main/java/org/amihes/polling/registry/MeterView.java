@@ -3,7 +3,7 @@ package org.amihes.polling.registry;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.amihes.service.registry.RegistryViewTable;
 
 /**
@@ -11,7 +11,7 @@ import org.amihes.service.registry.RegistryViewTable;
  * events (service-commons {@link RegistryViewTable}). A job for a meter the registry does not know comes back as
  * HES-001.
  */
-@ApplicationScoped
+@Singleton // no client proxy: the base class keeps final fields
 public class MeterView extends RegistryViewTable {
 
     public MeterView(Pool pool) {
