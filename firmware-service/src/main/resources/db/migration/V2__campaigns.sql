@@ -38,6 +38,7 @@ CREATE TABLE campaign_meter (
     total_blocks     bigint,
     blocks_done      bigint       NOT NULL DEFAULT 0,
     next_block       bigint       NOT NULL DEFAULT 0,
+    wire_bytes       bigint       NOT NULL DEFAULT 0,     -- image-transfer sessions' bytes on the wire, summed
     installed_before varchar(255),
     installed_after  varchar(255),
     failure_class    varchar(32),

@@ -113,6 +113,7 @@ class FirmwareCampaignIT {
         JsonPath done = awaitCampaign(campaign, Duration.ofSeconds(120));
         assertThat(done.getInt("byState.DONE")).as(done.prettify()).isEqualTo(2);
         assertThat(done.getInt("byState.REFUSED")).as(done.prettify()).isEqualTo(2);
+        assertThat(done.getLong("wireBytes")).as("two images' bytes and their framing").isGreaterThan(2L * auroraBytes.length);
         assertThat(stream).as("server-sent progress").isNotEmpty();
         assertThat(stream.get(stream.size() - 1)).contains("\"done\":true");
 

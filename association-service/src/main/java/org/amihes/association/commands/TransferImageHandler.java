@@ -68,7 +68,7 @@ public class TransferImageHandler implements CommandHandler<TransferImage> {
                     .compose(after -> session.read(it, ImageTransferObjects.FIRST_NOT_TRANSFERRED).map(first -> {
                         long transferred = bitString(after).chars().filter(c -> c == '1').count();
                         ImageBlocks outcome = new ImageBlocks(command.firstBlock(), chunkBlocks, sent[0], transferred,
-                                command.totalBlocks(), ImageTransferObjects.longOf(first));
+                                command.totalBlocks(), ImageTransferObjects.longOf(first), session.bytesOnTheWire());
                         Map<String, Object> audit = new LinkedHashMap<>();
                         audit.put("identifier", command.identifier());
                         audit.put("firstBlock", command.firstBlock());

@@ -131,7 +131,7 @@ public class CampaignEngine {
             } else if (r.state().inFlight() && now.state().equals("RUNNING")) {
                 r = r.withJob(Steps.jobId(c.id(), r));
             }
-            return Optional.of(new Steps.Transition(r, next.event(), next.detail()));
+            return Optional.of(new Steps.Transition(r, next.event(), next.detail(), next.wireBytes()));
         });
         if (t.isPresent() && t.get().row().jobId() != null) {
             publish(c, List.of(job(c, image, t.get().row(), t.get().row().jobId())));

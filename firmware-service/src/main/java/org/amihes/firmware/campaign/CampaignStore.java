@@ -285,7 +285,7 @@ public class CampaignStore {
             }
             Optional<Steps.Transition> t = decider.decide(row);
             if (t.isPresent()) {
-                write(con, t.get().row());
+                write(con, t.get().row(), t.get().wireBytes());
                 event(con, campaign, meterId, t.get().event(), t.get().detail());
             }
             con.commit();
@@ -293,8 +293,9 @@ public class CampaignStore {
         }
     }
 
-    private static void write(Connection con, MeterRow r) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("UPDATE firmware.campaign_meter SET state = ?, job_id = ?, "
+    private static void write(Connection con, MeterRow r, long wireBytes) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("UPDATE firmware.campaign_meter SET wire_bytes = wire_bytes + "
+                + wireBytes + ", state = ?, job_id = ?, "
                 + "attempt = ?, block_size = ?, total_blocks = ?, blocks_done = ?, next_block = ?, installed_before = ?, "
                 + "installed_after = ?, failure_class = ?, failure_code = ?, message = ?, updated_at = now() "
                 + "WHERE campaign_id = ? AND meter_id = ?")) {
@@ -335,7 +336,8 @@ public class CampaignStore {
     }
 
     /** A campaign's progress: meters by state, blocks on the meters against blocks to send. */
-    public record Progress(Map<String, Long> meters, long total, long finished, long blocksDone, long blocksTotal) {
+    public record Progress(Map<String, Long> meters, long total, long finished, long blocksDone, long blocksTotal,
+                           long wireBytes) {
     }
 
     public Progress progress(UUID id) throws SQLException {
@@ -344,9 +346,10 @@ public class CampaignStore {
         long finished = 0;
         long done = 0;
         long blocks = 0;
+        long wire = 0;
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
                 "SELECT state, count(*), coalesce(sum(CASE WHEN state = 'DONE' THEN total_blocks ELSE blocks_done END), 0), "
-                        + "coalesce(sum(total_blocks), 0) FROM firmware.campaign_meter WHERE campaign_id = ? GROUP BY state "
+                        + "coalesce(sum(total_blocks), 0), coalesce(sum(wire_bytes), 0) FROM firmware.campaign_meter WHERE campaign_id = ? GROUP BY state "
                         + "ORDER BY state")) {
             ps.setObject(1, id);
             try (ResultSet rs = ps.executeQuery()) {
@@ -357,10 +360,11 @@ public class CampaignStore {
                     finished += s.terminal() ? rs.getLong(2) : 0;
                     done += rs.getLong(3);
                     blocks += rs.getLong(4);
+                    wire += rs.getLong(5);
                 }
             }
         }
-        return new Progress(byState, total, finished, done, blocks);
+        return new Progress(byState, total, finished, done, blocks, wire);
     }
 
     public List<MeterRow> meters(UUID id, String state, int offset, int limit) throws SQLException {
@@ -406,8 +410,8 @@ public class CampaignStore {
     /** Bytes {@code [offset, offset + length)} of a stored image, read by PostgreSQL, not the whole image. */
     public byte[] chunk(UUID imageId, long offset, int length) throws SQLException {
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
-                "SELECT substring(content FROM ? FOR ?) FROM firmware.firmware_image_content WHERE image_id = ?")) {
-            ps.setLong(1, offset + 1);
+                "SELECT substring(content FROM ?::int FOR ?::int) FROM firmware.firmware_image_content WHERE image_id = ?")) {
+            ps.setInt(1, Math.toIntExact(offset + 1));
             ps.setInt(2, length);
             ps.setObject(3, imageId);
             try (ResultSet rs = ps.executeQuery()) {

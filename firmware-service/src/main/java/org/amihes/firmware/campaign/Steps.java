@@ -37,7 +37,10 @@ public final class Steps {
     }
 
     /** The row after a result, with the event to audit. */
-    public record Transition(MeterRow row, String event, String detail) {
+    public record Transition(MeterRow row, String event, String detail, long wireBytes) {
+        public Transition(MeterRow row, String event, String detail) {
+            this(row, event, detail, 0);
+        }
     }
 
     /** The job id of the row's current step: the same row and attempt always give the same id. */
@@ -117,16 +120,17 @@ public final class Steps {
         String detail = "blocks " + ib.firstBlock() + "+" + ib.chunkBlocks() + ": " + ib.sent() + " sent, "
                 + ib.transferred() + "/" + total + " on the meter";
         if (ib.firstNotTransferred() >= total) {
-            return new Transition(next.with(MeterState.VERIFYING, 1), "TRANSFERRED", detail);
+            return new Transition(next.with(MeterState.VERIFYING, 1), "TRANSFERRED", detail, ib.wireBytes());
         }
         if (ib.firstNotTransferred() <= row.nextBlock()) { // no progress: the meter keeps refusing or losing blocks
             if (row.attempt() >= maxAttempts) {
                 return fail(row, "VENDOR", NO_PROGRESS, NO_PROGRESS + ": the meter's first not transferred block stays "
                         + ib.firstNotTransferred() + " after " + row.attempt() + " attempts");
             }
-            return new Transition(next.with(MeterState.TRANSFERRING, row.attempt() + 1), "CHUNK_AGAIN", detail);
+            return new Transition(next.with(MeterState.TRANSFERRING, row.attempt() + 1), "CHUNK_AGAIN", detail,
+                    ib.wireBytes());
         }
-        return new Transition(next, "CHUNK", detail);
+        return new Transition(next, "CHUNK", detail, ib.wireBytes());
     }
 
     private static Transition onConfirm(MeterRow row, ImageMetadata image, FirmwareState fs) {

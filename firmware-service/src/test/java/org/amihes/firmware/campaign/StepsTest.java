@@ -42,13 +42,13 @@ class StepsTest {
         assertThat(t.row().nextBlock()).isZero();
         assertThat(Steps.jobId(CAMPAIGN, t.row())).isEqualTo("fw/" + CAMPAIGN + "/M1/chunk-0/1");
 
-        t = Steps.onResult(t.row().withJob("j"), IMAGE, false, ok(new ImageBlocks(0, 8, 8, 8, 20, 8)), 3);
+        t = Steps.onResult(t.row().withJob("j"), IMAGE, false, ok(new ImageBlocks(0, 8, 8, 8, 20, 8, 1000)), 3);
         assertThat(t.row().state()).isEqualTo(MeterState.TRANSFERRING);
         assertThat(t.row().nextBlock()).isEqualTo(8);
         assertThat(t.row().blocksDone()).isEqualTo(8);
         assertThat(t.row().percent()).isEqualTo(40.0);
 
-        t = Steps.onResult(t.row(), IMAGE, false, ok(new ImageBlocks(8, 12, 12, 20, 20, 20)), 3);
+        t = Steps.onResult(t.row(), IMAGE, false, ok(new ImageBlocks(8, 12, 12, 20, 20, 20, 1000)), 3);
         assertThat(t.row().state()).isEqualTo(MeterState.VERIFYING);
         t = Steps.onResult(t.row(), IMAGE, false, ok(new ImageStatus(3)), 3);
         assertThat(t.row().state()).isEqualTo(MeterState.ACTIVATING);
@@ -107,10 +107,10 @@ class StepsTest {
     @Test
     void aChunkWithoutProgressIsRepeatedThenFailed() {
         MeterRow r = row(MeterState.TRANSFERRING, 1, 8);
-        r = Steps.onResult(r, IMAGE, false, ok(new ImageBlocks(8, 8, 8, 8, 20, 8)), 2).row();
+        r = Steps.onResult(r, IMAGE, false, ok(new ImageBlocks(8, 8, 8, 8, 20, 8, 1000)), 2).row();
         assertThat(r.state()).isEqualTo(MeterState.TRANSFERRING);
         assertThat(r.attempt()).isEqualTo(2);
-        r = Steps.onResult(r, IMAGE, false, ok(new ImageBlocks(8, 8, 8, 8, 20, 8)), 2).row();
+        r = Steps.onResult(r, IMAGE, false, ok(new ImageBlocks(8, 8, 8, 8, 20, 8, 1000)), 2).row();
         assertThat(r.state()).isEqualTo(MeterState.FAILED);
         assertThat(r.failureCode()).isEqualTo(Steps.NO_PROGRESS);
     }

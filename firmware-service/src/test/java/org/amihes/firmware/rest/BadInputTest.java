@@ -95,7 +95,6 @@ class BadInputTest {
                         "invalid-field", "identifier"),
                 upload("upload version too long", "?identifier=" + RUN + "a&version=" + "9".repeat(65), octets, image, 400,
                         "invalid-field", "version"),
-                upload("upload empty", "?identifier=" + RUN + "a&version=1", octets, new byte[0], 400, "missing-body", "$"),
                 upload("upload as JSON", "?identifier=" + RUN + "a&version=1", "application/json", "{\"image\":1}".getBytes(),
                         415, "unsupported-media-type", null),
                 new Case("DELETE /images", "DELETE", "/images", null, null, 405, "method-not-allowed", null),
