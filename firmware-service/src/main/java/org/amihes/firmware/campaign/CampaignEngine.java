@@ -130,6 +130,8 @@ public class CampaignEngine {
                 r = r.failed(MeterState.CANCELLED, null, null, "campaign cancelled at " + r.state());
             } else if (r.state().inFlight() && now.state().equals("RUNNING")) {
                 r = r.withJob(Steps.jobId(c.id(), r));
+            } else if (r.state().inFlight()) {
+                r = r.withJob(null); // paused: held at this step until the campaign runs again
             }
             return Optional.of(new Steps.Transition(r, next.event(), next.detail(), next.wireBytes()));
         });

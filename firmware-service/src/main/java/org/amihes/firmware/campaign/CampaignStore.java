@@ -386,6 +386,17 @@ public class CampaignStore {
         return out;
     }
 
+    public Optional<MeterRow> meter(UUID id, String meterId) throws SQLException {
+        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement("SELECT " + ROW
+                + " FROM firmware.campaign_meter WHERE campaign_id = ? AND meter_id = ?")) {
+            ps.setObject(1, id);
+            ps.setString(2, meterId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(row(rs)) : Optional.empty();
+            }
+        }
+    }
+
     public record Event(String meterId, Instant at, String event, String detail) {
     }
 

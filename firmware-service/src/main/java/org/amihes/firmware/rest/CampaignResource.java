@@ -103,8 +103,7 @@ public class CampaignResource {
     public MeterProgress meter(@RestPath String id, @RestPath String meterId) throws SQLException {
         UUID c = parse(id);
         campaigns.get(c);
-        return store.meters(c, null, 0, Integer.MAX_VALUE).stream().filter(r -> r.meterId().equals(meterId))
-                .findFirst().map(MeterProgress::of).orElseThrow(() -> ProblemException.notFound("meterId",
+        return store.meter(c, meterId).map(MeterProgress::of).orElseThrow(() -> ProblemException.notFound("meterId",
                         "meter '" + meterId + "' is not in campaign " + id));
     }
 

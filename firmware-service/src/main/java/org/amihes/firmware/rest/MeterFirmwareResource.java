@@ -88,8 +88,7 @@ public class MeterFirmwareResource {
     }
 
     private MeterRow row(UUID campaign, String meterId) throws SQLException {
-        return store.meters(campaign, null, 0, 1).stream().filter(r -> r.meterId().equals(meterId)).findFirst()
-                .orElseThrow(() -> new IllegalStateException("campaign " + campaign + " lost its meter"));
+        return store.meter(campaign, meterId).orElseThrow(() -> new IllegalStateException("campaign " + campaign + " lost its meter"));
     }
 
     private static Response answer(UUID campaign, ImageResponse image, MeterRow row) {
