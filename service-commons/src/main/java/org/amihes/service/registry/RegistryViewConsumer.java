@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
  * Keeps a {@link RegistryViewTable} from association-service's registry events: a durable queue bound to
  * {@code registry.change}, each event applied in one statement and acked after it committed; a malformed event goes
  * to {@code <queue>.dlq} with the reason ({@link DeadLetters}). When the view is empty at start (first start, new
- * database), asks association-service for the whole registry with a {@link RegistrySyncRequest}. A service holds one
+ * database), or its queue did not exist yet (events before now never reached it), asks association-service for the
+ * whole registry with a {@link RegistrySyncRequest}. A service holds one
  * and calls {@link #start()} from its startup observer.
  */
 public final class RegistryViewConsumer {
@@ -49,6 +50,7 @@ public final class RegistryViewConsumer {
     public void start() {
         connections.openWhenAvailable(ROLE).thenAccept(c -> {
             try {
+                boolean fresh = !queueExists(c);
                 Channel ch = c.createChannel();
                 ch.exchangeDeclare(exchange, "topic", true);
                 ch.exchangeDeclare(exchange + ".dlx", "fanout", true);
@@ -65,7 +67,7 @@ public final class RegistryViewConsumer {
                                 queue + ".dlq", envelope.getExchange(), envelope.getRoutingKey(), props, body));
                     }
                 });
-                requestSyncIfEmpty(ch);
+                requestSyncIfEmpty(ch, fresh);
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "cannot consume registry events");
             }
@@ -114,9 +116,27 @@ public final class RegistryViewConsumer {
         return null;
     }
 
-    private void requestSyncIfEmpty(Channel ch) {
+    /**
+     * Whether the view's queue existed before this start: a queue declared now missed every registry event published
+     * before, so the view asks for the whole registry even when it is not empty (a view kept in a database that
+     * outlived its queue).
+     */
+    private boolean queueExists(com.rabbitmq.client.Connection c) throws IOException {
+        Channel probe = c.createChannel();
+        try {
+            probe.queueDeclarePassive(queue);
+            probe.close();
+            return true;
+        } catch (IOException missing) {
+            return false; // the failed passive declare closed the probe channel
+        } catch (java.util.concurrent.TimeoutException e) {
+            return true;
+        }
+    }
+
+    private void requestSyncIfEmpty(Channel ch, boolean fresh) {
         view.size().subscribe().with(n -> {
-            if (n > 0) {
+            if (n > 0 && !fresh) {
                 return;
             }
             try {
@@ -125,7 +145,8 @@ public final class RegistryViewConsumer {
                             .contentType("application/json").deliveryMode(2).build(),
                             json.write(new RegistrySyncRequest(UUID.randomUUID().toString(), service)));
                 }
-                LOG.infof("meter view empty: asked association-service for the whole registry (%s)", service);
+                LOG.infof("meter view %s: asked association-service for the whole registry (%s)",
+                        n == 0 ? "empty" : "queue new", service);
             } catch (IOException e) {
                 LOG.warnf("could not ask for the registry (%s)", e.getMessage());
             }
