@@ -150,7 +150,7 @@ public class CampaignResource {
     public Multi<CampaignView> progress(@RestPath String id, @RestQuery @DefaultValue("1000") @Min(100) long everyMs) {
         UUID c = parse(id);
         AtomicBoolean ended = new AtomicBoolean();
-        return Multi.createFrom().ticks().startingAfter(Duration.ZERO).every(Duration.ofMillis(everyMs))
+        return Multi.createFrom().ticks().every(Duration.ofMillis(everyMs))
                 .onItem().transformToUniAndConcatenate(t -> Uni.createFrom().item(() -> {
                     try {
                         return view(c);

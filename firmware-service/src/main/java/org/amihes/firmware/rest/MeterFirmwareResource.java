@@ -83,7 +83,7 @@ public class MeterFirmwareResource {
         }
         return Multi.createFrom().ticks().every(Duration.ofMillis(200))
                 .onItem().transformToUniAndConcatenate(t -> blocking(() -> row(campaign, meterId)))
-                .select().first(r -> r.state().terminal()).toUni()
+                .select().where(r -> r.state().terminal()).toUni() // the first finished state
                 .ifNoItem().after(Duration.ofSeconds(waitSeconds)).recoverWithUni(() -> blocking(() -> row(campaign, meterId)));
     }
 
