@@ -157,7 +157,7 @@ public final class PipelineBenchmark {
     }
 
     /** The simulator as its own process, with the run's latency, jitter and loss; answers once it listens. */
-    private static Child startSimulator(PipelineOptions o, Path dir, Path fleetFile, String classpath, String name)
+    static Child startSimulator(PipelineOptions o, Path dir, Path fleetFile, String classpath, String name)
             throws Exception {
         say("simulator: " + o.meters() + " meters (" + o.profile() + ") from " + o.firstHost() + ", " + o.latencyMs()
                 + " ms ± " + o.jitterMs() + " ms, loss " + o.loss());
@@ -180,7 +180,7 @@ public final class PipelineBenchmark {
     }
 
     /** Stops the processes this run started, newest first, each by its own handle. */
-    private static void stopAll(List<Child> started) {
+    static void stopAll(List<Child> started) {
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();
@@ -344,7 +344,7 @@ public final class PipelineBenchmark {
     }
 
     /** security-service as started for a secured run: its process, port and the service credential it accepts. */
-    private record Security(Child child, int port) {
+    record Security(Child child, int port) {
     }
 
     /**
@@ -352,7 +352,7 @@ public final class PipelineBenchmark {
      * sets them) and imports the fleet's security profiles and key delivery file as a utility would, timing the key
      * import (the keys are wrapped under the HSM's master key one by one).
      */
-    private static Security startSecurity(PipelineOptions o, Path dir, Map<String, String> common, List<Child> started,
+    static Security startSecurity(PipelineOptions o, Path dir, Map<String, String> common, List<Child> started,
                                           HttpClient http, List<String> setup) throws Exception {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
@@ -385,7 +385,7 @@ public final class PipelineBenchmark {
     }
 
     /** A request with the default test user's token (admin: every role of a person) from the real Keycloak. */
-    private static HttpRequest.Builder authorized(URI uri) {
+    static HttpRequest.Builder authorized(URI uri) {
         return HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + TestTokens.admin());
     }
 
@@ -422,7 +422,7 @@ public final class PipelineBenchmark {
                 (System.nanoTime() - t0) / 1e9));
     }
 
-    private static List<String> serviceCommand(PipelineOptions o, String module) {
+    static List<String> serviceCommand(PipelineOptions o, String module) {
         Path jar = o.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first "
@@ -551,7 +551,7 @@ public final class PipelineBenchmark {
         return new Check(passed, detail, rows, rowMeters);
     }
 
-    private static Connection connect(PipelineOptions o) throws Exception {
+    static Connection connect(PipelineOptions o) throws Exception {
         Map<String, String> env = System.getenv();
         String url = "jdbc:postgresql://" + env.getOrDefault("HES_DB_HOST", "127.0.0.1") + ":"
                 + env.getOrDefault("HES_DB_PORT", "5432") + "/" + o.dbName();
@@ -560,15 +560,16 @@ public final class PipelineBenchmark {
     }
 
     /** Drops the services' schemas so they start on a clean registry (Flyway recreates them). Never on amihes. */
-    private static void resetSchemas(PipelineOptions o) throws Exception {
+    static void resetSchemas(PipelineOptions o) throws Exception {
         if (o.dbName().equals("amihes")) {
             throw new IllegalArgumentException("resetDb=true refuses the database 'amihes' (the running stack's)");
         }
-        say("resetDb: dropping schemas association, polling and security in " + o.dbName());
+        say("resetDb: dropping schemas association, polling, security and firmware in " + o.dbName());
         try (Connection db = connect(o); Statement s = db.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS association CASCADE");
             s.execute("DROP SCHEMA IF EXISTS polling CASCADE");
             s.execute("DROP SCHEMA IF EXISTS security CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS firmware CASCADE");
         }
     }
 

@@ -328,6 +328,14 @@ public final class DlmsSession {
         return log.snapshot();
     }
 
+    /**
+     * Bytes this session sent and received so far, as the transport framed them (wrapper header or HDLC frames,
+     * ciphering included): what the image transfer benchmark reports as bytes on the wire.
+     */
+    public long bytesOnTheWire() {
+        return log.bytes();
+    }
+
     private Future<Void> connect(Transport transport) {
         state = State.CONNECTING;
         return transport.connect(settings.host(), settings.port()).compose(l -> {

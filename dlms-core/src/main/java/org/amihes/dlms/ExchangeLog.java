@@ -17,6 +17,7 @@ final class ExchangeLog {
     private final byte[][] frames = new byte[MAX_FRAMES][];
     private final boolean[] sent = new boolean[MAX_FRAMES];
     private int count;
+    private long bytes;
 
     void sent(byte[] frame) {
         add(true, frame);
@@ -28,10 +29,16 @@ final class ExchangeLog {
     }
 
     private void add(boolean tx, byte[] bytes) {
+        this.bytes += bytes.length;
         int slot = count % MAX_FRAMES;
         frames[slot] = bytes;
         sent[slot] = tx;
         count++;
+    }
+
+    /** Bytes sent and received so far, every frame counted (not only the frames kept). */
+    long bytes() {
+        return bytes;
     }
 
     /** The last frame received from the meter, whole; null if none. */

@@ -84,6 +84,16 @@ final class E2eStack {
         }
     }
 
+    /** firmware-service on the e2e topology, with its own results and registry-view queues. */
+    static Map<String, String> firmware() {
+        Map<String, String> m = common();
+        m.put("mp.messaging.incoming.firmware-results.queue.name", "firmware.results.e2e");
+        m.put("mp.messaging.incoming.firmware-results.dead-letter-queue-name", "firmware.results.e2e.dlq");
+        m.put("mp.messaging.incoming.firmware-results.dead-letter-exchange", "meter-results-e2e.firmware.dlx");
+        m.put("hes.firmware.registry-queue", "firmware.meter-registry.e2e");
+        return m;
+    }
+
     static Map<String, String> polling() {
         Map<String, String> m = common();
         m.put("mp.messaging.incoming.read-results.queue.name", "polling.read-results.e2e");

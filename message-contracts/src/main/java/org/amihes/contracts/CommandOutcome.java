@@ -9,6 +9,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = KeysInstalled.class, name = "keys-installed"),
         @JsonSubTypes.Type(value = RelayState.class, name = "relay-state"),
         @JsonSubTypes.Type(value = ClockState.class, name = "clock-state"),
-        @JsonSubTypes.Type(value = TariffState.class, name = "tariff-state")})
-public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState, TariffState {
+        @JsonSubTypes.Type(value = TariffState.class, name = "tariff-state"),
+        @JsonSubTypes.Type(value = FirmwareState.class, name = "firmware-state"),
+        @JsonSubTypes.Type(value = ImageBlocks.class, name = "image-blocks"),
+        @JsonSubTypes.Type(value = ImageStatus.class, name = "image-status")})
+public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState, TariffState,
+        FirmwareState, ImageBlocks, ImageStatus {
 }

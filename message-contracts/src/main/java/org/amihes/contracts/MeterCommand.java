@@ -16,9 +16,13 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = Disconnect.class, name = Disconnect.TYPE),
         @JsonSubTypes.Type(value = Reconnect.class, name = Reconnect.TYPE),
         @JsonSubTypes.Type(value = SyncClock.class, name = SyncClock.TYPE),
-        @JsonSubTypes.Type(value = WriteTariff.class, name = WriteTariff.TYPE)})
+        @JsonSubTypes.Type(value = WriteTariff.class, name = WriteTariff.TYPE),
+        @JsonSubTypes.Type(value = ReadFirmware.class, name = ReadFirmware.TYPE),
+        @JsonSubTypes.Type(value = TransferImage.class, name = TransferImage.TYPE),
+        @JsonSubTypes.Type(value = VerifyImage.class, name = VerifyImage.TYPE),
+        @JsonSubTypes.Type(value = ActivateImage.class, name = ActivateImage.TYPE)})
 public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect, SyncClock,
-        WriteTariff {
+        WriteTariff, ReadFirmware, TransferImage, VerifyImage, ActivateImage {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();

@@ -50,4 +50,26 @@ class MeterJobTest {
         assertThatThrownBy(() -> JSON.readValue("{\"jobs\": [{\"jobId\": \"j\", \"meterId\": \"M1\"}]}", MeterJobBatch.class))
                 .isInstanceOf(ValueInstantiationException.class).hasCauseInstanceOf(ContractViolation.class);
     }
+
+    @Test
+    void anImageChunkIsWholeBlocksOfTheMeterWithinTheImage() throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+        TransferImage chunk = new TransferImage("AUR-AX1-2.5.0", 10, 4, 1, b64.encodeToString(new byte[4]));
+        assertThat(chunk.totalBlocks()).isEqualTo(3);
+        new TransferImage("AUR-AX1-2.5.0", 10, 4, 2, b64.encodeToString(new byte[2])); // the last block is shorter
+        assertThatThrownBy(() -> new TransferImage("X", 10, 4, 1, b64.encodeToString(new byte[3])))
+                .isInstanceOf(ContractViolation.class).hasMessageStartingWith("data: 3 bytes from block 1");
+        assertThatThrownBy(() -> new TransferImage("X", 10, 4, 3, b64.encodeToString(new byte[1])))
+                .isInstanceOf(ContractViolation.class).hasMessageStartingWith("firstBlock");
+        assertThatThrownBy(() -> new TransferImage("X", 10, 4, 0, "not base64!"))
+                .isInstanceOf(ContractViolation.class).hasMessageStartingWith("data: not base64");
+        MeterJob job = new MeterJob("fw/c/M1/chunk-1/1", "c", "M1", Instant.EPOCH, chunk);
+        String wire = JSON.writeValueAsString(new MeterJobBatch(List.of(job)));
+        assertThat(wire).contains("\"type\":\"image-transfer\"").contains("\"blockSize\":4");
+        assertThat(JSON.readValue(wire, MeterJobBatch.class).jobs()).containsExactly(job);
+        MeterJobResult ok = MeterJobResult.ok(job, "t", new ImageBlocks(1, 1, 1, 2, 3, 2, 100));
+        assertThat(JSON.readValue(JSON.writeValueAsString(new MeterJobResultBatch(List.of(ok))), MeterJobResultBatch.class)
+                .results().get(0).outcome()).isEqualTo(ok.outcome());
+        assertThat(ok.routingKey()).isEqualTo("result.image-transfer");
+    }
 }

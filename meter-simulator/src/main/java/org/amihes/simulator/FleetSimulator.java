@@ -36,6 +36,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final Map<String, MeterState> states = new ConcurrentHashMap<>();
     private final Map<Integer, PublicKey> headEndKeys = new ConcurrentHashMap<>();
     private final Map<String, Faults> meterFaults = new ConcurrentHashMap<>();
+    private final Map<String, java.util.Set<Long>> dropAtFlashWrites = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
     private final List<String> deployments = new ArrayList<>(); // guarded by itself
     private volatile Map<String, MeterSpec> byAddress = Map.of();
@@ -145,6 +146,20 @@ public final class FleetSimulator implements AutoCloseable {
         } else {
             meterFaults.put(meterId, faults);
         }
+    }
+
+    /**
+     * A connection cut in the middle of an image transfer, deterministically: when the meter's flash-write counter
+     * reaches one of {@code writes}, the meter closes the connection instead of answering the block that got it there
+     * (the block is written, its answer never sent), once per value.
+     */
+    public void dropConnectionAtFlashWrites(String meterId, long... writes) {
+        fleet.meter(meterId);
+        java.util.Set<Long> at = ConcurrentHashMap.newKeySet();
+        for (long w : writes) {
+            at.add(w);
+        }
+        dropAtFlashWrites.put(meterId, at);
     }
 
     /** The faults a meter's answers go through now. */
@@ -309,6 +324,11 @@ public final class FleetSimulator implements AutoCloseable {
             }
             if (RlreLengths.isRelease(reply, framing)) {
                 ended.run();
+            }
+            java.util.Set<Long> dropAt = dropAtFlashWrites.get(spec.meterId());
+            if (dropAt != null && dropAt.remove(state.image.flashWrites())) {
+                socket.close();
+                return;
             }
             connection.faults().answer(reply, out -> socket.write(Buffer.buffer(out)), socket::close);
         });

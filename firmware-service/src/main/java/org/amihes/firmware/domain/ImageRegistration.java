@@ -23,8 +23,15 @@ public final class ImageRegistration {
      * @param sameName    the stored image with the requested identifier and version, or null
      */
     public static Verdict decide(String identifier, String version, ImageMetadata sameContent, ImageMetadata sameName) {
+        return decide(identifier, version, null, null, sameContent, sameName);
+    }
+
+    /** Also the devices: the same bytes declared for another vendor or model are a conflict, not a repeat. */
+    public static Verdict decide(String identifier, String version, String vendor, String model,
+                                 ImageMetadata sameContent, ImageMetadata sameName) {
         if (sameContent != null) {
-            return named(sameContent, identifier, version) ? Verdict.ALREADY_REGISTERED : Verdict.CONFLICT;
+            boolean sameDevices = vendor == null || vendor.equals(sameContent.vendor()) && model.equals(sameContent.model());
+            return named(sameContent, identifier, version) && sameDevices ? Verdict.ALREADY_REGISTERED : Verdict.CONFLICT;
         }
         return sameName == null ? Verdict.NEW : Verdict.CONFLICT;
     }
@@ -32,6 +39,10 @@ public final class ImageRegistration {
     /** Says which stored image the upload collides with, for the 409 detail. */
     public static String conflictDetail(String identifier, String version, ImageMetadata sameContent,
             ImageMetadata sameName) {
+        if (sameContent != null && sameContent.identifier().equals(identifier) && sameContent.version().equals(version)) {
+            return "these bytes (sha256 " + sameContent.sha256() + ") are already registered for vendor '"
+                    + sameContent.vendor() + "' model '" + sameContent.model() + "' (id " + sameContent.id() + ")";
+        }
         if (sameContent != null) {
             return "these bytes (sha256 " + sameContent.sha256() + ") are already registered as image '"
                     + sameContent.identifier() + "' version '" + sameContent.version() + "' (id " + sameContent.id()

@@ -31,8 +31,14 @@ public class FirmwareImageEntity {
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;
 
+    @Column(nullable = false)
+    public String vendor;
+
+    @Column(nullable = false)
+    public String model;
+
     public ImageMetadata toMetadata() {
-        return new ImageMetadata(id, identifier, version, size, sha256, createdAt);
+        return new ImageMetadata(id, identifier, version, size, sha256, createdAt, vendor, model);
     }
 
     static FirmwareImageEntity of(ImageMetadata image) {
@@ -43,6 +49,8 @@ public class FirmwareImageEntity {
         entity.size = image.size();
         entity.sha256 = image.sha256();
         entity.createdAt = image.createdAt();
+        entity.vendor = image.vendor();
+        entity.model = image.model();
         return entity;
     }
 }

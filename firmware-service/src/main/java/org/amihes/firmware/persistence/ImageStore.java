@@ -32,10 +32,11 @@ public class ImageStore {
      * Stores the image unless it is already there. Two identical uploads racing each other both pass the lookup;
      * the loser hits the unique constraint and is answered by looking again, which now finds the winner's row.
      */
-    public Uni<Registration> register(String identifier, String version, byte[] content, String sha256) {
-        return Panache.withTransaction(() -> registerOnce(identifier, version, content, sha256))
+    public Uni<Registration> register(String identifier, String version, String vendor, String model, byte[] content,
+                                     String sha256) {
+        return Panache.withTransaction(() -> registerOnce(identifier, version, vendor, model, content, sha256))
                 .onFailure(UniqueViolation::test)
-                .recoverWithUni(() -> Panache.withTransaction(() -> registerOnce(identifier, version, content, sha256)));
+                .recoverWithUni(() -> Panache.withTransaction(() -> registerOnce(identifier, version, vendor, model, content, sha256)));
     }
 
     public Uni<List<ImageMetadata>> list(String identifierOrNull) {
@@ -55,16 +56,17 @@ public class ImageStore {
                 .map(entity -> entity == null ? null : entity.content);
     }
 
-    private Uni<Registration> registerOnce(String identifier, String version, byte[] content, String sha256) {
+    private Uni<Registration> registerOnce(String identifier, String version, String vendor, String model, byte[] content,
+                                           String sha256) {
         return images.findByContentOrName(sha256, identifier, version).flatMap(matches -> {
             ImageMetadata byContent = pick(matches, e -> e.sha256.equals(sha256));
             ImageMetadata byName = pick(matches, e -> e.identifier.equals(identifier) && e.version.equals(version));
-            return switch (ImageRegistration.decide(identifier, version, byContent, byName)) {
+            return switch (ImageRegistration.decide(identifier, version, vendor, model, byContent, byName)) {
                 case ALREADY_REGISTERED -> Uni.createFrom()
                         .item(new Registration(Verdict.ALREADY_REGISTERED, byContent, null));
                 case CONFLICT -> Uni.createFrom().item(new Registration(Verdict.CONFLICT, null,
                         ImageRegistration.conflictDetail(identifier, version, byContent, byName)));
-                case NEW -> insert(identifier, version, content, sha256);
+                case NEW -> insert(identifier, version, vendor, model, content, sha256);
             };
         });
     }
@@ -73,10 +75,11 @@ public class ImageStore {
         return matches.stream().filter(test).findFirst().map(FirmwareImageEntity::toMetadata).orElse(null);
     }
 
-    private Uni<Registration> insert(String identifier, String version, byte[] content, String sha256) {
+    private Uni<Registration> insert(String identifier, String version, String vendor, String model, byte[] content,
+                                     String sha256) {
         // microseconds: what timestamptz keeps, so the answer equals what a later GET returns
         ImageMetadata image = new ImageMetadata(UUID.randomUUID(), identifier, version, content.length, sha256,
-                Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Instant.now().truncatedTo(ChronoUnit.MICROS), vendor, model);
         return images.persist(FirmwareImageEntity.of(image))
                 .flatMap(ignored -> contents.persist(FirmwareImageContentEntity.of(image.id(), content)))
                 // flush here so a unique violation surfaces inside this transaction, where register() catches it

@@ -6,6 +6,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.inject.Inject;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -45,16 +46,23 @@ public class ImageResource {
     @POST
     @Consumes(MediaType.APPLICATION_OCTET_STREAM)
     public Uni<Response> upload(@RestQuery @NotBlank @Size(max = 255) String identifier,
-            @RestQuery @NotBlank @Size(max = 64) String version, byte[] content) {
+            @RestQuery @NotBlank @Size(max = 64) String version,
+            @RestQuery @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be the manufacturer's 3-letter FLAG id (upper case), e.g. AUR") String vendor,
+            @RestQuery @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be the registry's device type (1-64 letters, digits, '.', '_' or '-'), e.g. aurora-ax1") String model,
+            byte[] content) {
+        return register(identifier, version, vendor, model, content).flatMap(this::answer);
+    }
+
+    /** Checks, hashes and stores an image (the same bytes under the same names again: the stored image). */
+    public Uni<Registration> register(String identifier, String version, String vendor, String model, byte[] content) {
         if (content == null || content.length == 0) {
-            throw new ProblemException(Problem.of(Problem.Type.MISSING_BODY, "the request body (the image bytes) is empty",
-                    List.of(new Problem.FieldError("$", "no image bytes"))));
+            return Uni.createFrom().failure(new ProblemException(Problem.of(Problem.Type.MISSING_BODY,
+                    "the request body (the image bytes) is empty", List.of(new Problem.FieldError("$", "no image bytes")))));
         }
         // hashing megabytes is CPU work: keep it off the event loop (unordered: uploads hash in parallel);
         // the result comes back on this request's context, where Hibernate Reactive must run
         return vertx.executeBlocking(() -> Sha256.hex(content), false)
-                .flatMap(sha256 -> store.register(identifier, version, content, sha256))
-                .flatMap(this::answer);
+                .flatMap(sha256 -> store.register(identifier, version, vendor, model, content, sha256));
     }
 
     @RolesAllowed(Roles.VIEWER)

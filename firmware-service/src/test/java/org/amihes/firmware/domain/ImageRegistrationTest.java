@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class ImageRegistrationTest {
 
     private static final ImageMetadata STORED = new ImageMetadata(UUID.randomUUID(), "fw-a", "1.0", 10,
-            "ab".repeat(32), Instant.EPOCH);
+            "ab".repeat(32), Instant.EPOCH, "AUR", "aurora-ax1");
 
     @Test
     void nothingStoredIsNew() {

@@ -25,6 +25,7 @@ final class Images {
     static ValidatableResponse upload(String identifier, String version, byte[] content) {
         return given().contentType("application/octet-stream")
                 .queryParam("identifier", identifier).queryParam("version", version)
+                .queryParam("vendor", "AUR").queryParam("model", "aurora-ax1")
                 .body(content)
                 .when().post("/images")
                 .then();

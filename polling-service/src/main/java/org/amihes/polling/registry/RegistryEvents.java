@@ -1,150 +1,27 @@
 package org.amihes.polling.registry;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.util.Map;
-import java.util.UUID;
-import org.amihes.contracts.MeterRegistryChange;
-import org.amihes.contracts.RegistrySyncRequest;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
-import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
-import org.jboss.logging.Logger;
+import org.amihes.service.registry.RegistryViewConsumer;
 
-/**
- * Keeps {@link MeterView} from association-service's registry events: a durable queue bound to
- * {@code registry.change}, each event applied in one statement and acked after it committed; a malformed event goes
- * to {@code <queue>.dlq} with the reason ({@link DeadLetters}). When the view is empty at start (first start, new database), asks association-service
- * for the whole registry with a {@link RegistrySyncRequest}.
- */
+/** Keeps {@link MeterView} from association-service's registry events (service-commons {@link RegistryViewConsumer}). */
 @ApplicationScoped
 public class RegistryEvents {
 
-    private static final Logger LOG = Logger.getLogger(RegistryEvents.class);
-    private static final String ROLE = "registry events";
-
-    private final RabbitConnections connections;
-    private final MeterView view;
-    private final JsonMessages json;
-    private final String exchange;
-    private final String queue;
+    private final RegistryViewConsumer consumer;
 
     public RegistryEvents(RabbitConnections connections, MeterView view, JsonMessages json, Topology topology,
                           org.amihes.polling.PollingConfig config) {
-        this.connections = connections;
-        this.view = view;
-        this.json = json;
-        this.exchange = topology.registryExchange();
-        this.queue = config.registryView().queue();
-        connections.require(ROLE);
+        this.consumer = new RegistryViewConsumer(connections, view, json, topology, config.registryView().queue(),
+                "polling-service");
     }
 
     void onStart(@Observes @Priority(20) StartupEvent event) {
-        connections.openWhenAvailable(ROLE).thenAccept(c -> {
-            try {
-                Channel ch = c.createChannel();
-                ch.exchangeDeclare(exchange, "topic", true);
-                ch.exchangeDeclare(exchange + ".dlx", "fanout", true);
-                ch.queueDeclare(queue + ".dlq", true, false, false, null);
-                ch.queueBind(queue + ".dlq", exchange + ".dlx", "");
-                ch.queueDeclare(queue, true, false, false, Map.of("x-dead-letter-exchange", exchange + ".dlx"));
-                ch.queueBind(queue, exchange, MeterRegistryChange.ROUTING_KEY);
-                ch.basicQos(16);
-                DeadLetters deadLetters = new DeadLetters(c, "polling-service");
-                ch.basicConsume(queue, false, new DefaultConsumer(ch) {
-                    @Override
-                    public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
-                        onEvent(ch, envelope.getDeliveryTag(), body, deadLetters, new DeadLetters.Letter(queue,
-                                queue + ".dlq", envelope.getExchange(), envelope.getRoutingKey(), props, body));
-                    }
-                });
-                requestSyncIfEmpty(ch);
-            } catch (IOException | RuntimeException e) {
-                LOG.errorf(e, "cannot consume registry events");
-            }
-        });
-    }
-
-    private void onEvent(Channel ch, long tag, byte[] body, DeadLetters deadLetters, DeadLetters.Letter letter) {
-        MeterRegistryChange change;
-        String malformed;
-        try {
-            change = json.read(body, MeterRegistryChange.class);
-            malformed = change == null ? "not a registry change: the body is JSON null" : missingField(change);
-        } catch (IOException | RuntimeException e) {
-            change = null;
-            malformed = DeadLetters.reasonOf(e);
-        }
-        if (malformed != null) {
-            // waits for the confirm of the dead letter, which comes on the connection's own thread, not this one
-            deadLetters.refuse(ch, tag, letter, malformed);
-            return;
-        }
-        view.apply(change.meters()).subscribe().with(v -> settle(ch, tag, Settle.ACK), e -> {
-            LOG.warnf("registry event not stored yet (%s); requeued", e.getMessage());
-            settle(ch, tag, Settle.REQUEUE);
-        });
-    }
-
-    /** The first required field an event lacks, as a reason; null when it has them all. */
-    static String missingField(MeterRegistryChange change) {
-        if (change.changeId() == null || change.changeId().isBlank()) {
-            return "field 'changeId': required";
-        }
-        if (change.meters().isEmpty()) {
-            return "field 'meters': missing or empty";
-        }
-        for (int i = 0; i < change.meters().size(); i++) {
-            var m = change.meters().get(i);
-            if (m == null) {
-                return "field 'meters[" + i + "]': null";
-            }
-            if (m.meterId() == null || m.vendor() == null || m.updatedAt() == null) {
-                return "field 'meters[" + i + "]." + (m.meterId() == null ? "meterId" : m.vendor() == null ? "vendor" : "updatedAt")
-                        + "': required (every meter needs meterId, vendor and updatedAt)";
-            }
-        }
-        return null;
-    }
-
-    private void requestSyncIfEmpty(Channel ch) {
-        view.size().subscribe().with(n -> {
-            if (n > 0) {
-                return;
-            }
-            try {
-                synchronized (ch) {
-                    ch.basicPublish(exchange, RegistrySyncRequest.ROUTING_KEY, new AMQP.BasicProperties.Builder()
-                            .contentType("application/json").deliveryMode(2).build(),
-                            json.write(new RegistrySyncRequest(UUID.randomUUID().toString(), "polling-service")));
-                }
-                LOG.info("meter view empty: asked association-service for the whole registry");
-            } catch (IOException e) {
-                LOG.warnf("could not ask for the registry (%s)", e.getMessage());
-            }
-        }, e -> LOG.warnf("cannot count the meter view (%s)", e.getMessage()));
-    }
-
-    private enum Settle { ACK, REQUEUE }
-
-    private static void settle(Channel ch, long tag, Settle how) {
-        try {
-            synchronized (ch) {
-                switch (how) {
-                    case ACK -> ch.basicAck(tag, false);
-                    case REQUEUE -> ch.basicNack(tag, false, true);
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            // the channel went down: the broker redelivers
-        }
+        consumer.start();
     }
 }

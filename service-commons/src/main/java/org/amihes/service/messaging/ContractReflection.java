@@ -16,7 +16,10 @@ import org.amihes.contracts.RegisterValue;
  */
 @RegisterForReflection(targets = {MeterJob.class, MeterJobBatch.class, MeterJobResult.class,
         MeterJobResult.Status.class, MeterJobResultBatch.class, ReadRegisters.class, RegisterReadings.class,
-        RegisterValue.class, MeterFailure.class})
+        RegisterValue.class, MeterFailure.class, org.amihes.contracts.ReadFirmware.class,
+        org.amihes.contracts.FirmwareState.class, org.amihes.contracts.TransferImage.class,
+        org.amihes.contracts.ImageBlocks.class, org.amihes.contracts.VerifyImage.class,
+        org.amihes.contracts.ActivateImage.class, org.amihes.contracts.ImageStatus.class})
 final class ContractReflection {
 
     private ContractReflection() {

@@ -1,0 +1,107 @@
+package org.amihes.firmware.campaign;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.amihes.firmware.domain.ImageMetadata;
+import org.amihes.firmware.domain.Sha256;
+import org.amihes.service.rest.ProblemException;
+
+/** The campaign use cases: create (idempotent by key), pause, resume, cancel. Blocking (JDBC): call off event loops. */
+@ApplicationScoped
+public class Campaigns {
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+
+    private final CampaignStore store;
+    private final ImageCatalog images;
+    private final CampaignEngine engine;
+
+    public Campaigns(CampaignStore store, ImageCatalog images, CampaignEngine engine) {
+        this.store = store;
+        this.images = images;
+        this.engine = engine;
+    }
+
+    /** What to create; {@code meterIds} null: the image's model from the registry view. */
+    public record Spec(UUID imageId, List<String> meterIds, String filterModel, int concurrency, int batchSize,
+                       LocalTime windowStart, LocalTime windowEnd, boolean oneShot) {
+    }
+
+    public CampaignStore.Created create(Spec spec, String idempotencyKey, String actor) throws SQLException {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
+        }
+        ImageMetadata image = images.find(spec.imageId());
+        if (image == null) {
+            throw ProblemException.invalidField("imageId", "no firmware image '" + spec.imageId() + "'");
+        }
+        if ((spec.meterIds() == null) == (spec.filterModel() == null)) {
+            throw ProblemException.invalidRequest(spec.meterIds() == null ? "meterIds" : "filter",
+                    "give either 'meterIds' or a 'filter', not both and not neither");
+        }
+        if (spec.filterModel() != null && !spec.filterModel().equals(image.model())) {
+            throw ProblemException.invalidRequest("filter.model", "the image is for model '" + image.model()
+                    + "', not '" + spec.filterModel() + "': an image is never sent to another device type");
+        }
+        if (spec.meterIds() != null) {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < spec.meterIds().size(); i++) {
+                if (!seen.add(spec.meterIds().get(i))) {
+                    throw ProblemException.invalidRequest("meterIds[" + i + "]", "meter '" + spec.meterIds().get(i)
+                            + "' is listed twice");
+                }
+            }
+        }
+        String digest = Sha256.hex((spec.toString()).getBytes(StandardCharsets.UTF_8));
+        Campaign c = new Campaign(UUID.randomUUID(), image.id(), "RUNNING", spec.oneShot(), spec.concurrency(),
+                spec.batchSize(), spec.windowStart(), spec.windowEnd(), actor,
+                Instant.now().truncatedTo(ChronoUnit.MICROS), null);
+        CampaignStore.Created created = store.create(c, idempotencyKey, digest, image.model(), spec.meterIds());
+        if (!created.created() && !created.requestDigest().equals(digest)) {
+            throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + idempotencyKey + "' was used for another "
+                    + "campaign (" + created.campaign().id() + "); use a new key for a new campaign");
+        }
+        if (created.created()) {
+            engine.nudge();
+        }
+        return created;
+    }
+
+    public Campaign pause(UUID id, String actor) throws SQLException {
+        return change(id, List.of("RUNNING"), "PAUSED", actor);
+    }
+
+    public Campaign resume(UUID id, String actor) throws SQLException {
+        return change(id, List.of("PAUSED"), "RUNNING", actor);
+    }
+
+    public Campaign cancel(UUID id, String actor) throws SQLException {
+        return change(id, List.of("RUNNING", "PAUSED"), "CANCELLED", actor);
+    }
+
+    private Campaign change(UUID id, List<String> from, String to, String actor) throws SQLException {
+        Campaign c = get(id);
+        if (!store.setState(id, from, to, actor == null ? "anonymous" : actor)) {
+            Campaign now = get(id);
+            if (now.state().equals(to)) {
+                return now; // a repeat: already there
+            }
+            throw ProblemException.conflict("state", "campaign " + id + " is " + now.state() + ": it cannot become " + to);
+        }
+        engine.changed(id);
+        engine.nudge();
+        return get(c.id());
+    }
+
+    public Campaign get(UUID id) throws SQLException {
+        return store.campaign(id).orElseThrow(() -> ProblemException.notFound("campaignId", "no campaign '" + id + "'"));
+    }
+}

@@ -1,0 +1,35 @@
+package org.amihes.firmware.rest;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A campaign: the image, and either {@code meterIds} or a {@code filter} (every meter of the registry view whose device
+ * type is the filter's model, which must be the image's).
+ *
+ * @param concurrency meters in flight at once (default 100)
+ * @param batchSize   meters started per tick (default 100)
+ * @param window      maintenance window, UTC "HH:MM" (may cross midnight); absent: any time
+ */
+public record CampaignRequest(
+        @NotNull UUID imageId,
+        @Size(min = 1, max = 200_000) List<@Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "is not a meter id") String> meterIds,
+        @Valid Filter filter,
+        @Min(1) @Max(10_000) Integer concurrency,
+        @Min(1) @Max(10_000) Integer batchSize,
+        @Valid Window window) {
+
+    public record Filter(@NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "is not a device type") String model) {
+    }
+
+    public record Window(
+            @NotNull @Pattern(regexp = "([01]\\d|2[0-3]):[0-5]\\d", message = "must be HH:MM (UTC)") String start,
+            @NotNull @Pattern(regexp = "([01]\\d|2[0-3]):[0-5]\\d", message = "must be HH:MM (UTC)") String end) {
+    }
+}

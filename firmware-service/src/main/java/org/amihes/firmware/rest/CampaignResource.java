@@ -1,0 +1,194 @@
+package org.amihes.firmware.rest;
+
+import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Roles;
+
+import io.smallrye.common.annotation.Blocking;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.amihes.firmware.campaign.Campaign;
+import org.amihes.firmware.campaign.CampaignStore;
+import org.amihes.firmware.campaign.Campaigns;
+import org.amihes.firmware.campaign.MeterState;
+import org.amihes.service.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+
+/** Firmware campaigns: create (idempotent), follow (REST and server-sent events), pause, resume, cancel. */
+@Path("/campaigns")
+@Produces(MediaType.APPLICATION_JSON)
+public class CampaignResource {
+
+    static final String ACTOR = "X-Actor";
+
+    private final Campaigns campaigns;
+    private final CampaignStore store;
+
+    public CampaignResource(Campaigns campaigns, CampaignStore store) {
+        this.campaigns = campaigns;
+        this.store = store;
+    }
+
+    @RolesAllowed(Roles.FIRMWARE_MANAGER)
+    @POST
+    @Blocking
+    @Operation(summary = "Start a campaign (201; the same Idempotency-Key and request again: 200 with the same "
+            + "campaign; the key with another request: 409)")
+    public Response create(@Valid @NotNull CampaignRequest request, @HeaderParam(Campaigns.IDEMPOTENCY_KEY) String key,
+                           @HeaderParam(ACTOR) String actor) throws SQLException {
+        if (key == null) {
+            throw ProblemException.invalidField(Campaigns.IDEMPOTENCY_KEY, "required: a repeated POST must not start "
+                    + "a second campaign");
+        }
+        CampaignRequest.Window w = request.window();
+        CampaignStore.Created created = campaigns.create(new Campaigns.Spec(request.imageId(), request.meterIds(),
+                request.filter() == null ? null : request.filter().model(),
+                request.concurrency() == null ? 100 : request.concurrency(),
+                request.batchSize() == null ? 100 : request.batchSize(),
+                w == null ? null : LocalTime.parse(w.start()), w == null ? null : LocalTime.parse(w.end()), false),
+                key, actor);
+        CampaignView view = view(created.campaign().id());
+        return created.created() ? Response.created(URI.create("campaigns/" + view.id())).entity(view).build()
+                : Response.ok(view).build();
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{id}")
+    @Blocking
+    @Operation(summary = "A campaign and its progress")
+    public CampaignView get(@RestPath String id) throws SQLException {
+        return view(parse(id));
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{id}/meters")
+    @Blocking
+    @Operation(summary = "The campaign's meters (by meter id), optionally of one state")
+    public List<MeterProgress> meters(@RestPath String id, @RestQuery String state,
+                                      @RestQuery @DefaultValue("0") @Min(0) int offset,
+                                      @RestQuery @DefaultValue("100") @Min(1) @Max(10_000) int limit) throws SQLException {
+        UUID c = parse(id);
+        campaigns.get(c);
+        if (state != null) {
+            try {
+                MeterState.valueOf(state);
+            } catch (IllegalArgumentException e) {
+                throw ProblemException.invalidField("state", "not a meter state: " + List.of(MeterState.values()));
+            }
+        }
+        return store.meters(c, state, offset, limit).stream().map(MeterProgress::of).toList();
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{id}/meters/{meterId}")
+    @Blocking
+    public MeterProgress meter(@RestPath String id, @RestPath String meterId) throws SQLException {
+        UUID c = parse(id);
+        campaigns.get(c);
+        return store.meter(c, meterId).map(MeterProgress::of).orElseThrow(() -> ProblemException.notFound("meterId",
+                        "meter '" + meterId + "' is not in campaign " + id));
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{id}/events")
+    @Blocking
+    @Operation(summary = "The campaign's audit: every transition of every meter, oldest first")
+    public List<CampaignStore.Event> events(@RestPath String id, @RestQuery String meterId,
+                                            @RestQuery @DefaultValue("1000") @Min(1) @Max(100_000) int limit)
+            throws SQLException {
+        UUID c = parse(id);
+        campaigns.get(c);
+        return store.events(c, meterId, limit);
+    }
+
+    @RolesAllowed(Roles.FIRMWARE_MANAGER)
+    @POST
+    @Path("/{id}/pause")
+    @Blocking
+    @Operation(summary = "No new meter starts; meters in flight stop at their next step (resume goes on from there)")
+    public CampaignView pause(@RestPath String id, @HeaderParam(ACTOR) String actor) throws SQLException {
+        return view(campaigns.pause(parse(id), actor).id());
+    }
+
+    @RolesAllowed(Roles.FIRMWARE_MANAGER)
+    @POST
+    @Path("/{id}/resume")
+    @Blocking
+    public CampaignView resume(@RestPath String id, @HeaderParam(ACTOR) String actor) throws SQLException {
+        return view(campaigns.resume(parse(id), actor).id());
+    }
+
+    @RolesAllowed(Roles.FIRMWARE_MANAGER)
+    @POST
+    @Path("/{id}/cancel")
+    @Blocking
+    @Operation(summary = "Pending meters are cancelled; meters in flight stop after their current step, never activated")
+    public CampaignView cancel(@RestPath String id, @HeaderParam(ACTOR) String actor) throws SQLException {
+        return view(campaigns.cancel(parse(id), actor).id());
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{id}/progress")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Server-sent events: the campaign's progress every second, until it is done")
+    public Multi<CampaignView> progress(@RestPath String id, @RestQuery @DefaultValue("1000") @Min(100) long everyMs) {
+        UUID c = parse(id);
+        AtomicBoolean ended = new AtomicBoolean();
+        return Multi.createFrom().ticks().every(Duration.ofMillis(everyMs))
+                .onItem().transformToUniAndConcatenate(t -> Uni.createFrom().item(() -> {
+                    try {
+                        return view(c);
+                    } catch (SQLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .select().first(v -> {
+                    if (ended.get()) {
+                        return false;
+                    }
+                    ended.set(v.done());
+                    return true;
+                });
+    }
+
+    private CampaignView view(UUID id) throws SQLException {
+        Campaign c = campaigns.get(id);
+        return CampaignView.of(c, store.progress(id));
+    }
+
+    static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("id", "no campaign '" + id + "' (not a campaign id)");
+        }
+    }
+}
