@@ -190,7 +190,9 @@ class LoadProfileIT {
             List<Instant> expected = captures(p, DAY, END);
             JsonPath intervals = given().baseUri(polling.url()).queryParam("from", DAY.toString())
                     .queryParam("to", END.toString()).get("/meters/" + m.meterId() + "/intervals")
-                    .then().statusCode(200).extract().jsonPath();
+                    .then().statusCode(200).extract().jsonPath()
+                    .using(new io.restassured.path.json.config.JsonPathConfig(
+                            io.restassured.path.json.config.JsonPathConfig.NumberReturnType.BIG_DECIMAL));
             assertThat(intervals.getList("$")).as(m.meterId() + " " + p.name()).hasSize(expected.size());
             for (int i = 0; i < expected.size(); i++) {
                 String at = "[" + i + "].";

@@ -85,7 +85,10 @@ final class ProfileColumns {
             int classId = o.getObjectType().getValue();
             int attribute = channelObjects.get(c).getValue().getAttributeIndex();
             boolean scaled = (classId == 3 || classId == 4 || classId == 5) && attribute == 2;
-            chain = chain.compose(v -> (scaled ? session.read(o, 3) : Future.succeededFuture(null)).map(su -> {
+            // scaler_unit read into an object of our own: Gurux scales the buffer's values by the capture objects'
+            // scalers when it knows them, and the raw values must stay as the meter sent them (scaled once, by Scaling)
+            chain = chain.compose(v -> (scaled ? session.read(copyOf(classId, o.getLogicalName()), 3)
+                    : Future.succeededFuture(null)).map(su -> {
                 channels.add(channel(column, classId, o.getLogicalName(), attribute, su, session));
                 return null;
             }));
@@ -93,6 +96,14 @@ final class ProfileColumns {
         int clockColumn = clock;
         int statusColumn = status;
         return chain.map(v -> new ProfileColumns(clockColumn, statusColumn, columns, channels));
+    }
+
+    private static GXDLMSObject copyOf(int classId, String obis) {
+        return switch (classId) {
+            case 4 -> new gurux.dlms.objects.GXDLMSExtendedRegister(obis);
+            case 5 -> new gurux.dlms.objects.GXDLMSDemandRegister(obis);
+            default -> new gurux.dlms.objects.GXDLMSRegister(obis);
+        };
     }
 
     private static ProfileChannel channel(int column, int classId, String obis, int attribute, Object scalerUnit,
