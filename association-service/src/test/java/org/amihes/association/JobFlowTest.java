@@ -137,7 +137,7 @@ class JobFlowTest {
                 assertThat(v.scaler()).isEqualTo(p.energyScaler());
                 assertThat(v.raw()).isEqualByComparingTo(new BigDecimal(MeterModel.energyRaw(m, p, NOW)));
                 assertThat(v.value()).isEqualByComparingTo(MeterModel.energyValue(m, p, NOW));
-                assertThat(v.unit()).isEqualTo("ACTIVE_ENERGY");
+                assertThat(v.unit()).isEqualTo("Wh");
             }
         }
         MeterJobResult ghost = results.get(batch + "/ghost");

@@ -449,11 +449,16 @@ public final class PipelineBenchmark {
         long t0 = System.nanoTime();
         String batchId = null;
         long accepted = -1;
-        String body = JSON.writeValueAsString(Map.of("meterIds", ids));
+        java.time.Instant today = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        String body = o.profileDay()
+                ? JSON.writeValueAsString(Map.of("meterIds", ids, "from", today.minus(Duration.ofDays(1)).toString(),
+                        "to", today.toString()))
+                : JSON.writeValueAsString(Map.of("meterIds", ids));
+        String path = o.profileDay() ? "/profiles/reads" : "/reads";
         long acceptDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (batchId == null) {
             t0 = System.nanoTime();
-            HttpResponse<String> r = http.send(authorized(URI.create(pollUrl + "/reads"))
+            HttpResponse<String> r = http.send(authorized(URI.create(pollUrl + path))
                     .header("Content-Type", "application/json").timeout(Duration.ofMinutes(10))
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 202) {
@@ -462,7 +467,7 @@ public final class PipelineBenchmark {
             } else if (r.statusCode() == 404 && System.nanoTime() < acceptDeadline) {
                 Thread.sleep(500); // the registry view has not caught up yet
             } else {
-                throw new IllegalStateException("POST /reads answered " + r.statusCode() + ": " + r.body());
+                throw new IllegalStateException("POST " + path + " answered " + r.statusCode() + ": " + r.body());
             }
         }
         say("batch " + b + ": " + batchId);
@@ -494,12 +499,64 @@ public final class PipelineBenchmark {
 
         int ok = progress.get("ok").asInt();
         int failed = progress.get("failed").asInt();
-        Check check = verify(o, batchId, progress, ids.size(), hes.containsKey("security-service"));
+        Check check = o.profileDay() ? verifyProfiles(o, batchId, progress, ids, today, wall)
+                : verify(o, batchId, progress, ids.size(), hes.containsKey("security-service"));
         say(String.format(Locale.ROOT, "batch %d: %.2f s, %d ok, %d failed; %s", b, wall / 1e9, ok, failed,
                 check.detail()));
         return new Phase("pipeline batch " + b + (b == 1 ? " (first after start)" : ""), ids.size(), ok, failed, wall,
                 accepted, Prometheus.quantile(hist, 0.50) * 1e3, Prometheus.quantile(hist, 0.99) * 1e3, cpu, peakHeap, rss, other,
                 busy, check);
+    }
+
+    /**
+     * A profile day: REST progress, and what PostgreSQL holds for the fleet on that day: every ok meter with the whole
+     * day (86,400 s / the capture period it declared), intervals stored per second of the batch, and the size of the
+     * day's partition (table, indexes, TOAST) per meter-day.
+     */
+    private static Check verifyProfiles(PipelineOptions o, String batchId, JsonNode progress, List<String> ids,
+                                        java.time.Instant today, long wallNanos) throws Exception {
+        int ok = progress.get("ok").asInt();
+        int failed = progress.get("failed").asInt();
+        java.time.Instant day = today.minus(Duration.ofDays(1));
+        long intervals;
+        int meters;
+        long expected;
+        long bytes;
+        try (Connection db = connect(o)) {
+            try (PreparedStatement s = db.prepareStatement("SELECT count(*), count(DISTINCT i.meter_id) FROM "
+                    + "polling.profile_interval i WHERE i.meter_id = ANY(?) AND i.captured_at >= ? AND i.captured_at < ?")) {
+                s.setArray(1, db.createArrayOf("text", ids.toArray()));
+                s.setTimestamp(2, java.sql.Timestamp.from(day));
+                s.setTimestamp(3, java.sql.Timestamp.from(today));
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    intervals = r.getLong(1);
+                    meters = r.getInt(2);
+                }
+            }
+            try (PreparedStatement s = db.prepareStatement("SELECT coalesce(sum(86400 / capture_period_s), 0) FROM "
+                    + "polling.meter_profile WHERE meter_id = ANY(?) AND capture_period_s > 0")) {
+                s.setArray(1, db.createArrayOf("text", ids.toArray()));
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    expected = r.getLong(1);
+                }
+            }
+            try (PreparedStatement s = db.prepareStatement("SELECT coalesce(pg_total_relation_size(to_regclass(?)), 0)")) {
+                s.setString(1, "polling.profile_interval_" + day.toString().substring(0, 10).replace("-", ""));
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    bytes = r.getLong(1);
+                }
+            }
+        }
+        boolean passed = progress.get("completed").asInt() == ids.size() && meters == ok && intervals == expected;
+        String detail = String.format(Locale.ROOT, "REST: requested %d, ok %d, failed %d; PostgreSQL: %d intervals of "
+                        + "%s for %d meters (expected %d from the declared capture periods); %.0f intervals/s stored over "
+                        + "the batch's wall time; day partition %d bytes = %.0f bytes per meter-day (other runs' meters "
+                        + "on the same day included)", ids.size(), ok, failed, intervals, day.toString().substring(0, 10),
+                meters, expected, intervals / (wallNanos / 1e9), bytes, meters == 0 ? 0.0 : (double) bytes / meters);
+        return new Check(passed, detail, (int) Math.min(Integer.MAX_VALUE, intervals), meters);
     }
 
     /** REST progress and what PostgreSQL holds for the batch: one job per meter, all done, one reading per ok. */

@@ -27,6 +27,9 @@ import java.util.Map;
  * @param registryFile give association-service the registry as HES_REGISTRY_FILE (imported at start) instead of
  *                     {@code POST /meters/import} in chunks of {@code importChunk} after it is ready
  * @param jfr          record the services and the bare loop with JFR and summarise where the CPU went
+ * @param profileDay   each pipeline batch reads yesterday's load profile (UTC day, {@code POST /profiles/reads})
+ *                     instead of registers; the report adds intervals stored, intervals/s and database size per
+ *                     meter-day (the bare loop still reads registers)
  * @param root         the project root (where each service's target/quarkus-app is)
  * @param workDir      fleet, registry, logs and recordings of the run
  * @param command      how to reproduce the run, quoted in the report
@@ -35,12 +38,12 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                               int batches, int barePasses, String firstHost, String profile, long seed,
                               String serviceXmx, String bareXmx, String simulatorXmx, int responseTimeoutMs,
                               int sampleMs, String dbName, String vhost, boolean resetDb, boolean registryFile,
-                              int importChunk, boolean jfr, Path root,
+                              int importChunk, boolean jfr, boolean profileDay, Path root,
                               Path workDir, Path report, String command) {
 
     static final List<String> NAMES = List.of("meters", "latencyMs", "jitterMs", "loss", "inFlight", "auth", "batches",
             "barePasses", "firstHost", "profile", "seed", "serviceXmx", "bareXmx", "simulatorXmx", "responseTimeoutMs",
-            "sampleMs", "db", "vhost", "resetDb", "registryFile", "importChunk", "jfr", "root", "workDir", "report", "command");
+            "sampleMs", "db", "vhost", "resetDb", "registryFile", "importChunk", "jfr", "profileDay", "root", "workDir", "report", "command");
 
     public PipelineOptions {
         if (meters < 1 || inFlight < 1 || batches < 1 || barePasses < 1) {
@@ -79,6 +82,7 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                 Boolean.parseBoolean(o.getOrDefault("registryFile", "false")),
                 Integer.parseInt(o.getOrDefault("importChunk", "250")),
                 Boolean.parseBoolean(o.getOrDefault("jfr", "false")),
+                Boolean.parseBoolean(o.getOrDefault("profileDay", "false")),
                 root,
                 Path.of(o.getOrDefault("workDir", root.resolve("benchmarks/target/pipeline-run").toString())).toAbsolutePath(),
                 Path.of(o.getOrDefault("report", root.resolve("benchmarks/reports/pipeline.md").toString())).toAbsolutePath(),
@@ -89,13 +93,13 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
     PipelineOptions withCommand(String c) {
         return new PipelineOptions(meters, latencyMs, jitterMs, loss, inFlight, auth, batches, barePasses, firstHost,
                 profile, seed, serviceXmx, bareXmx, simulatorXmx, responseTimeoutMs, sampleMs, dbName, vhost, resetDb,
-                registryFile, importChunk, jfr, root, workDir, report, c);
+                registryFile, importChunk, jfr, profileDay, root, workDir, report, c);
     }
 
     String defaultCommand() {
         return String.format(Locale.ROOT, "./hes bench pipeline meters=%d latencyMs=%s jitterMs=%s loss=%s inFlight=%d "
                         + "auth=%s profile=%s%s", meters, num(latencyMs), num(jitterMs), num(loss), inFlight, auth, profile,
-                jfr ? " jfr=true" : "");
+                (jfr ? " jfr=true" : "") + (profileDay ? " profileDay=true" : ""));
     }
 
     /** The simulated vendor profiles of the fleet. */

@@ -125,7 +125,7 @@ public final class MeterReader {
             throw vendor(FailureCode.UNEXPECTED_VALUE, obis + " reports unit " + (u == null ? unit : u) + " where "
                     + "its OBIS code means " + expected + ": the vendor's object map is wrong", session);
         }
-        return new MeterReading.Register(obis, toDecimal(number), scaler.intValue(), u == null ? "UNIT_" + unit : u.name());
+        return new MeterReading.Register(obis, toDecimal(number), scaler.intValue(), DlmsUnits.symbol(unit.intValue()));
     }
 
     private static void checkNoError(String obis, Object value, DlmsSession session) {

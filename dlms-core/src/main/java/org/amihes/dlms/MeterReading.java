@@ -36,7 +36,7 @@ public record MeterReading(Instant meterTime, List<Register> registers, Long nex
     /**
      * @param raw    attribute 2 as sent
      * @param scaler attribute 3, power of ten
-     * @param unit   attribute 3, DLMS unit name (Gurux {@code Unit} constant, e.g. ACTIVE_ENERGY)
+     * @param unit   attribute 3, the unit as the standard names it ({@link DlmsUnits}, e.g. Wh)
      */
     public record Register(String obis, BigDecimal raw, int scaler, String unit) {
 

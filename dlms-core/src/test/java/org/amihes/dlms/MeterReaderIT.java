@@ -42,7 +42,7 @@ class MeterReaderIT {
         MeterReading.Register energy = reading.registers().get(0);
         assertThat(energy.obis()).isEqualTo(profile.energyObis());
         assertThat(energy.scaler()).isEqualTo(profile.energyScaler());
-        assertThat(energy.unit()).isEqualTo("ACTIVE_ENERGY");
+        assertThat(energy.unit()).isEqualTo("Wh");
         assertThat(energy.raw()).isEqualByComparingTo(new java.math.BigDecimal(MeterModel.energyRaw(meter, profile, NOW)));
         assertThat(energy.value()).isEqualByComparingTo(MeterModel.energyValue(meter, profile, NOW));
     }

@@ -121,7 +121,7 @@ class FleetReadIT {
             assertThat(new BigDecimal(readings.getString("[0].raw")))
                     .isEqualByComparingTo(new BigDecimal(MeterModel.energyRaw(m, p, NOW)));
             assertThat(readings.getInt("[0].scaler")).isEqualTo(p.energyScaler());
-            assertThat(readings.getString("[0].unit")).isEqualTo("ACTIVE_ENERGY");
+            assertThat(readings.getString("[0].unit")).isEqualTo("Wh");
             assertThat(Instant.parse(readings.getString("[0].meterTime"))).isEqualTo(NOW);
         }
 

@@ -204,7 +204,7 @@ class DlmsCoreReadsJdlmsHlsGmacServerTest {
             assertThat(r.obis()).isEqualTo(DlmsCoreReadsJdlmsServerTest.ENERGY);
             assertThat(r.raw()).isEqualByComparingTo(BigDecimal.valueOf(DlmsCoreReadsJdlmsServerTest.RAW));
             assertThat(r.scaler()).isEqualTo(DlmsCoreReadsJdlmsServerTest.SCALER);
-            assertThat(r.unit()).isEqualTo("ACTIVE_ENERGY");
+            assertThat(r.unit()).isEqualTo("Wh");
             assertThat(r.value()).isEqualByComparingTo("12345678.9");
         });
         long start = settings.security().invocationCounter();

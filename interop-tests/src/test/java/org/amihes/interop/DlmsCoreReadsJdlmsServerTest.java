@@ -159,7 +159,7 @@ class DlmsCoreReadsJdlmsServerTest {
             assertThat(r.obis()).isEqualTo(ENERGY);
             assertThat(r.raw()).isEqualByComparingTo(BigDecimal.valueOf(RAW));
             assertThat(r.scaler()).isEqualTo(SCALER);
-            assertThat(r.unit()).isEqualTo("ACTIVE_ENERGY"); // DLMS unit 30, Wh
+            assertThat(r.unit()).isEqualTo("Wh"); // DLMS unit 30
             assertThat(r.value()).isEqualByComparingTo("12345678.9");
         });
     }

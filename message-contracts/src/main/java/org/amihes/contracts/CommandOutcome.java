@@ -12,7 +12,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TariffState.class, name = "tariff-state"),
         @JsonSubTypes.Type(value = FirmwareState.class, name = "firmware-state"),
         @JsonSubTypes.Type(value = ImageBlocks.class, name = "image-blocks"),
-        @JsonSubTypes.Type(value = ImageStatus.class, name = "image-status")})
+        @JsonSubTypes.Type(value = ImageStatus.class, name = "image-status"),
+        @JsonSubTypes.Type(value = ProfileIntervals.class, name = ReadProfile.TYPE)})
 public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState, TariffState,
-        FirmwareState, ImageBlocks, ImageStatus {
+        FirmwareState, ImageBlocks, ImageStatus, ProfileIntervals {
 }

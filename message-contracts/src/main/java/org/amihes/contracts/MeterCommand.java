@@ -20,9 +20,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ReadFirmware.class, name = ReadFirmware.TYPE),
         @JsonSubTypes.Type(value = TransferImage.class, name = TransferImage.TYPE),
         @JsonSubTypes.Type(value = VerifyImage.class, name = VerifyImage.TYPE),
-        @JsonSubTypes.Type(value = ActivateImage.class, name = ActivateImage.TYPE)})
+        @JsonSubTypes.Type(value = ActivateImage.class, name = ActivateImage.TYPE),
+        @JsonSubTypes.Type(value = ReadProfile.class, name = ReadProfile.TYPE)})
 public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect, SyncClock,
-        WriteTariff, ReadFirmware, TransferImage, VerifyImage, ActivateImage {
+        WriteTariff, ReadFirmware, TransferImage, VerifyImage, ActivateImage, ReadProfile {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();

@@ -27,7 +27,7 @@ class MeterJobTest {
         assertThat(JSON.readValue(wire, MeterJobBatch.class).jobs()).containsExactly(job);
 
         MeterJobResult ok = MeterJobResult.ok(job, "public: client 16 NONE", new RegisterReadings(
-                Instant.parse("2026-12-05T10:00:01Z"), List.of(RegisterValue.of("1.0.1.8.0.255", BigDecimal.TEN, 1, "ACTIVE_ENERGY"))));
+                Instant.parse("2026-12-05T10:00:01Z"), List.of(RegisterValue.of("1.0.1.8.0.255", BigDecimal.TEN, 1, "Wh"))));
         String result = JSON.writeValueAsString(new MeterJobResultBatch(List.of(ok)));
         assertThat(result).contains("\"command\":\"read-registers\"").contains("\"outcome\":{\"type\":\"read-registers\"");
         MeterJobResult back = JSON.readValue(result, MeterJobResultBatch.class).results().get(0);

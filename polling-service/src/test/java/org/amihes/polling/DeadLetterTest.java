@@ -73,7 +73,7 @@ class DeadLetterTest {
                 new Bad("another command's result", "{\"results\": [{\"jobId\": \"j1\", \"meterId\": \"M1\", "
                         + "\"command\": \"disconnect\", \"status\": \"FAILED\", \"failure\": {\"failureClass\": \"NETWORK\", "
                         + "\"code\": \"DLMS-101\", \"message\": \"refused\"}}]}",
-                        "field 'results[0].command': 'disconnect'; polling-service takes read-registers results only"));
+                        "field 'results[0].command': 'disconnect'; polling-service takes read-registers and read-profile results only"));
     }
 
     @ParameterizedTest(name = "read result {0}")

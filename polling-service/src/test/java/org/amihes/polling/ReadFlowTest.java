@@ -124,12 +124,12 @@ class ReadFlowTest {
         MeterJob first = jobs.stream().filter(j -> j.meterId().equals("PT-0001")).findFirst().orElseThrow();
         MeterJob second = jobs.stream().filter(j -> j.meterId().equals("PT-0002")).findFirst().orElseThrow();
         MeterJob third = jobs.stream().filter(j -> j.meterId().equals("PT-0003")).findFirst().orElseThrow();
-        MeterJobResult ok = Results.ok(first, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12345), 1, "ACTIVE_ENERGY")));
+        MeterJobResult ok = Results.ok(first, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12345), 1, "Wh")));
         publish(ok);
         publish(ok); // a redelivery: must change nothing
         // the same job executed again (its acknowledgement was lost): another meter time, still one reading
-        publish(Results.ok(first, meterTime.plusSeconds(60), List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12399), 1, "ACTIVE_ENERGY"))));
-        publish(Results.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "ACTIVE_ENERGY"))),
+        publish(Results.ok(first, meterTime.plusSeconds(60), List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(12399), 1, "Wh"))));
+        publish(Results.ok(second, meterTime, List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(777), -1, "Wh"))),
                 Results.failed(third, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of("TX 0001"))));
 
         Response progress = awaitDone(batchId, Duration.ofSeconds(15));
@@ -247,7 +247,7 @@ class ReadFlowTest {
         // as association-service answers a job for a meter its registry does not know
         publish(Results.failed(nope, new MeterFailure("CONFIGURATION", "HES-001", "HES-001: Unknown meter (NOPE-1 is not in the registry)", List.of())),
                 Results.ok(known, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
-                        List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(1), 0, "ACTIVE_ENERGY"))));
+                        List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(1), 0, "Wh"))));
         Response progress = awaitDone(batchId, Duration.ofSeconds(15));
         assertThat(progress.<Integer>path("ok")).isEqualTo(1);
         assertThat(progress.<Integer>path("failuresByClass.CONFIGURATION")).isEqualTo(1);

@@ -16,6 +16,8 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.ProfileIntervals;
+import org.amihes.contracts.ReadProfile;
 import org.amihes.contracts.ReadRegisters;
 import org.amihes.contracts.RegisterReadings;
 import org.amihes.contracts.MeterJobResultBatch;
@@ -94,9 +96,15 @@ public class ResultConsumer {
     static String notOurs(MeterJobResultBatch batch) {
         for (int i = 0; i < batch.results().size(); i++) {
             MeterJobResult r = batch.results().get(i);
-            if (!ReadRegisters.TYPE.equals(r.command()) || r.outcome() != null && !(r.outcome() instanceof RegisterReadings)) {
+            boolean registers = ReadRegisters.TYPE.equals(r.command())
+                    && (r.outcome() == null || r.outcome() instanceof RegisterReadings);
+            boolean profile = ReadProfile.TYPE.equals(r.command())
+                    && (r.outcome() == null || r.outcome() instanceof ProfileIntervals);
+            if (!registers && !profile) {
                 return "field 'results[" + i + "].command': '" + r.command() + "'; polling-service takes "
-                        + ReadRegisters.TYPE + " results only (it binds " + MeterJobResultBatch.routingKey(ReadRegisters.TYPE) + ")";
+                        + ReadRegisters.TYPE + " and " + ReadProfile.TYPE + " results only (it binds "
+                        + MeterJobResultBatch.routingKey(ReadRegisters.TYPE) + " and "
+                        + MeterJobResultBatch.routingKey(ReadProfile.TYPE) + ")";
             }
         }
         return null;

@@ -10,6 +10,7 @@ import java.util.List;
 import org.amihes.contracts.MeterJobResult;
 import org.amihes.polling.PollingConfig;
 import org.amihes.polling.persistence.ReadStore;
+import org.amihes.polling.profiles.ProfileStore;
 import org.amihes.service.messaging.Batcher;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.Metadata;
@@ -25,14 +26,16 @@ public class ResultIngest {
     private static final Logger LOG = Logger.getLogger(ResultIngest.class);
 
     private final ReadStore store;
+    private final ProfileStore profiles;
     private final Counter stored;
     private final Counter returned;
     private final Vertx vertx;
     private final long retryDelayMs;
     private final Batcher<List<MeterJobResult>> batches;
 
-    public ResultIngest(ReadStore store, Vertx vertx, PollingConfig config, MeterRegistry metrics) {
+    public ResultIngest(ReadStore store, ProfileStore profiles, Vertx vertx, PollingConfig config, MeterRegistry metrics) {
         this.store = store;
+        this.profiles = profiles;
         this.stored = Counter.builder("hes.results.stored").register(metrics);
         this.returned = Counter.builder("hes.results.returned")
                 .description("result messages sent back to the queue because their transaction failed").register(metrics);
@@ -56,7 +59,9 @@ public class ResultIngest {
 
     private Future<Void> write(List<List<MeterJobResult>> messages) {
         List<MeterJobResult> results = messages.stream().flatMap(List::stream).toList();
-        return Future.fromCompletionStage(store.saveResults(results).subscribeAsCompletionStage())
+        // the intervals' day partitions first, outside the transaction (DDL); then everything in one transaction
+        return Future.fromCompletionStage(profiles.ensurePartitions(results).chain(() -> store.saveResults(results))
+                        .subscribeAsCompletionStage())
                 .onSuccess(v -> stored.increment(results.size()))
                 .onFailure(e -> LOG.errorf(e, "could not store %d read results; they will be redelivered", results.size()));
     }

@@ -16,12 +16,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.ReadProfile;
 import org.amihes.contracts.ReadRegisters;
 import org.amihes.contracts.RegisterReadings;
 import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.RegisterValue;
 import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.domain.Reading;
+import org.amihes.polling.profiles.ProfileStore;
 
 /**
  * Read batches, jobs and readings in PostgreSQL (schema {@code polling}). The hot paths are set-oriented SQL on
@@ -34,9 +36,11 @@ public class ReadStore {
     private static final int CHUNK = 1000;
 
     private final Pool pool;
+    private final ProfileStore profiles;
 
-    public ReadStore(Pool pool) {
+    public ReadStore(Pool pool, ProfileStore profiles) {
         this.pool = pool;
+        this.profiles = profiles;
     }
 
     /** What a batch was asked for, to tell a repeated request from another one under the same idempotency key. */
@@ -118,10 +122,11 @@ public class ReadStore {
                         + "association) "
                         + "WHERE j.job_id = r.job_id AND j.status = 'PENDING' RETURNING j.job_id")
                 .execute(Tuple.tuple(List.of(jobIds, statuses, classes, codes, messages, completed, associations)))
-                .chain(moved -> {
+                .chain(updated -> {
                     java.util.Set<String> done = new java.util.HashSet<>();
-                    moved.forEach(row -> done.add(row.getString(0)));
-                    return insertReadings(conn, unique.stream().filter(r -> done.contains(r.jobId())).toList());
+                    updated.forEach(row -> done.add(row.getString(0)));
+                    List<MeterJobResult> moved = unique.stream().filter(r -> done.contains(r.jobId())).toList();
+                    return insertReadings(conn, moved).chain(() -> profiles.insertIntervals(conn, moved));
                 }));
     }
 
@@ -182,15 +187,20 @@ public class ReadStore {
 
     /** The batch's jobs still PENDING, as they were published. */
     public Uni<List<MeterJob>> pendingJobs(UUID batchId) {
-        return pool.preparedQuery("SELECT j.job_id, j.meter_id, b.registers, b.created_at FROM polling.read_job j "
-                        + "JOIN polling.read_batch b ON b.batch_id = j.batch_id WHERE j.batch_id = $1 AND j.status = 'PENDING'")
+        return pool.preparedQuery("SELECT j.job_id, j.meter_id, b.registers, b.created_at, p.profile, p.range_from, "
+                        + "p.range_to FROM polling.read_job j JOIN polling.read_batch b ON b.batch_id = j.batch_id "
+                        + "LEFT JOIN polling.profile_job p ON p.job_id = j.job_id "
+                        + "WHERE j.batch_id = $1 AND j.status = 'PENDING'")
                 .execute(Tuple.of(batchId))
                 .map(rows -> {
                     List<MeterJob> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new MeterJob(r.getString("job_id"), batchId.toString(), r.getString("meter_id"),
                                 r.getOffsetDateTime("created_at").toInstant(),
-                                new ReadRegisters(List.of(r.getString("registers").split(",")))));
+                                r.getString("profile") != null
+                                        ? ReadProfile.range(r.getString("profile"), r.getOffsetDateTime("range_from").toInstant(),
+                                                r.getOffsetDateTime("range_to").toInstant())
+                                        : new ReadRegisters(List.of(r.getString("registers").split(",")))));
                     }
                     return out;
                 });
