@@ -31,8 +31,12 @@ public class ResultIngest {
     private final long retryDelayMs;
     private final Batcher<List<MeterJobResult>> batches;
 
-    public ResultIngest(ReadStore store, Vertx vertx, PollingConfig config, MeterRegistry metrics) {
+    private final org.amihes.polling.mdms.MdmsRelay mdms;
+
+    public ResultIngest(ReadStore store, Vertx vertx, PollingConfig config, MeterRegistry metrics,
+                        org.amihes.polling.mdms.MdmsRelay mdms) {
         this.store = store;
+        this.mdms = mdms;
         this.stored = Counter.builder("hes.results.stored").register(metrics);
         this.returned = Counter.builder("hes.results.returned")
                 .description("result messages sent back to the queue because their transaction failed").register(metrics);
@@ -57,7 +61,10 @@ public class ResultIngest {
     private Future<Void> write(List<List<MeterJobResult>> messages) {
         List<MeterJobResult> results = messages.stream().flatMap(List::stream).toList();
         return Future.fromCompletionStage(store.saveResults(results).subscribeAsCompletionStage())
-                .onSuccess(v -> stored.increment(results.size()))
+                .onSuccess(v -> {
+                    stored.increment(results.size());
+                    mdms.kick(); // the readings just committed are in the MDMS outbox
+                })
                 .onFailure(e -> LOG.errorf(e, "could not store %d read results; they will be redelivered", results.size()));
     }
 }
