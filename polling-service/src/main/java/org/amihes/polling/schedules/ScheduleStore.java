@@ -42,7 +42,7 @@ public class ScheduleStore {
     public Uni<Void> insert(UUID id, ScheduleSpec spec, JsonNode parameters, Instant nextFire, Instant now) {
         return pool.preparedQuery("INSERT INTO polling.schedule (schedule_id, name, group_vendor, group_meters, job_kind, "
                         + "job_parameters, every_seconds, cron, time_zone, enabled, next_fire, created_at, updated_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $12)")
+                        + "VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $12)")
                 .execute(Tuple.tuple(Arrays.<Object>asList(id, spec.name(), spec.group().vendor(), meters(spec),
                         spec.job().kind(), write(parameters), spec.everySeconds(), spec.cron(),
                         spec.zone(), spec.isEnabled(), utc(nextFire), utc(now))))
@@ -52,7 +52,7 @@ public class ScheduleStore {
     /** Replaces a schedule's definition; false when there is no such schedule. */
     public Uni<Boolean> update(UUID id, ScheduleSpec spec, JsonNode parameters, Instant nextFire, Instant now) {
         return pool.preparedQuery("UPDATE polling.schedule SET name = $2, group_vendor = $3, group_meters = $4, "
-                        + "job_kind = $5, job_parameters = $6::jsonb, every_seconds = $7, cron = $8, time_zone = $9, "
+                        + "job_kind = $5, job_parameters = $6::text::jsonb, every_seconds = $7, cron = $8, time_zone = $9, "
                         + "enabled = $10, next_fire = $11, updated_at = $12 WHERE schedule_id = $1")
                 .execute(Tuple.tuple(Arrays.<Object>asList(id, spec.name(), spec.group().vendor(), meters(spec),
                         spec.job().kind(), write(parameters), spec.everySeconds(), spec.cron(),
