@@ -31,6 +31,7 @@ public class MdmsRelay {
 
     private final Pool pool;
     private final Vertx vertx;
+    private long timer = -1;
     private final List<MdmsChannel> channels;
     private final PollingConfig.Mdms config;
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
@@ -56,8 +57,12 @@ public class MdmsRelay {
 
     void onStart(@Observes StartupEvent event) {
         if (!channels.isEmpty()) {
-            vertx.setPeriodic(config.interval().toMillis(), id -> kick());
+            timer = vertx.setPeriodic(config.interval().toMillis(), id -> kick());
         }
+    }
+
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        vertx.cancelTimer(timer);
     }
 
     /** Publishes what the outbox holds now, on every channel (readings were just stored). */

@@ -19,6 +19,7 @@ public class ScheduleTicker {
 
     private final ScheduleFiring firing;
     private final Vertx vertx;
+    private long timer = -1;
     private final long tickMs;
     private final AtomicBoolean running = new AtomicBoolean();
 
@@ -29,7 +30,11 @@ public class ScheduleTicker {
     }
 
     void onStart(@Observes StartupEvent event) {
-        vertx.setPeriodic(tickMs, id -> tick());
+        timer = vertx.setPeriodic(tickMs, id -> tick());
+    }
+
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        vertx.cancelTimer(timer);
     }
 
     void tick() {

@@ -28,9 +28,9 @@ import org.amihes.contracts.RegisteredMeter;
  * The test plays association-service on the real broker: registry events for polling-service's view, the jobs
  * polling-service publishes (a queue bound to the jobs exchange with every bucket), results back.
  */
-final class FakeAssociation implements AutoCloseable {
+public final class FakeAssociation implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
     static final String JOBS = "meter-jobs.by-meter-ptest";
     static final String RESULTS = "meter-results-ptest";
@@ -42,7 +42,7 @@ final class FakeAssociation implements AutoCloseable {
     /** Jobs taken from the queue that belonged to another batch than the one asked for, kept for later. */
     private final List<MeterJob> others = new ArrayList<>();
 
-    FakeAssociation() throws Exception {
+    public FakeAssociation() throws Exception {
         connection = org.amihes.service.testing.TestRabbit.factory().newConnection("polling-schedules-test");
         channel = connection.createChannel();
         channel.exchangeDeclare(JOBS, "x-consistent-hash", true);
@@ -55,7 +55,7 @@ final class FakeAssociation implements AutoCloseable {
         channel.queueBind("polling.meter-registry.test", REGISTRY, MeterRegistryChange.ROUTING_KEY);
     }
 
-    void register(List<String> ids, String vendor) throws Exception {
+    public void register(List<String> ids, String vendor) throws Exception {
         Instant now = Instant.now();
         for (int from = 0; from < ids.size(); from += 1000) {
             List<RegisteredMeter> part = ids.subList(from, Math.min(ids.size(), from + 1000)).stream()
@@ -74,7 +74,7 @@ final class FakeAssociation implements AutoCloseable {
     }
 
     /** The jobs of one batch, as published; waits for {@code expected} of them. */
-    synchronized List<MeterJob> jobsOf(String batchId, int expected, Duration timeout) throws Exception {
+    public synchronized List<MeterJob> jobsOf(String batchId, int expected, Duration timeout) throws Exception {
         List<MeterJob> jobs = new ArrayList<>();
         others.removeIf(j -> j.batchId().equals(batchId) && jobs.add(j));
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -92,7 +92,7 @@ final class FakeAssociation implements AutoCloseable {
     }
 
     /** Answers every job with the register readings {@link #valueOf} gives, at {@code meterTime}. */
-    void answer(List<MeterJob> jobs, Instant meterTime) throws Exception {
+    public void answer(List<MeterJob> jobs, Instant meterTime) throws Exception {
         List<MeterJobResult> results = new ArrayList<>();
         for (MeterJob job : jobs) {
             List<RegisterValue> values = ((ReadRegisters) job.command()).registers().stream()
@@ -107,11 +107,11 @@ final class FakeAssociation implements AutoCloseable {
     }
 
     /** A value per meter and register that the test can recompute. */
-    static BigDecimal valueOf(String meterId, String obis) {
+    public static BigDecimal valueOf(String meterId, String obis) {
         return BigDecimal.valueOf(Math.abs((long) (meterId + obis).hashCode()) % 1_000_000);
     }
 
-    static long sql(String query, Object... parameters) throws Exception {
+    public static long sql(String query, Object... parameters) throws Exception {
         try (java.sql.Connection c = jdbc(); var s = c.prepareStatement(query)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i] instanceof String[] a ? c.createArrayOf("text", a) : parameters[i]);
@@ -131,6 +131,10 @@ final class FakeAssociation implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://" + System.getenv().getOrDefault("HES_DB_HOST", "127.0.0.1")
                 + ":" + System.getenv().getOrDefault("HES_DB_PORT", "5432") + "/" + env,
                 System.getenv().getOrDefault("HES_DB_USER", "amihes"), System.getenv().getOrDefault("HES_DB_PASSWORD", "amihes"));
+    }
+
+    public Channel channel() {
+        return channel;
     }
 
     @Override

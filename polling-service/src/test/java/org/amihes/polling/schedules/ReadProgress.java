@@ -5,12 +5,12 @@ import static io.restassured.RestAssured.given;
 import io.restassured.response.Response;
 
 /** Waits for a batch to be done over {@code GET /reads/{id}}; answers how many jobs completed OK. */
-final class ReadProgress {
+public final class ReadProgress {
 
     private ReadProgress() {
     }
 
-    static int awaitDone(String batchId) throws InterruptedException {
+    public static int awaitDone(String batchId) throws InterruptedException {
         long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
         Response r;
         do {
