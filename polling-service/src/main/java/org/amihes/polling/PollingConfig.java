@@ -87,9 +87,11 @@ public interface PollingConfig {
 
             java.util.Optional<String> password();
 
-            /** The session's client id: fixed per replica, so the broker keeps the session (clean session false). */
-            @WithDefault("amihes-polling")
-            String clientId();
+            /**
+             * The session's client id, one per replica (two replicas with one id would keep taking the session from
+             * each other); default {@code amihes-polling-<host>}. Clean session false: the broker keeps the session.
+             */
+            java.util.Optional<String> clientId();
 
             /** Readings go to {@code <prefix>/<kind>/<meterId>} with QoS 1. */
             @WithDefault("hes/readings")

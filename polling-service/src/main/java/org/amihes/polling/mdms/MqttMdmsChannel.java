@@ -41,6 +41,7 @@ public class MqttMdmsChannel implements MdmsChannel {
     private final Vertx vertx;
     private final JsonMessages json;
     private final PollingConfig.Mdms.Mqtt config;
+    private final String clientId;
     private Context context;
     private MqttClient client;
     private volatile boolean connected;
@@ -52,13 +53,15 @@ public class MqttMdmsChannel implements MdmsChannel {
         this.vertx = vertx;
         this.json = json;
         this.config = config.mdms().mqtt();
+        this.clientId = this.config.clientId().orElseGet(() -> "amihes-polling-"
+                + java.lang.management.ManagementFactory.getRuntimeMXBean().getName().replaceAll("[^A-Za-z0-9._-]", "-"));
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
         if (!config.enabled()) {
             return;
         }
-        MqttClientOptions options = new MqttClientOptions().setClientId(config.clientId()).setCleanSession(false)
+        MqttClientOptions options = new MqttClientOptions().setClientId(clientId).setCleanSession(false)
                 .setMaxInflightQueue(config.maxInflight()).setAutoKeepAlive(true).setKeepAliveInterval(30)
                 .setSsl(config.tls());
         config.trustPem().ifPresent(pem -> options.setTrustOptions(new PemTrustOptions().addCertPath(pem)));
@@ -93,7 +96,7 @@ public class MqttMdmsChannel implements MdmsChannel {
             if (ar.succeeded() && ar.result().code() == MqttConnectReturnCode.CONNECTION_ACCEPTED) {
                 connected = true;
                 LOG.infof("MQTT: connected to %s:%d as %s (session present: %s)", config.host(), config.port(),
-                        config.clientId(), ar.result().isSessionPresent());
+                        clientId, ar.result().isSessionPresent());
             } else {
                 LOG.warnf("MQTT: cannot connect to %s:%d (%s); retrying", config.host(), config.port(),
                         ar.succeeded() ? ar.result().code() : ar.cause().getMessage());
