@@ -139,9 +139,6 @@ class ScheduledReadsIT {
         Map<String, String> props = new HashMap<>(E2eStack.polling());
         props.put("hes.schedules.replica", "polling-" + replica);
         props.put("hes.schedules.tick", "250ms");
-        props.put("hes.mdms.amqp.exchange", "mdms.readings.e2e");
-        props.put("hes.mdms.amqp.queues", "mdms.readings.e2e");
-        props.put("hes.mdms.mqtt.topic-prefix", "hes-e2e/readings");
         ServiceProcess p = ServiceProcess.start(root, "polling-service", props, "polling-service-scheduled-" + replica)
                 .awaitReady(Duration.ofSeconds(120));
         started.add(p);

@@ -36,6 +36,7 @@ public class MqttMdmsChannel implements MdmsChannel {
 
     private static final Logger LOG = Logger.getLogger(MqttMdmsChannel.class);
     private static final long RECONNECT_MS = 1000;
+    private static final long RECONNECT_MAX_MS = 30_000;
     private static final long PUBACK_TIMEOUT_S = 30;
 
     private final Vertx vertx;
@@ -46,6 +47,8 @@ public class MqttMdmsChannel implements MdmsChannel {
     private MqttClient client;
     private volatile boolean connected;
     private volatile boolean stopping;
+    /** The pause before the next connection attempt: doubled after each failure, up to 30 s; on the context only. */
+    private long reconnectMs = RECONNECT_MS;
     /** PUBLISHes awaiting their PUBACK, by packet id; touched on {@link #context} only. */
     private final Map<Integer, CompletableFuture<Void>> inflight = new HashMap<>();
 
@@ -95,12 +98,14 @@ public class MqttMdmsChannel implements MdmsChannel {
         client.connect(config.port(), config.host()).onComplete(ar -> {
             if (ar.succeeded() && ar.result().code() == MqttConnectReturnCode.CONNECTION_ACCEPTED) {
                 connected = true;
+                reconnectMs = RECONNECT_MS;
                 LOG.infof("MQTT: connected to %s:%d as %s (session present: %s)", config.host(), config.port(),
                         clientId, ar.result().isSessionPresent());
             } else {
-                LOG.warnf("MQTT: cannot connect to %s:%d (%s); retrying", config.host(), config.port(),
-                        ar.succeeded() ? ar.result().code() : ar.cause().getMessage());
-                vertx.setTimer(RECONNECT_MS, t -> connect());
+                LOG.warnf("MQTT: cannot connect to %s:%d (%s); readings wait in the outbox, retrying in %d s", config.host(),
+                        config.port(), ar.succeeded() ? ar.result().code() : ar.cause().getMessage(), reconnectMs / 1000);
+                vertx.setTimer(reconnectMs, t -> connect());
+                reconnectMs = Math.min(RECONNECT_MAX_MS, reconnectMs * 2);
             }
         });
     }
