@@ -24,6 +24,29 @@ public interface AssociationConfig {
 
     Results results();
 
+    Interop interop();
+
+    /** Interoperability runs (POST /interop/runs). */
+    interface Interop {
+        /** Meters probed at once by one run (each meter alone with its plan, one association at a time). */
+        @WithDefault("8")
+        int concurrency();
+
+        /** The longest a GET may take to be answered (case transport.latency). */
+        @WithDefault("2s")
+        Duration latencyBudget();
+
+        /** A directory of vendor declarations ({@code <vendor>.json}) beside the built-in ones of the simulated vendors. */
+        java.util.Optional<java.nio.file.Path> declarationsDir();
+
+        /** Verdicts are written in batches: at most this many at once, at the latest after {@code flushDelay}. */
+        @WithDefault("100")
+        int flushBatch();
+
+        @WithDefault("200ms")
+        Duration flushDelay();
+    }
+
     interface Results {
         /** Results gathered into one broker message for at most this long (or up to 200 results). */
         @WithDefault("20ms")

@@ -38,11 +38,14 @@ public class MeterSessions {
     private final Vertx vertx;
     private final AssociationConfig config;
     private final PerMeterSerializer serializer = new PerMeterSerializer();
+    /** The association each meter has open in this replica right now (one at most: {@link #serializer}). */
+    private final java.util.Map<String, DlmsSession> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final Admission admission;
     private MeterAssociations associations;
     private InvocationCounterStore counters;
     private SecurityServiceCredentials credentialSource;
     private CredentialCache credentials;
+    private org.amihes.interop.Prober prober;
 
     public MeterSessions(Vertx vertx, AssociationConfig config) {
         this.vertx = vertx;
@@ -54,7 +57,9 @@ public class MeterSessions {
         int loops = config.sessions().eventLoops() > 0 ? config.sessions().eventLoops()
                 : Runtime.getRuntime().availableProcessors();
         EventLoops eventLoops = EventLoops.deploy(vertx, loops).toCompletionStage().toCompletableFuture().get();
-        associations = new MeterAssociations(vertx, eventLoops, new Transports(vertx, config.sessions().connectTimeout()));
+        Transports transports = new Transports(vertx, config.sessions().connectTimeout());
+        associations = new MeterAssociations(vertx, eventLoops, transports);
+        prober = new org.amihes.interop.Prober(vertx, eventLoops, transports);
         SecurityServiceClient securityService = new SecurityServiceClient(vertx, config.securityService().url(),
                 config.securityService().timeout(), serviceToken(config.securityService()));
         counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
@@ -84,11 +89,40 @@ public class MeterSessions {
     /** Runs {@code work} in an association with the meter, alone with it, within the bound on open sessions. */
     public <T> Future<MeterAssociations.Done<T>> run(String meterId, SessionSettings settings,
                                                      Function<DlmsSession, Future<T>> work) {
-        return exclusive(meterId, () -> associations.run(meterId, settings, counters, work));
+        Function<DlmsSession, Future<T>> tracked = session -> {
+            open.put(meterId, session);
+            return work.apply(session).onComplete(x -> open.remove(meterId, session));
+        };
+        return exclusive(meterId, () -> associations.run(meterId, settings, counters, tracked));
     }
 
-    private <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {
+    /**
+     * Ends the meter's association if this replica has one open (a hung one, say): the request in flight fails at
+     * once as DLMS-106, the job ends with it, and the meter's next job opens a new association. Its credentials are
+     * forgotten too, so the next association fetches them again. True when an association was open here.
+     */
+    public Future<Boolean> reset(Meter meter, String reason) {
+        forgetCredentials(meter);
+        DlmsSession session = open.remove(meter.meterId());
+        return session == null ? Future.succeededFuture(false) : session.abort(reason).map(true);
+    }
+
+    /**
+     * Runs {@code work}, which may open several associations with the meter one after another (an interoperability
+     * plan), alone with the meter: after its other work and before the next, within the bound on open sessions.
+     */
+    public <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {
         return serializer.submit(meterId, () -> admission.run(work));
+    }
+
+    /** Runs interoperability plans on the sessions' event loops and transports (inside {@link #exclusive}). */
+    public org.amihes.interop.Prober prober() {
+        return prober;
+    }
+
+    /** The invocation counters every ciphered association of this service takes (security-service's windows). */
+    public InvocationCounterStore counters() {
+        return counters;
     }
 
     /** Stops starting sessions (waiting work fails with {@link Admission.Closed}); completes when none is open. */

@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Path;
+import java.security.KeyPair;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,11 +22,15 @@ import jdk.jfr.Configuration;
 import jdk.jfr.Recording;
 import org.amihes.dlms.AuthenticationLevel;
 import org.amihes.dlms.EventLoops;
+import org.amihes.dlms.InMemoryInvocationCounterStore;
+import org.amihes.dlms.InvocationCounterStore;
 import org.amihes.dlms.MeterReader;
+import org.amihes.dlms.SecuritySettings;
 import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.Transports;
 import org.amihes.dlms.transport.TransportKind;
 import org.amihes.simulator.Fleet;
+import org.amihes.simulator.MeterKeys;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
 
@@ -40,21 +45,34 @@ import org.amihes.simulator.VendorProfile;
  * {@code DONE} at the end; the parent reads them.
  *
  * <pre>java -cp benchmarks.jar org.amihes.bench.BareBaseline fleet=fleet.json inFlight=1000 passes=2
- *      [responseTimeoutMs=5000] [maxPdu=1024] [jfr=bare.jfr]</pre>
+ *      [responseTimeoutMs=5000] [maxPdu=1024] [jfr=bare.jfr] [auth=NONE|HLS]</pre>
+ * With {@code auth=HLS}, each meter's management association with its keys (as association-service opens it for a
+ * meter whose registry entry names its security profile), invocation counters increasing across passes.
  */
 public final class BareBaseline {
+
+    private static final List<String> REGISTERS = List.of("1.0.1.8.0.255");
+    /** Failed sessions by first line of their error, over all passes: printed to stderr at the end (the log). */
+    private static final Map<String, Integer> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
 
     private BareBaseline() {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> opts = Args.parse(args, List.of("fleet", "inFlight", "passes", "responseTimeoutMs", "maxPdu", "jfr"));
+        Map<String, String> opts = Args.parse(args, List.of("fleet", "inFlight", "passes", "responseTimeoutMs", "maxPdu", "jfr",
+                "auth"));
         Fleet fleet = Fleet.read(Path.of(Args.required(opts, "fleet")));
         int inFlight = Integer.parseInt(opts.getOrDefault("inFlight", "200"));
         int passes = Integer.parseInt(opts.getOrDefault("passes", "2"));
         Duration responseTimeout = Duration.ofMillis(Long.parseLong(opts.getOrDefault("responseTimeoutMs", "5000")));
         int maxPdu = Integer.parseInt(opts.getOrDefault("maxPdu", "1024"));
-        List<SessionSettings> sessions = fleet.meters().stream().map(m -> settings(m, responseTimeout, maxPdu)).toList();
+        boolean managed = opts.getOrDefault("auth", "NONE").equalsIgnoreCase("HLS");
+        List<SessionSettings> sessions = fleet.meters().stream()
+                .map(m -> managed ? managementSettings(fleet, m, responseTimeout, maxPdu) : settings(m, responseTimeout, maxPdu))
+                .toList();
+        List<String> meterIds = fleet.meters().stream().map(MeterSpec::meterId).toList();
+        // secured sessions: each meter's invocation counter increases from pass to pass, as association-service's do
+        InvocationCounterStore counters = managed ? new InMemoryInvocationCounterStore() : null;
 
         Recording recording = null;
         if (opts.containsKey("jfr")) {
@@ -73,7 +91,7 @@ public final class BareBaseline {
             System.out.flush();
             heap.reset();
             long cpu0 = ProcStats.cpuNanos(pid);
-            Map<String, Object> result = pass(reader, sessions, inFlight);
+            Map<String, Object> result = pass(reader, meterIds, sessions, counters, inFlight);
             long cpu1 = ProcStats.cpuNanos(pid);
             result.put("pass", pass);
             result.put("cpuNanos", cpu1 - cpu0);
@@ -88,6 +106,7 @@ public final class BareBaseline {
             recording.dump(Path.of(opts.get("jfr")));
             recording.close();
         }
+        FAILURES.forEach((why, n) -> System.err.println("failed sessions: " + n + " × " + why));
         System.out.println("DONE");
         System.out.flush();
         vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
@@ -102,8 +121,32 @@ public final class BareBaseline {
                 AuthenticationLevel.NONE, null, responseTimeout, maxPdu, null);
     }
 
-    private static Map<String, Object> pass(MeterReader reader, List<SessionSettings> sessions, int inFlight)
-            throws Exception {
+    /**
+     * The session association-service opens for a meter whose registry entry names its vendor's security profile
+     * (Fleet#writeRegistry managed, Fleet#writeSecurityProfiles) with the keys of Fleet#writeKeys: the management
+     * association, HLS with the vendor's mechanism, suite and policy on the HLS client, or LLS on the LLS client.
+     */
+    static SessionSettings managementSettings(Fleet fleet, MeterSpec m, Duration responseTimeout, int maxPdu) {
+        VendorProfile p = VendorProfile.load(m.profile());
+        TransportKind transport = p.framing() == VendorProfile.Framing.HDLC ? TransportKind.TCP_HDLC : TransportKind.TCP_WRAPPER;
+        AuthenticationLevel level = AuthenticationLevel.valueOf(Fleet.managementAuthentication(p));
+        if (level == AuthenticationLevel.LOW) {
+            return new SessionSettings(m.host(), m.port(), transport, Fleet.managementClient(p), m.logicalDevice(),
+                    level, m.llsPassword(), responseTimeout, maxPdu, null);
+        }
+        MeterKeys keys = fleet.keys(m.meterId());
+        KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA ? fleet.headEndSigningKey(p.securitySuite()) : null;
+        SecuritySettings security = new SecuritySettings(p.securitySuite(),
+                SecuritySettings.SecurityPolicy.valueOf(p.securityPolicy()), MeterKeys.HEAD_END_SYSTEM_TITLE,
+                keys.blockCipherKey(), keys.authenticationKey(), null, 0, headEnd,
+                headEnd == null ? null : keys.signingKey().getPublic(),
+                level == AuthenticationLevel.HIGH_SHA256 ? keys.hlsSecret() : null);
+        return new SessionSettings(m.host(), m.port(), transport, Fleet.managementClient(p), m.logicalDevice(), level,
+                null, responseTimeout, maxPdu, security);
+    }
+
+    private static Map<String, Object> pass(MeterReader reader, List<String> meterIds, List<SessionSettings> sessions,
+                                            InvocationCounterStore counters, int inFlight) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicIntegerArray okPerMeter = new AtomicIntegerArray(sessions.size());
@@ -111,7 +154,7 @@ public final class BareBaseline {
         long start = System.nanoTime();
         List<Future<Void>> lanes = new ArrayList<>();
         for (int i = 0; i < Math.min(inFlight, sessions.size()); i++) {
-            lanes.add(lane(reader, sessions, next, failed, okPerMeter, sessionNanos));
+            lanes.add(lane(reader, meterIds, sessions, counters, next, failed, okPerMeter, sessionNanos));
         }
         Future.all(lanes).toCompletionStage().toCompletableFuture().get(2, TimeUnit.HOURS);
         long wall = System.nanoTime() - start;
@@ -144,22 +187,28 @@ public final class BareBaseline {
     }
 
     /** One of {@code inFlight} lanes: reads meters one after the other until none are left. */
-    private static Future<Void> lane(MeterReader reader, List<SessionSettings> sessions, AtomicInteger next,
-                                     AtomicInteger failed, AtomicIntegerArray okPerMeter, long[] sessionNanos) {
+    private static Future<Void> lane(MeterReader reader, List<String> meterIds, List<SessionSettings> sessions,
+                                     InvocationCounterStore counters, AtomicInteger next, AtomicInteger failed,
+                                     AtomicIntegerArray okPerMeter, long[] sessionNanos) {
         int i = next.getAndIncrement();
         if (i >= sessions.size()) {
             return Future.succeededFuture();
         }
         Promise<Void> done = Promise.promise();
         long t0 = System.nanoTime();
-        reader.read(sessions.get(i), List.of("1.0.1.8.0.255")).onComplete(ar -> {
+        SessionSettings settings = sessions.get(i);
+        Future<?> read = counters != null && settings.security() != null
+                ? reader.read(meterIds.get(i), settings, REGISTERS, counters)
+                : reader.read(settings, REGISTERS);
+        read.onComplete(ar -> {
             sessionNanos[i] = System.nanoTime() - t0; // each index written by one lane; read after Future.all
             if (ar.succeeded()) {
                 okPerMeter.incrementAndGet(i);
             } else {
                 failed.incrementAndGet();
+                FAILURES.merge(String.valueOf(ar.cause().getMessage()).lines().findFirst().orElse("?"), 1, Integer::sum);
             }
-            lane(reader, sessions, next, failed, okPerMeter, sessionNanos).onComplete(done);
+            lane(reader, meterIds, sessions, counters, next, failed, okPerMeter, sessionNanos).onComplete(done);
         });
         return done.future();
     }

@@ -100,12 +100,16 @@ public final class PipelineBenchmark {
         Files.createDirectories(dir);
         say("run " + runId + " in " + dir);
         // Fresh meter ids per run: the database outlives runs and readings are keyed by meter and meter time.
-        Fleet fleet = Fleet.generate(o.meters(), List.of(o.profile()), o.seed(), o.firstHost(), freePort())
+        Fleet fleet = Fleet.generate(o.meters(), o.profiles(), o.seed(), o.firstHost(), freePort())
                 .withIdPrefix("PB" + runId + "-");
         Path fleetFile = dir.resolve("fleet.json");
         Path registry = dir.resolve("meter_registry.json");
         fleet.write(fleetFile);
-        fleet.writeRegistry(registry);
+        fleet.writeRegistry(registry, o.secured());
+        if (o.secured()) {
+            fleet.writeSecurityProfiles(dir.resolve("security_profiles.json"));
+            fleet.writeKeys(dir.resolve("meter_keys.json"));
+        }
         if (o.resetDb()) {
             resetSchemas(o);
         }
@@ -114,31 +118,30 @@ public final class PipelineBenchmark {
         Thread cleanup = new Thread(() -> stopAll(started), "pipeline-cleanup"); // Ctrl-C: stop what this run started
         Runtime.getRuntime().addShutdownHook(cleanup);
         try {
-            say("simulator: " + o.meters() + " meters from " + o.firstHost() + ", " + o.latencyMs() + " ms ± "
-                    + o.jitterMs() + " ms, loss " + o.loss());
-            List<String> simCmd = new ArrayList<>(List.of(Child.java()));
-            if (!o.simulatorXmx().isBlank()) {
-                simCmd.add("-Xmx" + o.simulatorXmx());
-            }
-            simCmd.addAll(List.of("-cp", classpath, "org.amihes.simulator.SimulatorMain", "--fleet", fleetFile.toString(),
-                    "--bind", "0.0.0.0", "--seed", Long.toString(o.seed()),
-                    "--latency-ms", Double.toString(o.latencyMs()), "--jitter-ms", Double.toString(o.jitterMs()),
-                    "--loss", Double.toString(o.loss())));
-            Child simulator = Child.start("meter-simulator", simCmd, Map.of(), dir.resolve("logs/meter-simulator.log"), null);
+            Child simulator = startSimulator(o, dir, fleetFile, classpath, "meter-simulator");
             started.add(simulator);
-            simulator.awaitLine("listening", Duration.ofMinutes(5));
 
             List<Phase> bare = bare(o, dir, fleetFile, classpath, simulator);
+            if (o.secured()) {
+                // Secured meters refuse an invocation counter they have seen: the pipeline meets meters as fresh as
+                // the bare loop did (its counters come from security-service, which starts at 1 for these meters).
+                say("restarting the simulator: fresh meters (invocation counters) for the pipeline");
+                simulator.close();
+                started.remove(simulator);
+                simulator = startSimulator(o, dir, fleetFile, classpath, "meter-simulator-pipeline");
+                started.add(simulator);
+            }
 
             Map<String, String> profiles = new LinkedHashMap<>();
-            List<Phase> pipeline = pipeline(o, dir, fleet, registry, simulator, started, profiles);
+            List<String> setup = new ArrayList<>();
+            List<Phase> pipeline = pipeline(o, dir, fleet, registry, simulator, started, profiles, setup);
             if (o.jfr()) {
                 Path bareJfr = dir.resolve("bare.jfr");
                 if (Files.exists(bareJfr)) {
                     profiles.put("bare client", JfrSummary.summarise(bareJfr, 12));
                 }
             }
-            String md = Report.markdown(o, bare, pipeline, profiles);
+            String md = Report.markdown(o, bare, pipeline, profiles, setup);
             return new Result(o, bare, pipeline, profiles, md);
         } finally {
             stopAll(started);
@@ -148,6 +151,29 @@ public final class PipelineBenchmark {
                 // the hook is running
             }
         }
+    }
+
+    /** The simulator as its own process, with the run's latency, jitter and loss; answers once it listens. */
+    private static Child startSimulator(PipelineOptions o, Path dir, Path fleetFile, String classpath, String name)
+            throws Exception {
+        say("simulator: " + o.meters() + " meters (" + o.profile() + ") from " + o.firstHost() + ", " + o.latencyMs()
+                + " ms ± " + o.jitterMs() + " ms, loss " + o.loss());
+        List<String> simCmd = new ArrayList<>(List.of(Child.java()));
+        if (!o.simulatorXmx().isBlank()) {
+            simCmd.add("-Xmx" + o.simulatorXmx());
+        }
+        simCmd.addAll(List.of("-cp", classpath, "org.amihes.simulator.SimulatorMain", "--fleet", fleetFile.toString(),
+                "--bind", "0.0.0.0", "--seed", Long.toString(o.seed()),
+                "--latency-ms", Double.toString(o.latencyMs()), "--jitter-ms", Double.toString(o.jitterMs()),
+                "--loss", Double.toString(o.loss())));
+        Child simulator = Child.start(name, simCmd, Map.of(), dir.resolve("logs/" + name + ".log"), null);
+        try {
+            simulator.awaitLine("listening", Duration.ofMinutes(5));
+        } catch (Exception | Error e) {
+            simulator.close();
+            throw e;
+        }
+        return simulator;
     }
 
     /** Stops the processes this run started, newest first, each by its own handle. */
@@ -170,7 +196,7 @@ public final class PipelineBenchmark {
         say("bare baseline: " + o.barePasses() + " passes, " + o.inFlight() + " in flight");
         List<String> cmd = new ArrayList<>(List.of(Child.java(), "-Xmx" + o.bareXmx(), "-cp", classpath,
                 BareBaseline.class.getName(), "fleet=" + fleetFile, "inFlight=" + o.inFlight(),
-                "passes=" + o.barePasses(), "responseTimeoutMs=" + o.responseTimeoutMs()));
+                "passes=" + o.barePasses(), "responseTimeoutMs=" + o.responseTimeoutMs(), "auth=" + o.auth()));
         if (o.jfr()) {
             cmd.add("jfr=" + dir.resolve("bare.jfr"));
         }
@@ -234,7 +260,8 @@ public final class PipelineBenchmark {
     // -------------------------------------------------------------------------------------------------- pipeline
 
     private static List<Phase> pipeline(PipelineOptions o, Path dir, Fleet fleet, Path registry, Child simulator,
-                                        List<Child> started, Map<String, String> profiles) throws Exception {
+                                        List<Child> started, Map<String, String> profiles, List<String> setup)
+            throws Exception {
         int assocPort = freePort();
         int pollPort = freePort();
         String assocUrl = "http://127.0.0.1:" + assocPort;
@@ -253,6 +280,13 @@ public final class PipelineBenchmark {
         assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());
         Map<String, String> pollEnv = new LinkedHashMap<>(common);
         pollEnv.put("HTTP_PORT", Integer.toString(pollPort));
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        Security security = null;
+        if (o.secured()) {
+            security = startSecurity(o, dir, common, started, http, setup);
+            assocEnv.put("SECURITY_SERVICE_URL", "http://127.0.0.1:" + security.port());
+            assocEnv.put("HES_SECURITY_SERVICE_TOKEN", security.token());
+        }
 
         say("starting association-service :" + assocPort + " and polling-service :" + pollPort + " (db " + o.dbName()
                 + ", vhost " + o.vhost() + ")");
@@ -263,7 +297,6 @@ public final class PipelineBenchmark {
                 dir.resolve("logs/polling-service.log"), null);
         started.add(polling);
         association.awaitHttp200(assocUrl + "/q/health/ready", Duration.ofMinutes(5));
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         if (!o.registryFile()) {
             importRegistry(http, assocUrl, registry, o.importChunk());
         }
@@ -280,8 +313,12 @@ public final class PipelineBenchmark {
         Map<String, Child> hes = new LinkedHashMap<>();
         hes.put("association-service", association);
         hes.put("polling-service", polling);
-        Map<String, String> metricsUrls = Map.of("association-service", assocUrl + "/q/metrics",
-                "polling-service", pollUrl + "/q/metrics");
+        Map<String, String> metricsUrls = new LinkedHashMap<>(Map.of("association-service", assocUrl + "/q/metrics",
+                "polling-service", pollUrl + "/q/metrics"));
+        if (security != null) {
+            hes.put("security-service", security.child());
+            metricsUrls.put("security-service", "http://127.0.0.1:" + security.port() + "/q/metrics");
+        }
 
         List<Phase> phases = new ArrayList<>();
         for (int b = 1; b <= o.batches(); b++) {
@@ -299,6 +336,58 @@ public final class PipelineBenchmark {
             }
         }
         return phases;
+    }
+
+    /** security-service as started for a secured run: its process, port and the service credential it accepts. */
+    private record Security(Child child, int port, String token) {
+    }
+
+    /**
+     * Starts security-service (the HSM from this process's environment: HES_HSM_* and SOFTHSM2_CONF, as {@code ./hes}
+     * sets them) and imports the fleet's security profiles and key delivery file as a utility would, timing the key
+     * import (the keys are wrapped under the HSM's master key one by one).
+     */
+    private static Security startSecurity(PipelineOptions o, Path dir, Map<String, String> common, List<Child> started,
+                                          HttpClient http, List<String> setup) throws Exception {
+        int port = freePort();
+        String url = "http://127.0.0.1:" + port;
+        String token = UUID.randomUUID().toString();
+        Map<String, String> env = new LinkedHashMap<>(common);
+        env.put("HTTP_PORT", Integer.toString(port));
+        env.put("HES_KEYS_SERVICE_TOKEN", token);
+        say("starting security-service :" + port + " (HSM: " + System.getenv().getOrDefault("HES_HSM_MODULE", "default module")
+                + ", slot " + System.getenv().getOrDefault("HES_HSM_SLOT", "default") + ")");
+        Child child = Child.start("security-service", serviceCommand(o, "security-service"), env,
+                dir.resolve("logs/security-service.log"), null);
+        started.add(child);
+        child.awaitHttp200(url + "/q/health/ready", Duration.ofMinutes(5));
+        post(http, url + "/security-profiles/import", dir.resolve("security_profiles.json"));
+        long t0 = System.nanoTime();
+        post(http, url + "/keys/import", dir.resolve("meter_keys.json"));
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        String line = String.format(Locale.ROOT, "key import (`POST /keys/import`, the simulator's key delivery file, "
+                + "%d meters, %.1f MiB): %.1f s, %.0f meters/s", o.meters(),
+                Files.size(dir.resolve("meter_keys.json")) / 1024.0 / 1024.0, seconds, o.meters() / seconds);
+        setup.add(line);
+        say(line);
+        // one wrap per meter (all of a key version's secrets in one, ~80-130 bytes)
+        long wrap = HsmWrapBaseline.wrapNanos(o.meters(), 96);
+        String floor = String.format(Locale.ROOT, "baseline beside it: %d AES-256-GCM wraps of 96 bytes under the same "
+                + "master key in the same token, one thread, nothing else (`HsmWrapBaseline`): %.1f s, %.0f µs per "
+                + "wrap; the import took **%.2f×** that", o.meters(), wrap / 1e9, wrap / 1e3 / o.meters(),
+                seconds / (wrap / 1e9));
+        setup.add(floor);
+        say(floor);
+        return new Security(child, port, token);
+    }
+
+    private static void post(HttpClient http, String url, Path body) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(30))
+                .POST(HttpRequest.BodyPublishers.ofFile(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() / 100 != 2) {
+            throw new IllegalStateException("POST " + url + " answered " + r.statusCode() + ": " + r.body());
+        }
     }
 
     /**
@@ -397,7 +486,7 @@ public final class PipelineBenchmark {
 
         int ok = progress.get("ok").asInt();
         int failed = progress.get("failed").asInt();
-        Check check = verify(o, batchId, progress, ids.size());
+        Check check = verify(o, batchId, progress, ids.size(), hes.containsKey("security-service"));
         say(String.format(Locale.ROOT, "batch %d: %.2f s, %d ok, %d failed; %s", b, wall / 1e9, ok, failed,
                 check.detail()));
         return new Phase("pipeline batch " + b + (b == 1 ? " (first after start)" : ""), ids.size(), ok, failed, wall,
@@ -406,7 +495,8 @@ public final class PipelineBenchmark {
     }
 
     /** REST progress and what PostgreSQL holds for the batch: one job per meter, all done, one reading per ok. */
-    private static Check verify(PipelineOptions o, String batchId, JsonNode progress, int meters) throws Exception {
+    private static Check verify(PipelineOptions o, String batchId, JsonNode progress, int meters, boolean secured)
+            throws Exception {
         int requested = progress.get("requested").asInt();
         int completed = progress.get("completed").asInt();
         int ok = progress.get("ok").asInt();
@@ -437,12 +527,19 @@ public final class PipelineBenchmark {
                 }
             }
         }
+        // a secured run reads no meter over the public client: every association named is a management one
+        JsonNode byAssociation = progress.get("byAssociation");
+        boolean associations = !secured || (byAssociation != null && byAssociation.size() > 0
+                && !byAssociation.fieldNames().next().isEmpty()
+                && java.util.stream.StreamSupport.stream(((Iterable<String>) byAssociation::fieldNames).spliterator(), false)
+                        .noneMatch(a -> a.startsWith("public")));
         boolean passed = requested == meters && completed == meters && ok + failed == meters && jobs == meters
-                && jobMeters == meters && pending == 0 && rows == ok && rowMeters == ok;
+                && jobMeters == meters && pending == 0 && rows == ok && rowMeters == ok && associations;
         String detail = String.format(Locale.ROOT, "REST: requested %d, completed %d, ok %d, failed %d%s; "
-                        + "PostgreSQL: %d jobs for %d distinct meters, %d pending, %d readings for %d distinct meters",
+                        + "PostgreSQL: %d jobs for %d distinct meters, %d pending, %d readings for %d distinct meters; "
+                        + "associations %s",
                 requested, completed, ok, failed, failed > 0 ? " " + progress.get("failuresByClass") : "",
-                jobs, jobMeters, pending, rows, rowMeters);
+                jobs, jobMeters, pending, rows, rowMeters, byAssociation);
         return new Check(passed, detail, rows, rowMeters);
     }
 
@@ -459,10 +556,11 @@ public final class PipelineBenchmark {
         if (o.dbName().equals("amihes")) {
             throw new IllegalArgumentException("resetDb=true refuses the database 'amihes' (the running stack's)");
         }
-        say("resetDb: dropping schemas association and polling in " + o.dbName());
+        say("resetDb: dropping schemas association, polling and security in " + o.dbName());
         try (Connection db = connect(o); Statement s = db.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS association CASCADE");
             s.execute("DROP SCHEMA IF EXISTS polling CASCADE");
+            s.execute("DROP SCHEMA IF EXISTS security CASCADE");
         }
     }
 

@@ -15,7 +15,10 @@ import java.util.Map;
  * @param loss         probability that an answer is not sent at all (seeded); the session then fails after
  *                     {@code responseTimeoutMs}
  * @param inFlight     sessions at once: the bare loop's lanes, association-service's HES_MAX_SESSIONS (also its prefetch)
- * @param auth         authentication of the sessions; only NONE until the services get keys from security-service
+ * @param auth         NONE: every meter over its public client; HLS: over its vendor's management association with
+ *                     its keys (HLS-GMAC, HLS-ECDSA, HLS-SHA256 or, for a vendor without HLS, LLS), the keys in
+ *                     security-service (profiles and key delivery imported) and invocation counters reserved there
+ * @param profile      the simulated vendor profile, or several separated by commas (the fleet cycles through them)
  * @param batches      pipeline read requests one after the other (the first right after the services started)
  * @param barePasses   passes of the bare loop over the fleet in one JVM (the first cold)
  * @param dbName       PostgreSQL database of the services (HES_DB_NAME); host, port, user from HES_DB_* as theirs
@@ -43,11 +46,8 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
         if (meters < 1 || inFlight < 1 || batches < 1 || barePasses < 1) {
             throw new IllegalArgumentException("meters, inFlight, batches and barePasses must be at least 1");
         }
-        if (!auth.equalsIgnoreCase("NONE")) {
-            // The registry entry has no secrets and association-service takes keys only from security-service,
-            // which has no key store yet: an authenticated pipeline run would only measure HES-002 failures.
-            throw new IllegalArgumentException("auth=" + auth + ": only NONE for now; association-service cannot "
-                    + "associate with LLS/HLS until it gets the meters' keys from security-service");
+        if (!auth.equals("NONE") && !auth.equals("HLS")) {
+            throw new IllegalArgumentException("auth=" + auth + ": NONE (public client) or HLS (management association)");
         }
     }
 
@@ -94,8 +94,17 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
 
     String defaultCommand() {
         return String.format(Locale.ROOT, "./hes bench pipeline meters=%d latencyMs=%s jitterMs=%s loss=%s inFlight=%d "
-                        + "auth=%s%s", meters, num(latencyMs), num(jitterMs), num(loss), inFlight, auth,
+                        + "auth=%s profile=%s%s", meters, num(latencyMs), num(jitterMs), num(loss), inFlight, auth, profile,
                 jfr ? " jfr=true" : "");
+    }
+
+    /** The simulated vendor profiles of the fleet. */
+    List<String> profiles() {
+        return List.of(profile.split(","));
+    }
+
+    boolean secured() {
+        return auth.equals("HLS");
     }
 
     static String num(double d) {

@@ -19,7 +19,8 @@ final class Report {
     private Report() {
     }
 
-    static String markdown(PipelineOptions o, List<Phase> bare, List<Phase> pipeline, Map<String, String> profiles) {
+    static String markdown(PipelineOptions o, List<Phase> bare, List<Phase> pipeline, Map<String, String> profiles,
+                           List<String> setup) {
         List<Phase> all = new ArrayList<>(bare);
         all.addAll(pipeline);
         Phase best = bare.stream().max(Comparator.comparingDouble(Phase::metersPerSecond)).orElseThrow();
@@ -33,13 +34,19 @@ final class Report {
                 %d simulated meters (%s, one loopback address each from %s), %s ms ± %s ms added per answer by the
                 simulator (normal draw, seeded), answer loss %s, %d sessions in flight, authentication %s. One session:
                 connect, AARQ/AARE, GET-with-list (energy scaler_unit and value, clock), RLRQ/RLRE, close.
-                Services: association-service and polling-service (packaged quarkus-run.jar, -Xmx%s each), RabbitMQ vhost
+                Services: association-service and polling-service%s (packaged quarkus-run.jar, -Xmx%s each), RabbitMQ vhost
                 `%s`, PostgreSQL database `%s`. Bare loop: -Xmx%s, its own JVM. Simulator: its own JVM.
-
+                %s
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), git(o), ProcStats.machine(), javaVersion(),
                 o.command(), o.meters(), o.profile(), o.firstHost(), PipelineOptions.num(o.latencyMs()),
-                PipelineOptions.num(o.jitterMs()), PipelineOptions.num(o.loss()), o.inFlight(), o.auth(), o.serviceXmx(),
-                o.vhost(), o.dbName(), o.bareXmx()));
+                PipelineOptions.num(o.jitterMs()), PipelineOptions.num(o.loss()), o.inFlight(), authentication(o),
+                o.secured() ? ", security-service" : "", o.serviceXmx(), o.vhost(), o.dbName(), o.bareXmx(),
+                o.secured() ? SECURED : ""));
+        if (!setup.isEmpty()) {
+            md.append("Set-up (before the measured passes and batches):\n\n");
+            setup.forEach(line -> md.append("- ").append(line).append('\n'));
+            md.append('\n');
+        }
 
         md.append("| |");
         all.forEach(p -> md.append(' ').append(p.label()).append(" |"));
@@ -52,9 +59,12 @@ final class Report {
         row(md, all, "read ok / failed", p -> p.ok() + " / " + p.failed());
         row(md, all, "session p50 (ms)", p -> f1(p.p50Ms()));
         row(md, all, "session p99 (ms)", p -> f1(p.p99Ms()));
-        row(md, all, "**CPU per read (µs)**: bare client / association + polling", p -> "**" + f0(p.cpuMicrosPerRead()) + "**");
+        row(md, all, "**CPU per read (µs)**: bare client / the services", p -> "**" + f0(p.cpuMicrosPerRead()) + "**");
         row(md, all, "  association-service (µs)", p -> perRead(p.cpuNanos().get("association-service"), p.meters()));
         row(md, all, "  polling-service (µs)", p -> perRead(p.cpuNanos().get("polling-service"), p.meters()));
+        if (o.secured()) {
+            row(md, all, "  security-service (µs): keys, invocation counters", p -> perRead(p.cpuNanos().get("security-service"), p.meters()));
+        }
         row(md, all, "peak heap (MiB): bare client", p -> mib(p.peakHeap().get("bare client")));
         row(md, all, "  association-service", p -> mib(p.peakHeap().get("association-service")));
         row(md, all, "  polling-service", p -> mib(p.peakHeap().get("polling-service")));
@@ -134,6 +144,21 @@ final class Report {
             profiles.forEach((name, text) -> md.append("### ").append(name).append("\n\n").append(text).append('\n'));
         }
         return md.toString();
+    }
+
+    private static final String SECURED = """
+
+            Secured (`auth=HLS`): each meter over its vendor's management association (HLS-GMAC suite 0, HLS-ECDSA suite 2,
+            HLS-SHA256, or LLS over HDLC for the vendor without HLS), as `./hes run` reads. The pipeline gets each meter's
+            security profile and keys from security-service (imported from the simulator's files as a utility would; keys
+            wrapped under the SoftHSM2 master key) and its invocation counters in windows reserved there; the bare loop
+            holds the same keys in memory and keeps counters in memory. The simulator is restarted between the bare loop
+            and the pipeline so both meet meters whose invocation counters start fresh. security-service's CPU counts
+            on the services' side.
+            """;
+
+    private static String authentication(PipelineOptions o) {
+        return o.secured() ? "HLS (management association with keys)" : "none (public client)";
     }
 
     private static void row(StringBuilder md, List<Phase> phases, String title, Function<Phase, String> cell) {

@@ -200,6 +200,18 @@ public final class DlmsSession {
                 .mapEmpty();
     }
 
+    /**
+     * The conformance block the meter answered in its AARE (the services this association may use), by the names of
+     * the Green Book's conformance bits (e.g. GET, SELECTIVE_ACCESS, BLOCK_TRANSFER_WITH_GET_OR_READ).
+     */
+    public java.util.SortedSet<String> negotiatedConformance() {
+        java.util.SortedSet<String> names = new java.util.TreeSet<>();
+        for (Conformance c : client.getNegotiatedConformance()) {
+            names.add(c.name());
+        }
+        return names;
+    }
+
     /** The largest APDU the meter accepts, as negotiated in the AARE. */
     public int negotiatedMaxPduSize() {
         return client.getMaxReceivePDUSize();
@@ -276,6 +288,24 @@ public final class DlmsSession {
         if (l != null) {
             l.close();
         }
+    }
+
+    /**
+     * Ends the association from outside the work running in it, e.g. an operator's reset of a hung association: the
+     * request in flight fails at once as DLMS-106 (not retried) with {@code reason}, and the link is dropped without
+     * a release. Does nothing more to a session already closed.
+     */
+    public Future<Void> abort(String reason) {
+        return onContext(() -> {
+            if (awaiting != null) {
+                fail(FailureCode.SESSION_RESET, reason);
+            }
+            state = State.CLOSED;
+            cancelTimer();
+            Link l = link;
+            link = null;
+            return l == null ? Future.succeededFuture() : l.close().otherwiseEmpty();
+        });
     }
 
     /** Drops the link without releasing, e.g. after a failure. */

@@ -66,6 +66,20 @@ class CommandsIT {
                 .then();
     }
 
+    /** {@code GET /commands/{key}/events} read to its end (the final state ends it), within 30 s. */
+    static List<JsonPath> events(String key) throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> r = http.sendAsync(java.net.http.HttpRequest.newBuilder(
+                        java.net.URI.create(stack.association.url() + "/commands/" + key + "/events"))
+                        .header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        java.util.concurrent.CompletableFuture<List<JsonPath>> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> r.body().filter(l -> l.startsWith("data:")).map(l -> new JsonPath(l.substring(5).strip())).toList());
+        return read.get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     static JsonPath awaitDone(String key) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonPath c = null;
@@ -105,6 +119,13 @@ class CommandsIT {
         // the same command under another key: the meter is disconnected already, nothing is invoked
         String k2 = "disc-" + UUID.randomUUID();
         send(hls, "disconnect", k2).statusCode(202);
+        // its progress as server-sent events: PENDING (maybe), then the final state, and the stream ends
+        List<JsonPath> events = events(k2);
+        assertThat(events).isNotEmpty();
+        assertThat(events.get(events.size() - 1).getString("status")).isEqualTo("OK");
+        assertThat(events.subList(0, events.size() - 1)).allSatisfy(e -> assertThat(e.getString("status")).isEqualTo("PENDING"));
+        // a command done already: one event, its final state
+        assertThat(events(k1)).singleElement().satisfies(e -> assertThat(e.getString("status")).isEqualTo("OK"));
         JsonPath second = awaitDone(k2);
         assertThat(second.getBoolean("result.outcome.written")).isFalse();
         assertThat(stack.simulator.meterState(hls.meterId()).disconnectorCommands()).isEqualTo(1);
@@ -168,8 +189,43 @@ class CommandsIT {
                 .body(Map.of("type", "clock-sync", "maxDriftSeconds", 0)).post("/meters/" + hls.meterId() + "/commands")
                 .then().statusCode(400);
 
+        // a tariff (activity calendar, class 20): written once, a repeat under another key finds it there
+        Instant activateAt = Instant.now().plus(Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        Map<String, Object> tariff = Map.of("type", "tariff", "calendarName", "TOU-NIGHT", "activateAt", activateAt.toString(),
+                "switches", List.of(Map.of("at", "00:00", "tariff", 2), Map.of("at", "06:30", "tariff", 1),
+                        Map.of("at", "22:00", "tariff", 2)));
+        long calendarWrites = stack.simulator.calendarWrites(hls.meterId());
+        String t1 = "tariff-" + UUID.randomUUID();
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", t1)
+                .body(tariff).post("/meters/" + hls.meterId() + "/commands").then().statusCode(202);
+        JsonPath written = awaitDone(t1);
+        assertThat(written.getString("status")).as(written.prettify()).isEqualTo("OK");
+        assertThat(written.getBoolean("result.outcome.written")).isTrue();
+        assertThat(written.getString("result.outcome.calendarNameBefore")).isEqualTo("STANDARD"); // the simulator's factory calendar
+        assertThat(Instant.parse(written.getString("result.outcome.activateAt"))).isEqualTo(activateAt);
+        assertThat(stack.simulator.passiveCalendarName(hls.meterId())).isEqualTo("TOU-NIGHT");
+        assertThat(stack.simulator.calendarWrites(hls.meterId()) - calendarWrites).as("attributes 6 to 10, once").isEqualTo(5);
+        String t2 = "tariff-" + UUID.randomUUID();
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", t2)
+                .body(tariff).post("/meters/" + hls.meterId() + "/commands").then().statusCode(202);
+        JsonPath again = awaitDone(t2);
+        assertThat(again.getBoolean("result.outcome.written")).as(again.prettify()).isFalse();
+        assertThat(again.getString("result.outcome.calendarNameBefore")).isEqualTo("TOU-NIGHT");
+        assertThat(stack.simulator.calendarWrites(hls.meterId()) - calendarWrites).as("nothing written again").isEqualTo(5);
+        Map<String, Object> late = new java.util.HashMap<>(tariff);
+        late.put("activateAt", Instant.now().minus(Duration.ofDays(1)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", "bad-" + t2)
+                .body(late).post("/meters/" + hls.meterId() + "/commands").then().statusCode(400)
+                .body("detail", containsString("must be in the future"));
+        Map<String, Object> noMidnight = new java.util.HashMap<>(tariff);
+        noMidnight.put("switches", List.of(Map.of("at", "06:00", "tariff", 1)));
+        given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", "bad2-" + t2)
+                .body(noMidnight).post("/meters/" + hls.meterId() + "/commands").then().statusCode(400)
+                .body("detail", containsString("00:00"));
+        given().baseUri(stack.association.url()).get("/commands/bad-" + t2).then().statusCode(404);
+
         String log = Files.readString(stack.audit());
-        assertThat(log).contains("\"operation\":\"CLOCK_SYNC\"").contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
+        assertThat(log).contains("\"operation\":\"TARIFF_WRITE\"").contains("\"operation\":\"CLOCK_SYNC\"").contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
                 .contains("\"controlStateBefore\":1").contains("\"controlStateAfter\":0");
     }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({@JsonSubTypes.Type(value = RegisterReadings.class, name = ReadRegisters.TYPE),
         @JsonSubTypes.Type(value = KeysInstalled.class, name = "keys-installed"),
         @JsonSubTypes.Type(value = RelayState.class, name = "relay-state"),
-        @JsonSubTypes.Type(value = ClockState.class, name = "clock-state")})
-public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState {
+        @JsonSubTypes.Type(value = ClockState.class, name = "clock-state"),
+        @JsonSubTypes.Type(value = TariffState.class, name = "tariff-state")})
+public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState, TariffState {
 }

@@ -15,8 +15,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = ConfirmKeys.class, name = ConfirmKeys.TYPE),
         @JsonSubTypes.Type(value = Disconnect.class, name = Disconnect.TYPE),
         @JsonSubTypes.Type(value = Reconnect.class, name = Reconnect.TYPE),
-        @JsonSubTypes.Type(value = SyncClock.class, name = SyncClock.TYPE)})
-public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect, SyncClock {
+        @JsonSubTypes.Type(value = SyncClock.class, name = SyncClock.TYPE),
+        @JsonSubTypes.Type(value = WriteTariff.class, name = WriteTariff.TYPE)})
+public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect, SyncClock,
+        WriteTariff {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();

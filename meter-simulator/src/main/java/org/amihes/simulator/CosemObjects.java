@@ -104,6 +104,7 @@ final class CosemObjects {
         imageTransfer.setImageBlockSize(state.image.blockSize());
         imageTransfer.setImageTransferEnabled(true);
         calendar(activityCalendar);
+        state.calendar.restore(activityCalendar);
         securitySetup.setSecurityPolicy(EnumSet.noneOf(SecurityPolicy.class));
         securitySetup.setSecuritySuite(SecuritySuite.SUITE_0);
         securitySetup.setServerSystemTitle(systemTitle(spec, profile));

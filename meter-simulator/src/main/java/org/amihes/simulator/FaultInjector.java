@@ -17,18 +17,24 @@ final class FaultInjector {
     private final VendorProfile profile;
     private final Supplier<Faults> faults;
     private final int loseAnswer;
+    private final boolean hangAfterLost;
     private int answers;
     private long lastDueNanos;
     private int pending;
 
     FaultInjector(Vertx vertx, long seed, VendorProfile profile, Supplier<Faults> faults) {
-        this(vertx, seed, profile, faults, -1);
+        this(vertx, seed, profile, faults, -1, false);
     }
 
-    /** @param loseAnswer the index (from 0) of one answer this session never sends, or -1 */
-    FaultInjector(Vertx vertx, long seed, VendorProfile profile, Supplier<Faults> faults, int loseAnswer) {
+    /**
+     * @param loseAnswer    the index (from 0) of one answer this session never sends, or -1
+     * @param hangAfterLost from that answer on, send none at all (a hung association: the connection stays open)
+     */
+    FaultInjector(Vertx vertx, long seed, VendorProfile profile, Supplier<Faults> faults, int loseAnswer,
+                  boolean hangAfterLost) {
         this.vertx = vertx;
         this.loseAnswer = loseAnswer;
+        this.hangAfterLost = hangAfterLost;
         this.random = new SplittableRandom(seed);
         this.profile = profile;
         this.faults = faults;
@@ -49,7 +55,8 @@ final class FaultInjector {
         double lossDraw = random.nextDouble();
         double malformedDraw = random.nextDouble();
         double gaussian = random.nextGaussian();
-        if (answers++ == loseAnswer) {
+        int index = answers++;
+        if (index == loseAnswer || (hangAfterLost && loseAnswer >= 0 && index > loseAnswer)) {
             return;
         }
         if (dropDraw < f.dropProbability()) {

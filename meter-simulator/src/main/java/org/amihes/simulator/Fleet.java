@@ -126,6 +126,16 @@ public record Fleet(long seed, List<MeterSpec> meters) {
         JSON.writeValue(file.toFile(), root);
     }
 
+    /** The management association's mechanism: the vendor's HLS mechanism where it has one, else LLS ("LOW"). */
+    public static String managementAuthentication(VendorProfile profile) {
+        return "NONE".equals(profile.hlsAuthentication()) ? "LOW" : profile.hlsAuthentication();
+    }
+
+    /** The management association's client address: the HLS client where the vendor has HLS, else the LLS client. */
+    public static int managementClient(VendorProfile profile) {
+        return "NONE".equals(profile.hlsAuthentication()) ? SimulatedMeter.LLS_CLIENT : SimulatedMeter.HLS_CLIENT;
+    }
+
     /** The security profile of a vendor's management association. */
     public static String securityProfileName(VendorProfile profile) {
         return profile.name() + "-management";
@@ -141,13 +151,12 @@ public record Fleet(long seed, List<MeterSpec> meters) {
         for (MeterSpec m : meters) {
             VendorProfile p = VendorProfile.load(m.profile());
             profiles.computeIfAbsent(securityProfileName(p), name -> {
-                boolean hls = !"NONE".equals(p.hlsAuthentication());
                 Map<String, Object> e = new LinkedHashMap<>();
                 e.put("name", name);
-                e.put("authentication", hls ? p.hlsAuthentication() : "LOW");
+                e.put("authentication", managementAuthentication(p));
                 e.put("securitySuite", p.securitySuite());
                 e.put("securityPolicy", p.securityPolicy());
-                e.put("clientAddress", hls ? SimulatedMeter.HLS_CLIENT : SimulatedMeter.LLS_CLIENT);
+                e.put("clientAddress", managementClient(p));
                 return e;
             });
         }
@@ -171,7 +180,7 @@ public record Fleet(long seed, List<MeterSpec> meters) {
             e.put("meterId", m.meterId());
             e.put("systemTitle", hex.formatHex(k.systemTitle()));
             // the management association's mechanism: HLS where the vendor has it, else LLS (client 32)
-            e.put("authentication", "NONE".equals(p.hlsAuthentication()) ? "LOW" : p.hlsAuthentication());
+            e.put("authentication", managementAuthentication(p));
             e.put("securitySuite", p.securitySuite());
             e.put("securityPolicy", p.securityPolicy());
             e.put("blockCipherKey", hex.formatHex(k.blockCipherKey()));

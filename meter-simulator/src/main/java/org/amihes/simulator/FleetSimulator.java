@@ -173,6 +173,24 @@ public final class FleetSimulator implements AutoCloseable {
         state.installCipherKeys(blockCipherKey, authenticationKey);
     }
 
+    /** Writes of the activity calendar's passive attributes (6 to 10) the meter took since the simulator started. */
+    public long calendarWrites(String meterId) {
+        MeterSpec spec = fleet.meter(meterId);
+        return spec == null ? 0 : stateOf(spec).calendar.writes();
+    }
+
+    /** The passive calendar's name a client wrote, null while it is the factory calendar. */
+    public String passiveCalendarName(String meterId) {
+        MeterSpec spec = fleet.meter(meterId);
+        return spec == null ? null : stateOf(spec).calendar.passiveName();
+    }
+
+    /** How many associations the meter has open right now (see {@link MeterSnapshot#mostConcurrent()}). */
+    public int associationsOpen(String meterId) {
+        MeterSpec spec = fleet.meter(meterId);
+        return spec == null ? 0 : stateOf(spec).associationsOpen();
+    }
+
     public MeterSnapshot meterState(String meterId) {
         return stateOf(fleet.meter(meterId)).snapshot(meterId);
     }
@@ -225,13 +243,15 @@ public final class FleetSimulator implements AutoCloseable {
         long session = state.nextSession();
         long seed = FaultInjector.seed(fleet.seed(), spec.meterId(), session);
         // FLAKY: its first session since it became flaky loses the answer after the AARE (over HDLC, after UA and AARE)
-        int loseAnswer = spec.fault() == MeterSpec.Fault.FLAKY && state.takeFlaky()
+        // HUNG: every session associates, then answers nothing more (the connection stays open)
+        boolean hung = spec.fault() == MeterSpec.Fault.HUNG;
+        int loseAnswer = hung || (spec.fault() == MeterSpec.Fault.FLAKY && state.takeFlaky())
                 ? (profile.framing() == VendorProfile.Framing.HDLC ? 2 : 1) : -1;
         MeterKeys keys = state.keys(() -> MeterKeys.derive(fleet.seed(), spec, profile));
         PublicKey headEnd = profile.securitySuite() == 0 ? null : headEndKeys.computeIfAbsent(profile.securitySuite(),
                 suite -> MeterKeys.headEndSigningKey(fleet.seed(), suite).getPublic());
         return new Connection(new SimulatedMeter(spec, profile, model, state, keys, headEnd),
-                new FaultInjector(on, seed, profile, () -> faults(spec.meterId()), loseAnswer));
+                new FaultInjector(on, seed, profile, () -> faults(spec.meterId()), loseAnswer, hung));
     }
 
     record Connection(SimulatedMeter meter, FaultInjector faults) {
@@ -258,7 +278,7 @@ public final class FleetSimulator implements AutoCloseable {
                 stateOf(spec).nextSession();
                 socket.handler(b -> socket.close());
             }
-            case NONE, FLAKY -> serve(socket, spec);
+            case NONE, FLAKY, HUNG -> serve(socket, spec);
         }
     }
 

@@ -25,7 +25,12 @@ public record MeterSpec(String meterId, String profile, String host, int port, i
          * {@code FleetSimulator.update}), the meter associates and then loses the answer to the first data request (a
          * transient network loss); every later connection is served normally
          */
-        FLAKY
+        FLAKY,
+        /**
+         * a hung association: every connection associates (AARE, over HDLC after the UA) and then the meter answers
+         * nothing more, keeping the connection open, until the client gives up or closes it
+         */
+        HUNG
     }
 
     public MeterSpec withMeterId(String newMeterId) {

@@ -12,6 +12,7 @@ final class MeterState {
 
     final ImageTransferState image;
     final DisconnectState disconnect;
+    final CalendarState calendar = new CalendarState();
     private final AtomicLong sessions = new AtomicLong();
     /** Associations open now, and the most ever open at once (a meter allows one association per client) */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
@@ -51,6 +52,11 @@ final class MeterState {
         int now = open.incrementAndGet();
         mostOpen.accumulateAndGet(now, Math::max);
         return now;
+    }
+
+    /** Associations open now (TCP: from the accept until the RLRE or the close). */
+    int associationsOpen() {
+        return open.get();
     }
 
     /** Released (RLRE sent) or closed, whichever came first. */

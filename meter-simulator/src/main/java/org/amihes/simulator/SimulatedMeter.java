@@ -199,7 +199,8 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
             return AccessMode.NO_ACCESS; // the association's secret (the LLS password) is never readable
         }
         boolean writable = t == cosem.clock && arg.getIndex() == 2
-                || t == cosem.disconnectControl && arg.getIndex() == 4;
+                || t == cosem.disconnectControl && arg.getIndex() == 4
+                || t == cosem.activityCalendar && arg.getIndex() >= 6 && arg.getIndex() <= 10; // the passive calendar
         return writable && privileged() ? AccessMode.READ_WRITE : AccessMode.READ;
     }
 
@@ -323,6 +324,11 @@ final class SimulatedMeter extends GXDLMSSecureServer2 {
 
     @Override
     protected void onPostWrite(ValueEventArgs[] args) {
+        for (ValueEventArgs e : args) {
+            if (e.getTarget() == cosem.activityCalendar && e.getIndex() >= 6 && e.getIndex() <= 10) {
+                state.calendar.written(cosem.activityCalendar, e.getIndex());
+            }
+        }
     }
 
     @Override

@@ -61,7 +61,7 @@ final class UdpListener extends AbstractVerticle {
             String peerHost = packet.sender().hostAddress();
             int peerPort = packet.sender().port();
             String peer = peerHost + ":" + peerPort;
-            if (spec == null || (spec.fault() != MeterSpec.Fault.NONE && spec.fault() != MeterSpec.Fault.FLAKY)) {
+            if (spec == null || (spec.fault() == MeterSpec.Fault.SILENT || spec.fault() == MeterSpec.Fault.DROP)) {
                 sessions.remove(peer); // SILENT and DROP: no answer; DROP also forgets the association
                 return;
             }

@@ -27,6 +27,11 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Commands {
 
+    /** The commands clients send over REST (their type names): one list for the API and the result binding. */
+    public static final java.util.List<String> CLIENT_COMMANDS = java.util.List.of(org.amihes.contracts.Disconnect.TYPE,
+            org.amihes.contracts.Reconnect.TYPE, org.amihes.contracts.SyncClock.TYPE, org.amihes.contracts.WriteTariff.TYPE);
+
+
     private static final Logger LOG = Logger.getLogger(Commands.class);
     static final String JOB_PREFIX = "command/";
 

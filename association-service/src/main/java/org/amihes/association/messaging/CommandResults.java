@@ -15,10 +15,8 @@ import java.util.ArrayList;
 import java.util.List;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.commands.CommandStore;
-import org.amihes.contracts.Disconnect;
 import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.MeterJobResultBatch;
-import org.amihes.contracts.Reconnect;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.DeadLetters;
@@ -35,7 +33,7 @@ public class CommandResults {
 
     private static final Logger LOG = Logger.getLogger(CommandResults.class);
     private static final String ROLE = "command results";
-    static final List<String> COMMANDS = List.of(Disconnect.TYPE, Reconnect.TYPE, org.amihes.contracts.SyncClock.TYPE);
+    static final List<String> COMMANDS = org.amihes.association.commands.Commands.CLIENT_COMMANDS;
 
     private final RabbitConnections connections;
     private final CommandStore store;

@@ -25,6 +25,17 @@ public class CommandByKeyResource {
     }
 
     @GET
+    @Path("/{key}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @org.jboss.resteasy.reactive.RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The command's state as server-sent events: now, then each change, the last one OK or FAILED "
+            + "(the stream ends there, or after 10 minutes: reconnect for more)")
+    public io.smallrye.mutiny.Multi<CommandResource.CommandView> events(@PathParam("key") String key) {
+        return org.amihes.service.rest.ProgressStream.of(() -> get(key), view -> !"PENDING".equals(view.status()),
+                java.time.Duration.ofMillis(250), java.time.Duration.ofMinutes(10));
+    }
+
+    @GET
     @Path("/{key}")
     @Operation(summary = "A command by its Idempotency-Key: PENDING, OK or FAILED, with the meter's state before and after")
     public Uni<CommandResource.CommandView> get(@PathParam("key") String key) {

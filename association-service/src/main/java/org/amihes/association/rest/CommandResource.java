@@ -16,9 +16,6 @@ import java.net.URI;
 import org.amihes.association.commands.CommandStore;
 import org.amihes.association.commands.Commands;
 import org.amihes.association.domain.MeterDirectory;
-import org.amihes.contracts.Disconnect;
-import org.amihes.contracts.Reconnect;
-import org.amihes.contracts.SyncClock;
 import org.amihes.contracts.MeterCommand;
 import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -51,16 +48,20 @@ public class CommandResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Send a command to a meter (disconnect, reconnect, clock-sync); Idempotency-Key required")
+    @Operation(summary = "Send a command to a meter (disconnect, reconnect, clock-sync, tariff); Idempotency-Key required")
     public Uni<Response> send(@PathParam("meterId") String meterId, @NotNull MeterCommand command,
                               @RestHeader("Idempotency-Key") String key, @RestHeader("X-Actor") String actor) {
         if (key == null || key.isBlank() || key.length() > 128) {
             throw ProblemException.invalidField("Idempotency-Key", "required: 1 to 128 characters, not blank; a repeat "
                     + "with the same key answers the first request and never reaches the meter again");
         }
-        if (!(command instanceof Disconnect) && !(command instanceof Reconnect) && !(command instanceof SyncClock)) {
+        if (!Commands.CLIENT_COMMANDS.contains(command.commandType())) {
             throw ProblemException.invalidField("type", "'" + command.commandType() + "' is not a command clients send; "
-                    + "they send " + Disconnect.TYPE + ", " + Reconnect.TYPE + " or " + SyncClock.TYPE);
+                    + "they send " + String.join(", ", Commands.CLIENT_COMMANDS));
+        }
+        if (command instanceof org.amihes.contracts.WriteTariff tariff && !tariff.activateAt().isAfter(java.time.Instant.now())) {
+            throw ProblemException.invalidField("activateAt", "must be in the future: the meter activates the passive "
+                    + "calendar then (" + tariff.activateAt() + " has passed)");
         }
         if (directory.find(meterId).isEmpty()) {
             throw MeterResource.unknown(meterId);

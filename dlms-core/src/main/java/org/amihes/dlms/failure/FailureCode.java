@@ -16,6 +16,8 @@ public enum FailureCode {
      * the code is retried once at most (a meter busy with another association is the passing cause).
      */
     AARQ_UNANSWERED("DLMS-105", FailureClass.NETWORK, "AARQ unanswered", Retry.ONCE),
+    /** An operator ended the association (a hung one) from the head-end: not retried, the job ends with it. */
+    SESSION_RESET("DLMS-106", FailureClass.NETWORK, "Association reset by the head-end", Retry.NEVER),
 
     GENERAL_SERVICE_ERROR("0x0001", FailureClass.PROTOCOL, "General-Service-Error"),
     MALFORMED_PDU("DLMS-001", FailureClass.PROTOCOL, "Malformed PDU"),

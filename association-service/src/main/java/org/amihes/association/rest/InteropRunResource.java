@@ -1,0 +1,146 @@
+package org.amihes.association.rest;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amihes.association.interop.InteropRunStore;
+import org.amihes.association.interop.InteropRuns;
+import org.amihes.interop.MeterVerdict;
+import org.amihes.interop.Reports;
+import org.amihes.service.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestHeader;
+
+/** Interoperability runs over REST: start, progress, per-meter results, reports (README "Interoperability runs"). */
+@Path("/interop/runs")
+@Produces(MediaType.APPLICATION_JSON)
+public class InteropRunResource {
+
+    /** A run and how far it is. */
+    public record RunView(UUID runId, String status, List<String> cases, boolean allowWrites, int targets,
+                          int pending, int done, int cancelled, Map<String, Integer> verdicts, String requestedBy,
+                          Instant requestedAt, Instant finishedAt) {
+    }
+
+    private final InteropRuns runs;
+    private final InteropRunStore store;
+
+    public InteropRunResource(InteropRuns runs, InteropRunStore store) {
+        this.runs = runs;
+        this.store = store;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Start an interoperability run: {meterIds} or {vendor}, optional cases (ids or areas) and "
+            + "allowWrites; 202 as soon as the run and its targets are stored")
+    public Uni<Response> start(@NotNull InteropRuns.Request request, @RestHeader("X-Actor") String actor) {
+        return runs.start(request, actor == null || actor.isBlank() ? "api" : actor)
+                .map(run -> Response.accepted(new RunView(run.runId(), run.status(), run.cases(), run.allowWrites(),
+                                run.targets(), run.targets(), 0, 0, Map.of(), run.requestedBy(), run.requestedAt(), null))
+                        .location(URI.create("/interop/runs/" + run.runId())).build());
+    }
+
+    @GET
+    @Path("/{runId}")
+    @Operation(summary = "A run's progress: targets pending, done, cancelled; done ones by verdict")
+    public Uni<RunView> get(@PathParam("runId") String runId) {
+        UUID id = id(runId);
+        return run(id).chain(run -> store.progress(id).map(p -> new RunView(run.runId(), run.status(), run.cases(),
+                run.allowWrites(), run.targets(), p.pending(), p.done(), p.cancelled(), p.verdicts(), run.requestedBy(),
+                run.requestedAt(), run.finishedAt())));
+    }
+
+    @POST
+    @Path("/{runId}/cancel")
+    @Operation(summary = "Stop probing new meters of the run (meters being probed finish); their rows become CANCELLED")
+    public Uni<Response> cancel(@PathParam("runId") String runId, @RestHeader("X-Actor") String actor) {
+        UUID id = id(runId);
+        return run(id).chain(run -> runs.cancel(id, actor == null || actor.isBlank() ? "api" : actor))
+                .map(cancelled -> {
+                    if (!cancelled) {
+                        throw ProblemException.conflict("runId", "run " + runId + " is not running in this replica");
+                    }
+                    return Response.accepted().build();
+                });
+    }
+
+    @GET
+    @Path("/{runId}/results")
+    @Operation(summary = "Per meter, per case: verdict, reason, class, code, facts, evidence (hex and decoded); in "
+            + "meter id order, paged")
+    public Uni<String> results(@PathParam("runId") String runId, @QueryParam("vendor") String vendor,
+                               @QueryParam("offset") @DefaultValue("0") int offset,
+                               @QueryParam("limit") @DefaultValue("100") int limit) {
+        UUID id = id(runId);
+        if (offset < 0 || limit < 1 || limit > 1000) {
+            throw ProblemException.invalidField(offset < 0 ? "offset" : "limit", "offset >= 0, limit 1..1000");
+        }
+        return run(id).chain(run -> store.meters(id, vendor, offset, limit)).map(rows -> {
+            JsonArray out = new JsonArray();
+            for (InteropRunStore.MeterRow r : rows) {
+                JsonObject m = r.result() == null ? new JsonObject().put("meterId", r.meterId()).put("vendor", r.vendor())
+                        : new JsonObject(r.result());
+                out.add(m.put("status", r.status()));
+            }
+            return new JsonObject().put("runId", id.toString()).put("offset", offset).put("meters", out).encode();
+        });
+    }
+
+    @GET
+    @Path("/{runId}/report")
+    @Operation(summary = "The run's report as JSON: every meter probed, summary, covered conformance areas")
+    public Uni<String> report(@PathParam("runId") String runId, @QueryParam("vendor") String vendor) {
+        return verdicts(id(runId), vendor).map(v -> Reports.json(v).encode());
+    }
+
+    @GET
+    @Path("/{runId}/report.md")
+    @Produces("text/markdown")
+    @Operation(summary = "The run's report in Markdown, per vendor: a meter x case matrix, then every failure with its "
+            + "evidence")
+    public Uni<String> markdown(@PathParam("runId") String runId, @QueryParam("vendor") String vendor) {
+        return verdicts(id(runId), vendor).map(v -> Reports.markdown("Interoperability run " + runId, v));
+    }
+
+    private Uni<List<MeterVerdict>> verdicts(UUID id, String vendor) {
+        return run(id).chain(run -> store.meters(id, vendor, 0, Integer.MAX_VALUE)).map(rows -> {
+            List<MeterVerdict> out = new ArrayList<>();
+            for (InteropRunStore.MeterRow r : rows) {
+                if (r.result() != null) {
+                    out.add(Reports.fromJson(new JsonObject(r.result())));
+                }
+            }
+            return out;
+        });
+    }
+
+    private Uni<InteropRunStore.Run> run(UUID id) {
+        return store.find(id).map(r -> r.orElseThrow(() -> ProblemException.notFound("runId", "no interop run " + id)));
+    }
+
+    private static UUID id(String runId) {
+        try {
+            return UUID.fromString(runId);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("runId", "no interop run " + runId);
+        }
+    }
+}

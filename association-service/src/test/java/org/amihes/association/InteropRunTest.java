@@ -1,0 +1,201 @@
+package org.amihes.association;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.core.Vertx;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Interoperability runs over REST against the real PostgreSQL and the simulated fleet (one meter per vendor, public
+ * association: this service runs here without security-service, so the keyed cases are SKIPPED with that reason).
+ * Expected verdicts come from each vendor's simulator profile.
+ */
+@QuarkusTest
+class InteropRunTest {
+
+    static final Instant NOW = Instant.parse("2026-06-15T08:00:00Z");
+    static Vertx vertx;
+    static FleetSimulator simulator;
+    static boolean registered;
+
+    @BeforeAll
+    static void start() throws Exception {
+        String prefix = "I" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        Fleet fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 21, "127.21.0.1", freePort()).withIdPrefix(prefix);
+        vertx = Vertx.vertx();
+        simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
+                .toCompletionStage().toCompletableFuture().get();
+    }
+
+    @BeforeEach
+    void register() {
+        if (registered) {
+            return;
+        }
+        registered = true;
+        for (MeterSpec m : simulator.fleet().meters()) {
+            VendorProfile p = VendorProfile.load(m.profile());
+            given().contentType(ContentType.JSON).body(Map.of("meterId", m.meterId(), "vendor", p.name(), "host", m.host(),
+                            "port", m.port(), "transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER",
+                            "clientAddress", 16, "logicalDevice", 1, "authentication", "NONE"))
+                    .put("/meters/" + m.meterId()).then().statusCode(201);
+        }
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        simulator.close();
+        vertx.close();
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static JsonPath awaitEnd(String runId, Duration limit) throws InterruptedException {
+        long end = System.nanoTime() + limit.toNanos();
+        while (System.nanoTime() < end) {
+            JsonPath run = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
+            if (!"RUNNING".equals(run.getString("status"))) {
+                return run;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("run " + runId + " still running after " + limit);
+    }
+
+    @Test
+    void aRunOverTheFleetGivesEachVendorTheVerdictsItsProfileImplies() throws Exception {
+        List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
+        String runId = given().contentType(ContentType.JSON).header("X-Actor", "lab-engineer")
+                .body(Map.of("meterIds", ids, "cases", List.of("transport", "association", "objects", "security")))
+                .post("/interop/runs").then().statusCode(202).body("targets", equalTo(4)).body("pending", equalTo(4))
+                .extract().path("runId");
+        JsonPath run = awaitEnd(runId, Duration.ofSeconds(60));
+        assertThat(run.getString("status")).isEqualTo("DONE");
+        assertThat(run.getInt("done")).isEqualTo(4);
+
+        JsonPath results = given().get("/interop/runs/" + runId + "/results").then().statusCode(200).extract().jsonPath();
+        for (int i = 0; i < 4; i++) {
+            String meterId = results.getString("meters[" + i + "].meterId");
+            VendorProfile p = VendorProfile.load(simulator.fleet().meter(meterId).profile());
+            List<Map<String, Object>> cases = results.getList("meters[" + i + "].cases");
+            assertThat(cases).extracting(c -> c.get("case")).containsExactly("transport.connect", "transport.latency",
+                    "association.management", "association.refuse-unauthenticated", "association.conformance",
+                    "association.release", "objects.list", "objects.energy", "objects.clock", "objects.firmware-id",
+                    "objects.load-profile", "security.wrong-key", "security.replayed-counter", "security.suite-mismatch");
+            for (Map<String, Object> c : cases) {
+                String id = (String) c.get("case");
+                String expected = id.startsWith("security.") || id.equals("association.management")
+                        || id.equals("association.refuse-unauthenticated") ? "SKIPPED"
+                        : id.equals("objects.energy") && p.energyRegisterNull() ? "FAIL" : "PASS";
+                assertThat(c.get("verdict")).as(meterId + " " + id + ": " + c.get("reason")).isEqualTo(expected);
+                if ("SKIPPED".equals(expected)) {
+                    assertThat((String) c.get("reason")).contains("no security profile");
+                }
+            }
+            if (p.energyRegisterNull()) {
+                Map<String, Object> energy = cases.get(7);
+                assertThat(energy).containsEntry("failureClass", "VENDOR").containsEntry("code", "DLMS-202");
+                List<Map<String, Object>> evidence = (List<Map<String, Object>>) energy.get("evidence");
+                assertThat(evidence).anyMatch(e -> "RX".equals(e.get("direction")) && ((String) e.get("decoded")).contains("<"));
+                assertThat(results.getString("meters[" + i + "].verdict")).isEqualTo("FAIL");
+            }
+            // one association at a time with each meter
+            assertThat(simulator.meterState(meterId).mostConcurrent()).isLessThanOrEqualTo(1);
+        }
+        assertThat(run.getMap("verdicts")).containsEntry("FAIL", 1).containsEntry("PASS", 3);
+
+        given().get("/interop/runs/" + runId + "/report.md").then().statusCode(200)
+                .body(containsString("## delta-q9")).body(containsString("**FAIL** VENDOR DLMS-202"))
+                .body(containsString("## aurora-ax1"));
+        given().get("/interop/runs/" + runId + "/report").then().statusCode(200)
+                .body("summary.meters", equalTo(4)).body("summary.metersFailed", equalTo(1));
+        String audit = Files.readString(Path.of("target/interop_audit.log"));
+        assertThat(audit).contains("INTEROP_RUN_STARTED").contains("INTEROP_RUN_DONE");
+        assertThat(audit.lines().filter(l -> l.contains("INTEROP_PROBE") && l.contains(runId))).hasSize(4);
+    }
+
+    @Test
+    void aVendorFilterSelectsThatVendorsMeters() throws Exception {
+        String runId = given().contentType(ContentType.JSON)
+                .body(Map.of("vendor", "corvus-c3", "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(202).extract().path("runId");
+        JsonPath run = awaitEnd(runId, Duration.ofSeconds(30));
+        long corvus = given().get("/meters?limit=100000").then().extract().jsonPath().getList("meters.vendor")
+                .stream().filter("corvus-c3"::equals).count();
+        assertThat(run.getInt("targets")).isEqualTo((int) corvus);
+        assertThat(run.getInt("done")).isEqualTo((int) corvus);
+    }
+
+    @Test
+    void tenThousandTargetsAreStoredAndScheduledAtOnce() throws Exception {
+        String prefix = "J" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = RegistryImportTest.ids(prefix, 10_000);
+        int closed = freePort(); // nobody listens: each probe ends at once, DLMS-101
+        given().contentType(ContentType.JSON).body(RegistryImportTest.registry(ids, closed)).post("/meters/import")
+                .then().statusCode(200);
+
+        long start = System.nanoTime();
+        String runId = given().contentType(ContentType.JSON).body(Map.of("meterIds", ids))
+                .post("/interop/runs").then().statusCode(202).body("targets", equalTo(10_000)).extract().path("runId");
+        long createdMs = (System.nanoTime() - start) / 1_000_000;
+        assertThat(createdMs).as("POST /interop/runs with 10,000 targets, ms").isLessThan(10_000);
+        JsonPath progress = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
+        assertThat(progress.getInt("pending") + progress.getInt("done")).isEqualTo(10_000);
+
+        given().post("/interop/runs/" + runId + "/cancel").then().statusCode(202);
+        JsonPath run = awaitEnd(runId, Duration.ofSeconds(30));
+        assertThat(run.getString("status")).isEqualTo("CANCELLED");
+        assertThat(run.getInt("pending")).isZero();
+        assertThat(run.getInt("done") + run.getInt("cancelled")).isEqualTo(10_000);
+        assertThat(run.getInt("done")).isEqualTo(run.getMap("verdicts").values().stream().mapToInt(v -> (Integer) v).sum());
+        // every meter probed failed at the connection (nobody listens), classified NETWORK
+        JsonPath first = given().get("/interop/runs/" + runId + "/results?limit=1").then().extract().jsonPath();
+        if ("DONE".equals(first.getString("meters[0].status"))) {
+            assertThat(first.getString("meters[0].cases[0].code")).isEqualTo("DLMS-101");
+        }
+    }
+
+    @Test
+    void badRequestsAreProblemsAndStartNothing() {
+        String meter = simulator.fleet().meters().get(0).meterId();
+        given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter), "cases", List.of("objects.nope")))
+                .post("/interop/runs").then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-field"))
+                .body("errors[0].field", equalTo("cases"));
+        given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter), "vendor", "aurora-ax1"))
+                .post("/interop/runs").then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-request"));
+        given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter, "NO-SUCH")))
+                .post("/interop/runs").then().statusCode(400).body("errors[0].field", equalTo("meterIds[1]"));
+        given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter, meter)))
+                .post("/interop/runs").then().statusCode(400).body("errors[0].field", equalTo("meterIds[1]"));
+        given().get("/interop/runs/" + UUID.randomUUID()).then().statusCode(404)
+                .body("type", equalTo("urn:amihes:problem:not-found"));
+        given().get("/interop/runs/not-a-uuid").then().statusCode(404);
+    }
+}
