@@ -3,21 +3,22 @@ package org.amihes.polling.application;
 import io.smallrye.mutiny.Multi;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.Objects;
 import java.util.UUID;
 import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.persistence.ReadStore;
 import org.amihes.service.rest.ProblemException;
+import org.amihes.service.rest.ProgressStream;
 
 /**
- * A batch's progress as a stream: polled from PostgreSQL (reactive client, never blocking) every
- * {@value #POLL_MS} ms, an item each time it changed, the last one when the batch is done; then the stream completes.
- * Whichever replica stored the results, every replica streams the same progress (it is in the database).
+ * A batch's progress as a stream ({@link ProgressStream}): read from PostgreSQL every {@value #POLL_MS} ms, an item
+ * each time it changed, the last one when the batch is done; any replica streams any batch. An unknown batch fails the
+ * stream before its first event (404).
  */
 @ApplicationScoped
 public class ProgressEvents {
 
     static final long POLL_MS = 500;
+    static final Duration MAX = Duration.ofHours(1);
 
     private final ReadStore store;
 
@@ -26,19 +27,7 @@ public class ProgressEvents {
     }
 
     public Multi<BatchProgress> of(UUID batchId) {
-        Object[] last = new Object[1];
-        return Multi.createBy().repeating()
-                .uni(() -> store.progress(batchId).map(p -> p.orElseThrow(() -> ProblemException.notFound("batchId",
-                        "no read batch '" + batchId + "'"))))
-                .withDelay(Duration.ofMillis(POLL_MS))
-                .whilst(p -> !p.done())
-                .select().where(p -> {
-                    Object key = java.util.List.of(p.completed(), p.ok(), p.failed(), p.done());
-                    if (Objects.equals(key, last[0])) {
-                        return false;
-                    }
-                    last[0] = key;
-                    return true;
-                });
+        return ProgressStream.of(() -> store.progress(batchId).map(p -> p.orElseThrow(() -> ProblemException.notFound(
+                "batchId", "no read batch '" + batchId + "'"))), BatchProgress::done, Duration.ofMillis(POLL_MS), MAX);
     }
 }
