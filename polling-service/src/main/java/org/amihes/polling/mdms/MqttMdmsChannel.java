@@ -51,6 +51,8 @@ public class MqttMdmsChannel implements MdmsChannel {
     private long reconnectMs = RECONNECT_MS;
     /** PUBLISHes awaiting their PUBACK, by packet id; touched on {@link #context} only. */
     private final Map<Integer, CompletableFuture<Void>> inflight = new HashMap<>();
+    /** PUBACKs that came before their PUBLISH's packet id was known here (a local broker can be that quick). */
+    private final java.util.Set<Integer> ackedEarly = new java.util.HashSet<>();
 
     public MqttMdmsChannel(Vertx vertx, JsonMessages json, PollingConfig config) {
         this.vertx = vertx;
@@ -77,6 +79,8 @@ public class MqttMdmsChannel implements MdmsChannel {
                 CompletableFuture<Void> f = inflight.remove(id);
                 if (f != null) {
                     f.complete(null);
+                } else {
+                    ackedEarly.add(id);
                 }
             });
             client.closeHandler(x -> {
@@ -135,7 +139,13 @@ public class MqttMdmsChannel implements MdmsChannel {
                 CompletableFuture<Void> ack = new CompletableFuture<>();
                 acks[i] = ack;
                 client.publish(topic(r), Buffer.buffer(json.write(r)), MqttQoS.AT_LEAST_ONCE, false, false)
-                        .onSuccess(id -> inflight.put(id, ack))
+                        .onSuccess(id -> {
+                            if (ackedEarly.remove(id)) {
+                                ack.complete(null);
+                            } else {
+                                inflight.put(id, ack);
+                            }
+                        })
                         .onFailure(ack::completeExceptionally);
             }
             CompletableFuture.allOf(acks).orTimeout(PUBACK_TIMEOUT_S, TimeUnit.SECONDS).whenComplete((ok, e) -> {
@@ -156,6 +166,7 @@ public class MqttMdmsChannel implements MdmsChannel {
     private void failInflight(String why) {
         List<CompletableFuture<Void>> lost = List.copyOf(inflight.values());
         inflight.clear();
+        ackedEarly.clear();
         lost.forEach(f -> f.completeExceptionally(new IOException(why)));
     }
 

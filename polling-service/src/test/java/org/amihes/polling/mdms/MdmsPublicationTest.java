@@ -60,7 +60,14 @@ class MdmsPublicationTest {
         // what earlier test classes and runs stored waits in the durable queue: not this test's business
         association.channel().queueDeclare(QUEUE, true, false, false, null);
         association.channel().queuePurge(QUEUE);
+        // nor are the readings earlier test classes left in the outbox (ScheduleTest's 10,000)
+        FakeAssociation.sql("DELETE FROM polling.mdms_outbox");
         vertx = Vertx.vertx();
+        // the subscriber's session from an earlier run holds what other test classes published since (up to the
+        // broker's queue limit): start from a clean session, then keep it (clean session false) from here on
+        MqttClient clean = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER).setCleanSession(true));
+        clean.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clean.disconnect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         connectSubscriber();
     }
 
