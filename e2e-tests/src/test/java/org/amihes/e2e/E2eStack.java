@@ -100,6 +100,10 @@ final class E2eStack {
         m.put("hes.registry-view.queue", "polling.meter-registry.e2e");
         m.put("mp.messaging.incoming.read-results.dead-letter-queue-name", "polling.read-results.e2e.dlq");
         m.put("mp.messaging.incoming.read-results.dead-letter-exchange", "meter-results-e2e.dlx");
+        // MDMS publication of the e2e stacks: apart from a running stack's consumers
+        m.put("hes.mdms.amqp.exchange", "mdms.readings.e2e");
+        m.put("hes.mdms.amqp.queues", "mdms.readings.e2e");
+        m.put("hes.mdms.mqtt.topic-prefix", "hes-e2e/readings");
         return m;
     }
 }

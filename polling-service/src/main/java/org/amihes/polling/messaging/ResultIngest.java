@@ -33,9 +33,13 @@ public class ResultIngest {
     private final long retryDelayMs;
     private final Batcher<List<MeterJobResult>> batches;
 
-    public ResultIngest(ReadStore store, ProfileStore profiles, Vertx vertx, PollingConfig config, MeterRegistry metrics) {
+    private final org.amihes.polling.mdms.MdmsRelay mdms;
+
+    public ResultIngest(ReadStore store, ProfileStore profiles, Vertx vertx, PollingConfig config, MeterRegistry metrics,
+                        org.amihes.polling.mdms.MdmsRelay mdms) {
         this.store = store;
         this.profiles = profiles;
+        this.mdms = mdms;
         this.stored = Counter.builder("hes.results.stored").register(metrics);
         this.returned = Counter.builder("hes.results.returned")
                 .description("result messages sent back to the queue because their transaction failed").register(metrics);
@@ -62,7 +66,10 @@ public class ResultIngest {
         // the intervals' day partitions first, outside the transaction (DDL); then everything in one transaction
         return Future.fromCompletionStage(profiles.ensurePartitions(results).chain(() -> store.saveResults(results))
                         .subscribeAsCompletionStage())
-                .onSuccess(v -> stored.increment(results.size()))
+                .onSuccess(v -> {
+                    stored.increment(results.size());
+                    mdms.kick(); // the readings just committed are in the MDMS outbox
+                })
                 .onFailure(e -> LOG.errorf(e, "could not store %d read results; they will be redelivered", results.size()));
     }
 }

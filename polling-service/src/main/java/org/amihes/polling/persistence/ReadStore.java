@@ -24,6 +24,8 @@ import org.amihes.contracts.RegisterValue;
 import org.amihes.polling.domain.BatchProgress;
 import org.amihes.polling.domain.Reading;
 import org.amihes.polling.profiles.ProfileStore;
+import org.amihes.polling.mdms.MdmsOutbox;
+import org.amihes.contracts.MdmsReading;
 
 /**
  * Read batches, jobs and readings in PostgreSQL (schema {@code polling}). The hot paths are set-oriented SQL on
@@ -37,10 +39,12 @@ public class ReadStore {
 
     private final Pool pool;
     private final ProfileStore profiles;
+    private final MdmsOutbox outbox;
 
-    public ReadStore(Pool pool, ProfileStore profiles) {
+    public ReadStore(Pool pool, ProfileStore profiles, MdmsOutbox outbox) {
         this.pool = pool;
         this.profiles = profiles;
+        this.outbox = outbox;
     }
 
     /** What a batch was asked for, to tell a repeated request from another one under the same idempotency key. */
@@ -65,11 +69,22 @@ public class ReadStore {
 
     /** The batch and all its jobs (PENDING), atomically: a crash never leaves a batch without its jobs. */
     public Uni<Void> createBatch(UUID batchId, List<MeterJob> jobs, List<String> registers, String idempotencyKey) {
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key) "
+        return pool.withTransaction(conn -> createBatch(conn, batchId, jobs, registers, idempotencyKey));
+    }
+
+    /** The same inside the caller's transaction (a schedule's fire stores its batch with the fire). */
+    public Uni<Void> createBatch(SqlConnection conn, UUID batchId, List<MeterJob> jobs, List<String> registers,
+                                 String idempotencyKey) {
+        return conn.preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key) "
                         + "VALUES ($1, $2, $3, $4)")
                 .execute(Tuple.of(batchId, jobs.size(), String.join(",", registers), idempotencyKey))
-                .chain(() -> insertJobs(conn, batchId, jobs)));
+                .chain(() -> insertJobs(conn, batchId, jobs));
+    }
+
+    /** Whether the batch still has jobs without a result. */
+    public Uni<Boolean> running(SqlConnection conn, UUID batchId) {
+        return conn.preparedQuery("SELECT EXISTS (SELECT 1 FROM polling.read_job WHERE batch_id = $1 AND status = 'PENDING')")
+                .execute(Tuple.of(batchId)).map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     private Uni<Void> insertJobs(SqlConnection conn, UUID batchId, List<MeterJob> jobs) {
@@ -130,7 +145,7 @@ public class ReadStore {
                 }));
     }
 
-    private static Uni<Void> insertReadings(SqlConnection conn, List<MeterJobResult> results) {
+    private Uni<Void> insertReadings(SqlConnection conn, List<MeterJobResult> results) {
         List<String> meterIds = new ArrayList<>();
         List<String> obis = new ArrayList<>();
         List<OffsetDateTime> times = new ArrayList<>();
@@ -157,9 +172,14 @@ public class ReadStore {
         if (meterIds.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return conn.preparedQuery("INSERT INTO polling.reading (meter_id, obis, meter_time, value, raw, scaler, unit, job_id) "
+        // The readings newly stored, and only those, go into the MDMS outbox in the same statement (MdmsOutbox).
+        return conn.preparedQuery("WITH stored AS (INSERT INTO polling.reading (meter_id, obis, meter_time, value, raw, "
+                        + "scaler, unit, job_id) "
                         + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::numeric[], "
-                        + "$5::numeric[], $6::int[], $7::text[], $8::text[]) ON CONFLICT DO NOTHING")
+                        + "$5::numeric[], $6::int[], $7::text[], $8::text[]) ON CONFLICT DO NOTHING "
+                        + "RETURNING meter_id, obis, meter_time AS capture_time, value, raw, scaler, unit, "
+                        + "NULL::varchar AS status, job_id AS source, received_at AS stored_at) "
+                        + outbox.insertFrom("stored", MdmsReading.Kind.REGISTER))
                 .execute(Tuple.tuple(List.of(meterIds.toArray(String[]::new), obis.toArray(String[]::new),
                         times.toArray(OffsetDateTime[]::new), values.toArray(java.math.BigDecimal[]::new),
                         raws.toArray(java.math.BigDecimal[]::new), scalers.toArray(Integer[]::new),

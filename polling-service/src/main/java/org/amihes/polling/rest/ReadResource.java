@@ -2,6 +2,7 @@ package org.amihes.polling.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import org.amihes.service.security.Roles;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
@@ -10,22 +11,24 @@ import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.ReadRegisters;
 import org.amihes.polling.domain.BatchProgress;
-import org.amihes.polling.messaging.JobDispatcher;
+import org.amihes.polling.application.ProgressEvents;
+import org.amihes.polling.application.ReadBatches;
 import org.amihes.polling.persistence.ReadStore;
 import org.amihes.polling.registry.MeterView;
 import org.amihes.service.persistence.UniqueViolation;
 import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /** On-demand reads: a request becomes a batch of one job per meter, followed at /reads/{batchId}. */
 @Path("/reads")
@@ -35,12 +38,14 @@ public class ReadResource {
 
     private final MeterView view;
     private final ReadStore store;
-    private final JobDispatcher dispatcher;
+    private final ReadBatches batches;
+    private final ProgressEvents progressEvents;
 
-    public ReadResource(MeterView view, ReadStore store, JobDispatcher dispatcher) {
+    public ReadResource(MeterView view, ReadStore store, ReadBatches batches, ProgressEvents progressEvents) {
         this.view = view;
         this.store = store;
-        this.dispatcher = dispatcher;
+        this.batches = batches;
+        this.progressEvents = progressEvents;
     }
 
     @POST
@@ -91,14 +96,24 @@ public class ReadResource {
     @Path("/{batchId}")
     @Operation(summary = "Progress of a read batch: completed, ok, failed by class, duration once done")
     public Uni<BatchProgress> progress(@PathParam("batchId") String batchId) {
-        UUID id;
-        try {
-            id = UUID.fromString(batchId);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("batchId", "no read batch '" + batchId + "' (not a batch id)");
-        }
+        UUID id = batchId(batchId);
         return store.progress(id).map(p -> p.orElseThrow(() -> ProblemException.notFound("batchId",
                 "no read batch '" + batchId + "'")));
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{batchId}/events")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The batch's progress as server-sent events: one event when it changes (every second at most), "
+            + "the last one with done=true, then the stream ends")
+    @io.smallrye.common.annotation.Blocking
+    public Multi<BatchProgress> events(@PathParam("batchId") String batchId) {
+        // looked up before the stream starts (a worker thread: @Blocking): an unknown batch is a 404 answer, not a
+        // stream that breaks off
+        progress(batchId).await().atMost(java.time.Duration.ofSeconds(10));
+        return progressEvents.of(batchId(batchId));
     }
 
     /**
@@ -119,16 +134,18 @@ public class ReadResource {
     }
 
     private Uni<Response> start(List<String> meterIds, List<String> registers, String idempotencyKey) {
-        UUID batchId = UUID.randomUUID();
-        Instant now = Instant.now();
-        ReadRegisters command = new ReadRegisters(registers);
-        List<MeterJob> jobs = meterIds.stream()
-                .map(id -> new MeterJob(batchId + "/" + id, batchId.toString(), id, now, command)).toList();
         // The batch and its jobs are stored before anything is published (a job in flight always has a row), and the
         // answer does not wait for the broker: once the batch is stored, the request has succeeded.
-        return store.createBatch(batchId, jobs, registers, idempotencyKey)
-                .invoke(() -> dispatcher.dispatch(batchId, jobs))
-                .map(v -> accepted(202, batchId, jobs.size(), registers));
+        return batches.start(meterIds, registers, idempotencyKey)
+                .map(b -> accepted(202, b.batchId(), b.jobs().size(), registers));
+    }
+
+    private static UUID batchId(String batchId) {
+        try {
+            return UUID.fromString(batchId);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("batchId", "no read batch '" + batchId + "' (not a batch id)");
+        }
     }
 
     private static Response accepted(int status, UUID batchId, int requested, List<String> registers) {

@@ -29,6 +29,8 @@ public record Problem(String type, String title, int status, String detail, List
         INVALID_FIELD(400, "Invalid field"),
         /** the fields are each fine but do not go together (path and body disagree, a duplicate in a list) */
         INVALID_REQUEST(400, "Invalid request"),
+        /** a cron expression that does not parse, or names a time that never comes (30 February) */
+        INVALID_CRON(400, "Invalid cron expression"),
         NOT_FOUND(404, "Not found"),
         METHOD_NOT_ALLOWED(405, "Method not allowed"),
         NOT_ACCEPTABLE(406, "Not acceptable"),
@@ -37,6 +39,10 @@ public record Problem(String type, String title, int status, String detail, List
         /** the body is larger than the endpoint's limit */
         PAYLOAD_TOO_LARGE(413, "Payload too large"),
         UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
+        /** a meter group that names no meter the service knows (a vendor without meters, a meter id not registered) */
+        UNKNOWN_GROUP(422, "Unknown meter group"),
+        /** a meter group with no meter in it */
+        EMPTY_GROUP(422, "Empty meter group"),
         INTERNAL(500, "Internal server error");
 
         private final int status;
@@ -63,7 +69,8 @@ public record Problem(String type, String title, int status, String detail, List
         public static Type ofStatus(int status) {
             for (Type t : values()) {
                 if (t.status == status && t != MALFORMED_JSON && t != MISSING_BODY && t != UNKNOWN_FIELD
-                        && t != WRONG_TYPE && t != INVALID_FIELD) {
+                        && t != WRONG_TYPE && t != INVALID_FIELD && t != INVALID_CRON && t != UNKNOWN_GROUP
+                        && t != EMPTY_GROUP) {
                     return t;
                 }
             }

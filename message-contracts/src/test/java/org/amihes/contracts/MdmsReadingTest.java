@@ -1,0 +1,43 @@
+package org.amihes.contracts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.math.BigDecimal;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+/** The MDMS message as the README documents it: fields, the dedup key, refusals. */
+class MdmsReadingTest {
+
+    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, true);
+    static final Instant T = Instant.parse("2026-09-01T06:30:00Z");
+
+    @Test
+    void aReadingTravelsWithItsDedupKey() throws Exception {
+        MdmsReading r = new MdmsReading(null, MdmsReading.Kind.REGISTER, "M1", "1.0.1.8.0.255", T, new BigDecimal("123.4"),
+                "Wh", new BigDecimal("1234"), -1, null, "b/M1", T.plusSeconds(1));
+        assertThat(r.dedupKey()).isEqualTo("M1/1.0.1.8.0.255/2026-09-01T06:30:00Z");
+        String wire = JSON.writeValueAsString(r);
+        assertThat(wire).contains("\"dedupKey\":\"M1/1.0.1.8.0.255/2026-09-01T06:30:00Z\"").contains("\"kind\":\"REGISTER\"")
+                .contains("\"captureTime\":\"2026-09-01T06:30:00Z\"").contains("\"value\":123.4");
+        assertThat(JSON.readValue(wire, MdmsReading.class)).isEqualTo(r);
+    }
+
+    @Test
+    void aKeyThatIsNotTheReadingsOrAMissingFieldIsRefused() {
+        assertThatThrownBy(() -> new MdmsReading("M2/1.0.1.8.0.255/2026-09-01T06:30:00Z", MdmsReading.Kind.INTERVAL, "M1",
+                "1.0.1.8.0.255", T, BigDecimal.ONE, "Wh", BigDecimal.ONE, 0, "00", "j", T))
+                .isInstanceOf(ContractViolation.class).hasMessageStartingWith("dedupKey:");
+        assertThatThrownBy(() -> JSON.readValue("{\"kind\":\"REGISTER\",\"obis\":\"1.0.1.8.0.255\",\"captureTime\":"
+                + "\"2026-09-01T06:30:00Z\",\"value\":1,\"unit\":\"Wh\",\"source\":\"j\"}", MdmsReading.class))
+                .isInstanceOf(ValueInstantiationException.class).hasMessageContaining("meterId: required");
+    }
+}

@@ -1,0 +1,126 @@
+package org.amihes.polling.mdms;
+
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.amihes.contracts.MdmsReading;
+import org.amihes.polling.PollingConfig;
+import org.jboss.logging.Logger;
+
+/**
+ * Relays the MDMS outbox, each channel on its own: a pass claims the channel's oldest rows
+ * ({@code FOR UPDATE SKIP LOCKED}: replicas never publish the same row at once), publishes them, and deletes them in
+ * the same transaction once the channel's broker took every one; otherwise the transaction rolls back and the rows
+ * wait for the next pass. So a reading is published at least once per channel, and more than once only when a
+ * confirm or PUBACK was lost (a crash or a broken connection mid-pass): then again under the same dedup key.
+ */
+@ApplicationScoped
+public class MdmsRelay {
+
+    private static final Logger LOG = Logger.getLogger(MdmsRelay.class);
+
+    private final Pool pool;
+    private final Vertx vertx;
+    private long timer = -1;
+    private final List<MdmsChannel> channels;
+    private final PollingConfig.Mdms config;
+    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    private final Map<String, AtomicBoolean> again = new ConcurrentHashMap<>();
+
+    public MdmsRelay(Pool pool, Vertx vertx, PollingConfig config, RabbitMdmsChannel rabbit, MqttMdmsChannel mqtt) {
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config.mdms();
+        List<MdmsChannel> enabled = new ArrayList<>();
+        if (this.config.amqp().enabled()) {
+            enabled.add(rabbit);
+        }
+        if (this.config.mqtt().enabled()) {
+            enabled.add(mqtt);
+        }
+        this.channels = List.copyOf(enabled);
+        channels.forEach(c -> {
+            running.put(c.name(), new AtomicBoolean());
+            again.put(c.name(), new AtomicBoolean());
+        });
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (!channels.isEmpty()) {
+            timer = vertx.setPeriodic(config.interval().toMillis(), id -> kick());
+        }
+    }
+
+    void onStop(@Observes io.quarkus.runtime.ShutdownEvent event) {
+        vertx.cancelTimer(timer);
+    }
+
+    /** Publishes what the outbox holds now, on every channel (readings were just stored). */
+    public void kick() {
+        channels.forEach(this::kick);
+    }
+
+    private void kick(MdmsChannel channel) {
+        if (!channel.ready()) {
+            return;
+        }
+        AtomicBoolean busy = running.get(channel.name());
+        if (!busy.compareAndSet(false, true)) {
+            again.get(channel.name()).set(true);
+            return;
+        }
+        int claim = channel instanceof MqttMdmsChannel ? Math.min(config.batchSize(), config.mqtt().maxInflight())
+                : config.batchSize();
+        pass(channel, claim).subscribe().with(published -> {
+            busy.set(false);
+            if (published == claim || again.get(channel.name()).getAndSet(false)) {
+                kick(channel);
+            }
+        }, e -> {
+            busy.set(false);
+            LOG.warnf("MDMS %s: readings not published yet (%s); retrying", channel.name(), e.getMessage());
+        });
+    }
+
+    private Uni<Integer> pass(MdmsChannel channel, int claim) {
+        return pool.withTransaction(conn -> conn
+                .preparedQuery("SELECT id, kind, meter_id, obis, capture_time, value, raw, scaler, unit, status, source, "
+                        + "stored_at FROM polling.mdms_outbox WHERE channel = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED")
+                .execute(Tuple.of(channel.name(), claim))
+                .chain(rows -> {
+                    if (rows.size() == 0) {
+                        return Uni.createFrom().item(0);
+                    }
+                    List<Long> ids = new ArrayList<>(rows.size());
+                    List<MdmsReading> readings = new ArrayList<>(rows.size());
+                    for (Row r : rows) {
+                        ids.add(r.getLong("id"));
+                        readings.add(reading(r));
+                    }
+                    return Uni.createFrom().completionStage(() -> channel.publish(readings))
+                            .chain(() -> conn.preparedQuery("DELETE FROM polling.mdms_outbox WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .replaceWith(ids.size());
+                }));
+    }
+
+    static MdmsReading reading(Row r) {
+        String meterId = r.getString("meter_id");
+        String obis = r.getString("obis");
+        java.time.Instant capture = r.getOffsetDateTime("capture_time").toInstant();
+        return new MdmsReading(MdmsReading.dedupKey(meterId, obis, capture), MdmsReading.Kind.valueOf(r.getString("kind")),
+                meterId, obis, capture, r.getBigDecimal("value"), r.getString("unit"), r.getBigDecimal("raw"),
+                r.getInteger("scaler"), r.getString("status"), r.getString("source"),
+                r.getOffsetDateTime("stored_at").toInstant());
+    }
+}

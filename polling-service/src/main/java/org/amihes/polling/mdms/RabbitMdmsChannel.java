@@ -1,0 +1,100 @@
+package org.amihes.polling.mdms;
+
+import com.rabbitmq.client.Channel;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import org.amihes.contracts.MdmsReading;
+import org.amihes.polling.PollingConfig;
+import org.amihes.service.messaging.JsonMessages;
+import org.amihes.service.rabbitmq.ConfirmedPublisher;
+import org.amihes.service.rabbitmq.RabbitConnections;
+import org.jboss.logging.Logger;
+
+/**
+ * Readings to the RabbitMQ topic exchange {@code hes.mdms.amqp.exchange} (default {@code mdms.readings}): one persistent
+ * JSON message per reading ({@link MdmsReading}), message id = the dedup key, routing key
+ * {@code reading.<kind>.<obis>} (e.g. {@code reading.register.1.0.1.8.0.255}), confirms awaited per pass (multiple
+ * acks). The configured durable queues are declared and bound ({@code #}) so nothing waits on a consumer being there.
+ */
+@ApplicationScoped
+public class RabbitMdmsChannel implements MdmsChannel {
+
+    private static final Logger LOG = Logger.getLogger(RabbitMdmsChannel.class);
+    private static final String ROLE = "mdms publication";
+
+    private final RabbitConnections connections;
+    private final JsonMessages json;
+    private final PollingConfig.Mdms.Amqp config;
+    private volatile ConfirmedPublisher publisher;
+
+    public RabbitMdmsChannel(RabbitConnections connections, JsonMessages json, PollingConfig config) {
+        this.connections = connections;
+        this.json = json;
+        this.config = config.mdms().amqp();
+        if (this.config.enabled()) {
+            connections.require(ROLE);
+        }
+    }
+
+    void onStart(@Observes @Priority(30) StartupEvent event) {
+        if (!config.enabled()) {
+            return;
+        }
+        connections.openWhenAvailable(ROLE).thenAccept(c -> {
+            try {
+                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-publisher-mdms");
+                Channel ch = p.channelForDeclarations();
+                ch.exchangeDeclare(config.exchange(), "topic", true);
+                for (String q : config.queues()) {
+                    ch.queueDeclare(q, true, false, false, null);
+                    ch.queueBind(q, config.exchange(), "#");
+                }
+                publisher = p;
+            } catch (Exception e) {
+                LOG.errorf(e, "cannot publish readings to %s", config.exchange());
+            }
+        });
+    }
+
+    @Override
+    public String name() {
+        return MdmsChannels.AMQP;
+    }
+
+    @Override
+    public boolean ready() {
+        return publisher != null;
+    }
+
+    @Override
+    public CompletableFuture<Void> publish(List<MdmsReading> readings) {
+        ConfirmedPublisher p = publisher;
+        if (p == null) {
+            return CompletableFuture.failedFuture(new ConfirmedPublisher.NotConfirmed("not connected to the broker yet"));
+        }
+        CompletableFuture<?>[] confirms = new CompletableFuture<?>[readings.size()];
+        for (int i = 0; i < confirms.length; i++) {
+            MdmsReading r = readings.get(i);
+            confirms[i] = p.publish(new ConfirmedPublisher.Outgoing(config.exchange(), routingKey(r), r.dedupKey(),
+                    json.write(r)));
+        }
+        return CompletableFuture.allOf(confirms);
+    }
+
+    static String routingKey(MdmsReading r) {
+        return "reading." + r.kind().name().toLowerCase(Locale.ROOT) + "." + r.obis();
+    }
+
+    void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
+        ConfirmedPublisher p = publisher;
+        if (p != null) {
+            p.close();
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package org.amihes.polling.mdms;
+
+import static io.restassured.RestAssured.given;
+import static org.amihes.service.testing.BadRequests.assertProblem;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.GetResponse;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.vertx.core.Vertx;
+import io.vertx.mqtt.MqttClient;
+import io.vertx.mqtt.MqttClientOptions;
+import java.io.ByteArrayInputStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.amihes.contracts.MdmsReading;
+import org.amihes.contracts.MeterJob;
+import org.amihes.polling.schedules.FakeAssociation;
+import org.amihes.polling.schedules.ReadProgress;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/**
+ * MDMS publication against the real PostgreSQL, RabbitMQ and Mosquitto (127.0.0.1:1883): every stored reading reaches a
+ * RabbitMQ consumer (durable queue) and an MQTT subscriber (QoS 1, persistent session) exactly once, also when the
+ * consumer was away while the readings were stored; a redelivered result publishes nothing; the CIM export has them.
+ */
+@QuarkusTest
+class MdmsPublicationTest {
+
+    static final String RUN = "MD" + UUID.randomUUID().toString().substring(0, 6);
+    static final String DB = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
+    static final String QUEUE = "mdms.readings-ptest";
+    static final String TOPIC = "hes-test/" + DB + "/readings/#";
+    static final String SUBSCRIBER = "mdms-test-subscriber-" + DB;
+    static final List<String> REGISTERS = List.of("1.0.1.8.0.255", "1.0.2.8.0.255");
+    static FakeAssociation association;
+    static Vertx vertx;
+    static MqttClient subscriber;
+    static final List<MdmsReading> mqtt = Collections.synchronizedList(new ArrayList<>());
+    static final List<MdmsReading> amqp = new ArrayList<>();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        association = new FakeAssociation();
+        // what earlier test classes and runs stored waits in the durable queue: not this test's business
+        association.channel().queueDeclare(QUEUE, true, false, false, null);
+        association.channel().queuePurge(QUEUE);
+        // nor are the readings earlier test classes left in the outbox (ScheduleTest's 10,000)
+        FakeAssociation.sql("DELETE FROM polling.mdms_outbox");
+        vertx = Vertx.vertx();
+        // the subscriber's session from an earlier run holds what other test classes published since (up to the
+        // broker's queue limit): start from a clean session, then keep it (clean session false) from here on
+        MqttClient clean = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER).setCleanSession(true));
+        clean.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clean.disconnect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        connectSubscriber();
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        subscriber.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        association.close();
+    }
+
+    /** The MDMS side: a fixed client id with clean session false, so the broker keeps what comes while it is away. */
+    static void connectSubscriber() throws Exception {
+        subscriber = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER).setCleanSession(false)
+                .setAutoKeepAlive(true));
+        subscriber.publishHandler(m -> {
+            try {
+                mqtt.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        subscriber.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        subscriber.subscribe(TOPIC, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void eachStoredReadingReachesEveryChannelOnceAlsoAfterTheConsumerWasAway() throws Exception {
+        List<String> meters = IntStream.rangeClosed(1, 6).mapToObj(i -> RUN + "-" + i).toList();
+        association.register(meters, "mdms-vendor");
+        Instant first = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        List<MeterJob> jobs = read(meters.subList(0, 3), first);
+        List<String> expected = keys(meters.subList(0, 3), first);
+        assertThat(awaitKeys(mqtt, expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(awaitAmqp(expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
+        MdmsReading one = mqtt.stream().filter(r -> r.meterId().equals(meters.get(0)) && r.obis().equals("1.0.2.8.0.255"))
+                .findFirst().orElseThrow();
+        assertThat(one.kind()).isEqualTo(MdmsReading.Kind.REGISTER);
+        assertThat(one.value()).isEqualByComparingTo(FakeAssociation.valueOf(meters.get(0), "1.0.2.8.0.255"));
+        assertThat(one.captureTime()).isEqualTo(first);
+        assertThat(one.unit()).isEqualTo("ACTIVE_ENERGY");
+        assertThat(one.source()).isEqualTo(jobs.get(0).batchId() + "/" + meters.get(0));
+
+        // the same results again (a redelivery): stored once, so published once
+        association.answer(jobs, first);
+        Thread.sleep(2500);
+
+        // the consumers go away; readings are stored meanwhile; they come back
+        subscriber.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        Instant second = first.plusSeconds(1);
+        read(meters.subList(3, 6), second);
+        Thread.sleep(2500); // relayed while the MQTT subscriber is away and nobody takes from the queue
+        assertThat(mqtt.stream().filter(r -> r.captureTime().equals(second))).isEmpty();
+        connectSubscriber();
+        List<String> all = new ArrayList<>(expected);
+        all.addAll(keys(meters.subList(3, 6), second));
+        assertThat(awaitKeys(mqtt, all, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(all);
+        assertThat(awaitAmqp(all, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(all);
+        Thread.sleep(1000);
+        assertThat(ours(mqtt)).hasSize(all.size()); // once each, nothing more later
+        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", RUN + "%")).isZero();
+
+        // the CIM export has the same readings
+        Document cim = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
+                given().get("/mdms/meter-readings?from=" + first + "&to=" + second.plusSeconds(1)).then().statusCode(200)
+                        .contentType("application/xml").extract().asByteArray()));
+        NodeList meterReadings = cim.getElementsByTagNameNS(MeterReadingsExport.NS, "MeterReading");
+        int found = 0;
+        for (int i = 0; i < meterReadings.getLength(); i++) {
+            Element mr = (Element) meterReadings.item(i);
+            String meter = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "mRID").item(0).getTextContent();
+            if (!meters.contains(meter)) {
+                continue;
+            }
+            NodeList readings = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "Readings");
+            assertThat(readings.getLength()).isEqualTo(2);
+            for (int j = 0; j < readings.getLength(); j++) {
+                Element r = (Element) readings.item(j);
+                String type = ((Element) r.getElementsByTagNameNS(MeterReadingsExport.NS, "ReadingType").item(0)).getAttribute("ref");
+                String obis = type.equals("0.0.0.1.1.1.12.0.0.0.0.0.0.0.0.0.72.0") ? "1.0.1.8.0.255" : "1.0.2.8.0.255";
+                assertThat(type).isIn("0.0.0.1.1.1.12.0.0.0.0.0.0.0.0.0.72.0", "0.0.0.1.19.1.12.0.0.0.0.0.0.0.0.0.72.0");
+                assertThat(new BigDecimal(r.getElementsByTagNameNS(MeterReadingsExport.NS, "value").item(0).getTextContent()))
+                        .isEqualByComparingTo(FakeAssociation.valueOf(meter, obis));
+            }
+            found++;
+        }
+        assertThat(found).isEqualTo(6);
+    }
+
+    @Test
+    void theExportSaysWhatIsWrongWithItsRange() {
+        assertProblem(given().get("/mdms/meter-readings?to=2026-01-01T00:00:00Z").then(), 400, "invalid-field", "from");
+        assertProblem(given().get("/mdms/meter-readings?from=yesterday&to=2026-01-01T00:00:00Z").then(), 400, "wrong-type", "from");
+        assertProblem(given().get("/mdms/meter-readings?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z").then(), 400,
+                "invalid-request", "to");
+    }
+
+    /** Reads the meters through POST /reads and answers their jobs at {@code meterTime}. */
+    static List<MeterJob> read(List<String> meters, Instant meterTime) throws Exception {
+        String batch = given().contentType(ContentType.JSON).body(Map.of("meterIds", meters, "registers", REGISTERS))
+                .post("/reads").then().statusCode(202).extract().path("batchId");
+        List<MeterJob> jobs = association.jobsOf(batch, meters.size(), Duration.ofSeconds(10));
+        association.answer(jobs, meterTime);
+        assertThat(ReadProgress.awaitDone(batch)).isEqualTo(meters.size());
+        return jobs;
+    }
+
+    static List<String> keys(List<String> meters, Instant t) {
+        List<String> out = new ArrayList<>();
+        meters.forEach(m -> REGISTERS.forEach(o -> out.add(MdmsReading.dedupKey(m, o, t))));
+        return out;
+    }
+
+    static List<String> ours(List<MdmsReading> received) {
+        synchronized (received) {
+            return received.stream().map(MdmsReading::dedupKey).filter(k -> k.startsWith(RUN)).toList();
+        }
+    }
+
+    static List<String> awaitKeys(List<MdmsReading> received, List<String> expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ours(received).size() < expected.size() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return ours(received);
+    }
+
+    /** Takes from the durable queue as an MDMS consumer would (each message acked once read). */
+    static List<String> awaitAmqp(List<String> expected, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (ours(amqp).size() < expected.size() && System.nanoTime() < deadline) {
+            GetResponse r = association.channel().basicGet(QUEUE, true);
+            if (r == null) {
+                Thread.sleep(50);
+                continue;
+            }
+            MdmsReading reading = FakeAssociation.JSON.readValue(r.getBody(), MdmsReading.class);
+            assertThat(r.getProps().getMessageId()).isEqualTo(reading.dedupKey());
+            assertThat(r.getEnvelope().getRoutingKey()).isEqualTo("reading.register." + reading.obis());
+            amqp.add(reading);
+        }
+        return ours(amqp);
+    }
+}

@@ -1,0 +1,144 @@
+package org.amihes.polling.schedules;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.GetResponse;
+import java.math.BigDecimal;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.amihes.contracts.MeterJob;
+import org.amihes.contracts.MeterJobBatch;
+import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.MeterJobResultBatch;
+import org.amihes.contracts.MeterRegistryChange;
+import org.amihes.contracts.ReadRegisters;
+import org.amihes.contracts.RegisterReadings;
+import org.amihes.contracts.RegisterValue;
+import org.amihes.contracts.RegisteredMeter;
+
+/**
+ * The test plays association-service on the real broker: registry events for polling-service's view, the jobs
+ * polling-service publishes (a queue bound to the jobs exchange with every bucket), results back.
+ */
+public final class FakeAssociation implements AutoCloseable {
+
+    public static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static final String JOBS = "meter-jobs.by-meter-ptest";
+    static final String RESULTS = "meter-results-ptest";
+    static final String REGISTRY = "meter-registry-ptest";
+
+    final Connection connection;
+    final Channel channel;
+    final String jobQueue;
+    /** Jobs taken from the queue that belonged to another batch than the one asked for, kept for later. */
+    private final List<MeterJob> others = new ArrayList<>();
+
+    public FakeAssociation() throws Exception {
+        connection = org.amihes.service.testing.TestRabbit.factory().newConnection("polling-schedules-test");
+        channel = connection.createChannel();
+        channel.exchangeDeclare(JOBS, "x-consistent-hash", true);
+        channel.exchangeDeclare(RESULTS, "topic", true);
+        channel.exchangeDeclare(REGISTRY, "topic", true);
+        jobQueue = channel.queueDeclare().getQueue();
+        channel.queueBind(jobQueue, JOBS, "1");
+        channel.queueDeclare("polling.meter-registry.test", true, false, false,
+                java.util.Map.of("x-dead-letter-exchange", REGISTRY + ".dlx"));
+        channel.queueBind("polling.meter-registry.test", REGISTRY, MeterRegistryChange.ROUTING_KEY);
+    }
+
+    public void register(List<String> ids, String vendor) throws Exception {
+        Instant now = Instant.now();
+        for (int from = 0; from < ids.size(); from += 1000) {
+            List<RegisteredMeter> part = ids.subList(from, Math.min(ids.size(), from + 1000)).stream()
+                    .map(id -> new RegisteredMeter(id, vendor, now)).toList();
+            channel.basicPublish(REGISTRY, MeterRegistryChange.ROUTING_KEY, new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).build(),
+                    JSON.writeValueAsBytes(new MeterRegistryChange(UUID.randomUUID().toString(), false, part)));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (sql("SELECT count(*) FROM polling.meter WHERE meter_id = ANY(?)", (Object) ids.toArray(String[]::new)) < ids.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the view did not take the registry events");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** The jobs of one batch, as published; waits for {@code expected} of them. */
+    public synchronized List<MeterJob> jobsOf(String batchId, int expected, Duration timeout) throws Exception {
+        List<MeterJob> jobs = new ArrayList<>();
+        others.removeIf(j -> j.batchId().equals(batchId) && jobs.add(j));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (jobs.size() < expected && System.nanoTime() < deadline) {
+            GetResponse r = channel.basicGet(jobQueue, true);
+            if (r == null) {
+                Thread.sleep(20);
+                continue;
+            }
+            for (MeterJob job : JSON.readValue(r.getBody(), MeterJobBatch.class).jobs()) {
+                (job.batchId().equals(batchId) ? jobs : others).add(job);
+            }
+        }
+        return jobs;
+    }
+
+    /** Answers every job with the register readings {@link #valueOf} gives, at {@code meterTime}. */
+    public void answer(List<MeterJob> jobs, Instant meterTime) throws Exception {
+        List<MeterJobResult> results = new ArrayList<>();
+        for (MeterJob job : jobs) {
+            List<RegisterValue> values = ((ReadRegisters) job.command()).registers().stream()
+                    .map(obis -> RegisterValue.of(obis, valueOf(job.meterId(), obis), 0, "ACTIVE_ENERGY")).toList();
+            results.add(MeterJobResult.ok(job, "public: client 16 NONE", new RegisterReadings(meterTime, values)));
+        }
+        for (int from = 0; from < results.size(); from += 200) {
+            channel.basicPublish(RESULTS, MeterJobResultBatch.routingKey(ReadRegisters.TYPE), new AMQP.BasicProperties.Builder()
+                    .contentType("application/json").deliveryMode(2).build(),
+                    JSON.writeValueAsBytes(new MeterJobResultBatch(results.subList(from, Math.min(results.size(), from + 200)))));
+        }
+    }
+
+    /** A value per meter and register that the test can recompute. */
+    public static BigDecimal valueOf(String meterId, String obis) {
+        return BigDecimal.valueOf(Math.abs((long) (meterId + obis).hashCode()) % 1_000_000);
+    }
+
+    public static long sql(String query, Object... parameters) throws Exception {
+        try (java.sql.Connection c = jdbc(); var s = c.prepareStatement(query)) {
+            for (int i = 0; i < parameters.length; i++) {
+                s.setObject(i + 1, parameters[i] instanceof String[] a ? c.createArrayOf("text", a) : parameters[i]);
+            }
+            if (!s.execute()) {
+                return s.getUpdateCount();
+            }
+            try (var r = s.getResultSet()) {
+                r.next();
+                return r.getLong(1);
+            }
+        }
+    }
+
+    static java.sql.Connection jdbc() throws Exception {
+        String env = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
+        return DriverManager.getConnection("jdbc:postgresql://" + System.getenv().getOrDefault("HES_DB_HOST", "127.0.0.1")
+                + ":" + System.getenv().getOrDefault("HES_DB_PORT", "5432") + "/" + env,
+                System.getenv().getOrDefault("HES_DB_USER", "amihes"), System.getenv().getOrDefault("HES_DB_PASSWORD", "amihes"));
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    @Override
+    public void close() throws Exception {
+        connection.close();
+    }
+}
