@@ -71,7 +71,8 @@ class CommandsIT {
         java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
         java.net.http.HttpResponse<java.util.stream.Stream<String>> r = http.sendAsync(java.net.http.HttpRequest.newBuilder(
                         java.net.URI.create(stack.association.url() + "/commands/" + key + "/events"))
-                        .header("Accept", "text/event-stream").build(),
+                        .header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines()).get(30, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");

@@ -302,7 +302,8 @@ class FirmwareCampaignIT {
     static List<String> sse(String campaign) {
         List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
         HttpClient.newHttpClient().sendAsync(HttpRequest.newBuilder(URI.create(firmware.url() + "/campaigns/" + campaign
-                        + "/progress?everyMs=200")).header("Accept", "text/event-stream").build(),
+                        + "/progress?everyMs=200")).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin()).build(),
                 HttpResponse.BodyHandlers.ofLines()).thenAccept(r -> r.body().filter(l -> l.startsWith("data:"))
                 .forEach(l -> events.add(l.substring(5))));
         return events;

@@ -225,7 +225,8 @@ class ScheduleTest {
 
         HttpClient http = HttpClient.newHttpClient();
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + RestAssured.port + "/reads/" + batch + "/events"))
-                .header("Accept", "text/event-stream").build();
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin()).build();
         CompletableFuture<List<String>> events = http.sendAsync(request, HttpResponse.BodyHandlers.ofLines())
                 .thenApply(r -> {
                     assertThat(r.statusCode()).isEqualTo(200);
