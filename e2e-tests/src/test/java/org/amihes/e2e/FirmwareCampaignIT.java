@@ -57,7 +57,7 @@ class FirmwareCampaignIT {
     @BeforeAll
     static void startSystem() throws Exception {
         run = UUID.randomUUID().toString().substring(0, 8);
-        Fleet fleet = Fleet.generate(10, List.of("aurora-ax1", "corvus-c3"), 1313, "127.6.13.1",
+        Fleet fleet = Fleet.generate(10, List.of("aurora-ax1", "corvus-c3"), SecuredStack.SEED, "127.6.13.1",
                 ServiceProcess.freePort()).withIdPrefix("FW-" + run + "-");
         stack = SecuredStack.start("firmware-" + run, fleet, NOW, Map.of());
         firmwareSettings = new HashMap<>(E2eStack.firmware());

@@ -33,7 +33,7 @@ class InteropRunIT {
     @BeforeAll
     static void startSystem() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, 1414, "127.6.14.1", ServiceProcess.freePort())
+        Fleet fleet = Fleet.generate(8, VendorProfile.BUILT_IN, SecuredStack.SEED, "127.6.14.1", ServiceProcess.freePort())
                 .withIdPrefix("IOP-" + run + "-");
         stack = SecuredStack.start("interop-" + run, fleet, NOW, Map.of());
     }

@@ -27,6 +27,12 @@ import org.amihes.simulator.VendorProfile;
  */
 final class SecuredStack implements AutoCloseable {
 
+    /**
+     * The fleet seed of every keyed stack on the test database: the simulated head-end's signing keys derive from it,
+     * and security-service keeps one head-end (another seed's key delivery is refused, 409).
+     */
+    static final long SEED = 42;
+
     final Vertx vertx;
     final FleetSimulator simulator;
     final ServiceProcess security;
