@@ -129,6 +129,31 @@ public final class AuthMatrix {
         return findings;
     }
 
+    /**
+     * The whole check of one service, what each service's AuthMatrixTest runs: its OpenAPI document lists operations,
+     * each names its roles, no call has a finding, and every operation was called with the 3 bad tokens and each of
+     * the 9 personas. Throws an AssertionError naming what failed.
+     */
+    public static void verify(String base) throws Exception {
+        AuthMatrix matrix = new AuthMatrix(base);
+        List<Operation> operations = matrix.operations();
+        if (operations.isEmpty()) {
+            throw new AssertionError("the OpenAPI document of " + base + " lists no operation");
+        }
+        List<Operation> unroled = operations.stream().filter(op -> op.roles().isEmpty()).toList();
+        if (!unroled.isEmpty()) {
+            throw new AssertionError("operations without roles: " + unroled);
+        }
+        List<Finding> findings = matrix.check();
+        if (!findings.isEmpty()) {
+            throw new AssertionError(findings.size() + " findings in operations " + operations + ": " + findings);
+        }
+        int expected = operations.size() * (3 + USERS.size() + CLIENTS.size());
+        if (matrix.calls() != expected) {
+            throw new AssertionError("sent " + matrix.calls() + " requests, expected " + expected);
+        }
+    }
+
     /** How many requests the last {@link #check()} sent. */
     public int calls() {
         return calls;
