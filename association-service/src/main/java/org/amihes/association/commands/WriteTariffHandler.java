@@ -50,30 +50,27 @@ public class WriteTariffHandler implements CommandHandler<WriteTariff> {
     public Future<Handled> run(JobContext context, WriteTariff command) {
         DlmsSession session = context.session();
         GXDLMSActivityCalendar read = new GXDLMSActivityCalendar(ACTIVITY_CALENDAR);
-        return readPassive(session, read).compose(v -> {
+        GXDLMSActivityCalendar target = passive(command);
+        return passiveAttributes(index -> session.read(read, index)).compose(v -> {
             String before = read.getCalendarNamePassive();
-            if (describe(read).equals(describe(command))) {
+            if (describe(read).equals(describe(target))) {
                 return Future.succeededFuture(handled(before, false, activation(read), command));
             }
-            GXDLMSActivityCalendar target = passive(command);
-            Future<Void> writes = Future.succeededFuture();
-            for (int index = 6; index <= 10; index++) {
-                int attribute = index;
-                writes = writes.compose(x -> session.write(target, attribute).mapEmpty());
-            }
             GXDLMSActivityCalendar check = new GXDLMSActivityCalendar(ACTIVITY_CALENDAR);
-            return writes.compose(x -> session.read(check, 10))
+            return passiveAttributes(index -> session.write(target, index))
+                    .compose(x -> session.read(check, 10))
                     .map(x -> handled(before, true, activation(check), command));
         });
     }
 
-    private static Future<Void> readPassive(DlmsSession session, GXDLMSActivityCalendar calendar) {
-        Future<Void> reads = Future.succeededFuture();
+    /** {@code step} on attributes 6 to 10 (the passive calendar), one after the other. */
+    private static Future<Void> passiveAttributes(java.util.function.IntFunction<Future<?>> step) {
+        Future<Void> steps = Future.succeededFuture();
         for (int index = 6; index <= 10; index++) {
             int attribute = index;
-            reads = reads.compose(x -> session.read(calendar, attribute).mapEmpty());
+            steps = steps.compose(x -> step.apply(attribute).mapEmpty());
         }
-        return reads;
+        return steps;
     }
 
     /** The passive calendar the command asks for, as Gurux writes it. */
@@ -103,12 +100,7 @@ public class WriteTariffHandler implements CommandHandler<WriteTariff> {
         return c;
     }
 
-    /** What the command asks for, in the form {@link #describe(GXDLMSActivityCalendar)} gives a calendar read. */
-    static String describe(WriteTariff command) {
-        return describe(passive(command));
-    }
-
-    /** The passive calendar's content, comparable between one read from a meter and one built here. */
+    /** The passive calendar's content, comparable between one read from a meter and one built here ({@link #passive}). */
     static String describe(GXDLMSActivityCalendar c) {
         StringBuilder b = new StringBuilder().append(c.getCalendarNamePassive()).append('|');
         if (c.getSeasonProfilePassive() != null) {
