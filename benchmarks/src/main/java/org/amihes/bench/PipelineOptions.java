@@ -25,7 +25,8 @@ import java.util.Map;
  * @param vhost        RabbitMQ virtual host of the services (RABBITMQ_VHOST)
  * @param resetDb      drop the services' schemas (association, polling) in {@code dbName} first: a clean registry
  * @param registryFile give association-service the registry as HES_REGISTRY_FILE (imported at start) instead of
- *                     {@code POST /meters/import} in chunks of {@code importChunk} after it is ready
+ *                     {@code POST /meters/import} after it is ready: the whole registry in one request, or in chunks
+ *                     of {@code importChunk} meters when it is above 0
  * @param jfr          record the services and the bare loop with JFR and summarise where the CPU went
  * @param profileDay   each pipeline batch reads yesterday's load profile (UTC day, {@code POST /profiles/reads})
  *                     instead of registers; the report adds intervals stored, intervals/s and database size per
@@ -80,7 +81,7 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                 o.getOrDefault("vhost", System.getenv().getOrDefault("RABBITMQ_VHOST", "/")),
                 Boolean.parseBoolean(o.getOrDefault("resetDb", "false")),
                 Boolean.parseBoolean(o.getOrDefault("registryFile", "false")),
-                Integer.parseInt(o.getOrDefault("importChunk", "250")),
+                Integer.parseInt(o.getOrDefault("importChunk", "0")),
                 Boolean.parseBoolean(o.getOrDefault("jfr", "false")),
                 Boolean.parseBoolean(o.getOrDefault("profileDay", "false")),
                 root,
