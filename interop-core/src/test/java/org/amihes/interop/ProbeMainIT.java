@@ -73,7 +73,7 @@ class ProbeMainIT {
         // classic libpcap, little-endian magic, Ethernet; its dissection is CaptureDissectorIT's
         byte[] file = Files.readAllBytes(pcap);
         assertThat(java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0)).isEqualTo(0xa1b2c3d4);
-        assertThat(file.length).isGreaterThan(24 + wire.getLong("payloadBytes"));
+        assertThat((long) file.length).isGreaterThan(24 + wire.getLong("payloadBytes"));
     }
 
     @Test
