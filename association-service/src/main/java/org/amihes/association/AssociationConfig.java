@@ -45,6 +45,13 @@ public interface AssociationConfig {
 
         @WithDefault("200ms")
         Duration flushDelay();
+
+        /**
+         * A run started with {@code capture: true} keeps a pcap of each meter's traffic of at most this many bytes
+         * (packets past it are left out, the capture says how many); stored with the meter's verdict.
+         */
+        @WithDefault("8388608")
+        long captureMaxBytes();
     }
 
     interface Results {

@@ -141,6 +141,52 @@ class InteropRunTest {
         assertThat(audit.lines().filter(l -> l.contains("INTEROP_PROBE") && l.contains(runId))).hasSize(4);
     }
 
+    /**
+     * A run with capture: each meter's pcap downloads (libpcap, Ethernet; its TCP payload adds up to the run's own
+     * wire counters, read here from the report); a run without capture has none (404 problem). The dissection of such
+     * a pcap is CaptureDissectorIT's (interop-core) with the real tshark.
+     */
+    @Test
+    void aCapturedRunServesEachMetersPcapAndTheReportStatesBytesOnTheWire() throws Exception {
+        List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
+        String runId = given().contentType(ContentType.JSON)
+                .body(Map.of("meterIds", ids, "cases", List.of("objects.energy"), "capture", true))
+                .post("/interop/runs").then().statusCode(202).extract().path("runId");
+        assertThat(awaitEnd(runId, Duration.ofSeconds(60)).getString("status")).isEqualTo("DONE");
+        JsonPath report = given().get("/interop/runs/" + runId + "/report").then().statusCode(200).extract().jsonPath();
+        for (String meterId : ids) {
+            byte[] pcap = given().get("/interop/runs/" + runId + "/meters/" + meterId + "/capture.pcap").then()
+                    .statusCode(200).contentType("application/vnd.tcpdump.pcap").extract().asByteArray();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(pcap).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertThat(b.getInt(0)).isEqualTo(0xa1b2c3d4);
+            assertThat(b.getInt(20)).isEqualTo(1); // Ethernet
+            long tcpPayload = 0;
+            for (int at = 24; at < pcap.length; ) {
+                int length = b.getInt(at + 8);
+                int ip = at + 16 + 14;
+                int ipHeader = (pcap[ip] & 0x0F) * 4;
+                int tcpHeader = ((pcap[ip + ipHeader + 12] & 0xFF) >> 4) * 4;
+                tcpPayload += length - 14 - ipHeader - tcpHeader;
+                at += 16 + length;
+            }
+            Map<String, Object> wire = report.getMap("meters.find { it.meterId == '" + meterId + "' }.wire");
+            assertThat(((Number) wire.get("payloadBytes")).longValue()).as(meterId).isEqualTo(tcpPayload).isPositive();
+            assertThat(((Number) wire.get("apduBytes")).longValue()).isPositive().isLessThan(tcpPayload);
+        }
+        given().get("/interop/runs/" + runId + "/report.md").then().statusCode(200)
+                .body(containsString("Bytes on the wire against application payload"));
+        given().get("/interop/runs/" + runId + "/meters/NO-SUCH/capture.pcap").then().statusCode(404)
+                .body("type", equalTo("urn:amihes:problem:not-found"));
+
+        String plain = given().contentType(ContentType.JSON)
+                .body(Map.of("meterIds", ids.subList(0, 1), "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(202).extract().path("runId");
+        awaitEnd(plain, Duration.ofSeconds(60));
+        given().get("/interop/runs/" + plain + "/meters/" + ids.get(0) + "/capture.pcap").then().statusCode(404);
+        assertThat(given().get("/interop/runs/" + plain + "/report").then().statusCode(200).extract().jsonPath()
+                .getLong("meters[0].wire.apduBytes")).isPositive(); // counted also without a capture
+    }
+
     @Test
     void aVendorFilterSelectsThatVendorsMeters() throws Exception {
         String runId = given().contentType(ContentType.JSON)

@@ -18,6 +18,7 @@ import org.amihes.dlms.EventLoops;
 import org.amihes.dlms.InMemoryInvocationCounterStore;
 import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.Transports;
+import org.amihes.dlms.capture.WireCapture;
 import org.amihes.dlms.transport.TransportKind;
 
 /**
@@ -36,7 +37,7 @@ public final class ProbeMain {
                          [--keys meter_keys.json] [--password LLS] [--transport tcp|hdlc|udp]
                          [--client-address N] [--logical-device 1] [--vendor NAME | --declaration FILE]
                          [--cases a,b,...] [--allow-writes] [--timeout-ms 5000] [--latency-budget-ms 2000]
-                         [--max-pdu 1024] [--json FILE] [--markdown FILE]
+                         [--max-pdu 1024] [--json FILE] [--markdown FILE] [--pcap FILE [--pcap-max-bytes N]]
               --system-title  the meter on the bench: its name in the report, and how its record is found in --keys
                               (meterId, or systemTitle in hex or ASCII)
               --auth-level    none: public client only; low: LLS (client 32) with --password or the key file's;
@@ -44,12 +45,14 @@ public final class ProbeMain {
               --vendor        a built-in declaration (aurora-ax1, borealis-b7, corvus-c3, delta-q9); --declaration a file
               --cases         case ids or areas (transport, association, objects, services, security, idempotency)
               --allow-writes  run the cases that operate the meter (disconnect twice and reconnect; firmware re-write)
+              --pcap          record the probe's own traffic as a libpcap file (open it in Wireshark with
+                              dlms-dissector.lua); at most --pcap-max-bytes (default 8 MiB), later packets left out
             exit code: 0 no case failed, 1 a case failed, 2 bad command line (nothing sent)""";
 
     private static final Set<String> FLAGS = Set.of("allow-writes", "help");
     private static final Set<String> OPTIONS = Set.of("address", "port", "system-title", "auth-level", "keys",
             "password", "transport", "client-address", "logical-device", "vendor", "declaration", "cases", "timeout-ms",
-            "latency-budget-ms", "max-pdu", "json", "markdown");
+            "latency-budget-ms", "max-pdu", "json", "markdown", "pcap", "pcap-max-bytes");
 
     private ProbeMain() {
     }
@@ -78,14 +81,28 @@ public final class ProbeMain {
             err.println(USAGE);
             return 2;
         }
+        WireCapture capture;
+        try {
+            capture = opts.containsKey("pcap")
+                    ? WireCapture.recording(number(opts, "pcap-max-bytes", WireCapture.DEFAULT_MAX_PCAP_BYTES))
+                    : WireCapture.counting();
+        } catch (IllegalArgumentException e) {
+            err.println("probe: --pcap-max-bytes: " + e.getMessage());
+            return 2;
+        }
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
         try {
             EventLoops loops = EventLoops.deploy(vertx, 1).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             Prober prober = new Prober(vertx, loops, new Transports(vertx,
                     Duration.ofMillis(number(opts, "timeout-ms", 5000))));
-            MeterVerdict verdict = prober.probe(target, plan, options, new InMemoryInvocationCounterStore())
+            MeterVerdict verdict = prober.probe(target, plan, options, new InMemoryInvocationCounterStore(), capture)
                     .toCompletionStage().toCompletableFuture().get(30, TimeUnit.MINUTES);
             out.print(Reports.text(verdict));
+            if (capture.records()) {
+                Files.write(Path.of(opts.get("pcap")), capture.pcap());
+                out.println("pcap: " + opts.get("pcap") + (capture.pcapDroppedPackets() == 0 ? ""
+                        : " (bound reached: the last " + capture.pcapDroppedPackets() + " packets left out)"));
+            }
             if (opts.containsKey("json")) {
                 Files.writeString(Path.of(opts.get("json")), Reports.json(List.of(verdict)).encodePrettily());
             }

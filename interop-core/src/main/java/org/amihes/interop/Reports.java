@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.amihes.dlms.capture.WireStats;
 
 /**
  * A run's report: JSON (every meter, every case, evidence and facts) and Markdown per vendor (a meter × case matrix,
@@ -34,7 +35,22 @@ public final class Reports {
         return new JsonObject().put("meterId", v.meterId()).put("vendor", v.vendor())
                 .put("startedAt", v.startedAt() == null ? null : v.startedAt().toString()).put("durationMs", v.durationMs())
                 .put("verdict", v.overall().name()).put("passed", v.count(Verdict.PASS))
-                .put("failed", v.count(Verdict.FAIL)).put("skipped", v.count(Verdict.SKIPPED)).put("cases", cases);
+                .put("failed", v.count(Verdict.FAIL)).put("skipped", v.count(Verdict.SKIPPED)).put("cases", cases)
+                .put("wire", v.wire() == null ? null : json(v.wire()));
+    }
+
+    /** Bytes on the wire against application payload (the field manual's step 4). */
+    public static JsonObject json(WireStats w) {
+        return new JsonObject().put("links", w.links()).put("segments", w.segments())
+                .put("payloadBytes", w.payloadBytes()).put("frames", w.frames()).put("framingBytes", w.framingBytes())
+                .put("apduBytes", w.apduBytes()).put("ipHeaderBytes", w.ipHeaderBytes())
+                .put("overhead", Math.round(w.overhead() * 1000) / 1000.0);
+    }
+
+    static WireStats wireFromJson(JsonObject w) {
+        return w == null ? null : new WireStats(w.getLong("links", 0L), w.getLong("segments", 0L),
+                w.getLong("payloadBytes", 0L), w.getLong("frames", 0L), w.getLong("apduBytes", 0L),
+                w.getLong("ipHeaderBytes", 0L));
     }
 
     public static JsonObject json(CaseResult r) {
@@ -84,7 +100,8 @@ public final class Reports {
         }
         String started = m.getString("startedAt");
         return new MeterVerdict(m.getString("meterId"), m.getString("vendor"),
-                started == null ? null : java.time.Instant.parse(started), m.getLong("durationMs", 0L), results);
+                started == null ? null : java.time.Instant.parse(started), m.getLong("durationMs", 0L), results,
+                wireFromJson(m.getJsonObject("wire")));
     }
 
     /** One section per vendor: which meter does what. */
@@ -130,8 +147,28 @@ public final class Reports {
                 }
             }
             md.append('\n');
+            wire(md, e.getValue());
         }
         return md.toString();
+    }
+
+    /** Per meter: bytes on the wire against the APDU bytes they carried, from the capture counters. */
+    private static void wire(StringBuilder md, List<MeterVerdict> verdicts) {
+        if (verdicts.stream().allMatch(v -> v.wire() == null)) {
+            return;
+        }
+        md.append("Bytes on the wire against application payload (all the meter's connections; both directions):\n\n")
+                .append("| meter | connections | segments | TCP/UDP payload | frames | framing | APDU | IP+TCP/UDP headers "
+                        + "| wire per APDU byte |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (MeterVerdict v : verdicts) {
+            WireStats w = v.wire();
+            if (w != null) {
+                md.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %d | %d | %d | %d | %d | %.2f |%n",
+                        v.meterId(), w.links(), w.segments(), w.payloadBytes(), w.frames(), w.framingBytes(),
+                        w.apduBytes(), w.ipHeaderBytes(), w.overhead()));
+            }
+        }
+        md.append('\n');
     }
 
     private static String cell(CaseResult r) {
@@ -154,6 +191,13 @@ public final class Reports {
                     out.append("           ").append(e.direction()).append(' ').append(e.hex()).append('\n');
                 }
             }
+        }
+        if (v.wire() != null) {
+            WireStats w = v.wire();
+            out.append(String.format(java.util.Locale.ROOT, "wire: %d bytes of TCP/UDP payload (%d framing) and %d of "
+                            + "IP+TCP/UDP headers carried %d APDU bytes in %d frames over %d connections: %.2f bytes per "
+                            + "APDU byte%n", w.payloadBytes(), w.framingBytes(), w.ipHeaderBytes(), w.apduBytes(),
+                    w.frames(), w.links(), w.overhead()));
         }
         out.append("verdict: ").append(v.overall()).append(" (").append(v.count(Verdict.PASS)).append(" passed, ")
                 .append(v.count(Verdict.FAIL)).append(" failed, ").append(v.count(Verdict.SKIPPED)).append(" skipped)\n");

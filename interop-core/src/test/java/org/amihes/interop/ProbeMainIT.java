@@ -58,13 +58,22 @@ class ProbeMainIT {
     void aWellBehavedMeterAtHighAuthPassesWithExitZero() throws Exception {
         MeterSpec m = bench.meterOf("aurora-ax1");
         Path json = dir.resolve("aurora.json");
+        Path pcap = dir.resolve("aurora.pcap");
         Run r = probe("--address", m.host(), "--port", String.valueOf(m.port()), "--system-title", m.meterId(),
-                "--auth-level", "high", "--keys", keys.toString(), "--vendor", "aurora-ax1", "--json", json.toString());
+                "--auth-level", "high", "--keys", keys.toString(), "--vendor", "aurora-ax1", "--json", json.toString(),
+                "--pcap", pcap.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isZero();
         assertThat(r.out()).contains("PASS     association.management").contains("HIGH_GMAC suite 0")
-                .contains("SKIPPED  idempotency.disconnect").contains("verdict: PASS");
+                .contains("SKIPPED  idempotency.disconnect").contains("verdict: PASS")
+                .contains("wire: ").contains("pcap: " + pcap);
         JsonObject report = new JsonObject(Files.readString(json));
         assertThat(report.getJsonArray("meters").getJsonObject(0).getString("verdict")).isEqualTo("PASS");
+        JsonObject wire = report.getJsonArray("meters").getJsonObject(0).getJsonObject("wire");
+        assertThat(wire.getLong("apduBytes")).isPositive().isLessThan(wire.getLong("payloadBytes"));
+        // classic libpcap, little-endian magic, Ethernet; its dissection is CaptureDissectorIT's
+        byte[] file = Files.readAllBytes(pcap);
+        assertThat(java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(0)).isEqualTo(0xa1b2c3d4);
+        assertThat((long) file.length).isGreaterThan(24 + wire.getLong("payloadBytes"));
     }
 
     @Test

@@ -39,6 +39,10 @@ public class InteropRunStore {
                            String result, Instant completedAt) {
     }
 
+    /** A meter's recorded traffic (a run with capture), to be written. */
+    public record Capture(UUID runId, String meterId, byte[] pcap, long droppedPackets) {
+    }
+
     private final Pool pool;
 
     public InteropRunStore(Pool pool) {
@@ -86,6 +90,29 @@ public class InteropRunStore {
                         + "failed = $5, skipped = $6, result = $7, completed_at = $8 "
                         + "WHERE run_id = $1 AND meter_id = $2 AND status = 'PENDING'")
                 .executeBatch(batch).replaceWithVoid();
+    }
+
+    /** Captures of several meters in one batch (V30); a repeated meter keeps its first capture. */
+    public Uni<Void> captures(List<Capture> captures) {
+        if (captures.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> batch = new ArrayList<>(captures.size());
+        for (Capture c : captures) {
+            batch.add(Tuple.of(c.runId(), c.meterId(), io.vertx.core.buffer.Buffer.buffer(c.pcap()),
+                    c.droppedPackets()));
+        }
+        return pool.preparedQuery("INSERT INTO association.interop_capture (run_id, meter_id, pcap, dropped_packets) "
+                        + "VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
+                .executeBatch(batch).replaceWithVoid();
+    }
+
+    /** A meter's pcap in a run, if one was recorded. */
+    public Uni<Optional<byte[]>> capture(UUID runId, String meterId) {
+        return pool.preparedQuery("SELECT pcap FROM association.interop_capture WHERE run_id = $1 AND meter_id = $2")
+                .execute(Tuple.of(runId, meterId))
+                .map(rows -> rows.size() == 0 ? Optional.<byte[]>empty()
+                        : Optional.of(rows.iterator().next().getBuffer("pcap").getBytes()));
     }
 
     /** Ends the run: DONE, or CANCELLED with its still PENDING rows (the meters it never probed). */

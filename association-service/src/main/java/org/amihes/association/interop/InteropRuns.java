@@ -22,6 +22,7 @@ import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.MeterDirectory;
 import org.amihes.dlms.AuthenticationLevel;
 import org.amihes.dlms.SessionSettings;
+import org.amihes.dlms.capture.WireCapture;
 import org.amihes.interop.InteropPlan;
 import org.amihes.interop.MeterDeclaration;
 import org.amihes.interop.MeterVerdict;
@@ -40,9 +41,16 @@ import org.amihes.service.rest.ProblemException;
 @ApplicationScoped
 public class InteropRuns {
 
-    /** What a client asks for: exactly one of meterIds or vendor; cases empty for the whole plan. */
-    public record Request(List<String> meterIds, String vendor, List<String> cases, Boolean allowWrites) {
+    /**
+     * What a client asks for: exactly one of meterIds or vendor; cases empty for the whole plan; capture true to keep
+     * a pcap of each meter's traffic (GET .../meters/{meterId}/capture.pcap).
+     */
+    public record Request(List<String> meterIds, String vendor, List<String> cases, Boolean allowWrites,
+                          Boolean capture) {
     }
+
+    /** Buffered pcaps of this many bytes are written without waiting for the batch to fill. */
+    static final long CAPTURE_FLUSH_BYTES = 32L << 20;
 
     private final MeterDirectory directory;
     private final MeterSessions sessions;
@@ -82,7 +90,8 @@ public class InteropRuns {
         return store.create(run, rows).invoke(() -> {
             audit.pass("INTEROP_RUN_STARTED", null, run.runId().toString(), Map.of("targets", targets.size(),
                     "cases", plan.caseIds(), "allowWrites", writes, "requestedBy", actor, "selection", selection));
-            RunExecution execution = new RunExecution(run.runId(), targets, plan, options(writes));
+            RunExecution execution = new RunExecution(run.runId(), targets, plan, options(writes),
+                    Boolean.TRUE.equals(request.capture()));
             running.put(run.runId(), execution);
             execution.start();
         }).replaceWith(run);
@@ -180,15 +189,18 @@ public class InteropRuns {
         private final List<Meter> targets;
         private final InteropPlan plan;
         private final PlanOptions options;
+        private final boolean capture;
         private final List<InteropRunStore.Finished> buffer = new ArrayList<>();
+        private final List<InteropRunStore.Capture> captures = new ArrayList<>();
         private int next;
         private int workers;
         private long timer = -1;
         private java.util.concurrent.CompletionStage<Void> writes = java.util.concurrent.CompletableFuture.completedFuture(null);
         volatile boolean cancelled;
 
-        RunExecution(UUID runId, List<Meter> targets, InteropPlan plan, PlanOptions options) {
+        RunExecution(UUID runId, List<Meter> targets, InteropPlan plan, PlanOptions options, boolean capture) {
             this.runId = runId;
+            this.capture = capture;
             this.targets = targets;
             this.plan = plan;
             this.options = options;
@@ -221,10 +233,18 @@ public class InteropRuns {
                 }
                 return;
             }
+            WireCapture wire = capture ? WireCapture.recording(config.interop().captureMaxBytes())
+                    : WireCapture.counting();
             sessions.exclusive(m.meterId(), () -> target(m).compose(t -> sessions.prober().probe(t, plan, options,
-                            sessions.counters())))
+                            sessions.counters(), wire)))
                     .onComplete(ar -> {
                         if (ar.succeeded()) {
+                            if (wire.records()) {
+                                synchronized (this) {
+                                    captures.add(new InteropRunStore.Capture(runId, m.meterId(), wire.pcap(),
+                                            wire.pcapDroppedPackets()));
+                                }
+                            }
                             record(ar.result());
                         } else {
                             record(failedProbe(m, ar.cause()));
@@ -258,7 +278,9 @@ public class InteropRuns {
             synchronized (this) {
                 buffer.add(new InteropRunStore.Finished(runId, v.meterId(), v.overall().name(), (int) v.count(Verdict.PASS),
                         (int) v.count(Verdict.FAIL), (int) v.count(Verdict.SKIPPED), json, Instant.now()));
-                full = buffer.size() >= config.interop().flushBatch();
+                // pcaps wait in memory for the next write: a few tens of MiB at most, then written at once
+                full = buffer.size() >= config.interop().flushBatch()
+                        || captures.stream().mapToLong(c -> c.pcap().length).sum() >= CAPTURE_FLUSH_BYTES;
             }
             if (full) {
                 flush();
@@ -274,10 +296,15 @@ public class InteropRuns {
                 }
                 batch = new ArrayList<>(buffer);
                 buffer.clear();
-                writes = writes.thenCompose(x -> store.finish(batch).subscribeAsCompletionStage()
+                // a meter's capture is stored before its verdict: a DONE meter of a captured run has its pcap
+                List<InteropRunStore.Capture> pcaps = new ArrayList<>(captures);
+                captures.clear();
+                writes = writes.thenCompose(x -> store.captures(pcaps).chain(() -> store.finish(batch))
+                        .subscribeAsCompletionStage()
                         .exceptionally(e -> {
                             synchronized (this) { // kept for the next write: a verdict is never dropped
                                 buffer.addAll(0, batch);
+                                captures.addAll(0, pcaps);
                             }
                             org.jboss.logging.Logger.getLogger(InteropRuns.class).warnf(
                                     "interop run %s: %d verdicts not stored yet (%s); kept for the next write",
@@ -299,7 +326,9 @@ public class InteropRuns {
                 synchronized (this) { // a write that failed put its verdicts back: one more try before the end
                     List<InteropRunStore.Finished> rest = new ArrayList<>(buffer);
                     buffer.clear();
-                    return store.finish(rest).chain(() -> store.end(runId, status)).subscribeAsCompletionStage();
+                    List<InteropRunStore.Capture> pcaps = new ArrayList<>(captures);
+                    captures.clear();
+                    return store.captures(pcaps).chain(() -> store.finish(rest)).chain(() -> store.end(runId, status)).subscribeAsCompletionStage();
                 }
             }).whenComplete((v, e) -> {
                 running.remove(runId);

@@ -129,6 +129,21 @@ public class InteropRunResource {
         return verdicts(id(runId), vendor).map(v -> Reports.markdown("Interoperability run " + runId, v));
     }
 
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{runId}/meters/{meterId}/capture.pcap")
+    @Produces("application/vnd.tcpdump.pcap")
+    @Operation(summary = "The meter's traffic during the run as a libpcap file (runs started with capture: true); open "
+            + "it in Wireshark with wireshark/dlms.lua")
+    public Uni<Response> capture(@PathParam("runId") String runId, @PathParam("meterId") String meterId) {
+        UUID id = id(runId);
+        return run(id).chain(run -> store.capture(id, meterId)).map(pcap -> Response.ok(pcap.orElseThrow(
+                        () -> ProblemException.notFound("meterId", "no capture of meter '" + meterId + "' in run " + runId
+                                + " (started without capture: true, not probed yet, or not a target)")))
+                .header("Content-Disposition", "attachment; filename=\"" + runId + "-" + meterId.replaceAll("[^A-Za-z0-9._-]", "_")
+                        + ".pcap\"").build());
+    }
+
     private Uni<List<MeterVerdict>> verdicts(UUID id, String vendor) {
         return run(id).chain(run -> store.meters(id, vendor, 0, Integer.MAX_VALUE)).map(rows -> {
             List<MeterVerdict> out = new ArrayList<>();

@@ -3,6 +3,7 @@ package org.amihes.dlms.transport;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.SocketAddress;
 
 /** An open path to one meter: bytes out, bytes in, and notice when the peer goes away. */
 public interface Link {
@@ -16,4 +17,14 @@ public interface Link {
     void closeHandler(Handler<Void> handler);
 
     Future<Void> close();
+
+    /** This end's address and port, as the socket has it; null when unknown. */
+    default SocketAddress localAddress() {
+        return null;
+    }
+
+    /** The meter's address and port; null when unknown. */
+    default SocketAddress remoteAddress() {
+        return null;
+    }
 }

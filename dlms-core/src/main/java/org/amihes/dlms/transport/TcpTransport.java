@@ -7,6 +7,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.core.net.NetSocket;
+import io.vertx.core.net.SocketAddress;
 import java.time.Duration;
 
 /** TCP on Vert.x: one shared, non-blocking {@link NetClient} for every meter. Carries wrapper or HDLC frames. */
@@ -50,6 +51,16 @@ public final class TcpTransport implements Transport {
         @Override
         public Future<Void> close() {
             return socket.close();
+        }
+
+        @Override
+        public SocketAddress localAddress() {
+            return socket.localAddress();
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return socket.remoteAddress();
         }
     }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.datagram.DatagramSocket;
 import io.vertx.core.datagram.DatagramSocketOptions;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * UDP with the IEC 62056-47 wrapper: one datagram per APDU. Each session gets its own ephemeral socket, so
@@ -58,6 +59,23 @@ public final class UdpTransport implements Transport {
         @Override
         public void closeHandler(Handler<Void> handler) {
             this.closeHandler = handler;
+        }
+
+        /** The socket listens on the wildcard address: the port is real, the address is the one a packet would leave from. */
+        @Override
+        public SocketAddress localAddress() {
+            SocketAddress bound = socket.localAddress();
+            try (java.net.DatagramSocket probe = new java.net.DatagramSocket()) {
+                probe.connect(java.net.InetAddress.getByName(host), port); // no packet: the kernel picks the route
+                return SocketAddress.inetSocketAddress(bound.port(), probe.getLocalAddress().getHostAddress());
+            } catch (java.io.IOException e) {
+                return bound;
+            }
+        }
+
+        @Override
+        public SocketAddress remoteAddress() {
+            return SocketAddress.inetSocketAddress(port, host);
         }
 
         @Override
