@@ -136,6 +136,22 @@ class InteropRunTest {
                 .body(containsString("## aurora-ax1"));
         given().get("/interop/runs/" + runId + "/report").then().statusCode(200)
                 .body("summary.meters", equalTo(4)).body("summary.metersFailed", equalTo(1));
+        // JUnit XML for a lab's CI: a suite per meter, a case per case, the FAIL typed with its class and code
+        io.restassured.path.xml.XmlPath xml = given().get("/interop/runs/" + runId + "/report.xml").then().statusCode(200)
+                .contentType(containsString("application/xml")).extract().xmlPath();
+        assertThat(xml.getInt("testsuites.testsuite.size()")).isEqualTo(4);
+        assertThat(xml.getInt("testsuites.@failures")).isEqualTo(1);
+        // per meter: the management association, its refusal check and the three security cases
+        assertThat(xml.getInt("testsuites.@skipped")).isEqualTo(4 * 5);
+        assertThat(xml.getInt("testsuites.testsuite[0].testcase.size()")).isEqualTo(14);
+        assertThat(xml.getList("testsuites.testsuite.testcase.failure.@type")).containsExactly("VENDOR DLMS-202");
+        String html = given().get("/interop/runs/" + runId + "/report.html").then().statusCode(200)
+                .contentType(containsString("text/html")).extract().asString();
+        assertThat(html).startsWith("<!DOCTYPE html>").contains("id=\"vendor-matrix\"")
+                .contains("data-case=\"objects.energy\" data-verdict=\"FAIL\" data-class=\"VENDOR\"")
+                .contains("<svg class=\"latency cases\"").doesNotContain("<script").doesNotContain("src=\"http");
+        given().get("/interop/runs/" + UUID.randomUUID() + "/report.xml").then().statusCode(404)
+                .body("type", equalTo("urn:amihes:problem:not-found"));
         String audit = Files.readString(Path.of("target/interop_audit.log"));
         assertThat(audit).contains("INTEROP_RUN_STARTED").contains("INTEROP_RUN_DONE");
         assertThat(audit.lines().filter(l -> l.contains("INTEROP_PROBE") && l.contains(runId))).hasSize(4);

@@ -37,7 +37,8 @@ public final class ProbeMain {
                          [--keys meter_keys.json] [--password LLS] [--transport tcp|hdlc|udp]
                          [--client-address N] [--logical-device 1] [--vendor NAME | --declaration FILE]
                          [--cases a,b,...] [--allow-writes] [--timeout-ms 5000] [--latency-budget-ms 2000]
-                         [--max-pdu 1024] [--json FILE] [--markdown FILE] [--pcap FILE [--pcap-max-bytes N]]
+                         [--max-pdu 1024] [--json FILE] [--markdown FILE] [--junit FILE] [--html FILE]
+                         [--pcap FILE [--pcap-max-bytes N]]
               --system-title  the meter on the bench: its name in the report, and how its record is found in --keys
                               (meterId, or systemTitle in hex or ASCII)
               --auth-level    none: public client only; low: LLS (client 32) with --password or the key file's;
@@ -45,14 +46,16 @@ public final class ProbeMain {
               --vendor        a built-in declaration (aurora-ax1, borealis-b7, corvus-c3, delta-q9); --declaration a file
               --cases         case ids or areas (transport, association, objects, services, security, idempotency)
               --allow-writes  run the cases that operate the meter (disconnect twice and reconnect; firmware re-write)
+              --json, --markdown, --junit, --html  write the report as JSON, Markdown, JUnit XML (for a lab's CI) or
+                              a self-contained HTML page (matrix, evidence, latency plot)
               --pcap          record the probe's own traffic as a libpcap file (open it in Wireshark with
-                              dlms-dissector.lua); at most --pcap-max-bytes (default 8 MiB), later packets left out
+                              wireshark/dlms.lua); at most --pcap-max-bytes (default 8 MiB), later packets left out
             exit code: 0 no case failed, 1 a case failed, 2 bad command line (nothing sent)""";
 
     private static final Set<String> FLAGS = Set.of("allow-writes", "help");
     private static final Set<String> OPTIONS = Set.of("address", "port", "system-title", "auth-level", "keys",
             "password", "transport", "client-address", "logical-device", "vendor", "declaration", "cases", "timeout-ms",
-            "latency-budget-ms", "max-pdu", "json", "markdown", "pcap", "pcap-max-bytes");
+            "latency-budget-ms", "max-pdu", "json", "markdown", "junit", "html", "pcap", "pcap-max-bytes");
 
     private ProbeMain() {
     }
@@ -108,6 +111,14 @@ public final class ProbeMain {
             }
             if (opts.containsKey("markdown")) {
                 Files.writeString(Path.of(opts.get("markdown")), Reports.markdown("Interoperability probe of "
+                        + verdict.meterId(), List.of(verdict)));
+            }
+            if (opts.containsKey("junit")) {
+                Files.writeString(Path.of(opts.get("junit")), JunitXmlReport.render("interop probe of "
+                        + verdict.meterId(), List.of(verdict)));
+            }
+            if (opts.containsKey("html")) {
+                Files.writeString(Path.of(opts.get("html")), HtmlReport.render("Interoperability probe of "
                         + verdict.meterId(), List.of(verdict)));
             }
             return verdict.overall() == Verdict.FAIL ? 1 : 0;

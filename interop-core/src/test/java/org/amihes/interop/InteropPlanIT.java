@@ -77,6 +77,9 @@ class InteropPlanIT {
         if (ciphered) {
             assertThat(byCase.get("security.suite-mismatch").reason()).contains("DLMS-004: Security Suite Mismatch");
         }
+        // the plan's cases run one after another, refused and dropped associations included: one at a time
+        Thread.sleep(org.amihes.simulator.FleetSimulator.CONCURRENCY_SETTLES.toMillis() + 500);
+        assertThat(bench.simulator.meterState(meter.meterId()).mostConcurrent()).as("associations at once").isEqualTo(1);
     }
 
     /**

@@ -79,11 +79,22 @@ class ProbeMainIT {
     @Test
     void theQuirkyMeterFailsWithExitOneAndTheFailingExchange() throws Exception {
         MeterSpec m = bench.meterOf("delta-q9"); // energyRegisterNull in its profile
+        Path junit = dir.resolve("delta.xml");
+        Path html = dir.resolve("delta.html");
         Run r = probe("--address", m.host(), "--port", String.valueOf(m.port()), "--system-title", m.meterId(),
-                "--auth-level", "high", "--keys", keys.toString(), "--vendor", "delta-q9", "--cases", "objects.energy");
+                "--auth-level", "high", "--keys", keys.toString(), "--vendor", "delta-q9", "--cases", "objects.energy",
+                "--junit", junit.toString(), "--html", html.toString());
         assertThat(r.exit()).as(r.out() + r.err()).isEqualTo(1);
         assertThat(r.out()).contains("FAIL     objects.energy").contains("[VENDOR] DLMS-202")
                 .containsPattern("\\n\\s+TX 0001").containsPattern("\\n\\s+RX 0001").contains("verdict: FAIL");
+        // the lab's CI reads the JUnit XML: one suite for the meter, its one case failed with class and code
+        String xml = Files.readString(junit);
+        InteropReportsIT.junitShape().newValidator().validate(new javax.xml.transform.stream.StreamSource(
+                new java.io.StringReader(xml)));
+        assertThat(xml).contains("<testsuite name=\"" + m.meterId() + "\"").contains("tests=\"1\" failures=\"1\"")
+                .contains("<testcase name=\"objects.energy\"").contains("type=\"VENDOR DLMS-202\"");
+        assertThat(Files.readString(html)).contains("data-meter=\"" + m.meterId() + "\" data-case=\"objects.energy\" "
+                + "data-verdict=\"FAIL\" data-class=\"VENDOR\"");
     }
 
     @Test

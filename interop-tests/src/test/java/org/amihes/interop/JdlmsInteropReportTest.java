@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The interoperability plan against OpenMUC jDLMS's server (an implementation nobody here wrote), holding an energy
  * register and a clock, with its public client and its LLS client. Writes the report committed as the example in
- * {@code interop-tests/reports/jdlms-interop-report.md}; asserts the known deviations show as the right failures.
+ * {@code docs/examples/jdlms-interop-report.{md,json,xml,html}} (Markdown, JSON, JUnit XML, HTML); asserts the known
+ * deviations show as the right failures, in the verdicts and in each rendered format.
  */
 class JdlmsInteropReportTest {
 
@@ -30,6 +31,13 @@ class JdlmsInteropReportTest {
             {"vendor": "jdlms-1.8.0", "model": "OpenMUC jDLMS server, energy register and clock",
              "maxPduSize": 1024, "energyObis": "1.0.1.8.0.255", "clockObis": "0.0.1.0.0.255",
              "blockTransfer": true, "selectiveAccess": false}""";
+
+    /** Writes a report with the server's ephemeral port replaced, so the committed example changes only with results. */
+    static String write(Path file, String report) throws java.io.IOException {
+        String stable = report.replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:<port>");
+        Files.writeString(file, stable);
+        return stable;
+    }
 
     @Test
     void thePlanAgainstJdlmsGivesAReportWithItsKnownDeviations() throws Exception {
@@ -48,9 +56,17 @@ class JdlmsInteropReportTest {
             MeterVerdict v = prober.probe(target, InteropPlan.all(), PlanOptions.DEFAULTS,
                     new InMemoryInvocationCounterStore()).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
             System.out.println(Reports.text(v));
-            Files.writeString(Path.of("reports", "jdlms-interop-report.md"), Reports.markdown(
-                    "Interoperability plan against OpenMUC jDLMS 1.8.0 (wrapper, public and LLS clients)", List.of(v))
-                    .replaceAll("127\\.0\\.0\\.1:\\d+", "127.0.0.1:<port>"));
+            String title = "Interoperability plan against OpenMUC jDLMS 1.8.0 (wrapper, public and LLS clients)";
+            Path examples = Path.of("..", "docs", "examples");
+            String json = write(examples.resolve("jdlms-interop-report.json"), Reports.json(List.of(v)).encodePrettily());
+            write(examples.resolve("jdlms-interop-report.md"), Reports.markdown(title, List.of(v)));
+            String xml = write(examples.resolve("jdlms-interop-report.xml"), JunitXmlReport.render(title, List.of(v)));
+            String html = write(examples.resolve("jdlms-interop-report.html"), HtmlReport.render(title, List.of(v)));
+            // each format carries the known deviation as a PROTOCOL DLMS-007 failure of association.management
+            assertThat(json).contains("\"failureClass\" : \"PROTOCOL\"", "\"code\" : \"DLMS-007\"");
+            assertThat(xml).containsPattern("<testcase name=\"association.management\"[^>]*><failure message=\"[^\"]*\" "
+                    + "type=\"PROTOCOL DLMS-007\"");
+            assertThat(html).contains("data-case=\"association.management\" data-verdict=\"FAIL\" data-class=\"PROTOCOL\"");
 
             Map<String, CaseResult> byCase = v.results().stream().collect(Collectors.toMap(CaseResult::caseId, r -> r));
             assertThat(byCase.get("transport.connect").verdict()).isEqualTo(Verdict.PASS);

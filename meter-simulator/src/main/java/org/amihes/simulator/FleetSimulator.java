@@ -200,6 +200,9 @@ public final class FleetSimulator implements AutoCloseable {
         return spec == null ? null : stateOf(spec).calendar.passiveName();
     }
 
+    /** How long after a meter's last accept its {@link MeterSnapshot#mostConcurrent()} may still change. */
+    public static final java.time.Duration CONCURRENCY_SETTLES = java.time.Duration.ofMillis(AssociationOverlap.GRACE_MS);
+
     /** How many associations the meter has open right now (see {@link MeterSnapshot#mostConcurrent()}). */
     public int associationsOpen(String meterId) {
         MeterSpec spec = fleet.meter(meterId);
@@ -302,15 +305,19 @@ public final class FleetSimulator implements AutoCloseable {
         // an association counts from the accept until the meter's release response (RLRE) or the close
         MeterState state = stateOf(spec);
         state.associationOpened();
+        AssociationOverlap.Association association = state.overlap.opened(
+                check -> vertx.setTimer(AssociationOverlap.GRACE_MS, t -> check.run()));
         java.util.concurrent.atomic.AtomicBoolean associated = new java.util.concurrent.atomic.AtomicBoolean(true);
         Runnable ended = () -> {
             if (associated.compareAndSet(true, false)) {
                 state.associationEnded();
+                association.ended();
             }
         };
         socket.closeHandler(v -> ended.run());
         VendorProfile.Framing framing = profileOf(spec).framing();
         socket.handler(data -> {
+            association.request();
             byte[] reply;
             try {
                 reply = connection.meter().answer(data.getBytes());

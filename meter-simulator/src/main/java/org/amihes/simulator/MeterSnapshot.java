@@ -16,9 +16,11 @@ import java.time.Duration;
  *                            found the meter already there may switch nothing but is still counted)
  * @param clockOffset         how far a client moved the meter's clock from the simulator's clock
  * @param sessions            connections (TCP) and UDP associations opened to the meter
- * @param mostConcurrent      the most associations the meter ever had open at the same time over TCP; one counts from
- *                            the connection's accept until the meter sends its release response (RLRE) or the
- *                            connection closes, whichever comes first
+ * @param mostConcurrent      the most associations a client had open with the meter at the same time over TCP; one
+ *                            counts from the connection's accept until the meter sends its release response (RLRE) or
+ *                            the connection closes, and overlaps a later one only when it gets a request after the
+ *                            later one's accept (counted at once) or stays open 2 s after it (counted then): a close
+ *                            and the next accept reach the simulator in either order ({@link AssociationOverlap})
  * @param associationsByClient associations established (HLS: proof accepted), by client SAP (16 public, 32 LLS, 1 management HLS)
  */
 public record MeterSnapshot(String meterId, String firmwareVersion, long flashWrites, int imageTransferStatus,

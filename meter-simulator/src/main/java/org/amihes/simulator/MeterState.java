@@ -14,9 +14,10 @@ final class MeterState {
     final DisconnectState disconnect;
     final CalendarState calendar = new CalendarState();
     private final AtomicLong sessions = new AtomicLong();
-    /** Associations open now, and the most ever open at once (a meter allows one association per client) */
+    /** Associations open now, as the simulator sees accepts and closes */
     private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
-    private final java.util.concurrent.atomic.AtomicInteger mostOpen = new java.util.concurrent.atomic.AtomicInteger();
+    /** The most associations a client had open at once (a meter allows one association per client) */
+    final AssociationOverlap overlap = new AssociationOverlap();
     /** the last invocation counter the meter accepted: a lower one is refused, as on a real meter */
     private final AtomicLong invocationCounter = new AtomicLong();
     /** Associations established (HLS: once the client's proof was accepted), by client SAP. */
@@ -49,9 +50,7 @@ final class MeterState {
 
     /** A connection to the meter was accepted; returns how many associations are open now. */
     int associationOpened() {
-        int now = open.incrementAndGet();
-        mostOpen.accumulateAndGet(now, Math::max);
-        return now;
+        return open.incrementAndGet();
     }
 
     /** Associations open now (TCP: from the accept until the RLRE or the close). */
@@ -113,7 +112,7 @@ final class MeterState {
     MeterSnapshot snapshot(String meterId) {
         return new MeterSnapshot(meterId, image.installedVersion(), image.flashWrites(), image.status(),
                 image.activations(), disconnect.controlState(), disconnect.controlMode(), disconnect.relayOperations(),
-                clockOffset(), sessions.get(), mostOpen.get(), associationsByClient.entrySet().stream().collect(
+                clockOffset(), sessions.get(), overlap.most(), associationsByClient.entrySet().stream().collect(
                         java.util.stream.Collectors.toUnmodifiableMap(java.util.Map.Entry::getKey, e -> e.getValue().get())),
                 disconnect.methodCalls());
     }

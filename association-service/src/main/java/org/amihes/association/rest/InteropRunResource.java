@@ -25,6 +25,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.amihes.association.interop.InteropRunStore;
 import org.amihes.association.interop.InteropRuns;
+import org.amihes.interop.HtmlReport;
+import org.amihes.interop.JunitXmlReport;
 import org.amihes.interop.MeterVerdict;
 import org.amihes.interop.Reports;
 import org.amihes.service.rest.ProblemException;
@@ -142,6 +144,27 @@ public class InteropRunResource {
                                 + " (started without capture: true, not probed yet, or not a target)")))
                 .header("Content-Disposition", "attachment; filename=\"" + runId + "-" + meterId.replaceAll("[^A-Za-z0-9._-]", "_")
                         + ".pcap\"").build());
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{runId}/report.xml")
+    @Produces(MediaType.APPLICATION_XML)
+    @Operation(summary = "The run's report as JUnit XML for a lab's CI: a testsuite per meter (package interop.<vendor>), "
+            + "a testcase per case; a FAIL is a <failure> typed with its class and code carrying the evidence, a "
+            + "SKIPPED a <skipped> with its reason")
+    public Uni<String> junit(@PathParam("runId") String runId, @QueryParam("vendor") String vendor) {
+        return verdicts(id(runId), vendor).map(v -> JunitXmlReport.render("interop run " + runId, v));
+    }
+
+    @RolesAllowed(Roles.VIEWER)
+    @GET
+    @Path("/{runId}/report.html")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The run's report as one self-contained HTML page: vendor x case matrix, meter x case matrix "
+            + "per vendor, every failure with its frames (hex and decoded), per-meter latency plots (inline SVG)")
+    public Uni<String> html(@PathParam("runId") String runId, @QueryParam("vendor") String vendor) {
+        return verdicts(id(runId), vendor).map(v -> HtmlReport.render("Interoperability run " + runId, v));
     }
 
     private Uni<List<MeterVerdict>> verdicts(UUID id, String vendor) {
