@@ -60,7 +60,7 @@ class FirmwareReplicasIT {
         Map<String, String> s = new HashMap<>(settings);
         s.put("hes.firmware.replica", "fw-" + run + "-" + replica);
         return ServiceProcess.start(ServiceProcess.projectRoot(), "firmware-service", s,
-                "firmware-service-" + run + "-" + replica).awaitReady(Duration.ofSeconds(90));
+                "firmware-service-" + run + "-" + replica).awaitReady(Duration.ofSeconds(240));
     }
 
     @AfterAll
