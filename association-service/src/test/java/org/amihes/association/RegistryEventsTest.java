@@ -97,6 +97,32 @@ class RegistryEventsTest {
         assertThat(m.updatedAt()).isNotNull();
     }
 
+    @Test
+    void aMetersTagsAreStoredOnceSortedAndAnnouncedWhenTheyChange() throws Exception {
+        String prefix = "G" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        String id = prefix + "1";
+        String tagged = MeterResourceTest.meterJson(id, 4059).replace("}", ",\"tags\":[\"pilot\",\"feeder-2\",\"pilot\"]}");
+        given().contentType(ContentType.JSON).body(tagged).put("/meters/" + id).then().statusCode(201);
+        List<MeterRegistryChange> first = receive(prefix, 1, Duration.ofSeconds(10));
+        assertThat(first).hasSize(1);
+        assertThat(first.get(0).meters().get(0).tags()).containsExactly("feeder-2", "pilot");
+        given().get("/meters/" + id).then().statusCode(200)
+                .body("tags", org.hamcrest.Matchers.contains("feeder-2", "pilot"));
+
+        given().contentType(ContentType.JSON).body(tagged).put("/meters/" + id).then().statusCode(200);
+        assertThat(receive(prefix, 1, Duration.ofSeconds(3))).as("the same tags: nothing announced").isEmpty();
+
+        String retagged = MeterResourceTest.meterJson(id, 4059).replace("}", ",\"tags\":[\"feeder-3\"]}");
+        given().contentType(ContentType.JSON).body(retagged).put("/meters/" + id).then().statusCode(200);
+        List<MeterRegistryChange> second = receive(prefix, 1, Duration.ofSeconds(10));
+        assertThat(second).hasSize(1);
+        assertThat(second.get(0).meters().get(0).tags()).containsExactly("feeder-3");
+
+        String bad = MeterResourceTest.meterJson(id, 4059).replace("}", ",\"tags\":[\"no,commas\"]}");
+        given().contentType(ContentType.JSON).body(bad).put("/meters/" + id).then().statusCode(400)
+                .body("type", org.hamcrest.Matchers.equalTo("urn:amihes:problem:invalid-field"));
+    }
+
     /** Change events naming meters of this test (by id prefix), until {@code meters} were named or time is up. */
     private List<MeterRegistryChange> receive(String prefix, int meters, Duration timeout) throws Exception {
         List<MeterRegistryChange> events = new ArrayList<>();

@@ -38,6 +38,7 @@ import org.amihes.dlms.SessionSettings;
 import org.amihes.dlms.Transports;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.MeterSpec;
+import org.amihes.service.testing.SoftHsmToken;
 import org.amihes.simulator.VendorProfile;
 
 /**
@@ -49,10 +50,13 @@ import org.amihes.simulator.VendorProfile;
  * dlms-core) against the image's bytes. The simulator runs as its own process and is restarted between the two, so
  * both meet meters on their factory firmware.
  *
- * <pre>java -cp benchmarks.jar org.amihes.bench.FirmwareBenchmark meters=20 latencyMs=100 jitterMs=20 imageKiB=512
+ * <pre>./hes bench firmware [meters=1000 imageKiB=512 latencyMs=100 jitterMs=20 chunkKiB=64 profile=aurora-ax1 ...]
+ * java -cp benchmarks.jar org.amihes.bench.FirmwareBenchmark meters=20 latencyMs=100 jitterMs=20 imageKiB=512
  *      [chunkKiB=64] [profile=aurora-ax1] root=. db=amihes_bench vhost=amihes-bench resetDb=true
  *      report=benchmarks/reports/firmware.md</pre>
- * security-service needs the HSM (HES_HSM_*, SOFTHSM2_CONF in the environment, as {@code ./hes hsm} prints them).
+ * security-service takes the HSM from the environment (HES_HSM_*, SOFTHSM2_CONF, as {@code ./hes} sets them), else the
+ * tests' SoftHSM2 token. Both sides are checked with the simulator's own state when it stops ({@code --state-out}):
+ * every meter on the image, one flash write per block.
  */
 public final class FirmwareBenchmark {
 
@@ -61,7 +65,32 @@ public final class FirmwareBenchmark {
     private FirmwareBenchmark() {
     }
 
-    record Phase(String name, double seconds, long meters, long ok, long blocks, long wireBytes, String note) {
+    /**
+     * @param cpuSeconds CPU time of the side's own processes (bare: the benchmark's JVM; pipeline: firmware-,
+     *                   association- and security-service), the simulator's excluded
+     */
+    record Phase(String name, double seconds, long meters, long ok, long blocks, long wireBytes, double cpuSeconds,
+                 String note) {
+    }
+
+    /**
+     * What the simulator says after a side ran (its --state-out, written when it stops): meters on the image, and
+     * flash writes against the image's blocks on every meter (the simulator's model of image_block_size).
+     */
+    record Check(long upgraded, long flashWrites, long expectedFlashWrites, long meters) {
+        boolean passed() {
+            return upgraded == meters && flashWrites == expectedFlashWrites;
+        }
+
+        String detail() {
+            return upgraded + "/" + meters + " meters on the image, " + flashWrites + " flash writes for "
+                    + expectedFlashWrites + " blocks";
+        }
+    }
+
+    /** One run: both sides, their checks, the firmware-service result writes, and the report. */
+    record Result(Phase bare, Check bareCheck, Phase pipeline, Check pipelineCheck, double resultTransactions,
+                  double resultsApplied, String markdown) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -77,6 +106,8 @@ public final class FirmwareBenchmark {
                 rest.add(a);
             }
         }
+        String command = rest.stream().filter(a -> a.startsWith("command=")).map(a -> a.substring(8)).findFirst()
+                .orElse("java -cp benchmarks/target/benchmarks.jar org.amihes.bench.FirmwareBenchmark " + String.join(" ", args));
         if (rest.stream().noneMatch(a -> a.startsWith("auth="))) {
             rest.add("auth=HLS"); // an image transfer needs the management association
         }
@@ -84,15 +115,15 @@ public final class FirmwareBenchmark {
             rest.add("report=" + Path.of("benchmarks/reports/firmware.md").toAbsolutePath());
         }
         PipelineOptions o = PipelineOptions.parse(rest.toArray(String[]::new));
-        String md = run(o, imageKiB * 1024, chunkKiB * 1024, String.join(" ", args));
+        Result r = run(o, imageKiB * 1024, chunkKiB * 1024, command);
         Files.createDirectories(o.report().getParent());
-        Files.writeString(o.report(), md);
-        System.out.println(md);
+        Files.writeString(o.report(), r.markdown());
+        System.out.println(r.markdown());
         System.out.println("report: " + o.report());
-        System.exit(md.contains("**FAILED") ? 1 : 0);
+        System.exit(r.bareCheck().passed() && r.pipelineCheck().passed() ? 0 : 1);
     }
 
-    static String run(PipelineOptions o, int imageSize, int chunkBytes, String args) throws Exception {
+    static Result run(PipelineOptions o, int imageSize, int chunkBytes, String command) throws Exception {
         String runId = UUID.randomUUID().toString().substring(0, 6);
         Path dir = o.workDir().resolve("firmware-" + runId);
         Files.createDirectories(dir);
@@ -111,24 +142,71 @@ public final class FirmwareBenchmark {
         new Random(o.seed()).nextBytes(image);
         String classpath = System.getProperty("java.class.path");
         List<Child> started = new CopyOnWriteArrayList<>();
+        String loadBefore = loadAverage();
         try {
-            Child simulator = PipelineBenchmark.startSimulator(o, dir, fleetFile, classpath, "meter-simulator");
+            Path bareState = dir.resolve("simulator-bare.tsv");
+            Child simulator = PipelineBenchmark.startSimulator(o, dir, fleetFile, classpath, "meter-simulator",
+                    List.of("--state-out", bareState.toString()));
             started.add(simulator);
-            Phase bare = bare(o, fleet, image);
+            String bareIdentifier = "BARE-" + UUID.randomUUID().toString().substring(0, 8);
+            Phase bare = bare(o, fleet, image, bareIdentifier);
             simulator.close();
             started.remove(simulator);
-            simulator = PipelineBenchmark.startSimulator(o, dir, fleetFile, classpath, "meter-simulator-pipeline");
+            Check bareCheck = check(bareState, fleet, bareIdentifier, imageSize);
+            String loadBetween = loadAverage();
+            Path pipelineState = dir.resolve("simulator-pipeline.tsv");
+            simulator = PipelineBenchmark.startSimulator(o, dir, fleetFile, classpath, "meter-simulator-pipeline",
+                    List.of("--state-out", pipelineState.toString()));
             started.add(simulator);
-            Phase pipeline = pipeline(o, dir, fleet, registry, image, chunkBytes, started);
-            return report(o, imageSize, chunkBytes, bare, pipeline, args);
+            VendorProfile p = VendorProfile.load(o.profiles().get(0));
+            String identifier = p.manufacturer() + "-BENCH-" + UUID.randomUUID().toString().substring(0, 8);
+            Pipeline pipeline = pipeline(o, dir, fleet, registry, image, identifier, chunkBytes, started);
+            String loadAfter = loadAverage();
+            simulator.close();
+            started.remove(simulator);
+            Check pipelineCheck = check(pipelineState, fleet, identifier, imageSize);
+            String md = report(o, imageSize, chunkBytes, bare, bareCheck, pipeline, pipelineCheck, command,
+                    List.of(loadBefore, loadBetween, loadAfter));
+            return new Result(bare, bareCheck, pipeline.phase(), pipelineCheck, pipeline.resultTransactions(),
+                    pipeline.resultsApplied(), md);
         } finally {
             PipelineBenchmark.stopAll(started);
         }
     }
 
+    /** The machine's load average (1, 5, 15 min) now, from /proc/loadavg. */
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " / " + f[1] + " / " + f[2];
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    static Check check(Path state, Fleet fleet, String identifier, int imageSize) throws Exception {
+        Map<String, MeterSpec> byId = new java.util.HashMap<>();
+        fleet.meters().forEach(m -> byId.put(m.meterId(), m));
+        long upgraded = 0;
+        long writes = 0;
+        long expected = 0;
+        for (String line : Files.readAllLines(state)) {
+            String[] f = line.split("\t");
+            MeterSpec m = byId.get(f[0]);
+            if (m == null) {
+                continue;
+            }
+            int blockSize = VendorProfile.load(m.profile()).imageBlockSize();
+            upgraded += f[1].equals(identifier) ? 1 : 0;
+            writes += Long.parseLong(f[2]);
+            expected += (imageSize + blockSize - 1) / blockSize;
+        }
+        return new Check(upgraded, writes, expected, fleet.meters().size());
+    }
+
     // ---- the bare baseline: dlms-core alone ----
 
-    static Phase bare(PipelineOptions o, Fleet fleet, byte[] image) throws Exception {
+    static Phase bare(PipelineOptions o, Fleet fleet, byte[] image, String identifier) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             EventLoops loops = EventLoops.deploy(vertx, 2).toCompletionStage().toCompletableFuture().get();
@@ -137,8 +215,8 @@ public final class FirmwareBenchmark {
             AtomicLong blocks = new AtomicLong();
             AtomicLong wire = new AtomicLong();
             AtomicLong ok = new AtomicLong();
-            String identifier = "BARE-" + UUID.randomUUID().toString().substring(0, 8);
             PipelineBenchmark.say("bare baseline: " + image.length + " bytes to " + o.meters() + " meters, all at once");
+            long cpu0 = ProcStats.cpuNanos(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
             List<Future<?>> all = new ArrayList<>();
             for (MeterSpec m : fleet.meters()) {
@@ -153,8 +231,9 @@ public final class FirmwareBenchmark {
             }
             Future.join(all).toCompletionStage().toCompletableFuture().handle((x, e) -> null).get();
             double seconds = (System.nanoTime() - t0) / 1e9;
+            double cpu = (ProcStats.cpuNanos(ProcessHandle.current().pid()) - cpu0) / 1e9;
             return new Phase("bare dlms-core transfer loop (one association per meter)", seconds, o.meters(), ok.get(),
-                    blocks.get(), wire.get(), "");
+                    blocks.get(), wire.get(), cpu, "");
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
@@ -198,14 +277,23 @@ public final class FirmwareBenchmark {
 
     // ---- the pipeline: firmware-service campaign through the broker and association-service ----
 
-    static Phase pipeline(PipelineOptions o, Path dir, Fleet fleet, Path registry, byte[] image, int chunkBytes,
-                          List<Child> started) throws Exception {
+    /** The pipeline side: its phase, and firmware-service's result writes (transactions, results applied). */
+    record Pipeline(Phase phase, double resultTransactions, double resultsApplied) {
+    }
+
+    static Pipeline pipeline(PipelineOptions o, Path dir, Fleet fleet, Path registry, byte[] image, String identifier,
+                             int chunkBytes, List<Child> started) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, String> common = new LinkedHashMap<>();
         common.put("HES_DB_NAME", o.dbName());
         common.put("RABBITMQ_VHOST", o.vhost());
         common.put("HES_OTEL_DISABLED", "true");
-        PipelineBenchmark.Security security = PipelineBenchmark.startSecurity(o, dir, common, started, http,
+        Map<String, String> securityEnv = new LinkedHashMap<>(common);
+        if (System.getenv("HES_HSM_MODULE") == null && System.getenv("SOFTHSM2_CONF") == null) {
+            // not run by ./hes (which names the project's token): the tests' SoftHSM2 token, as e2e-tests use it
+            securityEnv.putAll(SoftHsmToken.ensure(SoftHsmToken.testConf(), "amihes-test").environment());
+        }
+        PipelineBenchmark.Security security = PipelineBenchmark.startSecurity(o, dir, securityEnv, started, http,
                 new ArrayList<>());
         int assocPort = PipelineBenchmark.freePort();
         int fwPort = PipelineBenchmark.freePort();
@@ -234,7 +322,6 @@ public final class FirmwareBenchmark {
         List<String> ids = fleet.meters().stream().map(MeterSpec::meterId).toList();
         awaitView(o, ids);
         VendorProfile p = VendorProfile.load(o.profiles().get(0));
-        String identifier = p.manufacturer() + "-BENCH-" + UUID.randomUUID().toString().substring(0, 8);
         HttpResponse<String> up = http.send(PipelineBenchmark.authorized(URI.create(fwUrl + "/images?identifier=" + identifier
                         + "&version=" + identifier + "&vendor=" + p.manufacturer() + "&model=" + p.name()))
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(image))
@@ -244,6 +331,9 @@ public final class FirmwareBenchmark {
                 "batchSize", o.meters()));
         PipelineBenchmark.say("campaign: " + image.length + " bytes to " + o.meters() + " meters, all at once, chunks of "
                 + chunkBytes);
+        List<Child> services = List.of(security.child(), association, firmware);
+        long cpu0 = services.stream().mapToLong(c -> ProcStats.cpuNanos(c.pid())).sum();
+        String metrics0 = PipelineBenchmark.get(http, fwUrl + "/q/metrics");
         long t0 = System.nanoTime();
         HttpResponse<String> created = http.send(PipelineBenchmark.authorized(URI.create(fwUrl + "/campaigns"))
                 .header("Content-Type", "application/json").header("Idempotency-Key", "bench-" + identifier)
@@ -259,10 +349,17 @@ public final class FirmwareBenchmark {
             progress = JSON.readTree(PipelineBenchmark.get(http, fwUrl + "/campaigns/" + campaign));
         } while (!progress.get("done").asBoolean() && System.nanoTime() < deadline);
         double seconds = (System.nanoTime() - t0) / 1e9;
+        double cpu = (services.stream().mapToLong(c -> ProcStats.cpuNanos(c.pid())).sum() - cpu0) / 1e9;
+        String metrics = PipelineBenchmark.get(http, fwUrl + "/q/metrics");
         long ok = progress.path("byState").path("DONE").asLong();
-        return new Phase("full pipeline (firmware-service campaign, broker, association-service, security-service)",
-                seconds, o.meters(), ok, progress.get("blocksDone").asLong(), progress.get("wireBytes").asLong(),
+        Phase phase = new Phase("full pipeline (firmware-service campaign, broker, association-service, security-service)",
+                seconds, o.meters(), ok, progress.get("blocksDone").asLong(), progress.get("wireBytes").asLong(), cpu,
                 "meters by state " + progress.get("byState") + "; chunks of " + chunkBytes + " bytes, one association each");
+        return new Pipeline(phase,
+                Prometheus.sum(metrics, "hes_firmware_result_transactions_total")
+                        - Prometheus.sum(metrics0, "hes_firmware_result_transactions_total"),
+                Prometheus.sum(metrics, "hes_firmware_results_applied_total")
+                        - Prometheus.sum(metrics0, "hes_firmware_results_applied_total"));
     }
 
     static void awaitView(PipelineOptions o, List<String> ids) throws Exception {
@@ -288,34 +385,50 @@ public final class FirmwareBenchmark {
 
     // ---- the report ----
 
-    static String report(PipelineOptions o, int imageSize, int chunkBytes, Phase bare, Phase pipeline, String args) {
+    static String report(PipelineOptions o, int imageSize, int chunkBytes, Phase bare, Check bareCheck, Pipeline pipe,
+                         Check pipelineCheck, String command, List<String> load) {
+        Phase pipeline = pipe.phase();
         StringBuilder md = new StringBuilder();
         md.append("# Firmware image transfer: full pipeline vs bare dlms-core loop\n\n");
         md.append(String.format(Locale.ROOT, "%s, commit %s, %d cores. Image %d bytes (%d KiB) to %d %s meters, %s ms ± %s ms "
-                        + "per answer (simulator, its own process), all meters at once. Command: `java -cp "
-                        + "benchmarks/target/benchmarks.jar org.amihes.bench.FirmwareBenchmark %s`\n\n",
+                        + "per answer (simulator, its own process), all meters at once on both sides.\n\n"
+                        + "Reproduce: `%s`\n\n"
+                        + "Load average (1 / 5 / 15 min) of the shared machine: %s before, %s between the two sides, %s "
+                        + "after (other developers' builds and tests ran at the same time: the ratio is the figure to read, "
+                        + "not the absolute times).\n\n",
                 Instant.now(), commit(o), Runtime.getRuntime().availableProcessors(), imageSize, imageSize / 1024,
-                o.meters(), o.profile(), PipelineOptions.num(o.latencyMs()), PipelineOptions.num(o.jitterMs()), args));
-        md.append("| | wall time | meters ok | blocks | blocks/s | bytes on the wire | wire / image bytes |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+                o.meters(), o.profile(), PipelineOptions.num(o.latencyMs()), PipelineOptions.num(o.jitterMs()), command,
+                load.get(0), load.get(1), load.get(2)));
+        md.append("| | wall time | meters upgraded | blocks | blocks/s | bytes on the wire | wire / image bytes | CPU s | CPU µs per block |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Phase p : List.of(bare, pipeline)) {
             double payload = (double) imageSize * p.ok();
-            md.append(String.format(Locale.ROOT, "| %s | %.1f s | %d/%d | %d | %.0f | %d | %.3f |\n", p.name(), p.seconds(),
-                    p.ok(), p.meters(), p.blocks(), p.blocks() / p.seconds(), p.wireBytes(),
-                    payload == 0 ? 0 : p.wireBytes() / payload));
+            md.append(String.format(Locale.ROOT, "| %s | %.1f s | %d/%d | %d | %.0f | %d | %.3f | %.1f | %.0f |\n", p.name(),
+                    p.seconds(), p.ok(), p.meters(), p.blocks(), p.blocks() / p.seconds(), p.wireBytes(),
+                    payload == 0 ? 0 : p.wireBytes() / payload, p.cpuSeconds(),
+                    p.blocks() == 0 ? 0 : p.cpuSeconds() * 1e6 / p.blocks()));
         }
-        md.append(String.format(Locale.ROOT, "\nPipeline wall time / bare: **%.2f×**. %s\n\n", pipeline.seconds() / bare.seconds(),
+        md.append(String.format(Locale.ROOT, "\nPipeline wall time / bare: **%.2f×**; blocks/s pipeline / bare: **%.2f**. %s\n\n",
+                pipeline.seconds() / bare.seconds(), (pipeline.blocks() / pipeline.seconds()) / (bare.blocks() / bare.seconds()),
                 pipeline.note()));
-        boolean passed = bare.ok() == bare.meters() && pipeline.ok() == pipeline.meters();
-        md.append(passed ? "Every meter was upgraded on both sides.\n"
-                : "**FAILED: not every meter was upgraded (see the logs in " + o.workDir() + ").**\n");
+        md.append(String.format(Locale.ROOT, "Result writes (firmware-service): %.0f job results applied in %.0f transactions, "
+                        + "%.1f results per transaction (one transaction per result message of association-service, "
+                        + "which gathers up to 200 results a message).\n\n", pipe.resultsApplied(),
+                pipe.resultTransactions(), pipe.resultTransactions() == 0 ? 0 : pipe.resultsApplied() / pipe.resultTransactions()));
+        md.append("Checked with the simulator (its state when stopped): bare: ").append(bareCheck.detail())
+                .append("; pipeline: ").append(pipelineCheck.detail()).append(".\n");
+        md.append(bareCheck.passed() && pipelineCheck.passed()
+                ? "Every meter was upgraded on both sides, each block written to flash once.\n"
+                : "**FAILED: not every meter was upgraded with one flash write per block (see the logs in " + o.workDir() + ").**\n");
         md.append("\nBytes on the wire: every frame sent and received as framed (wrapper header or HDLC frames, ciphering "
                 + "included), counted by dlms-core (`DlmsSession.bytesOnTheWire`) up to the end of each image transfer's "
                 + "work (the release is not counted); the pipeline's are summed by firmware-service from each "
                 + "`image-transfer` job's outcome (each chunk is its own association, so the AARQ/AARE of every chunk "
                 + "counts; the firmware-read, verify and activate sessions do not). A block's round trip is one "
                 + "image_block_transfer ACTION and its answer: at 100 ms per answer, a meter's transfer time is blocks × "
-                + "~100 ms whoever drives it; the blocks of different meters go in parallel.\n");
+                + "~100 ms whoever drives it; the blocks of different meters go in parallel. CPU: the bare side's is the "
+                + "benchmark JVM's own (dlms-core client); the pipeline's is firmware-, association- and "
+                + "security-service's together (/proc, user + system); the simulator's is in neither.\n");
         return md.toString();
     }
 

@@ -159,6 +159,12 @@ public final class PipelineBenchmark {
     /** The simulator as its own process, with the run's latency, jitter and loss; answers once it listens. */
     static Child startSimulator(PipelineOptions o, Path dir, Path fleetFile, String classpath, String name)
             throws Exception {
+        return startSimulator(o, dir, fleetFile, classpath, name, List.of());
+    }
+
+    /** @param extra more simulator options (e.g. {@code --state-out file}) */
+    static Child startSimulator(PipelineOptions o, Path dir, Path fleetFile, String classpath, String name,
+                                List<String> extra) throws Exception {
         say("simulator: " + o.meters() + " meters (" + o.profile() + ") from " + o.firstHost() + ", " + o.latencyMs()
                 + " ms ± " + o.jitterMs() + " ms, loss " + o.loss());
         List<String> simCmd = new ArrayList<>(List.of(Child.java()));
@@ -169,6 +175,7 @@ public final class PipelineBenchmark {
                 "--bind", "0.0.0.0", "--seed", Long.toString(o.seed()),
                 "--latency-ms", Double.toString(o.latencyMs()), "--jitter-ms", Double.toString(o.jitterMs()),
                 "--loss", Double.toString(o.loss())));
+        simCmd.addAll(extra);
         Child simulator = Child.start(name, simCmd, Map.of(), dir.resolve("logs/" + name + ".log"), null);
         try {
             simulator.awaitLine("listening", Duration.ofMinutes(5));

@@ -37,7 +37,7 @@ final class E2eStack {
                 org.amihes.service.testing.SoftHsmToken.testConf(), "amihes-test");
         ServiceProcess security = ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", m,
                 "security-service", token.environment());
-        return security.awaitReady(java.time.Duration.ofSeconds(90));
+        return security.awaitReady(java.time.Duration.ofSeconds(240));
     }
 
     /** association-service's settings for keys from {@code security}. */

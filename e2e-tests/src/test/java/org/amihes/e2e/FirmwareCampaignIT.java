@@ -63,6 +63,7 @@ class FirmwareCampaignIT {
         firmwareSettings = new HashMap<>(E2eStack.firmware());
         firmwareSettings.put("hes.firmware.chunk-bytes", "4096"); // several chunks per image: resume has somewhere to go
         firmwareSettings.put("hes.firmware.tick", "200ms");
+        firmwareSettings.put("hes.firmware.replica-lease", "5s"); // the killed process's meters are taken over soon
         firmware = startFirmware("firmware-service-" + run);
         awaitView(fleet.meters().stream().map(MeterSpec::meterId).toList());
     }
@@ -272,7 +273,7 @@ class FirmwareCampaignIT {
 
     /** Blocks of an image on this meter, from the simulator's model of its image transfer object. */
     static int blocks(int size, MeterSpec m) {
-        int blockSize = Math.max(64, VendorProfile.load(m.profile()).maxPduSize() / 2);
+        int blockSize = VendorProfile.load(m.profile()).imageBlockSize();
         return (size + blockSize - 1) / blockSize;
     }
 

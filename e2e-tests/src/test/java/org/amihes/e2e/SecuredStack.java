@@ -80,10 +80,10 @@ final class SecuredStack implements AutoCloseable {
         assoc.putAll(associationSettings);
         ServiceProcess association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", assoc,
                 "association-service-" + name);
-        association.awaitReady(Duration.ofSeconds(90));
+        association.awaitReady(Duration.ofSeconds(240));
         ServiceProcess polling = ServiceProcess.start(ServiceProcess.projectRoot(), "polling-service",
                 new HashMap<>(E2eStack.polling()), "polling-service-" + name);
-        polling.awaitReady(Duration.ofSeconds(90));
+        polling.awaitReady(Duration.ofSeconds(240));
         E2eStack.purgeQueues();
         return new SecuredStack(name, vertx, simulator, security, association, polling, dir, assoc);
     }
@@ -104,7 +104,7 @@ final class SecuredStack implements AutoCloseable {
     void restartAssociation(String logName) throws Exception {
         association = ServiceProcess.start(ServiceProcess.projectRoot(), "association-service", associationSettings,
                 "association-service-" + logName);
-        association.awaitReady(Duration.ofSeconds(90));
+        association.awaitReady(Duration.ofSeconds(240));
     }
 
     /** Reads the meters through polling-service and answers the batch's progress once it is done. */

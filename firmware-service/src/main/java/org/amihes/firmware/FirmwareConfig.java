@@ -3,6 +3,7 @@ package org.amihes.firmware;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** firmware-service settings ({@code hes.firmware.*}). */
 @ConfigMapping(prefix = "hes.firmware")
@@ -23,6 +24,16 @@ public interface FirmwareConfig {
     /** Attempts at a step that failed NETWORK (association-service already retries each attempt itself). */
     @WithDefault("3")
     int stepAttempts();
+
+    /**
+     * A replica whose heartbeat (written every tick) is older than this has stopped: the other replicas take over its
+     * meters' jobs. Longer than the longest a tick can stall (a broker confirm waits up to 30 s).
+     */
+    @WithDefault("45s")
+    Duration replicaLease();
+
+    /** This replica's name in the claims and heartbeats (default: the process id and host name, new at each start). */
+    Optional<String> replica();
 
     /** The queue of registry events firmware-service's meter view is kept from. */
     @WithDefault("firmware.meter-registry")

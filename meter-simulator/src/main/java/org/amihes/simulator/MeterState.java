@@ -27,7 +27,7 @@ final class MeterState {
 
     MeterState(VendorProfile profile) {
         // a block plus the method-request framing must fit the meter's PDU
-        this.image = new ImageTransferState(profile.firmwareVersion(), Math.max(64, profile.maxPduSize() / 2));
+        this.image = new ImageTransferState(profile.firmwareVersion(), profile.imageBlockSize());
         this.disconnect = new DisconnectState(profile.disconnectControlMode());
     }
 

@@ -20,8 +20,10 @@ import java.util.TreeSet;
  *      [--first-host 127.1.0.1] [--port 4059] [--bind 0.0.0.0] [--fleet fleet.json]
  *      [--fleet-out fleet.json] [--registry-out meter_registry.json] [--keys-out meter_keys.json]
  *      [--security-profiles-out security_profiles.json]
- *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0]
+ *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0] [--state-out state.tsv]
  * </pre>
+ * {@code --state-out}: when stopped (SIGTERM), writes each meter's firmware state, one line per meter, tab-separated:
+ * meter id, installed firmware version, blocks written to flash, images activated (benchmarks check a campaign with it).
  * {@code --fleet} reads a fleet file instead of generating one. With {@code --security-profiles-out}, the registry's
  * meters name their vendor's security profile (management association, keys from {@code --keys-out}). {@code --udp true} also answers the wrapper over UDP
  * (one socket per wrapper meter). Faults apply to every meter: {@code --latency-ms}/{@code --jitter-ms} delay each
@@ -31,7 +33,8 @@ import java.util.TreeSet;
 public final class SimulatorMain {
 
     private static final Set<String> OPTIONS = Set.of("meters", "profiles", "seed", "first-host", "port", "bind",
-            "fleet", "fleet-out", "registry-out", "keys-out", "security-profiles-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed");
+            "fleet", "fleet-out", "registry-out", "keys-out", "security-profiles-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed",
+            "state-out");
 
     private SimulatorMain() {
     }
@@ -62,8 +65,8 @@ public final class SimulatorMain {
                 number(opts, "loss"), number(opts, "malformed"));
         SimulatorOptions options = SimulatorOptions.DEFAULTS
                 .withUdp(Boolean.parseBoolean(opts.getOrDefault("udp", "false"))).withFaults(faults);
-        FleetSimulator.start(vertx, fleet, Clock.systemUTC(), opts.getOrDefault("bind", "0.0.0.0"), options)
-                .toCompletionStage().toCompletableFuture().get();
+        FleetSimulator simulator = FleetSimulator.start(vertx, fleet, Clock.systemUTC(),
+                opts.getOrDefault("bind", "0.0.0.0"), options).toCompletionStage().toCompletableFuture().get();
         Map<String, Long> perProfile = new java.util.TreeMap<>();
         fleet.meters().forEach(m -> perProfile.merge(m.profile(), 1L, Long::sum));
         MeterSpec first = fleet.meters().get(0);
@@ -71,8 +74,28 @@ public final class SimulatorMain {
         System.out.printf("meter-simulator: %d meters listening (%s)%s, first %s:%d, last %s:%d, faults %s%n",
                 fleet.meters().size(), perProfile, options.udp() ? " on TCP and UDP" : "", first.host(), first.port(),
                 last.host(), last.port(), faults);
-        Runtime.getRuntime().addShutdownHook(new Thread(vertx::close));
+        String stateOut = opts.get("state-out");
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (stateOut != null) {
+                writeState(simulator, fleet, Path.of(stateOut));
+            }
+            vertx.close();
+        }));
         Thread.currentThread().join();
+    }
+
+    private static void writeState(FleetSimulator simulator, Fleet fleet, Path file) {
+        StringBuilder out = new StringBuilder();
+        for (MeterSpec m : fleet.meters()) {
+            MeterSnapshot s = simulator.meterState(m.meterId());
+            out.append(m.meterId()).append('\t').append(s.firmwareVersion()).append('\t').append(s.flashWrites())
+                    .append('\t').append(s.imagesActivated()).append('\n');
+        }
+        try {
+            Files.writeString(file, out);
+        } catch (java.io.IOException e) {
+            System.err.println("meter-simulator: cannot write " + file + ": " + e.getMessage());
+        }
     }
 
     private static double number(Map<String, String> opts, String name) {

@@ -59,6 +59,11 @@ public record VendorProfile(String name, String manufacturer, String model, Fram
     /** Profiles are immutable: each file is read once, however many meters of a fleet use it. */
     private static final java.util.Map<String, VendorProfile> LOADED = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** The image transfer object's image_block_size (attribute 2): half the PDU, at least 64 bytes. */
+    public int imageBlockSize() {
+        return Math.max(64, maxPduSize / 2);
+    }
+
     public static VendorProfile load(String name) {
         return LOADED.computeIfAbsent(name, VendorProfile::read);
     }

@@ -33,7 +33,7 @@ public class MeterStore {
     public static final String RELOAD = "*";
     private static final int CHUNK = 1000;
     private static final int NOTIFY_IDS = 100;
-    private static final String COLUMNS = "meter_id, vendor, host, port, transport, client_address, logical_device, authentication, security_profile";
+    private static final String COLUMNS = "meter_id, vendor, host, port, transport, client_address, logical_device, authentication, security_profile, tags";
 
     private final Pool pool;
     private final Outbox outbox;
@@ -45,7 +45,7 @@ public class MeterStore {
 
     /** Puts the whole registry into the outbox as snapshot events (a service asked to catch up). */
     public Uni<Integer> enqueueSnapshot() {
-        return pool.withTransaction(conn -> conn.query("SELECT meter_id, vendor, updated_at FROM association.meter ORDER BY meter_id")
+        return pool.withTransaction(conn -> conn.query("SELECT meter_id, vendor, updated_at, tags FROM association.meter ORDER BY meter_id")
                 .execute().chain(rows -> {
                     List<RegisteredMeter> all = new ArrayList<>(rows.size());
                     rows.forEach(r -> all.add(registered(r)));
@@ -105,6 +105,7 @@ public class MeterStore {
         Integer[] devices = new Integer[n];
         String[] auths = new String[n];
         String[] profiles = new String[n];
+        String[] tags = new String[n];
         for (int i = 0; i < n; i++) {
             Meter m = chunk.get(i);
             ids[i] = m.meterId();
@@ -116,20 +117,23 @@ public class MeterStore {
             devices[i] = m.logicalDevice();
             auths[i] = m.authentication().name();
             profiles[i] = m.securityProfile();
+            tags[i] = String.join(",", m.tags()); // a tag has no ',' (MeterGroup.TAG): one text per meter for unnest
         }
         return conn.preparedQuery("INSERT INTO association.meter AS m (" + COLUMNS + ") "
-                        + "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], "
-                        + "$7::int[], $8::text[], $9::text[]) "
+                        + "SELECT i, v, h, p, t, c, d, a, s, coalesce(string_to_array(nullif(g, ''), ','), '{}') "
+                        + "FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::int[], "
+                        + "$7::int[], $8::text[], $9::text[], $10::text[]) AS u(i, v, h, p, t, c, d, a, s, g) "
                         + "ON CONFLICT (meter_id) DO UPDATE SET vendor = EXCLUDED.vendor, host = EXCLUDED.host, "
                         + "port = EXCLUDED.port, transport = EXCLUDED.transport, client_address = EXCLUDED.client_address, "
                         + "logical_device = EXCLUDED.logical_device, authentication = EXCLUDED.authentication, "
-                        + "security_profile = EXCLUDED.security_profile, updated_at = now() "
+                        + "security_profile = EXCLUDED.security_profile, tags = EXCLUDED.tags, updated_at = now() "
                         + "WHERE (m.vendor, m.host, m.port, m.transport, m.client_address, m.logical_device, m.authentication, "
-                        + "m.security_profile) "
+                        + "m.security_profile, m.tags) "
                         + "IS DISTINCT FROM (EXCLUDED.vendor, EXCLUDED.host, EXCLUDED.port, EXCLUDED.transport, "
-                        + "EXCLUDED.client_address, EXCLUDED.logical_device, EXCLUDED.authentication, EXCLUDED.security_profile) "
-                        + "RETURNING (xmax = 0) AS created, meter_id, vendor, updated_at")
-                .execute(Tuple.tuple(List.of(ids, vendors, hosts, ports, transports, clients, devices, auths, profiles)))
+                        + "EXCLUDED.client_address, EXCLUDED.logical_device, EXCLUDED.authentication, EXCLUDED.security_profile, "
+                        + "EXCLUDED.tags) "
+                        + "RETURNING (xmax = 0) AS created, meter_id, vendor, updated_at, tags")
+                .execute(Tuple.tuple(List.of(ids, vendors, hosts, ports, transports, clients, devices, auths, profiles, tags)))
                 .map(rows -> {
                     int[] c = new int[2];
                     for (Row r : rows) {
@@ -141,7 +145,8 @@ public class MeterStore {
     }
 
     private static RegisteredMeter registered(Row r) {
-        return new RegisteredMeter(r.getString("meter_id"), r.getString("vendor"), r.getOffsetDateTime("updated_at").toInstant());
+        return new RegisteredMeter(r.getString("meter_id"), r.getString("vendor"), r.getOffsetDateTime("updated_at").toInstant(),
+                List.of(r.getArrayOfStrings("tags")));
     }
 
     private static List<Meter> meters(io.vertx.mutiny.sqlclient.RowSet<Row> rows) {
@@ -150,7 +155,7 @@ public class MeterStore {
             out.add(new Meter(r.getString("meter_id"), r.getString("vendor"), r.getString("host"), r.getInteger("port"),
                     TransportKind.valueOf(r.getString("transport")), r.getInteger("client_address"),
                     r.getInteger("logical_device"), AuthenticationLevel.valueOf(r.getString("authentication")),
-                    r.getString("security_profile")));
+                    r.getString("security_profile"), List.of(r.getArrayOfStrings("tags"))));
         }
         return out;
     }

@@ -1,17 +1,20 @@
 package org.amihes.firmware.campaign;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.lang.management.ManagementFactory;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,12 +32,15 @@ import org.amihes.firmware.domain.ImageMetadata;
 import org.jboss.logging.Logger;
 
 /**
- * Runs the campaigns: every tick, on its own thread (JDBC, never an event loop), starts meters up to each running
- * campaign's concurrency bound (batch by batch, inside its maintenance window), sends held jobs (paused, or a publish
- * that failed) and stale ones (no result after {@code hes.firmware.stale-after}; after a restart, every in-flight
- * job at once: a job sent again has the same id, so association-service answers it from its journal if it ran,
- * and a chunk that did run half way resumes from the meter's own record of its blocks); results move each meter's
- * state machine ({@link Steps}) and send its next step at once.
+ * Runs the campaigns, in every replica: every tick, on its own thread (JDBC, never an event loop), writes this
+ * replica's heartbeat, starts meters up to each running campaign's concurrency bound across replicas (batch by batch,
+ * inside its maintenance window), and sends the jobs it claims ({@link CampaignStore#claimToSend}): held ones (paused,
+ * or a publish that failed), stale ones (no result after {@code hes.firmware.stale-after}), those of a replica whose
+ * heartbeat is older than {@code hes.firmware.replica-lease} (it stopped: its meters are taken over), and on its first
+ * tick its own name's (a restart under the same name). A job sent again has the same id, so association-service
+ * answers it from its journal if it ran, and a chunk that did run half way resumes from the meter's own record of its
+ * blocks. Results (from one shared queue, whichever replica takes them) move each meter's state machine
+ * ({@link Steps}) in one transaction per result message and send the next steps at once.
  */
 @ApplicationScoped
 public class CampaignEngine {
@@ -45,26 +51,44 @@ public class CampaignEngine {
     private final ImageCatalog images;
     private final FirmwareJobs jobs;
     private final FirmwareConfig config;
+    private final String replica;
+    private final Counter resultTransactions;
+    private final Counter resultsApplied;
+    private final Counter jobsSent;
     private final Map<UUID, Campaign> campaigns = new ConcurrentHashMap<>();
     private ScheduledExecutorService ticker;
-    private volatile boolean restarted = true;
+    private volatile boolean firstTick = true;
 
-    public CampaignEngine(CampaignStore store, ImageCatalog images, FirmwareJobs jobs, FirmwareConfig config) {
+    public CampaignEngine(CampaignStore store, ImageCatalog images, FirmwareJobs jobs, FirmwareConfig config,
+                          MeterRegistry metrics) {
         this.store = store;
         this.images = images;
         this.jobs = jobs;
         this.config = config;
+        this.replica = config.replica().orElseGet(() -> ManagementFactory.getRuntimeMXBean().getName());
+        this.resultTransactions = Counter.builder("hes.firmware.result.transactions")
+                .description("transactions that applied firmware job results (one per result message)").register(metrics);
+        this.resultsApplied = Counter.builder("hes.firmware.results.applied")
+                .description("firmware job results that moved a meter's state machine").register(metrics);
+        this.jobsSent = Counter.builder("hes.firmware.jobs.sent")
+                .description("firmware jobs this replica published and the broker confirmed").register(metrics);
     }
 
     void onStart(@Observes @Priority(30) StartupEvent event) {
         ticker = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "firmware-campaigns"));
         long every = config.tick().toMillis();
         ticker.scheduleWithFixedDelay(this::tickSafely, every, every, TimeUnit.MILLISECONDS);
+        LOG.infof("campaign engine: replica %s", replica);
     }
 
     void onStop(@Observes @Priority(4900) ShutdownEvent event) throws InterruptedException {
         ticker.shutdown();
         ticker.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** This replica's name: the owner of the jobs it sends, its heartbeat's key. */
+    public String replica() {
+        return replica;
     }
 
     /** Wakes the ticker now (a new campaign, a resume). */
@@ -83,72 +107,98 @@ public class CampaignEngine {
     }
 
     void tick() throws SQLException {
-        Duration stale = restarted ? Duration.ZERO : config.staleAfter();
+        store.heartbeat(replica);
+        if (firstTick) {
+            store.forgetOldReplicas();
+        }
         for (Campaign c : store.active()) {
             campaigns.put(c.id(), c);
             if (c.state().equals("RUNNING")) {
                 ImageMetadata image = images.image(c.imageId());
-                List<MeterRow> resend = store.toSend(c.id(), stale);
                 List<MeterJob> out = new ArrayList<>();
-                for (MeterRow row : resend) {
-                    String jobId = Steps.jobId(c.id(), row);
-                    store.sent(row, jobId);
-                    out.add(job(c, image, row, jobId));
+                for (MeterRow row : store.claimToSend(c.id(), replica, config.staleAfter(), config.replicaLease(),
+                        firstTick, r -> Steps.jobId(c.id(), r))) {
+                    out.add(job(c, image, row, row.jobId()));
                 }
                 if (c.inWindow(LocalTime.now(ZoneOffset.UTC))) {
-                    int free = Math.min(c.batchSize(), c.concurrency() - store.inFlight(c.id()));
-                    if (free > 0) {
-                        for (MeterRow row : store.start(c.id(), free)) {
-                            out.add(job(c, image, row, row.jobId()));
-                        }
+                    for (MeterRow row : store.start(c.id(), c.batchSize(), c.concurrency(), replica)) {
+                        out.add(job(c, image, row, row.jobId()));
                     }
                 }
-                publish(c, out);
+                publish(c.id(), out);
             }
             if (store.finishIfDone(c.id())) {
                 campaigns.remove(c.id());
                 LOG.infof("campaign %s finished: %s", c.id(), store.progress(c.id()).meters());
             }
         }
-        restarted = false;
+        firstTick = false;
     }
 
-    /** A result of one of firmware-service's jobs; a result that is not the one awaited (a duplicate) changes nothing. */
-    public void onResult(MeterJobResult result) throws SQLException {
-        JobIds.Parsed id = JobIds.parse(result.jobId());
-        if (id == null) {
-            LOG.warnf("result %s is not of a firmware job; ignored", result.jobId());
-            return;
+    /**
+     * Results of firmware-service's jobs (one message's worth), applied in one transaction; a result that is not the
+     * one awaited (a duplicate, a late one) changes nothing. The meters' next jobs are published together after the
+     * commit.
+     */
+    public void onResults(List<MeterJobResult> results) throws SQLException {
+        List<CampaignStore.Incoming> incoming = new ArrayList<>(results.size());
+        Map<UUID, Campaign> now = new HashMap<>();
+        Map<UUID, ImageMetadata> imageOf = new HashMap<>();
+        for (MeterJobResult result : results) {
+            JobIds.Parsed id = JobIds.parse(result.jobId());
+            if (id == null || !id.meterId().equals(result.meterId())) {
+                LOG.warnf("result %s is not of a firmware job; ignored", result.jobId());
+                continue;
+            }
+            if (!now.containsKey(id.campaign())) {
+                Optional<Campaign> c = campaignIfAny(id.campaign());
+                if (c.isEmpty()) {
+                    LOG.warnf("result %s names no campaign; ignored", result.jobId());
+                    continue;
+                }
+                now.put(id.campaign(), c.get());
+                imageOf.put(id.campaign(), images.image(c.get().imageId()));
+            }
+            incoming.add(new CampaignStore.Incoming(id.campaign(), result));
         }
-        Campaign c = campaign(id.campaign());
-        ImageMetadata image = images.image(c.imageId());
-        Optional<Steps.Transition> t = store.apply(c.id(), id.meterId(), result.jobId(), row -> {
-            Campaign now = campaign(c.id());
-            Steps.Transition next = Steps.onResult(row, image, now.oneShot(), result, config.stepAttempts());
+        List<Steps.Transition> made = store.applyAll(incoming, replica, (row, in) -> {
+            Campaign c = now.get(in.campaign());
+            Steps.Transition next = Steps.onResult(row, imageOf.get(c.id()), c.oneShot(), in.result(),
+                    config.stepAttempts());
             MeterRow r = next.row();
-            if (r.state().inFlight() && now.state().equals("CANCELLED")) {
+            if (r.state().inFlight() && c.state().equals("CANCELLED")) {
                 r = r.failed(MeterState.CANCELLED, null, null, "campaign cancelled at " + r.state());
-            } else if (r.state().inFlight() && now.state().equals("RUNNING")) {
+            } else if (r.state().inFlight() && c.state().equals("RUNNING")) {
                 r = r.withJob(Steps.jobId(c.id(), r));
             } else if (r.state().inFlight()) {
                 r = r.withJob(null); // paused: held at this step until the campaign runs again
             }
             return Optional.of(new Steps.Transition(r, next.event(), next.detail(), next.wireBytes()));
         });
-        if (t.isPresent() && t.get().row().jobId() != null) {
-            publish(c, List.of(job(c, image, t.get().row(), t.get().row().jobId())));
-        } else if (t.isEmpty()) {
-            LOG.debugf("result %s not awaited (a duplicate or a late one); nothing changed", result.jobId());
+        resultTransactions.increment();
+        resultsApplied.increment(made.size());
+        if (made.size() < incoming.size()) {
+            LOG.debugf("%d of %d results not awaited (duplicates or late ones): nothing changed for them",
+                    incoming.size() - made.size(), incoming.size());
         }
+        List<MeterJob> out = new ArrayList<>();
+        for (Steps.Transition t : made) {
+            MeterRow r = t.row();
+            if (r.jobId() != null) {
+                out.add(job(now.get(r.campaignId()), imageOf.get(r.campaignId()), r, r.jobId()));
+            }
+        }
+        publish(null, out);
     }
 
-    private Campaign campaign(UUID id) throws SQLException {
+    private Optional<Campaign> campaignIfAny(UUID id) throws SQLException {
         Campaign c = campaigns.get(id);
         if (c == null || !c.state().equals("RUNNING")) { // states change by REST: read the stored one
-            c = store.campaign(id).orElseThrow(() -> new SQLException("no campaign " + id));
-            campaigns.put(id, c);
+            Optional<Campaign> stored = store.campaign(id);
+            stored.ifPresent(s -> campaigns.put(id, s));
+            return stored;
         }
-        return c;
+        return Optional.of(c);
     }
 
     /** Forgets the cached campaign (its state changed). */
@@ -172,17 +222,18 @@ public class CampaignEngine {
                 c.createdBy() == null ? "firmware-service" : c.createdBy());
     }
 
-    private void publish(Campaign c, List<MeterJob> out) throws SQLException {
+    private void publish(UUID campaign, List<MeterJob> out) throws SQLException {
         if (out.isEmpty()) {
             return;
         }
         try {
             jobs.publishAll(out).get(30, TimeUnit.SECONDS);
+            jobsSent.increment(out.size());
         } catch (Exception e) {
-            LOG.warnf("%d jobs of campaign %s not confirmed by the broker (%s); sent again on the next tick",
-                    out.size(), c.id(), e.getMessage());
+            LOG.warnf("%d jobs%s not confirmed by the broker (%s); sent again on the next tick", out.size(),
+                    campaign == null ? "" : " of campaign " + campaign, e.getMessage());
             for (MeterJob j : out) {
-                store.unsent(c.id(), j.meterId(), j.jobId());
+                store.unsent(UUID.fromString(j.batchId()), j.meterId(), j.jobId());
             }
         }
     }

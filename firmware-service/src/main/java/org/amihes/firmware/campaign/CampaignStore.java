@@ -17,6 +17,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
+import org.amihes.contracts.MeterJobResult;
+import org.amihes.service.registry.MeterGroup;
 
 /** Campaigns, their meters' state machines and the audit of every transition (schema firmware, JDBC, blocking). */
 @ApplicationScoped
@@ -38,10 +40,10 @@ public class CampaignStore {
     /**
      * Stores the campaign and one PENDING row per meter in one transaction; a meter the registry view does not know
      * is FAILED (FW-007), one of another device type than the image's model REFUSED (FW-001), both audited, before
-     * any job exists. {@code meterIds} null: every meter of the view with the image's model. Under an idempotency
-     * key stored already, nothing is written and the stored campaign is answered.
+     * any job exists. A filter group takes the view's meters that match it now. Under an idempotency key stored
+     * already, nothing is written and the stored campaign is answered.
      */
-    public Created create(Campaign c, String idempotencyKey, String requestDigest, String model, List<String> meterIds)
+    public Created create(Campaign c, String idempotencyKey, String requestDigest, String model, MeterGroup group)
             throws SQLException {
         try (Connection con = db.getConnection()) {
             con.setAutoCommit(false);
@@ -66,8 +68,8 @@ public class CampaignStore {
                             .orElseThrow(() -> new SQLException("idempotency key " + idempotencyKey + " vanished"));
                 }
             }
-            String targets = meterIds == null
-                    ? "SELECT v.meter_id AS id, v.vendor FROM firmware.meter v WHERE v.vendor = ?"
+            String targets = !group.explicit()
+                    ? "SELECT v.meter_id AS id, v.vendor FROM firmware.meter v WHERE " + MeterGroup.condition("?", "?")
                     : "SELECT t.id, v.vendor FROM unnest(?::text[]) AS t(id) LEFT JOIN firmware.meter v ON v.meter_id = t.id";
             try (PreparedStatement ps = con.prepareStatement("INSERT INTO firmware.campaign_meter (campaign_id, meter_id, "
                     + "state, failure_class, failure_code, message, updated_at) SELECT ?, id, "
@@ -81,10 +83,12 @@ public class CampaignStore {
                 for (int i = 2; i <= 6; i++) {
                     ps.setString(i, model);
                 }
-                if (meterIds == null) {
-                    ps.setString(7, model);
+                if (!group.explicit()) { // the condition names the vendor twice, then the tags
+                    ps.setString(7, group.vendor());
+                    ps.setString(8, group.vendor());
+                    ps.setArray(9, con.createArrayOf("text", group.requiredTags().toArray()));
                 } else {
-                    ps.setArray(7, con.createArrayOf("text", meterIds.toArray()));
+                    ps.setArray(7, con.createArrayOf("text", group.meterIds().toArray()));
                 }
                 ps.executeUpdate();
             }
@@ -175,71 +179,131 @@ public class CampaignStore {
         }
     }
 
-    public int inFlight(UUID id) throws SQLException {
+    private static final String IN_FLIGHT = "('READING','TRANSFERRING','VERIFYING','ACTIVATING','CONFIRMING')";
+
+    /** This replica is alive (written every tick): its claims hold while its heartbeat is younger than the lease. */
+    public void heartbeat(String replica) throws SQLException {
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
-                "SELECT count(*) FROM firmware.campaign_meter WHERE campaign_id = ? AND state IN "
-                        + "('READING','TRANSFERRING','VERIFYING','ACTIVATING','CONFIRMING')")) {
-            ps.setObject(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
+                "INSERT INTO firmware.replica (name, seen_at) VALUES (?, now()) ON CONFLICT (name) DO UPDATE "
+                        + "SET seen_at = now()")) {
+            ps.setString(1, replica);
+            ps.executeUpdate();
         }
     }
 
-    /** Up to {@code n} PENDING meters become READING with their first job id; returns them. */
-    public List<MeterRow> start(UUID id, int n) throws SQLException {
-        List<MeterRow> out = new ArrayList<>();
+    /** Forgets replicas not seen for a day (each process start under a default name adds one). */
+    public void forgetOldReplicas() throws SQLException {
         try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
-                "UPDATE firmware.campaign_meter SET state = 'READING', attempt = 1, updated_at = now(), "
-                        + "job_id = 'fw/' || campaign_id || '/' || meter_id || '/read/1' WHERE campaign_id = ? AND meter_id IN "
-                        + "(SELECT meter_id FROM firmware.campaign_meter WHERE campaign_id = ? AND state = 'PENDING' "
-                        + "ORDER BY meter_id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + ROW)) {
-            ps.setObject(1, id);
-            ps.setObject(2, id);
-            ps.setInt(3, n);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
-                }
-            }
+                "DELETE FROM firmware.replica WHERE seen_at < now() - interval '1 day'")) {
+            ps.executeUpdate();
         }
-        return out;
     }
 
     /**
-     * In-flight meters whose job must be sent: held ones (no job: paused, or a publish that failed) and those whose
-     * job has had no result since {@code olderThan} ago (after a restart: all, with {@link Duration#ZERO}).
+     * Starts up to {@code batchSize} PENDING meters of the campaign, never more than {@code concurrency} in flight
+     * across all replicas: the campaign's row is locked for the count and the start ({@code SKIP LOCKED}: while
+     * another replica starts meters of it, this one starts none); each started meter is READING with its first job
+     * id, owned by {@code replica}. Returns them.
      */
-    public List<MeterRow> toSend(UUID id, Duration olderThan) throws SQLException {
+    public List<MeterRow> start(UUID id, int batchSize, int concurrency, String replica) throws SQLException {
         List<MeterRow> out = new ArrayList<>();
-        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement("SELECT " + ROW
-                + " FROM firmware.campaign_meter WHERE campaign_id = ? AND state IN "
-                + "('READING','TRANSFERRING','VERIFYING','ACTIVATING','CONFIRMING') AND (job_id IS NULL OR updated_at <= ?)")) {
-            ps.setObject(1, id);
-            ps.setTimestamp(2, Timestamp.from(Instant.now().minus(olderThan)));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(row(rs));
+        try (Connection con = db.getConnection()) {
+            con.setAutoCommit(false);
+            try (PreparedStatement ps = con.prepareStatement("SELECT 1 FROM firmware.campaign WHERE id = ? "
+                    + "AND state = 'RUNNING' FOR UPDATE SKIP LOCKED")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) { // not running, or another replica is starting its meters now
+                        con.rollback();
+                        return out;
+                    }
                 }
             }
+            try (PreparedStatement ps = con.prepareStatement("SELECT count(*) FROM firmware.campaign_meter "
+                    + "WHERE campaign_id = ? AND state IN " + IN_FLIGHT)) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long free = Math.min(batchSize, concurrency - rs.getLong(1));
+                    if (free <= 0) {
+                        con.rollback();
+                        return out;
+                    }
+                    batchSize = (int) free;
+                }
+            }
+            try (PreparedStatement ps = con.prepareStatement(
+                    "UPDATE firmware.campaign_meter SET state = 'READING', attempt = 1, updated_at = now(), owner = ?, "
+                            + "jobs_sent = jobs_sent + 1, "
+                            + "job_id = 'fw/' || campaign_id || '/' || meter_id || '/read/1' WHERE campaign_id = ? AND meter_id IN "
+                            + "(SELECT meter_id FROM firmware.campaign_meter WHERE campaign_id = ? AND state = 'PENDING' "
+                            + "ORDER BY meter_id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + ROW)) {
+                ps.setString(1, replica);
+                ps.setObject(2, id);
+                ps.setObject(3, id);
+                ps.setInt(4, batchSize);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(row(rs));
+                    }
+                }
+            }
+            con.commit();
         }
         return out;
     }
 
-    /** Records that the row's job was (re)sent. */
-    public void sent(MeterRow row, String jobId) throws SQLException {
-        try (Connection con = db.getConnection(); PreparedStatement ps = con.prepareStatement(
-                "UPDATE firmware.campaign_meter SET job_id = ?, updated_at = now() WHERE campaign_id = ? AND meter_id = ? "
-                        + "AND state = ? AND attempt = ? AND next_block = ?")) {
-            ps.setString(1, jobId);
-            ps.setObject(2, row.campaignId());
-            ps.setString(3, row.meterId());
-            ps.setString(4, row.state().name());
-            ps.setInt(5, row.attempt());
-            ps.setLong(6, row.nextBlock());
-            ps.executeUpdate();
+    /** The job id a claimed row is sent under. */
+    public interface JobIdOf {
+        String of(MeterRow row);
+    }
+
+    /**
+     * Claims, for {@code replica}, the in-flight meters of a campaign whose job must be sent now, and records their job
+     * ids, in one transaction ({@code FOR UPDATE SKIP LOCKED}: two replicas never claim one row): held ones (no job:
+     * paused, or a publish that failed); those without a result since {@code staleAfter}; those whose owner's heartbeat
+     * is older than {@code lease} (a replica that stopped: its meters are taken over; the job is sent again under the
+     * same id, so association-service answers it from its journal if it ran); with {@code ownAlso}, this replica's own
+     * (its first tick: it may have stopped between a claim and the publish). Returns the rows with their job id.
+     */
+    public List<MeterRow> claimToSend(UUID id, String replica, Duration staleAfter, Duration lease, boolean ownAlso,
+                                      JobIdOf jobIds) throws SQLException {
+        List<MeterRow> out = new ArrayList<>();
+        try (Connection con = db.getConnection()) {
+            con.setAutoCommit(false);
+            try (PreparedStatement ps = con.prepareStatement("SELECT " + ROW + " FROM firmware.campaign_meter m "
+                    + "WHERE campaign_id = ? AND state IN " + IN_FLIGHT + " AND (job_id IS NULL OR owner IS NULL "
+                    + "OR updated_at <= now() - CAST(? AS double precision) * interval '1 millisecond' OR (? AND owner = ?) OR NOT EXISTS "
+                    + "(SELECT 1 FROM firmware.replica r WHERE r.name = m.owner AND r.seen_at > now() - CAST(? AS double precision) * interval '1 millisecond')) "
+                    + "ORDER BY meter_id FOR UPDATE SKIP LOCKED")) {
+                ps.setObject(1, id);
+                ps.setLong(2, staleAfter.toMillis());
+                ps.setBoolean(3, ownAlso);
+                ps.setString(4, replica);
+                ps.setLong(5, lease.toMillis());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        MeterRow r = row(rs);
+                        out.add(r.withJob(jobIds.of(r)));
+                    }
+                }
+            }
+            if (!out.isEmpty()) {
+                try (PreparedStatement ps = con.prepareStatement("UPDATE firmware.campaign_meter SET job_id = ?, owner = ?, "
+                        + "jobs_sent = jobs_sent + 1, updated_at = now() WHERE campaign_id = ? AND meter_id = ?")) {
+                    for (MeterRow r : out) {
+                        ps.setString(1, r.jobId());
+                        ps.setString(2, replica);
+                        ps.setObject(3, id);
+                        ps.setString(4, r.meterId());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+            }
+            con.commit();
         }
+        return out;
     }
 
     /** Forgets a job whose publish failed, so that the next tick sends it again. */
@@ -253,68 +317,105 @@ public class CampaignStore {
         }
     }
 
-    /** The outcome of applying a result: the new row, or empty when the result was not the awaited one. */
+    /** A result to apply: its campaign and meter (from its job id) and the result. */
+    public record Incoming(UUID campaign, MeterJobResult result) {
+    }
+
+    /** The transition a result makes of the row awaiting it; empty: none. */
     public interface Decider {
-        Optional<Steps.Transition> decide(MeterRow row) throws SQLException;
+        Optional<Steps.Transition> decide(MeterRow row, Incoming result) throws SQLException;
     }
 
     /**
-     * Applies a result to its meter in one transaction, only if the meter still awaits that job (a duplicate or late
-     * result changes nothing), with its audit event.
+     * Applies a batch of results in one transaction: every meter of the batch is locked (in key order, so replicas
+     * applying overlapping batches wait, never deadlock), each result is applied only if its meter still awaits that
+     * job (a duplicate or late result changes nothing, also within the batch), the changed rows are written with one
+     * batched UPDATE and the audit events with one batched INSERT, owned by {@code replica} (which sends the next
+     * jobs). Returns the transitions made, in the results' order.
      */
-    public Optional<Steps.Transition> apply(UUID campaign, String meterId, String jobId, Decider decider)
-            throws SQLException {
+    public List<Steps.Transition> applyAll(List<Incoming> results, String replica, Decider decider) throws SQLException {
+        List<Steps.Transition> made = new ArrayList<>();
+        if (results.isEmpty()) {
+            return made;
+        }
         try (Connection con = db.getConnection()) {
             con.setAutoCommit(false);
-            MeterRow row;
-            try (PreparedStatement ps = con.prepareStatement("SELECT " + ROW + " FROM firmware.campaign_meter "
-                    + "WHERE campaign_id = ? AND meter_id = ? FOR UPDATE")) {
-                ps.setObject(1, campaign);
-                ps.setString(2, meterId);
+            Map<String, MeterRow> rows = new java.util.HashMap<>();
+            try (PreparedStatement ps = con.prepareStatement("SELECT " + ROW + " FROM firmware.campaign_meter WHERE "
+                    + "(campaign_id, meter_id) IN (SELECT c, m FROM unnest(?::uuid[], ?::text[]) AS t(c, m)) "
+                    + "ORDER BY campaign_id, meter_id FOR UPDATE")) {
+                ps.setArray(1, con.createArrayOf("uuid", results.stream().map(Incoming::campaign).toArray()));
+                ps.setArray(2, con.createArrayOf("text", results.stream().map(i -> i.result().meterId()).toArray()));
                 try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        con.rollback();
-                        return Optional.empty();
+                    while (rs.next()) {
+                        MeterRow r = row(rs);
+                        rows.put(key(r.campaignId(), r.meterId()), r);
                     }
-                    row = row(rs);
                 }
             }
-            if (!jobId.equals(row.jobId())) {
-                con.rollback();
-                return Optional.empty();
+            Map<String, Long> wire = new LinkedHashMap<>();
+            try (PreparedStatement events = con.prepareStatement("INSERT INTO firmware.campaign_event (campaign_id, "
+                    + "meter_id, at, event, detail) VALUES (?, ?, now(), ?, ?)")) {
+                for (Incoming in : results) {
+                    String k = key(in.campaign(), in.result().meterId());
+                    MeterRow row = rows.get(k);
+                    if (row == null || !in.result().jobId().equals(row.jobId())) {
+                        continue;
+                    }
+                    Optional<Steps.Transition> t = decider.decide(row, in);
+                    if (t.isEmpty()) {
+                        continue;
+                    }
+                    made.add(t.get());
+                    rows.put(k, t.get().row());
+                    wire.merge(k, t.get().wireBytes(), Long::sum);
+                    events.setObject(1, in.campaign());
+                    events.setString(2, row.meterId());
+                    events.setString(3, t.get().event());
+                    events.setString(4, t.get().detail());
+                    events.addBatch();
+                }
+                if (!made.isEmpty()) {
+                    events.executeBatch();
+                }
             }
-            Optional<Steps.Transition> t = decider.decide(row);
-            if (t.isPresent()) {
-                write(con, t.get().row(), t.get().wireBytes());
-                event(con, campaign, meterId, t.get().event(), t.get().detail());
+            if (!wire.isEmpty()) {
+                try (PreparedStatement ps = con.prepareStatement("UPDATE firmware.campaign_meter SET wire_bytes = "
+                        + "wire_bytes + ?, state = ?, job_id = ?, attempt = ?, block_size = ?, total_blocks = ?, "
+                        + "blocks_done = ?, next_block = ?, installed_before = ?, installed_after = ?, failure_class = ?, "
+                        + "failure_code = ?, message = ?, owner = ?, jobs_sent = jobs_sent + ?, updated_at = now() "
+                        + "WHERE campaign_id = ? AND meter_id = ?")) {
+                    for (Map.Entry<String, Long> e : wire.entrySet()) {
+                        MeterRow r = rows.get(e.getKey());
+                        ps.setLong(1, e.getValue());
+                        ps.setString(2, r.state().name());
+                        ps.setString(3, r.jobId());
+                        ps.setInt(4, r.attempt());
+                        ps.setObject(5, r.blockSize(), Types.INTEGER);
+                        ps.setObject(6, r.totalBlocks(), Types.BIGINT);
+                        ps.setLong(7, r.blocksDone());
+                        ps.setLong(8, r.nextBlock());
+                        ps.setString(9, r.installedBefore());
+                        ps.setString(10, r.installedAfter());
+                        ps.setString(11, r.failureClass());
+                        ps.setString(12, r.failureCode());
+                        ps.setString(13, r.message());
+                        ps.setString(14, replica);
+                        ps.setInt(15, r.jobId() == null ? 0 : 1);
+                        ps.setObject(16, r.campaignId());
+                        ps.setString(17, r.meterId());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
             }
             con.commit();
-            return t;
         }
+        return made;
     }
 
-    private static void write(Connection con, MeterRow r, long wireBytes) throws SQLException {
-        try (PreparedStatement ps = con.prepareStatement("UPDATE firmware.campaign_meter SET wire_bytes = wire_bytes + "
-                + wireBytes + ", state = ?, job_id = ?, "
-                + "attempt = ?, block_size = ?, total_blocks = ?, blocks_done = ?, next_block = ?, installed_before = ?, "
-                + "installed_after = ?, failure_class = ?, failure_code = ?, message = ?, updated_at = now() "
-                + "WHERE campaign_id = ? AND meter_id = ?")) {
-            ps.setString(1, r.state().name());
-            ps.setString(2, r.jobId());
-            ps.setInt(3, r.attempt());
-            ps.setObject(4, r.blockSize(), Types.INTEGER);
-            ps.setObject(5, r.totalBlocks(), Types.BIGINT);
-            ps.setLong(6, r.blocksDone());
-            ps.setLong(7, r.nextBlock());
-            ps.setString(8, r.installedBefore());
-            ps.setString(9, r.installedAfter());
-            ps.setString(10, r.failureClass());
-            ps.setString(11, r.failureCode());
-            ps.setString(12, r.message());
-            ps.setObject(13, r.campaignId());
-            ps.setString(14, r.meterId());
-            ps.executeUpdate();
-        }
+    private static String key(UUID campaign, String meterId) {
+        return campaign + "/" + meterId;
     }
 
     public void event(UUID campaign, String meterId, String event, String detail) throws SQLException {

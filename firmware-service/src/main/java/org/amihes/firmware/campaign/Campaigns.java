@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.amihes.firmware.domain.ImageMetadata;
 import org.amihes.firmware.domain.Sha256;
+import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.rest.ProblemException;
 
 /** The campaign use cases: create (idempotent by key), pause, resume, cancel. Blocking (JDBC): call off event loops. */
@@ -30,9 +31,9 @@ public class Campaigns {
         this.engine = engine;
     }
 
-    /** What to create; {@code meterIds} null: the image's model from the registry view. */
-    public record Spec(UUID imageId, List<String> meterIds, String filterModel, int concurrency, int batchSize,
-                       LocalTime windowStart, LocalTime windowEnd, boolean oneShot) {
+    /** What to create: the image and its meters (ids, or a filter on the registry view). */
+    public record Spec(UUID imageId, MeterGroup group, int concurrency, int batchSize, LocalTime windowStart,
+                       LocalTime windowEnd, boolean oneShot) {
     }
 
     public CampaignStore.Created create(Spec spec, String idempotencyKey, String actor) throws SQLException {
@@ -43,19 +44,23 @@ public class Campaigns {
         if (image == null) {
             throw ProblemException.invalidField("imageId", "no firmware image '" + spec.imageId() + "'");
         }
-        if ((spec.meterIds() == null) == (spec.filterModel() == null)) {
-            throw ProblemException.invalidRequest(spec.meterIds() == null ? "meterIds" : "filter",
-                    "give either 'meterIds' or a 'filter', not both and not neither");
+        MeterGroup group = spec.group();
+        String shape = group.shapeProblem();
+        if (shape != null) {
+            throw ProblemException.invalidRequest("group", shape);
         }
-        if (spec.filterModel() != null && !spec.filterModel().equals(image.model())) {
-            throw ProblemException.invalidRequest("filter.model", "the image is for model '" + image.model()
-                    + "', not '" + spec.filterModel() + "': an image is never sent to another device type");
+        if (group.vendor() != null && !group.vendor().equals(image.model())) {
+            throw ProblemException.invalidRequest("group.vendor", "the image is for model '" + image.model()
+                    + "', not '" + group.vendor() + "': an image is never sent to another device type");
         }
-        if (spec.meterIds() != null) {
+        if (group.explicit() && group.meterIds().isEmpty()) {
+            throw ProblemException.invalidRequest("group.meterIds", "lists no meter: a campaign needs at least one");
+        }
+        if (group.explicit()) {
             Set<String> seen = new HashSet<>();
-            for (int i = 0; i < spec.meterIds().size(); i++) {
-                if (!seen.add(spec.meterIds().get(i))) {
-                    throw ProblemException.invalidRequest("meterIds[" + i + "]", "meter '" + spec.meterIds().get(i)
+            for (int i = 0; i < group.meterIds().size(); i++) {
+                if (!seen.add(group.meterIds().get(i))) {
+                    throw ProblemException.invalidRequest("meterIds[" + i + "]", "meter '" + group.meterIds().get(i)
                             + "' is listed twice");
                 }
             }
@@ -64,7 +69,7 @@ public class Campaigns {
         Campaign c = new Campaign(UUID.randomUUID(), image.id(), "RUNNING", spec.oneShot(), spec.concurrency(),
                 spec.batchSize(), spec.windowStart(), spec.windowEnd(), actor,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), null);
-        CampaignStore.Created created = store.create(c, idempotencyKey, digest, image.model(), spec.meterIds());
+        CampaignStore.Created created = store.create(c, idempotencyKey, digest, image.model(), group);
         if (!created.created() && !created.requestDigest().equals(digest)) {
             throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + idempotencyKey + "' was used for another "
                     + "campaign (" + created.campaign().id() + "); use a new key for a new campaign");

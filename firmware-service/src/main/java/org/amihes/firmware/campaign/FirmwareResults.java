@@ -4,7 +4,6 @@ import io.smallrye.reactive.messaging.annotations.Blocking;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.sql.SQLException;
-import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.MeterJobResultBatch;
 import org.amihes.service.messaging.JsonMessages;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -12,7 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Results of firmware jobs (result.firmware-read, result.image-transfer, result.image-verify, result.image-activate)
- * into {@link CampaignEngine}. Acked after each meter's new state committed and its next job was confirmed; a message
+ * into {@link CampaignEngine}, one transaction per message. Acked after the meters' new states committed and their
+ * next jobs were confirmed; a message
  * that fails (malformed, or the database away) goes to firmware.results.dlq (failure-strategy reject): its meters'
  * jobs count as stale after {@code hes.firmware.stale-after} and are sent again, answered from the head-end's journal.
  */
@@ -33,14 +33,12 @@ public class FirmwareResults {
     @Blocking(ordered = false)
     public void onResults(Object body) throws IOException, SQLException {
         MeterJobResultBatch batch = json.read(body, MeterJobResultBatch.class);
-        for (MeterJobResult result : batch.results()) {
-            try {
-                engine.onResult(result);
-            } catch (SQLException | RuntimeException e) {
-                LOG.errorf(e, "firmware result %s of %s not handled; its message goes to the dead-letter queue",
-                        result.jobId(), result.meterId());
-                throw e;
-            }
+        try {
+            engine.onResults(batch.results());
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "%d firmware results (the first %s of %s) not handled; their message goes to the dead-letter "
+                    + "queue", batch.results().size(), batch.results().get(0).jobId(), batch.results().get(0).meterId());
+            throw e;
         }
     }
 }

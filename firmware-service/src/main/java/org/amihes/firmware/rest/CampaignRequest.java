@@ -8,10 +8,12 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.List;
 import java.util.UUID;
+import org.amihes.service.registry.MeterGroup;
 
 /**
- * A campaign: the image, and either {@code meterIds} or a {@code filter} (every meter of the registry view whose device
- * type is the filter's model, which must be the image's).
+ * A campaign: the image, and either {@code meterIds} or a {@code group} (service-commons {@link MeterGroup}, the
+ * definition schedules use too: meter ids, or a filter on firmware-service's registry view by {@code vendor} — the
+ * registry's device type, which must be the image's model — and/or {@code tags}).
  *
  * @param concurrency meters in flight at once (default 100)
  * @param batchSize   meters started per tick (default 100)
@@ -20,13 +22,10 @@ import java.util.UUID;
 public record CampaignRequest(
         @NotNull UUID imageId,
         @Size(min = 1, max = 200_000) List<@Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "is not a meter id") String> meterIds,
-        @Valid Filter filter,
+        @Valid MeterGroup group,
         @Min(1) @Max(10_000) Integer concurrency,
         @Min(1) @Max(10_000) Integer batchSize,
         @Valid Window window) {
-
-    public record Filter(@NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "is not a device type") String model) {
-    }
 
     public record Window(
             @NotNull @Pattern(regexp = "([01]\\d|2[0-3]):[0-5]\\d", message = "must be HH:MM (UTC)") String start,

@@ -30,6 +30,7 @@ import org.amihes.firmware.campaign.Campaign;
 import org.amihes.firmware.campaign.CampaignStore;
 import org.amihes.firmware.campaign.Campaigns;
 import org.amihes.firmware.campaign.MeterState;
+import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
@@ -63,8 +64,12 @@ public class CampaignResource {
                     + "a second campaign");
         }
         CampaignRequest.Window w = request.window();
-        CampaignStore.Created created = campaigns.create(new Campaigns.Spec(request.imageId(), request.meterIds(),
-                request.filter() == null ? null : request.filter().model(),
+        if ((request.meterIds() == null) == (request.group() == null)) {
+            throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "group",
+                    "give either 'meterIds' or a 'group', not both and not neither");
+        }
+        CampaignStore.Created created = campaigns.create(new Campaigns.Spec(request.imageId(),
+                request.meterIds() != null ? MeterGroup.of(request.meterIds()) : request.group(),
                 request.concurrency() == null ? 100 : request.concurrency(),
                 request.batchSize() == null ? 100 : request.batchSize(),
                 w == null ? null : LocalTime.parse(w.start()), w == null ? null : LocalTime.parse(w.end()), false),

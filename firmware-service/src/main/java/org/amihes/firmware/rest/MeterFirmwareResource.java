@@ -73,7 +73,7 @@ public class MeterFirmwareResource {
                 return Uni.createFrom().failure(ProblemException.conflict("version", registration.conflictDetail()));
             }
             ImageResponse image = ImageResponse.of(registration.image());
-            return blocking(() -> campaigns.create(new Campaigns.Spec(image.id(), List.of(meterId), null, 1, 1, null,
+            return blocking(() -> campaigns.create(new Campaigns.Spec(image.id(), org.amihes.service.registry.MeterGroup.of(List.of(meterId)), 1, 1, null,
                     null, true), null, actor).campaign().id())
                     .flatMap(campaign -> finished(campaign, meterId, wait)
                             .map(row -> answer(campaign, image, row)));

@@ -10,7 +10,9 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.time.Duration;
@@ -63,9 +65,13 @@ class CampaignFlowTest {
     }
 
     static void publishRegistry(List<String> ids, String vendor) throws Exception {
-        for (int from = 0; from < ids.size(); from += MeterRegistryChange.MAX_METERS) {
-            List<RegisteredMeter> part = ids.subList(from, Math.min(ids.size(), from + MeterRegistryChange.MAX_METERS))
-                    .stream().map(id -> new RegisteredMeter(id, vendor, Instant.now())).toList();
+        publish(ids.stream().map(id -> new RegisteredMeter(id, vendor, Instant.now())).toList());
+    }
+
+    /** As association-service announces registry changes: up to MAX_METERS per event. */
+    static void publish(List<RegisteredMeter> meters) throws Exception {
+        for (int from = 0; from < meters.size(); from += MeterRegistryChange.MAX_METERS) {
+            List<RegisteredMeter> part = meters.subList(from, Math.min(meters.size(), from + MeterRegistryChange.MAX_METERS));
             channel.basicPublish(REGISTRY, MeterRegistryChange.ROUTING_KEY, null,
                     JSON.writeValueAsBytes(new MeterRegistryChange(UUID.randomUUID().toString(), false, part)));
         }
@@ -192,11 +198,155 @@ class CampaignFlowTest {
         awaitView(run + "3");
         String image = upload("AUR-" + run, model);
         given().contentType(ContentType.JSON).header("Idempotency-Key", run + "bad")
-                .body(Map.of("imageId", image, "filter", Map.of("model", "corvus-c3"))).post("/campaigns").then()
+                .body(Map.of("imageId", image, "group", Map.of("vendor", "corvus-c3"))).post("/campaigns").then()
                 .statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-request"));
         Map<String, Object> window = new HashMap<>(Map.of("start", "00:00", "end", "23:59"));
         given().contentType(ContentType.JSON).header("Idempotency-Key", run + "ok")
-                .body(Map.of("imageId", image, "filter", Map.of("model", model), "window", window)).post("/campaigns")
+                .body(Map.of("imageId", image, "group", Map.of("vendor", model), "window", window)).post("/campaigns")
                 .then().statusCode(201).body("meters", equalTo(2)).body("windowStart", equalTo("00:00"));
+    }
+    @Inject
+    MeterRegistry metrics;
+
+    @Inject
+    javax.sql.DataSource db;
+
+    /**
+     * Item "batched result writes": 10,000 read results, answered in messages of {@link MeterJobResultBatch#MAX_RESULTS}
+     * (as association-service gathers them), one message of them twice. Each meter's block size is the test's own
+     * model (64 × (1 + n % 8) bytes), so each row's blocks and each next job's chunk are checked against it.
+     */
+    @Test
+    void tenThousandResultsLandCorrectlyInOneTransactionPerMessage() throws Exception {
+        String run = "B" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = IntStream.range(0, 10_000).mapToObj(i -> run + String.format("%05d", i)).toList();
+        publishRegistry(ids, "aurora-ax1");
+        awaitView(ids.get(ids.size() - 1));
+        String image = upload("AUR-AX1-" + run, "aurora-ax1"); // 3,000 bytes
+        Map<String, Object> body = Map.of("imageId", image, "meterIds", ids, "concurrency", 10_000, "batchSize", 10_000);
+        String campaign = given().contentType(ContentType.JSON).header("Idempotency-Key", run + "key").body(body)
+                .post("/campaigns").then().statusCode(201).extract().path("id");
+        List<MeterJob> reads = jobsOf(campaign, 10_000, Duration.ofSeconds(180));
+        assertThat(reads).hasSize(10_000).allSatisfy(j -> assertThat(j.command()).isInstanceOf(ReadFirmware.class));
+        assertThat(reads.stream().map(MeterJob::meterId).distinct().count()).isEqualTo(10_000);
+
+        double transactions = metrics.counter("hes.firmware.result.transactions").count();
+        double applied = metrics.counter("hes.firmware.results.applied").count();
+        Map<String, Integer> blockSize = new HashMap<>();
+        List<MeterJobResult> results = new ArrayList<>();
+        for (MeterJob read : reads) {
+            int n = Integer.parseInt(read.meterId().substring(run.length()));
+            blockSize.put(read.meterId(), 64 * (1 + n % 8));
+            results.add(MeterJobResult.ok(read, "test", new FirmwareState("AUR-AX1-1.0", "AUR" + n,
+                    blockSize.get(read.meterId()), 0, 0)));
+        }
+        int messages = 0;
+        for (int from = 0; from < results.size(); from += MeterJobResultBatch.MAX_RESULTS) {
+            answer(results.subList(from, Math.min(results.size(), from + MeterJobResultBatch.MAX_RESULTS)));
+            messages++;
+        }
+        answer(results.subList(0, MeterJobResultBatch.MAX_RESULTS)); // one message delivered twice
+        messages++;
+        assertThat(messages).isEqualTo(51);
+
+        List<MeterJob> chunks = jobsOf(campaign, 10_000, Duration.ofSeconds(180));
+        assertThat(chunks).as("one first chunk per meter").hasSize(10_000);
+        assertThat(jobsOf(campaign, 1, Duration.ofSeconds(2))).as("the duplicated message sent nothing").isEmpty();
+        for (MeterJob j : chunks) {
+            TransferImage t = (TransferImage) j.command();
+            int bs = blockSize.get(j.meterId());
+            assertThat(t.blockSize()).isEqualTo(bs);
+            assertThat(t.firstBlock()).isZero();
+            assertThat(java.util.Base64.getDecoder().decode(t.data()).length).isEqualTo(Math.min(3000, (65536 / bs) * bs));
+        }
+        try (java.sql.Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "select meter_id, state, block_size, total_blocks, installed_before, next_block from firmware.campaign_meter "
+                        + "where campaign_id = ?::uuid")) {
+            ps.setString(1, campaign);
+            int rows = 0;
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows++;
+                    int bs = blockSize.get(rs.getString(1));
+                    assertThat(rs.getString(2)).isEqualTo("TRANSFERRING");
+                    assertThat(rs.getInt(3)).isEqualTo(bs);
+                    assertThat(rs.getLong(4)).isEqualTo((3000 + bs - 1) / bs);
+                    assertThat(rs.getString(5)).isEqualTo("AUR-AX1-1.0");
+                    assertThat(rs.getLong(6)).isZero();
+                }
+            }
+            assertThat(rows).isEqualTo(10_000);
+        }
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign_event where campaign_id = ?::uuid "
+                + "and event = 'READ'", campaign)).as("each meter read once, the duplicates applied nowhere").isEqualTo(10_000);
+        assertThat(metrics.counter("hes.firmware.results.applied").count() - applied).isEqualTo(10_000);
+        assertThat(metrics.counter("hes.firmware.result.transactions").count() - transactions)
+                .as("one transaction per result message, not per result").isEqualTo(messages);
+        given().post("/campaigns/" + campaign + "/cancel").then().statusCode(200);
+    }
+    /**
+     * Item "group filter": a 10,000-meter registry view, announced by registry events with tags (the test's own model
+     * of the registry: meter n is of the image's model unless n % 3 == 0, carries feeder-(n % 10), and the run's pilot
+     * tag when n % 7 == 0). A group by vendor and tags, and one by a tag alone, select exactly the meters the model
+     * says; by tag alone, the meters of the other model are REFUSED FW-001 before any job.
+     */
+    @Test
+    void aGroupByVendorAndTagsSelectsExactlyItsMetersOfATenThousandMeterRegistry() throws Exception {
+        String run = "G" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        String model = "model-" + run.substring(0, 7);
+        String other = "other-" + run.substring(0, 7);
+        String pilot = "pilot-" + run.substring(0, 7);
+        List<RegisteredMeter> registry = new ArrayList<>();
+        for (int n = 0; n < 10_000; n++) {
+            List<String> tags = new ArrayList<>(List.of("feeder-" + (n % 10)));
+            if (n % 7 == 0) {
+                tags.add(pilot);
+            }
+            registry.add(new RegisteredMeter(run + String.format("%05d", n), n % 3 == 0 ? other : model, Instant.now(), tags));
+        }
+        publish(registry);
+        awaitView(run + "09999");
+        String image = upload("AUR-" + run, model);
+
+        Map<String, Object> byVendorAndTags = Map.of("vendor", model, "tags", List.of("feeder-4", pilot));
+        String first = given().contentType(ContentType.JSON).header("Idempotency-Key", run + "vt")
+                .body(Map.of("imageId", image, "group", byVendorAndTags, "concurrency", 1, "batchSize", 1))
+                .post("/campaigns").then().statusCode(201).extract().path("id");
+        List<String> expected = IntStream.range(0, 10_000).filter(n -> n % 3 != 0 && n % 10 == 4 && n % 7 == 0)
+                .mapToObj(n -> run + String.format("%05d", n)).toList();
+        assertThat(expected).hasSizeGreaterThan(50);
+        assertThat(metersOf(first)).containsExactlyElementsOf(expected);
+
+        String second = given().contentType(ContentType.JSON).header("Idempotency-Key", run + "t")
+                .body(Map.of("imageId", image, "group", Map.of("tags", List.of(pilot)), "concurrency", 1, "batchSize", 1))
+                .post("/campaigns").then().statusCode(201).extract().path("id");
+        List<String> pilots = IntStream.range(0, 10_000).filter(n -> n % 7 == 0)
+                .mapToObj(n -> run + String.format("%05d", n)).toList();
+        assertThat(metersOf(second)).containsExactlyElementsOf(pilots);
+        long otherModel = IntStream.range(0, 10_000).filter(n -> n % 7 == 0 && n % 3 == 0).count();
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign_meter where campaign_id = ?::uuid "
+                + "and state = 'REFUSED' and failure_code = 'FW-001'", second)).isEqualTo(otherModel);
+
+        // ids and a filter at once: refused
+        given().contentType(ContentType.JSON).header("Idempotency-Key", run + "both")
+                .body(Map.of("imageId", image, "group", Map.of("tags", List.of(pilot), "meterIds", List.of(run + "00000"))))
+                .post("/campaigns").then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-request"));
+        for (String c : List.of(first, second)) {
+            given().post("/campaigns/" + c + "/cancel").then().statusCode(200);
+        }
+    }
+
+    List<String> metersOf(String campaign) throws Exception {
+        List<String> out = new ArrayList<>();
+        try (java.sql.Connection c = db.getConnection(); java.sql.PreparedStatement ps = c.prepareStatement(
+                "select meter_id from firmware.campaign_meter where campaign_id = ?::uuid order by meter_id")) {
+            ps.setString(1, campaign);
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
     }
 }

@@ -9,39 +9,43 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.amihes.polling.registry.MeterView;
+import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.rest.Problem;
 import org.amihes.service.rest.ProblemException;
 
 /**
- * A schedule's meter group against polling-service's view of the registry ({@code polling.meter}): checked when a
- * schedule is written (unknown vendor, unknown meter ids, empty list: specific 4xx) and resolved to meter ids at each
- * fire (a vendor group follows the registry as it changes).
+ * A schedule's meter group (service-commons {@link MeterGroup}) against polling-service's view of the registry
+ * ({@code polling.meter}): checked when a schedule is written (a filter no meter matches, unknown meter ids, empty
+ * list: specific 4xx) and resolved to meter ids at each fire (a filter follows the registry as it changes).
  */
 @ApplicationScoped
 public class MeterGroups {
 
     private final Pool pool;
+    private final MeterView view;
 
-    public MeterGroups(Pool pool) {
+    public MeterGroups(Pool pool, MeterView view) {
         this.pool = pool;
+        this.view = view;
     }
 
     /** Fails with the problem that makes the group unusable; completes when every meter of it is known. */
-    public Uni<Void> check(ScheduleSpec.Group group) {
-        boolean byVendor = group.vendor() != null;
-        if (byVendor == (group.meterIds() != null)) {
-            throw ProblemException.invalidRequest("group", "give either 'vendor' or 'meterIds', not both and not neither "
-                    + "(groups by model or tag wait for the registry to carry them: see README \"Schedules\")");
+    public Uni<Void> check(MeterGroup group) {
+        String shape = group.shapeProblem();
+        if (shape != null) {
+            throw ProblemException.invalidRequest("group", shape);
         }
-        if (byVendor) {
-            return pool.preparedQuery("SELECT EXISTS (SELECT 1 FROM polling.meter WHERE vendor = $1)")
-                    .execute(Tuple.of(group.vendor())).map(rows -> rows.iterator().next().getBoolean(0))
-                    .invoke(known -> {
-                        if (!known) {
-                            throw new ProblemException(Problem.ofField(Problem.Type.UNKNOWN_GROUP, "group.vendor",
-                                    "no registered meter has vendor '" + group.vendor() + "'"));
-                        }
-                    }).replaceWithVoid();
+        if (!group.explicit()) {
+            return view.anyMatching(group).invoke(known -> {
+                if (!known) {
+                    throw new ProblemException(Problem.ofField(Problem.Type.UNKNOWN_GROUP,
+                            group.vendor() != null ? "group.vendor" : "group.tags", "no registered meter"
+                                    + (group.vendor() != null ? " has vendor '" + group.vendor() + "'" : "")
+                                    + (group.tags() != null ? (group.vendor() != null ? " and" : "") + " carries tags "
+                                    + group.tags() : "")));
+                }
+            }).replaceWithVoid();
         }
         List<String> ids = group.meterIds();
         if (ids.isEmpty()) {
@@ -76,14 +80,9 @@ public class MeterGroups {
 
     /** The group's meters now (in the caller's transaction). */
     public Uni<List<String>> resolve(SqlClient client, StoredSchedule s) {
-        if (s.meterIds() != null) {
-            return Uni.createFrom().item(s.meterIds());
+        if (s.group().explicit()) {
+            return Uni.createFrom().item(s.group().meterIds());
         }
-        return client.preparedQuery("SELECT meter_id FROM polling.meter WHERE vendor = $1 ORDER BY meter_id")
-                .execute(Tuple.of(s.vendor())).map(rows -> {
-                    List<String> out = new ArrayList<>(rows.size());
-                    rows.forEach(r -> out.add(r.getString(0)));
-                    return out;
-                });
+        return view.matching(client, s.group());
     }
 }

@@ -18,12 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.amihes.service.registry.MeterGroup;
 
 /** Schedules and their fires in PostgreSQL ({@code polling.schedule}, {@code polling.schedule_fire}). */
 @ApplicationScoped
 public class ScheduleStore {
 
-    static final String COLUMNS = "schedule_id, name, group_vendor, group_meters, job_kind, job_parameters::text AS params, "
+    static final String COLUMNS = "schedule_id, name, group_vendor, group_meters, group_tags, job_kind, job_parameters::text AS params, "
             + "every_seconds, cron, time_zone, enabled, next_fire, created_at, updated_at";
 
     private final Pool pool;
@@ -41,11 +42,11 @@ public class ScheduleStore {
     /** Stores a new schedule; {@code now} (the database's time) is its anchor. */
     public Uni<Void> insert(UUID id, ScheduleSpec spec, JsonNode parameters, Instant nextFire, Instant now) {
         return pool.preparedQuery("INSERT INTO polling.schedule (schedule_id, name, group_vendor, group_meters, job_kind, "
-                        + "job_parameters, every_seconds, cron, time_zone, enabled, next_fire, created_at, updated_at) "
-                        + "VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $12)")
+                        + "job_parameters, every_seconds, cron, time_zone, enabled, next_fire, created_at, updated_at, "
+                        + "group_tags) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $12, $13)")
                 .execute(Tuple.tuple(Arrays.<Object>asList(id, spec.name(), spec.group().vendor(), meters(spec),
                         spec.job().kind(), write(parameters), spec.everySeconds(), spec.cron(),
-                        spec.zone(), spec.isEnabled(), utc(nextFire), utc(now))))
+                        spec.zone(), spec.isEnabled(), utc(nextFire), utc(now), tags(spec))))
                 .replaceWithVoid();
     }
 
@@ -53,10 +54,10 @@ public class ScheduleStore {
     public Uni<Boolean> update(UUID id, ScheduleSpec spec, JsonNode parameters, Instant nextFire, Instant now) {
         return pool.preparedQuery("UPDATE polling.schedule SET name = $2, group_vendor = $3, group_meters = $4, "
                         + "job_kind = $5, job_parameters = $6::text::jsonb, every_seconds = $7, cron = $8, time_zone = $9, "
-                        + "enabled = $10, next_fire = $11, updated_at = $12 WHERE schedule_id = $1")
+                        + "enabled = $10, next_fire = $11, updated_at = $12, group_tags = $13 WHERE schedule_id = $1")
                 .execute(Tuple.tuple(Arrays.<Object>asList(id, spec.name(), spec.group().vendor(), meters(spec),
                         spec.job().kind(), write(parameters), spec.everySeconds(), spec.cron(),
-                        spec.zone(), spec.isEnabled(), utc(nextFire), utc(now))))
+                        spec.zone(), spec.isEnabled(), utc(nextFire), utc(now), tags(spec))))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -143,11 +144,16 @@ public class ScheduleStore {
 
     private StoredSchedule schedule(Row r) {
         String[] meters = r.getArrayOfStrings("group_meters");
-        return new StoredSchedule(r.getUUID("schedule_id"), r.getString("name"), r.getString("group_vendor"),
-                meters == null ? null : List.of(meters), r.getString("job_kind"), read(r.getString("params")),
+        String[] tags = r.getArrayOfStrings("group_tags");
+        return new StoredSchedule(r.getUUID("schedule_id"), r.getString("name"), new MeterGroup(r.getString("group_vendor"),
+                tags == null ? null : List.of(tags), meters == null ? null : List.of(meters)), r.getString("job_kind"), read(r.getString("params")),
                 r.getInteger("every_seconds"), r.getString("cron"), r.getString("time_zone"), r.getBoolean("enabled"),
                 r.getOffsetDateTime("next_fire").toInstant(), r.getOffsetDateTime("created_at").toInstant(),
                 r.getOffsetDateTime("updated_at").toInstant());
+    }
+
+    private static String[] tags(ScheduleSpec spec) {
+        return spec.group().tags() == null ? null : spec.group().tags().toArray(String[]::new);
     }
 
     private static String[] meters(ScheduleSpec spec) {

@@ -3,11 +3,11 @@ package org.amihes.polling.schedules;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
+import org.amihes.service.registry.MeterGroup;
 
 /** A schedule as stored ({@code polling.schedule}). {@code updatedAt} anchors an interval schedule's phase. */
-public record StoredSchedule(UUID id, String name, String vendor, List<String> meterIds, String kind, JsonNode parameters,
+public record StoredSchedule(UUID id, String name, MeterGroup group, String kind, JsonNode parameters,
                              Integer everySeconds, String cron, String timeZone, boolean enabled, Instant nextFire,
                              Instant createdAt, Instant updatedAt) {
 

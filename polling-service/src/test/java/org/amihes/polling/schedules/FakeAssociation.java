@@ -57,9 +57,14 @@ public final class FakeAssociation implements AutoCloseable {
 
     public void register(List<String> ids, String vendor) throws Exception {
         Instant now = Instant.now();
-        for (int from = 0; from < ids.size(); from += 1000) {
-            List<RegisteredMeter> part = ids.subList(from, Math.min(ids.size(), from + 1000)).stream()
-                    .map(id -> new RegisteredMeter(id, vendor, now)).toList();
+        register(ids.stream().map(id -> new RegisteredMeter(id, vendor, now)).toList());
+    }
+
+    /** Announces the meters (with their tags) and waits until polling-service's view has them all. */
+    public void register(List<RegisteredMeter> meters) throws Exception {
+        List<String> ids = meters.stream().map(RegisteredMeter::meterId).toList();
+        for (int from = 0; from < meters.size(); from += 1000) {
+            List<RegisteredMeter> part = meters.subList(from, Math.min(meters.size(), from + 1000));
             channel.basicPublish(REGISTRY, MeterRegistryChange.ROUTING_KEY, new AMQP.BasicProperties.Builder()
                     .contentType("application/json").deliveryMode(2).build(),
                     JSON.writeValueAsBytes(new MeterRegistryChange(UUID.randomUUID().toString(), false, part)));

@@ -273,6 +273,47 @@ class ScheduleTest {
         given().delete("/schedules/" + id).then().statusCode(204);
     }
 
+    /**
+     * A filter group (service-commons MeterGroup: vendor and tags) over a 10,000-meter registry view, announced by
+     * registry events with tags (the test's model: meter n is of the run's vendor unless n % 4 == 0, carries
+     * zone-(n % 5) and, when n % 9 == 0, the run's pilot tag): the fire reads exactly the meters the model selects.
+     */
+    @Test
+    void aGroupByVendorAndTagsFiresExactlyItsMetersOfATenThousandMeterRegistry() throws Exception {
+        String vendor = VENDOR + "-tags";
+        String pilot = "pilot-" + RUN;
+        List<org.amihes.contracts.RegisteredMeter> registry = new ArrayList<>();
+        Instant now = Instant.now();
+        for (int n = 0; n < 10_000; n++) {
+            List<String> tags = new ArrayList<>(List.of("zone-" + (n % 5)));
+            if (n % 9 == 0) {
+                tags.add(pilot);
+            }
+            registry.add(new org.amihes.contracts.RegisteredMeter(String.format("%s-G%05d", RUN, n),
+                    n % 4 == 0 ? VENDOR + "-other" : vendor, now, tags));
+        }
+        association.register(registry);
+        List<String> expected = IntStream.range(0, 10_000).filter(n -> n % 4 != 0 && n % 5 == 2 && n % 9 == 0)
+                .mapToObj(n -> String.format("%s-G%05d", RUN, n)).toList();
+        assertThat(expected).hasSizeGreaterThan(100);
+        String group = "{\"vendor\":\"" + vendor + "\",\"tags\":[\"zone-2\",\"" + pilot + "\"]}";
+        Response created = given().contentType(ContentType.JSON)
+                .body(spec(RUN + "-tags", group, "\"cron\":\"0 0 1 1 *\"", READS)).post("/schedules").then()
+                .statusCode(201).extract().response();
+        assertThat(created.<List<String>>path("group.tags")).containsExactly("zone-2", pilot);
+        String id = created.path("id");
+        Response run = given().post("/schedules/" + id + "/run").then().statusCode(202).extract().response();
+        assertThat(run.<Integer>path("requested")).isEqualTo(expected.size());
+        List<MeterJob> jobs = association.jobsOf(run.path("batchId"), expected.size(), Duration.ofSeconds(60));
+        assertThat(jobs).extracting(MeterJob::meterId).containsExactlyInAnyOrderElementsOf(expected);
+        association.answer(jobs, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        given().delete("/schedules/" + id).then().statusCode(204);
+
+        assertProblem(given().contentType(ContentType.JSON).body(spec(RUN + "-no-tag",
+                "{\"tags\":[\"no-such-tag-" + RUN + "\"]}", "\"everySeconds\":60", READS)).post("/schedules").then(),
+                422, "unknown-group", "group.tags");
+    }
+
     @SuppressWarnings("unchecked")
     static List<Map<String, Object>> fires(String id) {
         Response r = given().get("/schedules/" + id).then().extract().response();
