@@ -76,6 +76,17 @@ public interface AssociationConfig {
         @WithDefault("1000")
         int maxConcurrent();
 
+        /**
+         * Admission control: new associations (sessions, retries included) started per second, on average, by this
+         * replica; 0 for no bound. Waiting work is admitted on-demand first, then scheduled.
+         */
+        @WithDefault("2000")
+        double newPerSecond();
+
+        /** New associations that may start at once after a quiet spell (the token bucket's size). */
+        @WithDefault("200")
+        int newBurst();
+
         /** How long one request may wait for its answer before the meter counts as silent (NETWORK). */
         @WithDefault("5s")
         Duration responseTimeout();
@@ -102,6 +113,42 @@ public interface AssociationConfig {
         /** Pause before the second attempt, doubled before each further one, plus up to a quarter of it at random. */
         @WithDefault("2s")
         Duration retryBackoff();
+
+        /**
+         * Response timeouts adapt to each meter's measured round trips once it answered ({@code srtt + k × rttvar},
+         * like TCP's retransmission timeout; {@link #responseTimeout()} until then), never below this ...
+         */
+        @WithDefault("2s")
+        Duration adaptiveTimeoutMin();
+
+        /** ... nor above this (a request left unanswered doubles the meter's timeout up to here). */
+        @WithDefault("30s")
+        Duration adaptiveTimeoutMax();
+
+        /** How many round-trip variations above the smoothed round trip the timeout lies. */
+        @WithDefault("4")
+        double adaptiveTimeoutK();
+    }
+
+    Offline offline();
+
+    /**
+     * When a meter is marked offline: after {@code failures} jobs in a row failed for NETWORK reasons, the first and
+     * the last at least {@code span} apart; back online at its next job that reached it. Meanwhile its next session
+     * waits {@code backoff}, doubled per failed job up to {@code max-backoff}, plus up to a quarter at random.
+     */
+    interface Offline {
+        @WithDefault("3")
+        int failures();
+
+        @WithDefault("10m")
+        Duration span();
+
+        @WithDefault("1s")
+        Duration backoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
     }
 
     interface Audit {

@@ -68,10 +68,13 @@ public class JobExecutor {
     private final Vertx vertx;
     private final RetryPolicy retries;
     private final Map<Class<?>, CommandHandler<?>> handlers = new HashMap<>();
+    private final MeterConnectivity connectivity;
 
     public JobExecutor(org.amihes.association.MeterRegistry registry, MeterSessions sessions, AuditLog audit,
-                       AssociationConfig config, MeterRegistry metrics, Vertx vertx, Instance<CommandHandler<?>> all) {
+                       AssociationConfig config, MeterRegistry metrics, Vertx vertx, Instance<CommandHandler<?>> all,
+                       MeterConnectivity connectivity) {
         this.registry = registry;
+        this.connectivity = connectivity;
         this.vertx = vertx;
         this.retries = new RetryPolicy(config.sessions().attempts(), config.sessions().retryBackoff());
         this.sessions = sessions;
@@ -205,7 +208,7 @@ public class JobExecutor {
                                            java.util.function.Function<org.amihes.dlms.DlmsSession, JobContext> context,
                                            boolean otherKeys, int attempt) {
         long sessionStart = System.nanoTime();
-        return sessions.run(job.meterId(), settings, session -> handler.run(context.apply(session), job.command()))
+        return sessions.run(job.meterId(), job.priority(), settings, session -> handler.run(context.apply(session), job.command()))
                 .onComplete(ar -> sessionTime.record(System.nanoTime() - sessionStart, TimeUnit.NANOSECONDS))
                 .map(done -> succeeded(job, handler, association, done.value(), done.warnings()))
                 .recover(error -> {
@@ -260,6 +263,7 @@ public class JobExecutor {
         warnings.addAll(sessionWarnings);
         details.put("warnings", warnings);
         audit.pass(handler.operation(), job.meterId(), job.jobId(), details);
+        connectivity.jobEnded(job.meterId(), null, null, null);
         count(job, "OK");
         return MeterJobResult.ok(job, association, handled.outcome());
     }
@@ -269,6 +273,7 @@ public class JobExecutor {
         audit.fail(handler.operation(), job.meterId(), job.jobId(), failure.failureClass(), failure.code(),
                 failure.message(), failure.exchange(),
                 job.requestedBy() == null ? Map.of() : Map.of("requestedBy", job.requestedBy()));
+        connectivity.jobEnded(job.meterId(), failure.failureClass(), failure.code(), failure.message());
         count(job, failure.failureClass());
         return MeterJobResult.failed(job, association, failure);
     }

@@ -18,6 +18,7 @@ import org.amihes.association.domain.MeterCredentials;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.InvocationCounterWindows;
 import org.amihes.association.domain.PerMeterSerializer;
+import org.amihes.contracts.JobPriority;
 import org.amihes.dlms.EventLoops;
 import org.amihes.dlms.InvocationCounterStore;
 import java.util.function.Function;
@@ -28,7 +29,8 @@ import org.amihes.dlms.Transports;
 
 /**
  * The only door to meters: every session passes per-meter serialisation (one association per meter) and then
- * admission control (a bound on sessions open at once), and runs on the shared event loops.
+ * admission control (bounds on sessions open at once and on new ones per second, on-demand work first), and runs on
+ * the shared event loops.
  */
 @ApplicationScoped
 public class MeterSessions {
@@ -47,11 +49,18 @@ public class MeterSessions {
 
     private final ClientCredentials clientCredentials;
 
-    public MeterSessions(Vertx vertx, AssociationConfig config, ClientCredentials clientCredentials) {
+    private final MeterConnectivity connectivity;
+
+    public MeterSessions(Vertx vertx, AssociationConfig config, ClientCredentials clientCredentials,
+                         MeterConnectivity connectivity) {
         this.vertx = vertx;
+        this.connectivity = connectivity;
         this.config = config;
         this.clientCredentials = clientCredentials;
-        this.admission = new Admission(config.sessions().maxConcurrent());
+        this.admission = new Admission(config.sessions().maxConcurrent(), config.sessions().newPerSecond(),
+                config.sessions().newBurst(), System::nanoTime,
+                (nanos, task) -> vertx.setTimer(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nanos) + 1),
+                        id -> task.run()));
     }
 
     void onStart(@Observes @Priority(5) StartupEvent event) throws Exception {
@@ -87,14 +96,28 @@ public class MeterSessions {
         credentials.invalidate(meter.meterId() + "/" + meter.securityProfile());
     }
 
-    /** Runs {@code work} in an association with the meter, alone with it, within the bound on open sessions. */
-    public <T> Future<MeterAssociations.Done<T>> run(String meterId, SessionSettings settings,
+    /**
+     * Runs {@code work} in an association with the meter, alone with it, after the pause its failed jobs ask for
+     * ({@link MeterConnectivity#pauseBefore}), once admitted ({@link Admission}: the bounds on open sessions and on new
+     * ones per second, waiting work by {@code priority}), with the meter's own response timeout (from its measured round
+     * trips), which the session's round trips then refine.
+     */
+    public <T> Future<MeterAssociations.Done<T>> run(String meterId, JobPriority priority, SessionSettings settings,
                                                      Function<DlmsSession, Future<T>> work) {
+        org.amihes.association.domain.RoundTripEstimator rtt = connectivity.roundTrips(meterId);
         Function<DlmsSession, Future<T>> tracked = session -> {
             open.put(meterId, session);
-            return work.apply(session).onComplete(x -> open.remove(meterId, session));
+            return work.apply(session).onComplete(x -> {
+                open.remove(meterId, session);
+                for (long nanos : session.roundTripsNanos()) {
+                    rtt.sample(nanos);
+                }
+            });
         };
-        return exclusive(meterId, () -> associations.run(meterId, settings, counters, tracked));
+        return serializer.submit(meterId, () -> connectivity.pauseBefore(meterId).compose(v -> admission.run(priority,
+                () -> associations.run(meterId, settings.withResponseTimeout(rtt.timeout()), counters, tracked)
+                        .onFailure(e -> connectivity.sessionFailed(meterId,
+                                org.amihes.dlms.failure.Classifier.classify(e, List.of()).code())))));
     }
 
     /**
@@ -110,7 +133,7 @@ public class MeterSessions {
 
     /**
      * Runs {@code work}, which may open several associations with the meter one after another (an interoperability
-     * plan), alone with the meter: after its other work and before the next, within the bound on open sessions.
+     * plan), alone with the meter: after its other work and before the next, admitted as on-demand work.
      */
     public <T> Future<T> exclusive(String meterId, Supplier<Future<T>> work) {
         return serializer.submit(meterId, () -> admission.run(work));

@@ -45,6 +45,39 @@ final class TestBroker implements AutoCloseable {
                 JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(java.util.List.of(job))));
     }
 
+    /** Many jobs as polling-service sends them: those of one routing bucket together, up to 100 per message. */
+    void publishJobs(java.util.List<org.amihes.contracts.MeterJob> jobs) throws Exception {
+        Map<String, java.util.List<org.amihes.contracts.MeterJob>> byBucket = new HashMap<>();
+        for (org.amihes.contracts.MeterJob job : jobs) {
+            byBucket.computeIfAbsent(org.amihes.contracts.MeterJobBatch.routingKey(job.meterId()),
+                    k -> new java.util.ArrayList<>()).add(job);
+        }
+        for (Map.Entry<String, java.util.List<org.amihes.contracts.MeterJob>> e : byBucket.entrySet()) {
+            java.util.List<org.amihes.contracts.MeterJob> bucket = e.getValue();
+            for (int from = 0; from < bucket.size(); from += org.amihes.contracts.MeterJobBatch.MAX_JOBS) {
+                publishRaw(e.getKey(), JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(bucket.subList(from,
+                        Math.min(bucket.size(), from + org.amihes.contracts.MeterJobBatch.MAX_JOBS)))));
+            }
+        }
+    }
+
+    /** A private queue bound to {@code exchange} (a topic exchange) with {@code bindingKey}; gone with the test. */
+    String listen(String exchange, String bindingKey) throws Exception {
+        channel.exchangeDeclare(exchange, "topic", true);
+        String q = channel.queueDeclare().getQueue();
+        channel.queueBind(q, exchange, bindingKey);
+        return q;
+    }
+
+    /** The bodies waiting in {@code queue} now (taken). */
+    java.util.List<byte[]> drain(String queue) throws Exception {
+        java.util.List<byte[]> out = new java.util.ArrayList<>();
+        for (GetResponse r = channel.basicGet(queue, true); r != null; r = channel.basicGet(queue, true)) {
+            out.add(r.getBody());
+        }
+        return out;
+    }
+
     void publishRaw(String routingKey, byte[] body) throws Exception {
         channel.basicPublish(JOBS, routingKey, new AMQP.BasicProperties.Builder().contentType("application/json")
                 .deliveryMode(2).build(), body);

@@ -300,6 +300,8 @@ public final class FirmwareBenchmark {
         Map<String, String> assocEnv = new LinkedHashMap<>(common);
         assocEnv.put("HTTP_PORT", Integer.toString(assocPort));
         assocEnv.put("HES_MAX_SESSIONS", Integer.toString(Math.max(o.meters(), 10)));
+        // throughput against a bare loop without one: no bound on new associations per second
+        assocEnv.put("HES_NEW_SESSIONS_PER_SECOND", "0");
         assocEnv.put("HES_RESPONSE_TIMEOUT", o.responseTimeoutMs() + "ms");
         assocEnv.put("HES_REGISTRY_FILE", registry.toString());
         assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());

@@ -285,6 +285,8 @@ public final class PipelineBenchmark {
         Map<String, String> assocEnv = new LinkedHashMap<>(common);
         assocEnv.put("HTTP_PORT", Integer.toString(assocPort));
         assocEnv.put("HES_MAX_SESSIONS", Integer.toString(o.inFlight()));
+        // throughput against a bare loop without one: no bound on new associations per second
+        assocEnv.put("HES_NEW_SESSIONS_PER_SECOND", "0");
         assocEnv.put("HES_RESPONSE_TIMEOUT", o.responseTimeoutMs() + "ms");
         if (o.registryFile()) {
             assocEnv.put("HES_REGISTRY_FILE", registry.toString());

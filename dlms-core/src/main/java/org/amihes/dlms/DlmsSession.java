@@ -55,6 +55,12 @@ public final class DlmsSession {
     /** APDUs sent ciphered with the dedicated key, and whether the request in flight is one of them */
     private int dedicatedRequests;
     private boolean dedicatedRequestInFlight;
+    /** when the request in flight was sent (nanoTime), -1 when nothing we sent awaits its answer */
+    private long sentAt = -1;
+    /** the latest round trips measured (request sent to whole answer parsed), a ring of {@link #ROUND_TRIPS_KEPT} */
+    private final long[] roundTrips = new long[ROUND_TRIPS_KEPT];
+    private int roundTripCount;
+    private static final int ROUND_TRIPS_KEPT = 32;
 
     private DlmsSession(Vertx vertx, Context context, SessionSettings settings) {
         this.vertx = vertx;
@@ -332,6 +338,20 @@ public final class DlmsSession {
      * Bytes this session sent and received so far, as the transport framed them (wrapper header or HDLC frames,
      * ciphering included): what the image transfer benchmark reports as bytes on the wire.
      */
+    /**
+     * Round trips measured so far (each request we sent until its whole answer was parsed, in nanoseconds), oldest
+     * first; at most the latest 32. Requests that failed or timed out are not measured. Read it on the session's
+     * context, or once the session ended.
+     */
+    public long[] roundTripsNanos() {
+        int n = Math.min(roundTripCount, ROUND_TRIPS_KEPT);
+        long[] out = new long[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = roundTrips[(roundTripCount - n + i) % ROUND_TRIPS_KEPT];
+        }
+        return out;
+    }
+
     public long bytesOnTheWire() {
         return log.bytes();
     }
@@ -567,7 +587,10 @@ public final class DlmsSession {
         if (frame != null) {
             noteDedicated(frame);
             log.sent(frame);
+            sentAt = System.nanoTime();
             link.send(Buffer.buffer(frame));
+        } else {
+            sentAt = -1; // a streamed block nobody asked for: no round trip to measure
         }
         return promise.future();
     }
@@ -621,6 +644,10 @@ public final class DlmsSession {
                 Promise<Void> p = awaiting;
                 awaiting = null;
                 cancelTimer();
+                if (sentAt >= 0) {
+                    roundTrips[roundTripCount++ % ROUND_TRIPS_KEPT] = System.nanoTime() - sentAt;
+                    sentAt = -1;
+                }
                 p.complete();
             }
         } catch (Exception e) {

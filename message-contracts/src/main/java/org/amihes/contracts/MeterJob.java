@@ -12,17 +12,32 @@ import java.time.Instant;
  * @param requestedAt when the job was created
  * @param command     what to do
  * @param requestedBy who asked (an operator or a service), for the audit log; null for scheduled work
+ * @param priority    the order in which association-service admits waiting work; absent means {@link
+ *                    JobPriority#ON_DEMAND} (a schedule's producer marks its jobs {@link JobPriority#SCHEDULED})
  */
 public record MeterJob(String jobId, String batchId, String meterId, Instant requestedAt, MeterCommand command,
-                       String requestedBy) {
+                       String requestedBy, JobPriority priority) {
 
     public MeterJob {
         ContractViolation.required("jobId", jobId);
         ContractViolation.required("meterId", meterId);
         ContractViolation.required("command", command);
+        if (priority == null) {
+            priority = JobPriority.ON_DEMAND;
+        }
+    }
+
+    public MeterJob(String jobId, String batchId, String meterId, Instant requestedAt, MeterCommand command,
+                    String requestedBy) {
+        this(jobId, batchId, meterId, requestedAt, command, requestedBy, JobPriority.ON_DEMAND);
     }
 
     public MeterJob(String jobId, String batchId, String meterId, Instant requestedAt, MeterCommand command) {
-        this(jobId, batchId, meterId, requestedAt, command, null);
+        this(jobId, batchId, meterId, requestedAt, command, null, JobPriority.ON_DEMAND);
+    }
+
+    /** The same job at another priority. */
+    public MeterJob withPriority(JobPriority p) {
+        return new MeterJob(jobId, batchId, meterId, requestedAt, command, requestedBy, p);
     }
 }

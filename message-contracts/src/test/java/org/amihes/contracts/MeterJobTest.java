@@ -36,6 +36,19 @@ class MeterJobTest {
     }
 
     @Test
+    void aJobCarriesItsPriorityAndOneWithoutIsOnDemand() throws Exception {
+        MeterJob scheduled = new MeterJob("b/M1", "b", "M1", Instant.parse("2026-12-05T10:00:00Z"),
+                new ReadRegisters(List.of())).withPriority(JobPriority.SCHEDULED);
+        String wire = JSON.writeValueAsString(new MeterJobBatch(List.of(scheduled)));
+        assertThat(wire).contains("\"priority\":\"SCHEDULED\"");
+        assertThat(JSON.readValue(wire, MeterJobBatch.class).jobs()).containsExactly(scheduled);
+        // a producer from before priorities (or one that does not say) asks on demand
+        MeterJob old = JSON.readValue("{\"jobs\": [{\"jobId\": \"j\", \"meterId\": \"M1\", \"command\": "
+                + "{\"type\": \"read-registers\"}}]}", MeterJobBatch.class).jobs().get(0);
+        assertThat(old.priority()).isEqualTo(JobPriority.ON_DEMAND);
+    }
+
+    @Test
     void contractsRefuseWhatTheyCannotBe() {
         assertThatThrownBy(() -> new MeterJob("j", "b", " ", Instant.now(), new ReadRegisters(List.of())))
                 .isInstanceOf(ContractViolation.class).hasMessage("meterId: required");

@@ -42,6 +42,7 @@ public final class FleetSimulator implements AutoCloseable {
     private volatile Map<String, MeterSpec> byAddress = Map.of();
     private volatile Fleet fleet;
     private volatile Faults fleetFaults;
+    private volatile java.util.function.Consumer<String> onAccept = meterId -> { };
 
     private FleetSimulator(Vertx vertx, Fleet fleet, Clock clock, Faults faults) {
         this.vertx = vertx;
@@ -131,6 +132,15 @@ public final class FleetSimulator implements AutoCloseable {
 
     public long connectionsAccepted() {
         return connections.get();
+    }
+
+    /**
+     * Tells {@code listener} the meter id of every TCP connection accepted for a meter of the fleet, as it is accepted
+     * (on the simulator's event loops, so it must be thread-safe and quick): the order in which a head-end started its
+     * sessions, and how many it started per second.
+     */
+    public void onAccept(java.util.function.Consumer<String> listener) {
+        onAccept = listener;
     }
 
     /** Faults for every meter without its own ({@link #setFaults(String, Faults)}); applies to open sessions too. */
@@ -287,6 +297,7 @@ public final class FleetSimulator implements AutoCloseable {
             socket.close(); // nothing is installed at that address
             return;
         }
+        onAccept.accept(spec.meterId());
         switch (spec.fault()) {
             case SILENT -> {
                 stateOf(spec).nextSession();

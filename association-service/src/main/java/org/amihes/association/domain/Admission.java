@@ -3,18 +3,40 @@ package org.amihes.association.domain;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Queue;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import org.amihes.contracts.JobPriority;
 
 /**
- * Admission control: at most {@code permits} meter sessions open at once, whoever asks (broker jobs, commands).
- * Non-blocking: a caller over the limit gets a future that starts its work when a session ends.
+ * Admission control for meter sessions, whoever asks (broker jobs, commands, interoperability runs): at most
+ * {@code permits} sessions open at once, and new sessions started at most {@code ratePerSecond} per second on average
+ * with bursts of {@code burst} (a token bucket), so a backlog after an outage or a broadcast storm does not open
+ * thousands of associations in the same instant. Work that has to wait is admitted by {@link JobPriority}, oldest first
+ * within one priority: on-demand reads and commands before scheduled reads. Non-blocking: a caller over a bound gets a
+ * future that starts its work when a session ends or a token is due ({@link Wakeups}).
  */
 public final class Admission {
 
+    /** Runs a task after a pause (Vert.x timers in the service, a hand-driven clock in tests). */
+    @FunctionalInterface
+    public interface Wakeups {
+        void after(long nanos, Runnable task);
+    }
+
     private final int permits;
+    private final double ratePerNano;
+    private final double burst;
+    private final LongSupplier clock;
+    private final Wakeups wakeups;
     private int inUse;
-    private final Queue<Promise<Void>> waiting = new ArrayDeque<>();
+    private double tokens;
+    private long refilledAt;
+    private boolean wakeupPending;
+    private final List<Queue<Promise<Void>>> waiting = new ArrayList<>();
+    private int waitingCount;
     private boolean closed;
     private final Promise<Void> idle = Promise.promise();
 
@@ -25,16 +47,45 @@ public final class Admission {
         }
     }
 
+    /** Only the bound on sessions open at once (no rate bound). */
     public Admission(int permits) {
+        this(permits, 0, 1, System::nanoTime, (nanos, task) -> {
+            throw new IllegalStateException("no rate bound, no wake-ups");
+        });
+    }
+
+    /**
+     * @param ratePerSecond new sessions per second on average; 0 for no rate bound
+     * @param burst         new sessions that may start at once after a quiet spell (the bucket's size), at least 1
+     */
+    public Admission(int permits, double ratePerSecond, int burst, LongSupplier nanoClock, Wakeups wakeups) {
         if (permits < 1) {
             throw new IllegalArgumentException("permits must be at least 1, got " + permits);
         }
+        if (ratePerSecond < 0 || burst < 1) {
+            throw new IllegalArgumentException("the rate must not be negative and the burst at least 1, got "
+                    + ratePerSecond + "/s and " + burst);
+        }
         this.permits = permits;
+        this.ratePerNano = ratePerSecond / 1e9;
+        this.burst = burst;
+        this.clock = nanoClock;
+        this.wakeups = wakeups;
+        this.tokens = burst;
+        this.refilledAt = nanoClock.getAsLong();
+        for (int i = 0; i < JobPriority.values().length; i++) {
+            waiting.add(new ArrayDeque<>());
+        }
     }
 
-    /** Runs {@code work} once a permit is free and returns the permit when the work's future completes. */
+    /** Runs {@code work} at {@link JobPriority#ON_DEMAND}. */
     public <T> Future<T> run(Supplier<Future<T>> work) {
-        return acquire().compose(v -> {
+        return run(JobPriority.ON_DEMAND, work);
+    }
+
+    /** Runs {@code work} once admitted and returns the permit when the work's future completes. */
+    public <T> Future<T> run(JobPriority priority, Supplier<Future<T>> work) {
+        return acquire(priority).compose(v -> {
             Future<T> result;
             try {
                 result = work.get();
@@ -50,7 +101,7 @@ public final class Admission {
     }
 
     public synchronized int waiting() {
-        return waiting.size();
+        return waitingCount;
     }
 
     /**
@@ -58,11 +109,14 @@ public final class Admission {
      * returned future completes once the sessions already running have ended.
      */
     public Future<Void> close() {
-        java.util.List<Promise<Void>> refused;
+        List<Promise<Void>> refused = new ArrayList<>();
         synchronized (this) {
             closed = true;
-            refused = new java.util.ArrayList<>(waiting);
-            waiting.clear();
+            waiting.forEach(q -> {
+                refused.addAll(q);
+                q.clear();
+            });
+            waitingCount = 0;
             if (inUse == 0) {
                 idle.tryComplete();
             }
@@ -71,31 +125,79 @@ public final class Admission {
         return idle.future();
     }
 
-    private synchronized Future<Void> acquire() {
-        if (closed) {
-            return Future.failedFuture(new Closed());
-        }
-        if (inUse < permits) {
-            inUse++;
-            return Future.succeededFuture();
-        }
+    private Future<Void> acquire(JobPriority priority) {
         Promise<Void> p = Promise.promise();
-        waiting.add(p);
+        synchronized (this) {
+            if (closed) {
+                return Future.failedFuture(new Closed());
+            }
+            waiting.get(priority.ordinal()).add(p);
+            waitingCount++;
+        }
+        admit();
         return p.future();
     }
 
     private void release() {
-        Promise<Void> next;
         synchronized (this) {
-            next = waiting.poll();
-            if (next == null) {
-                inUse--;
-                if (closed && inUse == 0) {
-                    idle.tryComplete();
-                }
-                return;
+            inUse--;
+            if (closed && inUse == 0) {
+                idle.tryComplete();
             }
         }
-        next.complete(); // the permit passes straight to the next waiter
+        admit();
+    }
+
+    /** Admits waiting work, most urgent first, while a session is free and a token is there. */
+    private void admit() {
+        List<Promise<Void>> admitted = new ArrayList<>();
+        long wakeIn = -1;
+        synchronized (this) {
+            while (waitingCount > 0 && inUse < permits) {
+                if (!takeToken()) {
+                    if (!wakeupPending) {
+                        wakeupPending = true;
+                        wakeIn = (long) Math.ceil((1 - tokens) / ratePerNano);
+                    }
+                    break;
+                }
+                inUse++;
+                waitingCount--;
+                admitted.add(next());
+            }
+        }
+        if (wakeIn >= 0) {
+            wakeups.after(wakeIn, () -> {
+                synchronized (this) {
+                    wakeupPending = false;
+                }
+                admit();
+            });
+        }
+        admitted.forEach(Promise::complete); // outside the lock: completing runs the work
+    }
+
+    private Promise<Void> next() {
+        for (Queue<Promise<Void>> q : waiting) {
+            Promise<Void> p = q.poll();
+            if (p != null) {
+                return p;
+            }
+        }
+        throw new IllegalStateException("waiting count out of step");
+    }
+
+    private boolean takeToken() {
+        if (ratePerNano == 0) {
+            return true;
+        }
+        long now = clock.getAsLong();
+        tokens = Math.min(burst, tokens + (now - refilledAt) * ratePerNano);
+        refilledAt = now;
+        if (tokens < 1) {
+            return false;
+        }
+        tokens--;
+        return true;
     }
 }

@@ -2,18 +2,23 @@ package org.amihes.association.persistence;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.amihes.contracts.MeterConnectivityChanged;
 import org.amihes.contracts.MeterRegistryChange;
 import org.amihes.contracts.RegisteredMeter;
 import org.amihes.service.messaging.JsonMessages;
+import org.amihes.service.outbox.OutboxEvent;
+import org.amihes.service.outbox.OutboxTable;
 
-/** Writes registry events into {@code association.outbox}, inside the caller's transaction. */
+/** Writes events (registry changes, meter connectivity) into {@code association.outbox}, inside the caller's transaction. */
 @ApplicationScoped
 public class Outbox {
+
+    /** The table (migration V2), relayed by {@link org.amihes.association.messaging.OutboxRelay}. */
+    public static final OutboxTable TABLE = new OutboxTable("association.outbox");
 
     private final JsonMessages json;
 
@@ -33,9 +38,23 @@ public class Outbox {
         }
         String[] keys = new String[payloads.size()];
         java.util.Arrays.fill(keys, MeterRegistryChange.ROUTING_KEY);
-        return conn.preparedQuery("INSERT INTO association.outbox (routing_key, payload) SELECT * FROM unnest($1::text[], $2::bytea[])")
-                .execute(Tuple.of(keys, payloads.stream().map(io.vertx.core.buffer.Buffer::buffer)
-                        .toArray(io.vertx.core.buffer.Buffer[]::new)))
-                .replaceWithVoid();
+        return append(conn, keys, payloads);
+    }
+
+    /** Meters marked offline or back online ({@link MeterConnectivityChanged}), routed by what happened. */
+    public Uni<Void> connectivityChanged(SqlConnection conn, List<MeterConnectivityChanged> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return append(conn, events.stream().map(MeterConnectivityChanged::routingKey).toArray(String[]::new),
+                events.stream().map(json::write).toList());
+    }
+
+    private Uni<Void> append(SqlConnection conn, String[] keys, List<byte[]> payloads) {
+        List<OutboxEvent> events = new ArrayList<>(keys.length);
+        for (int i = 0; i < keys.length; i++) {
+            events.add(new OutboxEvent(keys[i], payloads.get(i)));
+        }
+        return TABLE.append(conn, events);
     }
 }

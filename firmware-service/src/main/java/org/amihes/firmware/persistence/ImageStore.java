@@ -28,6 +28,9 @@ public class ImageStore {
     @Inject
     FirmwareImageContentRepository contents;
 
+    @Inject
+    org.amihes.firmware.messaging.FirmwareEvents events;
+
     /**
      * Stores the image unless it is already there. Two identical uploads racing each other both pass the lookup;
      * the loser hits the unique constraint and is answered by looking again, which now finds the winner's row.
@@ -84,6 +87,8 @@ public class ImageStore {
                 .flatMap(ignored -> contents.persist(FirmwareImageContentEntity.of(image.id(), content)))
                 // flush here so a unique violation surfaces inside this transaction, where register() catches it
                 .flatMap(ignored -> contents.flush())
+                // announced in the same transaction: the outbox relay publishes it once this commits
+                .flatMap(ignored -> events.imageRegistered(image))
                 .replaceWith(new Registration(Verdict.NEW, image, null));
     }
 }

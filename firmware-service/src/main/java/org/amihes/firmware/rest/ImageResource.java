@@ -91,10 +91,12 @@ public class ImageResource {
             case CONFLICT -> Uni.createFrom().failure(
                     ProblemException.conflict("version", registration.conflictDetail()));
             case ALREADY_REGISTERED -> Uni.createFrom().item(Response.ok(ImageResponse.of(registration.image())).build());
-            // the store's Uni completed after commit, so the event never announces a rolled-back image
-            case NEW -> events.imageRegistered(registration.image())
-                    .replaceWith(Response.created(URI.create("images/" + registration.image().id()))
-                            .entity(ImageResponse.of(registration.image())).build());
+            // its ImageRegistered was committed with it (outbox): publish it now
+            case NEW -> {
+                events.committed();
+                yield Uni.createFrom().item(Response.created(URI.create("images/" + registration.image().id()))
+                        .entity(ImageResponse.of(registration.image())).build());
+            }
         };
     }
 

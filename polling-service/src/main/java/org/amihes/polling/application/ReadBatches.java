@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.amihes.contracts.JobPriority;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.ReadRegisters;
 import org.amihes.polling.messaging.JobDispatcher;
@@ -31,17 +32,20 @@ public class ReadBatches {
     public record Stored(UUID batchId, List<MeterJob> jobs, List<String> registers) {
     }
 
-    /** Stores and dispatches in a transaction of its own. */
+    /** Stores and dispatches in a transaction of its own; someone is waiting for it ({@link JobPriority#ON_DEMAND}). */
     public Uni<Stored> start(List<String> meterIds, List<String> registers, String idempotencyKey) {
-        Stored batch = prepare(meterIds, registers);
+        Stored batch = prepare(meterIds, registers, JobPriority.ON_DEMAND);
         return store.createBatch(batch.batchId(), batch.jobs(), registers, idempotencyKey)
                 .invoke(() -> dispatch(batch))
                 .replaceWith(batch);
     }
 
-    /** Stores in the caller's transaction; the caller {@link #dispatch}es after its commit. */
+    /**
+     * Stores a schedule's batch in the caller's transaction; the caller {@link #dispatch}es after its commit. Its jobs
+     * are {@link JobPriority#SCHEDULED}: association-service admits on-demand work before them.
+     */
     public Uni<Stored> store(SqlConnection conn, List<String> meterIds, List<String> registers, String idempotencyKey) {
-        Stored batch = prepare(meterIds, registers);
+        Stored batch = prepare(meterIds, registers, JobPriority.SCHEDULED);
         return store.createBatch(conn, batch.batchId(), batch.jobs(), registers, idempotencyKey).replaceWith(batch);
     }
 
@@ -53,12 +57,12 @@ public class ReadBatches {
         return store.running(conn, batchId);
     }
 
-    private static Stored prepare(List<String> meterIds, List<String> registers) {
+    private static Stored prepare(List<String> meterIds, List<String> registers, JobPriority priority) {
         UUID batchId = UUID.randomUUID();
         Instant now = Instant.now();
         ReadRegisters command = new ReadRegisters(registers);
         List<MeterJob> jobs = meterIds.stream()
-                .map(id -> new MeterJob(batchId + "/" + id, batchId.toString(), id, now, command)).toList();
+                .map(id -> new MeterJob(batchId + "/" + id, batchId.toString(), id, now, command, null, priority)).toList();
         return new Stored(batchId, jobs, registers);
     }
 }

@@ -267,6 +267,8 @@ class ScheduleTest {
         assertThat(run.<Integer>path("requested")).isEqualTo(10_000);
         List<MeterJob> jobs = association.jobsOf(batch, 10_000, Duration.ofSeconds(60));
         assertThat(jobs).extracting(MeterJob::meterId).containsExactlyInAnyOrderElementsOf(many);
+        // a schedule's reads yield to on-demand work in association-service's admission
+        assertThat(jobs).extracting(MeterJob::priority).containsOnly(org.amihes.contracts.JobPriority.SCHEDULED);
         association.answer(jobs, Instant.now().truncatedTo(ChronoUnit.SECONDS));
         assertThat(ReadProgress.awaitDone(batch)).isEqualTo(10_000);
         System.out.printf("10,000-meter schedule: created and fired in %d ms%n", ms);

@@ -35,9 +35,22 @@ public class SecurityProfileStore {
      * is answered by running again, when it finds the winner's row (then UNCHANGED, UPDATED or CONFLICT).
      */
     public Uni<Saved> save(SecurityProfile requested, Decision decision) {
-        return Panache.withTransaction(() -> saveOnce(requested, decision))
+        return Panache.withTransaction(() -> saveAndAnnounce(requested, decision))
                 .onFailure(UniqueViolation::test)
-                .recoverWithUni(() -> Panache.withTransaction(() -> saveOnce(requested, decision)));
+                .recoverWithUni(() -> Panache.withTransaction(() -> saveAndAnnounce(requested, decision)));
+    }
+
+    @Inject
+    org.amihes.security.messaging.SecurityEvents events;
+
+    /** A created or changed profile's event goes into the outbox in the same transaction. */
+    private Uni<Saved> saveAndAnnounce(SecurityProfile requested, Decision decision) {
+        return saveOnce(requested, decision).call(saved -> switch (saved.change()) {
+            case CREATED -> events.profileChanged(saved.profile());
+            // a managed entity is written at commit: flush first, so the event never precedes the row
+            case UPDATED -> Panache.getSession().chain(s -> s.flush()).chain(() -> events.profileChanged(saved.profile()));
+            case UNCHANGED, CONFLICT -> Uni.createFrom().voidItem();
+        });
     }
 
     /** What a bulk upsert did: the profiles created or changed (their new versions), and how many were left alone. */
@@ -84,7 +97,7 @@ public class SecurityProfileStore {
                         + "RETURNING (xmax = 0) AS created, name, security_suite, authentication, security_policy, "
                         + "client_address, security_setup, frame_counter, version, updated_at")
                 .execute(io.vertx.mutiny.sqlclient.Tuple.tuple(List.of(names, suites, auths, policies, clients, setups,
-                        counters))))
+                        counters)))
                 .map(rows -> {
                     List<VersionedProfile> created = new java.util.ArrayList<>();
                     List<VersionedProfile> updated = new java.util.ArrayList<>();
@@ -98,7 +111,13 @@ public class SecurityProfileStore {
                         (r.getBoolean("created") ? created : updated).add(v);
                     }
                     return new Bulk(created, updated, n - created.size() - updated.size());
-                });
+                })
+                // every created or changed profile's event, into the outbox in the same transaction
+                .call(bulk -> {
+                    List<VersionedProfile> changed = new java.util.ArrayList<>(bulk.created());
+                    changed.addAll(bulk.updated());
+                    return events.profilesChanged(conn, changed);
+                }));
     }
 
     public Uni<List<VersionedProfile>> list() {

@@ -94,13 +94,10 @@ public class SecurityProfileResource {
             check(p, "profiles[" + i + "].");
             profiles.add(p);
         }
-        return store.putAll(profiles).flatMap(bulk -> {
-            List<Uni<Void>> announced = new java.util.ArrayList<>();
-            bulk.created().forEach(p -> announced.add(events.profileChanged(p)));
-            bulk.updated().forEach(p -> announced.add(events.profileChanged(p)));
-            Uni<Void> all = announced.isEmpty() ? Uni.createFrom().voidItem()
-                    : Uni.join().all(announced).andCollectFailures().replaceWithVoid();
-            return all.replaceWith(new ImportSummary(bulk.created().size(), bulk.updated().size(), bulk.unchanged()));
+        // the events were committed with the profiles (outbox): publish them now
+        return store.putAll(profiles).map(bulk -> {
+            events.committed();
+            return new ImportSummary(bulk.created().size(), bulk.updated().size(), bulk.unchanged());
         });
     }
 
@@ -146,10 +143,15 @@ public class SecurityProfileResource {
                     + "' already exists with different settings (version " + body.version()
                     + "); use PUT /security-profiles/" + body.name() + " to change it"));
             case UNCHANGED -> Uni.createFrom().item(Response.ok(body).build());
-            case UPDATED -> events.profileChanged(saved.profile()).replaceWith(Response.ok(body).build());
-            // published only now: the store's Uni completes after commit, so no event names a rolled-back change
-            case CREATED -> events.profileChanged(saved.profile())
-                    .replaceWith(Response.created(URI.create("security-profiles/" + body.name())).entity(body).build());
+            // their events were committed with them (outbox): publish now
+            case UPDATED -> {
+                events.committed();
+                yield Uni.createFrom().item(Response.ok(body).build());
+            }
+            case CREATED -> {
+                events.committed();
+                yield Uni.createFrom().item(Response.created(URI.create("security-profiles/" + body.name())).entity(body).build());
+            }
         };
     }
 }
