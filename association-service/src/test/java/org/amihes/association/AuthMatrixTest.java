@@ -19,6 +19,6 @@ class AuthMatrixTest {
 
     @Test
     void everyOperationAdmitsItsRolesOnly() throws Exception {
-        AuthMatrix.verify(base.toString());
+        AuthMatrix.verify(base.toString(), "association-service");
     }
 }

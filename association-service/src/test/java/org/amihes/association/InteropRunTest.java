@@ -95,6 +95,8 @@ class InteropRunTest {
         String runId = given().contentType(ContentType.JSON).header("X-Actor", "lab-engineer")
                 .body(Map.of("meterIds", ids, "cases", List.of("transport", "association", "objects", "security")))
                 .post("/interop/runs").then().statusCode(202).body("targets", equalTo(4)).body("pending", equalTo(4))
+                // the token's user (the tests' default, admin), not the X-Actor header
+                .body("requestedBy", equalTo(org.amihes.service.testing.TestTokens.DEFAULT_USER))
                 .extract().path("runId");
         JsonPath run = awaitEnd(runId, Duration.ofSeconds(60));
         assertThat(run.getString("status")).isEqualTo("DONE");

@@ -1,5 +1,6 @@
 package org.amihes.bench;
 
+import org.amihes.service.testing.DevCredentials;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import gurux.dlms.GXByteBuffer;
@@ -297,7 +298,8 @@ public final class FirmwareBenchmark {
                 new ArrayList<>());
         int assocPort = PipelineBenchmark.freePort();
         int fwPort = PipelineBenchmark.freePort();
-        Map<String, String> assocEnv = new LinkedHashMap<>(common);
+        Map<String, String> assocEnv = new LinkedHashMap<>(DevCredentials.environment("association-service"));
+        assocEnv.putAll(common);
         assocEnv.put("HTTP_PORT", Integer.toString(assocPort));
         assocEnv.put("HES_MAX_SESSIONS", Integer.toString(Math.max(o.meters(), 10)));
         // throughput against a bare loop without one: no bound on new associations per second
@@ -311,7 +313,8 @@ public final class FirmwareBenchmark {
         Child association = Child.start("association-service", PipelineBenchmark.serviceCommand(o, "association-service"),
                 assocEnv, dir.resolve("logs/association-service.log"), null);
         started.add(association);
-        Map<String, String> fwEnv = new LinkedHashMap<>(common);
+        Map<String, String> fwEnv = new LinkedHashMap<>(DevCredentials.environment("firmware-service"));
+        fwEnv.putAll(common);
         fwEnv.put("HTTP_PORT", Integer.toString(fwPort));
         fwEnv.put("HES_FIRMWARE_CHUNK_BYTES", Integer.toString(chunkBytes));
         Child firmware = Child.start("firmware-service", PipelineBenchmark.serviceCommand(o, "firmware-service"), fwEnv,

@@ -1,5 +1,6 @@
 package org.amihes.bench;
 
+import org.amihes.service.testing.DevCredentials;
 import org.amihes.service.testing.TestKeycloak;
 import org.amihes.service.testing.TestTokens;
 
@@ -282,7 +283,9 @@ public final class PipelineBenchmark {
         common.put("HES_DB_NAME", o.dbName());
         common.put("RABBITMQ_VHOST", o.vhost());
         common.put("HES_OTEL_DISABLED", "true");
-        Map<String, String> assocEnv = new LinkedHashMap<>(common);
+        // the prod profile has no development credentials: given explicitly (DevCredentials)
+        Map<String, String> assocEnv = new LinkedHashMap<>(DevCredentials.environment("association-service"));
+        assocEnv.putAll(common);
         assocEnv.put("HTTP_PORT", Integer.toString(assocPort));
         assocEnv.put("HES_MAX_SESSIONS", Integer.toString(o.inFlight()));
         // throughput against a bare loop without one: no bound on new associations per second
@@ -292,7 +295,8 @@ public final class PipelineBenchmark {
             assocEnv.put("HES_REGISTRY_FILE", registry.toString());
         }
         assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());
-        Map<String, String> pollEnv = new LinkedHashMap<>(common);
+        Map<String, String> pollEnv = new LinkedHashMap<>(DevCredentials.environment("polling-service"));
+        pollEnv.putAll(common);
         pollEnv.put("HTTP_PORT", Integer.toString(pollPort));
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Security security = null;
@@ -367,7 +371,8 @@ public final class PipelineBenchmark {
                                           HttpClient http, List<String> setup) throws Exception {
         int port = freePort();
         String url = "http://127.0.0.1:" + port;
-        Map<String, String> env = new LinkedHashMap<>(common);
+        Map<String, String> env = new LinkedHashMap<>(DevCredentials.environment("security-service"));
+        env.putAll(common);
         env.put("HTTP_PORT", Integer.toString(port));
         say("starting security-service :" + port + " (HSM: " + System.getenv().getOrDefault("HES_HSM_MODULE", "default module")
                 + ", slot " + System.getenv().getOrDefault("HES_HSM_SLOT", "default") + ")");

@@ -62,6 +62,8 @@ class CommandsIT {
 
     static io.restassured.response.ValidatableResponse send(MeterSpec m, String type, String key) {
         return given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                // the demo user operator of the realm; the X-Actor header is a forgery the service must ignore
+                .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.user("operator"))
                 .header("X-Actor", "operator-7").body(Map.of("type", type)).post("/meters/" + m.meterId() + "/commands")
                 .then();
     }
@@ -226,7 +228,9 @@ class CommandsIT {
         given().baseUri(stack.association.url()).get("/commands/bad-" + t2).then().statusCode(404);
 
         String log = Files.readString(stack.audit());
-        assertThat(log).contains("\"operation\":\"TARIFF_WRITE\"").contains("\"operation\":\"CLOCK_SYNC\"").contains("\"operation\":\"DISCONNECT\"").contains("\"requestedBy\":\"operator-7\"")
+        assertThat(log).contains("\"operation\":\"TARIFF_WRITE\"").contains("\"operation\":\"CLOCK_SYNC\"").contains("\"operation\":\"DISCONNECT\"")
+                // the actor is the token's user, never the forged X-Actor header (the raw job above names operator-7)
+                .contains("\"requestedBy\":\"operator\"")
                 .contains("\"controlStateBefore\":1").contains("\"controlStateAfter\":0");
     }
 }

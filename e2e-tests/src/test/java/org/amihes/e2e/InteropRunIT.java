@@ -57,7 +57,7 @@ class InteropRunIT {
         // SoftHSM2 on this shared machine can take longer than the 5 s a key fetch may, which a probe would report
         // as SKIPPED, keys unavailable); the second read runs while the interop run does
         stack.read(ids, Duration.ofSeconds(120));
-        String runId = given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("X-Actor", "lab")
+        String runId = given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("X-Actor", "forged-lab")
                 .body(Map.of("meterIds", ids, "allowWrites", true)).post("/interop/runs")
                 .then().statusCode(202).extract().path("runId");
         JsonPath reads = stack.read(ids, Duration.ofSeconds(120)); // jobs for the same meters meanwhile

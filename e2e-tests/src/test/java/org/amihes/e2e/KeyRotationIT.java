@@ -59,7 +59,7 @@ class KeyRotationIT {
     }
 
     static JsonPath rotate(List<String> ids) throws Exception {
-        String batch = given().baseUri(stack.security.url()).contentType(ContentType.JSON).header("X-Actor", "key-officer")
+        String batch = given().baseUri(stack.security.url()).contentType(ContentType.JSON).header("X-Actor", "forged-officer")
                 .body(Map.of("meterIds", ids)).post("/keys/rotations").then().statusCode(202).extract().path("batchId");
         JsonPath progress = null;
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.amihes.service.testing.DevCredentials;
 
 /** One packaged service (target/quarkus-app) run as a child process, as it runs in production. */
 final class ServiceProcess implements AutoCloseable {
@@ -43,7 +44,11 @@ final class ServiceProcess implements AutoCloseable {
         return start(projectRoot, module, properties, name, Map.of());
     }
 
-    /** @param environment added to the process's environment (e.g. SOFTHSM2_CONF, read by a native library) */
+    /**
+     * @param environment added to the process's environment (e.g. SOFTHSM2_CONF, read by a native library), after the
+     *                    development credentials the prod profile needs ({@link DevCredentials}); a null value removes
+     *                    the variable (a test of a missing setting)
+     */
     static ServiceProcess start(Path projectRoot, String module, Map<String, String> properties, String name,
                                 Map<String, String> environment) throws IOException {
         Path jar = projectRoot.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
@@ -59,7 +64,14 @@ final class ServiceProcess implements AutoCloseable {
         Path log = Path.of("target", "e2e-logs", name + ".log");
         Files.createDirectories(log.getParent());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
+        builder.environment().putAll(DevCredentials.environment(module));
+        environment.forEach((k, v) -> {
+            if (v == null) {
+                builder.environment().remove(k);
+            } else {
+                builder.environment().put(k, v);
+            }
+        });
         Process p = builder.start();
         return new ServiceProcess(name, p, port, log);
     }

@@ -21,6 +21,7 @@ import org.amihes.association.domain.MeterDirectory;
 import org.amihes.contracts.MeterCommand;
 import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.amihes.service.security.Actor;
 import org.jboss.resteasy.reactive.RestHeader;
 
 /**
@@ -41,11 +42,14 @@ public class CommandResource {
     private final Commands commands;
     private final MeterDirectory directory;
     private final ObjectMapper mapper;
+    /** who asks, from the token (an X-Actor header is ignored); carried in the job as requestedBy */
+    private final Actor actor;
 
-    public CommandResource(Commands commands, MeterDirectory directory, ObjectMapper mapper) {
+    public CommandResource(Commands commands, MeterDirectory directory, ObjectMapper mapper, Actor actor) {
         this.commands = commands;
         this.directory = directory;
         this.mapper = mapper;
+        this.actor = actor;
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -53,7 +57,7 @@ public class CommandResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a command to a meter (disconnect, reconnect, clock-sync, tariff); Idempotency-Key required")
     public Uni<Response> send(@PathParam("meterId") String meterId, @NotNull MeterCommand command,
-                              @RestHeader("Idempotency-Key") String key, @RestHeader("X-Actor") String actor) {
+                              @RestHeader("Idempotency-Key") String key) {
         if (key == null || key.isBlank() || key.length() > 128) {
             throw ProblemException.invalidField("Idempotency-Key", "required: 1 to 128 characters, not blank; a repeat "
                     + "with the same key answers the first request and never reaches the meter again");
@@ -69,7 +73,7 @@ public class CommandResource {
         if (directory.find(meterId).isEmpty()) {
             throw MeterResource.unknown(meterId);
         }
-        return commands.request(meterId, command, key, actor == null || actor.isBlank() ? "api" : actor)
+        return commands.request(meterId, command, key, actor.name())
                 .map(r -> {
                     CommandView view = view(mapper, r.command());
                     boolean done = !"PENDING".equals(view.status());

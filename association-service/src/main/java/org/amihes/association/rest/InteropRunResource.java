@@ -31,7 +31,7 @@ import org.amihes.interop.MeterVerdict;
 import org.amihes.interop.Reports;
 import org.amihes.service.rest.ProblemException;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestHeader;
+import org.amihes.service.security.Actor;
 
 /** Interoperability runs over REST: start, progress, per-meter results, reports (README "Interoperability runs"). */
 @Path("/interop/runs")
@@ -46,10 +46,13 @@ public class InteropRunResource {
 
     private final InteropRuns runs;
     private final InteropRunStore store;
+    /** who asks, from the token (an X-Actor header is ignored) */
+    private final Actor actor;
 
-    public InteropRunResource(InteropRuns runs, InteropRunStore store) {
+    public InteropRunResource(InteropRuns runs, InteropRunStore store, Actor actor) {
         this.runs = runs;
         this.store = store;
+        this.actor = actor;
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -57,8 +60,8 @@ public class InteropRunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start an interoperability run: {meterIds} or {vendor}, optional cases (ids or areas) and "
             + "allowWrites; 202 as soon as the run and its targets are stored")
-    public Uni<Response> start(@NotNull InteropRuns.Request request, @RestHeader("X-Actor") String actor) {
-        return runs.start(request, actor == null || actor.isBlank() ? "api" : actor)
+    public Uni<Response> start(@NotNull InteropRuns.Request request) {
+        return runs.start(request, actor.name())
                 .map(run -> Response.accepted(new RunView(run.runId(), run.status(), run.cases(), run.allowWrites(),
                                 run.targets(), run.targets(), 0, 0, Map.of(), run.requestedBy(), run.requestedAt(), null))
                         .location(URI.create("/interop/runs/" + run.runId())).build());
@@ -79,9 +82,10 @@ public class InteropRunResource {
     @POST
     @Path("/{runId}/cancel")
     @Operation(summary = "Stop probing new meters of the run (meters being probed finish); their rows become CANCELLED")
-    public Uni<Response> cancel(@PathParam("runId") String runId, @RestHeader("X-Actor") String actor) {
+    public Uni<Response> cancel(@PathParam("runId") String runId) {
         UUID id = id(runId);
-        return run(id).chain(run -> runs.cancel(id, actor == null || actor.isBlank() ? "api" : actor))
+        String requestedBy = actor.name(); // on the request's thread
+        return run(id).chain(run -> runs.cancel(id, requestedBy))
                 .map(cancelled -> {
                     if (!cancelled) {
                         throw ProblemException.conflict("runId", "run " + runId + " is not running in this replica");

@@ -11,7 +11,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.amihes.association.SessionResets;
 import org.amihes.association.domain.MeterDirectory;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestHeader;
+import org.amihes.service.security.Actor;
 
 /** A meter's association, as an operator handles it. */
 @Path("/meters/{meterId}/session")
@@ -20,10 +20,13 @@ public class SessionResource {
 
     private final SessionResets resets;
     private final MeterDirectory directory;
+    /** who asks, from the token (an X-Actor header is ignored) */
+    private final Actor actor;
 
-    public SessionResource(SessionResets resets, MeterDirectory directory) {
+    public SessionResource(SessionResets resets, MeterDirectory directory, Actor actor) {
         this.resets = resets;
         this.directory = directory;
+        this.actor = actor;
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -31,8 +34,8 @@ public class SessionResource {
     @Path("/reset")
     @Operation(summary = "End the meter's association (a hung one) without a restart, in whichever replica has it "
             + "open: the job in it fails as DLMS-106 and the meter's next job associates anew; audited as SESSION_RESET")
-    public Uni<SessionResets.Reset> reset(@PathParam("meterId") String meterId, @RestHeader("X-Actor") String actor) {
+    public Uni<SessionResets.Reset> reset(@PathParam("meterId") String meterId) {
         var meter = directory.find(meterId).orElseThrow(() -> MeterResource.unknown(meterId));
-        return resets.reset(meter, actor == null || actor.isBlank() ? "api" : actor);
+        return resets.reset(meter, actor.name());
     }
 }

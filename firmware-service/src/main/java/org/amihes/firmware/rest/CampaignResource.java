@@ -1,6 +1,7 @@
 package org.amihes.firmware.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Actor;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.common.annotation.Blocking;
@@ -42,14 +43,15 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Produces(MediaType.APPLICATION_JSON)
 public class CampaignResource {
 
-    static final String ACTOR = "X-Actor";
-
     private final Campaigns campaigns;
     private final CampaignStore store;
+    /** who asks, from the token (an X-Actor header is ignored) */
+    private final Actor actor;
 
-    public CampaignResource(Campaigns campaigns, CampaignStore store) {
+    public CampaignResource(Campaigns campaigns, CampaignStore store, Actor actor) {
         this.campaigns = campaigns;
         this.store = store;
+        this.actor = actor;
     }
 
     @RolesAllowed(Roles.FIRMWARE_MANAGER)
@@ -57,8 +59,8 @@ public class CampaignResource {
     @Blocking
     @Operation(summary = "Start a campaign (201; the same Idempotency-Key and request again: 200 with the same "
             + "campaign; the key with another request: 409)")
-    public Response create(@Valid @NotNull CampaignRequest request, @HeaderParam(Campaigns.IDEMPOTENCY_KEY) String key,
-                           @HeaderParam(ACTOR) String actor) throws SQLException {
+    public Response create(@Valid @NotNull CampaignRequest request, @HeaderParam(Campaigns.IDEMPOTENCY_KEY) String key)
+            throws SQLException {
         if (key == null) {
             throw ProblemException.invalidField(Campaigns.IDEMPOTENCY_KEY, "required: a repeated POST must not start "
                     + "a second campaign");
@@ -73,7 +75,7 @@ public class CampaignResource {
                 request.concurrency() == null ? 100 : request.concurrency(),
                 request.batchSize() == null ? 100 : request.batchSize(),
                 w == null ? null : LocalTime.parse(w.start()), w == null ? null : LocalTime.parse(w.end()), false),
-                key, actor);
+                key, actor.name());
         CampaignView view = view(created.campaign().id());
         return created.created() ? Response.created(URI.create("campaigns/" + view.id())).entity(view).build()
                 : Response.ok(view).build();
@@ -137,16 +139,16 @@ public class CampaignResource {
     @Path("/{id}/pause")
     @Blocking
     @Operation(summary = "No new meter starts; meters in flight stop at their next step (resume goes on from there)")
-    public CampaignView pause(@RestPath String id, @HeaderParam(ACTOR) String actor) throws SQLException {
-        return view(campaigns.pause(parse(id), actor).id());
+    public CampaignView pause(@RestPath String id) throws SQLException {
+        return view(campaigns.pause(parse(id), actor.name()).id());
     }
 
     @RolesAllowed(Roles.FIRMWARE_MANAGER)
     @POST
     @Path("/{id}/resume")
     @Blocking
-    public CampaignView resume(@RestPath String id, @HeaderParam(ACTOR) String actor) throws SQLException {
-        return view(campaigns.resume(parse(id), actor).id());
+    public CampaignView resume(@RestPath String id) throws SQLException {
+        return view(campaigns.resume(parse(id), actor.name()).id());
     }
 
     @RolesAllowed(Roles.FIRMWARE_MANAGER)
@@ -154,8 +156,8 @@ public class CampaignResource {
     @Path("/{id}/cancel")
     @Blocking
     @Operation(summary = "Pending meters are cancelled; meters in flight stop after their current step, never activated")
-    public CampaignView cancel(@RestPath String id, @HeaderParam(ACTOR) String actor) throws SQLException {
-        return view(campaigns.cancel(parse(id), actor).id());
+    public CampaignView cancel(@RestPath String id) throws SQLException {
+        return view(campaigns.cancel(parse(id), actor.name()).id());
     }
 
     @RolesAllowed(Roles.VIEWER)

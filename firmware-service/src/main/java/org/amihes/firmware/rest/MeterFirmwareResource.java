@@ -1,6 +1,7 @@
 package org.amihes.firmware.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.security.Actor;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.mutiny.Multi;
@@ -14,7 +15,6 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -51,6 +51,10 @@ public class MeterFirmwareResource {
     @Inject
     CampaignStore store;
 
+    /** who asks, from the token (an X-Actor header is ignored) */
+    @Inject
+    Actor actor;
+
     /** The one-shot's answer: the campaign and its one meter. */
     public record OneShot(UUID campaignId, ImageResponse image, MeterProgress meter) {
     }
@@ -67,14 +71,15 @@ public class MeterFirmwareResource {
             @RestQuery @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be the manufacturer's 3-letter FLAG id (upper case), e.g. AUR") String vendor,
             @RestQuery @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be the registry's device type, e.g. aurora-ax1") String model,
             @RestQuery @DefaultValue("0") @Min(0) @Max(600) int wait,
-            @HeaderParam("X-Actor") String actor, byte[] content) {
+            byte[] content) {
+        String requestedBy = actor.name(); // on the request's thread, before the work moves to a worker
         return images.register(identifier, version, vendor, model, content).flatMap(registration -> {
             if (registration.verdict() == org.amihes.firmware.domain.ImageRegistration.Verdict.CONFLICT) {
                 return Uni.createFrom().failure(ProblemException.conflict("version", registration.conflictDetail()));
             }
             ImageResponse image = ImageResponse.of(registration.image());
             return blocking(() -> campaigns.create(new Campaigns.Spec(image.id(), org.amihes.service.registry.MeterGroup.of(List.of(meterId)), 1, 1, null,
-                    null, true), null, actor).campaign().id())
+                    null, true), null, requestedBy).campaign().id())
                     .flatMap(campaign -> finished(campaign, meterId, wait)
                             .map(row -> answer(campaign, image, row)));
         });

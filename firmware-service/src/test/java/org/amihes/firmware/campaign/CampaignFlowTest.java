@@ -176,7 +176,13 @@ class CampaignFlowTest {
                 + "and meter_id = ? and event = 'READ'", campaign, read.meterId())).isEqualTo(1);
 
         // pause: no new meter; cancel: pending meters cancelled
-        given().post("/campaigns/" + campaign + "/pause").then().statusCode(200).body("state", equalTo("PAUSED"));
+        // by the realm's demo user firmware-manager, with a forged X-Actor: the campaign's audit names the token's user
+        given().header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.user("firmware-manager"))
+                .header("X-Actor", "forged-manager").post("/campaigns/" + campaign + "/pause").then().statusCode(200)
+                .body("state", equalTo("PAUSED"));
+        List<String> audit = given().get("/campaigns/" + campaign + "/events").then().statusCode(200).extract()
+                .jsonPath().getList("findAll { it.event == 'PAUSED' }.detail");
+        assertThat(audit).containsExactly("by firmware-manager");
         answer(List.of(MeterJobResult.ok(first.get(1), "test", new FirmwareState("AUR-AX1-1.0", "AUR0002", 512, 0, 0))));
         assertThat(jobsOf(campaign, 1, Duration.ofSeconds(2))).as("paused: held").isEmpty();
         given().post("/campaigns/" + campaign + "/resume").then().statusCode(200).body("state", equalTo("RUNNING"));

@@ -29,7 +29,6 @@ import org.amihes.security.keys.MeterCredentials;
 import org.amihes.security.rotation.KeyRotations;
 import org.amihes.security.persistence.SecurityProfileStore;
 import org.amihes.service.rest.ProblemException;
-import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -70,6 +69,10 @@ public class KeyResource {
     @Inject
     org.eclipse.microprofile.jwt.JsonWebToken token;
 
+    /** who asks, from the token (an X-Actor header is ignored) */
+    @Inject
+    org.amihes.service.security.Actor actor;
+
     /**
      * Imports a key delivery file: checked whole (bad records named by line and field, nothing stored), then stored
      * all or nothing, each meter's secrets wrapped by the HSM. Repeating the same import changes nothing. The answer
@@ -80,9 +83,8 @@ public class KeyResource {
     @Path("/keys/import")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public KeyVault.Imported importKeys(InputStream body, @RestHeader("X-Actor") String actor)
-            throws IOException, SQLException {
-        return vault.importDelivery(delivery.read(body), actor == null || actor.isBlank() ? "api" : actor);
+    public KeyVault.Imported importKeys(InputStream body) throws IOException, SQLException {
+        return vault.importDelivery(delivery.read(body), actor.name());
     }
 
     /**
@@ -97,7 +99,7 @@ public class KeyResource {
     public StreamingOutput export(@NotNull @Valid EscrowRequest request) {
         byte[] key = java.util.HexFormat.of().parseHex(request.wrappingKey());
         List<String> ids = request.meterIds().stream().distinct().toList();
-        String who = token.getName(); // the person's identity from the token, not a header the caller chooses
+        String who = actor.name(); // the person's identity from the token, not a header the caller chooses
         return out -> {
             try {
                 escrow.write(ids, key, who, out);
@@ -134,10 +136,10 @@ public class KeyResource {
     @Path("/keys/rotations")
     @Consumes(MediaType.APPLICATION_JSON)
     @Blocking
-    public jakarta.ws.rs.core.Response rotate(@NotNull @Valid RotationRequest request,
-            @RestHeader("X-Actor") String actor) throws SQLException {
+    public jakarta.ws.rs.core.Response rotate(@NotNull @Valid RotationRequest request)
+            throws SQLException {
         List<String> ids = request.meterIds().stream().distinct().toList();
-        KeyRotations.Started started = rotations.start(ids, actor == null || actor.isBlank() ? "api" : actor);
+        KeyRotations.Started started = rotations.start(ids, actor.name());
         return jakarta.ws.rs.core.Response.accepted(started)
                 .location(java.net.URI.create("/keys/rotations/" + started.batchId())).build();
     }

@@ -67,7 +67,7 @@ public class KeyRotations {
             int version = rotation.pending().version();
             rows.add(new KeyStore.RotationRow(batch, meterId, version, "TRANSFER_SENT", null, actor));
             transfers.add(new MeterJob(jobId(batch, meterId, "transfer", version), batch.toString(), meterId,
-                    Instant.now(), new TransferKeys(version, rotation.wrappedForTransfer())));
+                    Instant.now(), new TransferKeys(version, rotation.wrappedForTransfer()), actor));
         }
         store.rotations(rows);
         publish(transfers);

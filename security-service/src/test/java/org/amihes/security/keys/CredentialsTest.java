@@ -64,10 +64,15 @@ class CredentialsTest {
         given().header("Authorization", "").queryParam("profile", profile)
                 .when().get("/meters/" + meter(0).meterId() + "/credentials").then().statusCode(401);
         credentials(meter(0).meterId(), profile, "not-" + TOKEN).statusCode(401);
-        // every role of a person, and another service's client: authenticated, not allowed
-        credentials(meter(0).meterId(), profile, org.amihes.service.testing.TestTokens.admin()).statusCode(403);
+        // every role of a person: authenticated, not allowed
+        credentials(meter(0).meterId(), profile, org.amihes.service.testing.TestTokens.admin()).statusCode(403)
+                .contentType("application/problem+json").body("type", equalTo("urn:amihes:problem:forbidden"))
+                .body("detail", org.hamcrest.Matchers.containsString("key-consumer"));
+        // another service's client: its tokens are not for security-service (aud), so not even authenticated here
         credentials(meter(0).meterId(), profile, org.amihes.service.testing.TestTokens.client("polling-service"))
-                .statusCode(403);
+                .statusCode(401).contentType("application/problem+json")
+                .body("type", equalTo("urn:amihes:problem:unauthorized"))
+                .body("detail", org.hamcrest.Matchers.containsString("does not name security-service"));
         credentials(meter(0).meterId(), profile, TOKEN).statusCode(200);
     }
 

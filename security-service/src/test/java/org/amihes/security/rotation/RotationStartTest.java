@@ -29,7 +29,10 @@ class RotationStartTest {
         List<String> ids = new ArrayList<>(fleet.meters().stream().map(MeterSpec::meterId).toList());
         ids.add("NO-KEYS-" + ids.get(0));
 
-        String batch = given().contentType("application/json").header("X-Actor", "key-officer")
+        String batch = given().contentType("application/json")
+                // the realm's demo user security-officer; X-Actor is a forgery that must not reach the key events
+                .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.user("security-officer"))
+                .header("X-Actor", "key-officer")
                 .body(Map.of("meterIds", ids)).post("/keys/rotations").then().statusCode(202)
                 .body("meters", equalTo(10_001)).body("sent", equalTo(10_000)).body("withoutKeys", equalTo(1))
                 .extract().path("batchId");
@@ -47,7 +50,7 @@ class RotationStartTest {
         }
         given().queryParam("meterId", ids.get(5)).get("/keys/events").then().statusCode(200)
                 .body("findAll { it.event == 'ROTATION_STARTED' }.size()", equalTo(1))
-                .body("find { it.event == 'ROTATION_STARTED' }.actor", equalTo("key-officer"));
+                .body("find { it.event == 'ROTATION_STARTED' }.actor", equalTo("security-officer"));
         given().get("/keys/rotations/" + java.util.UUID.randomUUID()).then().statusCode(404);
     }
 }

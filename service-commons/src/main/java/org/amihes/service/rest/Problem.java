@@ -31,6 +31,10 @@ public record Problem(String type, String title, int status, String detail, List
         INVALID_REQUEST(400, "Invalid request"),
         /** a cron expression that does not parse, or names a time that never comes (30 February) */
         INVALID_CRON(400, "Invalid cron expression"),
+        /** no bearer token, or one that did not verify (expired, another audience, a bad signature); detail says which */
+        UNAUTHORIZED(401, "Unauthorized"),
+        /** a valid token without a role the endpoint needs; detail names the roles */
+        FORBIDDEN(403, "Forbidden"),
         NOT_FOUND(404, "Not found"),
         METHOD_NOT_ALLOWED(405, "Method not allowed"),
         NOT_ACCEPTABLE(406, "Not acceptable"),

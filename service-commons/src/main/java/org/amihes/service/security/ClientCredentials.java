@@ -23,13 +23,20 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class ClientCredentials {
 
-    /** Where the client secret comes from. */
+    /** Where the client secret comes from (and the other hes.oidc settings). */
     @ConfigMapping(prefix = "hes.oidc")
     public interface Secret {
         /** A file holding the secret (wins). */
         Optional<Path> clientSecretFile();
 
         Optional<String> clientSecret();
+
+        /** The audience a token must name to be accepted here (quarkus.oidc.token.audience). */
+        String audience();
+
+        /** Whether the start fails without a secret (the prod profile: ProductionSecrets). */
+        @io.smallrye.config.WithDefault("false")
+        boolean requireClientSecret();
     }
 
     private final OidcClients clients;
@@ -56,6 +63,23 @@ public class ClientCredentials {
     /** A valid access token of this service's client. */
     public Uni<String> accessToken() {
         return client().flatMap(tokens::getTokens).map(t -> t.getAccessToken());
+    }
+
+    /**
+     * Fails, naming the settings, when no secret is configured or its file cannot be read: production calls it at
+     * start (ProductionSecrets), so a missing secret stops the service instead of falling back to anything.
+     */
+    public void requireSecret() {
+        if (readSecret().isBlank()) {
+            throw new IllegalStateException("the OIDC client secret of " + clientId + " is empty (" + secret
+                    .clientSecretFile().map(f -> "file " + f + ", HES_OIDC_CLIENT_SECRET_FILE").orElse(
+                            "HES_OIDC_CLIENT_SECRET") + ")");
+        }
+    }
+
+    /** Whether the prod profile requires a secret at start. */
+    public boolean secretRequired() {
+        return secret.requireClientSecret();
     }
 
     public String clientId() {
@@ -91,6 +115,7 @@ public class ClientCredentials {
             }
         }
         return secret.clientSecret().filter(s -> !s.isBlank()).orElseThrow(() -> new IllegalStateException(
-                "no OIDC client secret for " + clientId + ": set HES_OIDC_CLIENT_SECRET_FILE or HES_OIDC_CLIENT_SECRET"));
+                "no OIDC client secret for " + clientId + ": set HES_OIDC_CLIENT_SECRET_FILE (a file holding "
+                + "it) or HES_OIDC_CLIENT_SECRET; production (profile prod) has no development default"));
     }
 }

@@ -24,6 +24,10 @@ public final class Roles {
     /** A service that opens meter associations: meter credentials and counter reservations (association-service). */
     public static final String KEY_CONSUMER = "key-consumer";
 
+    /** Every role of the realm an endpoint may name (what a 403 answer lists of a token's roles). */
+    public static final java.util.List<String> ALL = java.util.List.of(VIEWER, OPERATOR, FIRMWARE_MANAGER,
+            SECURITY_OFFICER, ADMIN, KEY_ESCROW, KEY_CONSUMER);
+
     private Roles() {
     }
 }

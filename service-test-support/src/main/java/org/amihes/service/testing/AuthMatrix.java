@@ -26,10 +26,13 @@ import java.util.UUID;
  * <li>the operation names its roles (its {@code @RolesAllowed}, which the OpenAPI document carries as the scopes of
  * the {@code keycloak} security requirement); one without is reported: it is denied to everybody until annotated;</li>
  * <li>no token, an expired token and a tampered token: 401;</li>
- * <li>each persona (the demo users and two service clients): 403 when none of the realm roles in its token is among
- * the operation's roles, and neither 401 nor 403 when one is. The request is the least that reaches the endpoint:
+ * <li>each persona (the demo users and two service clients): 401 when its token's audience ({@code aud}) does not
+ * name the service, else 403 when none of the realm roles in its token is among the operation's roles, and neither
+ * 401 nor 403 when one is. The request is the least that reaches the endpoint:
  * path parameters an unknown id, a body of {@code {}} or nothing; so an allowed call answers 2xx or a domain 4xx
  * (400 for the missing fields, 404 for the unknown id, 409), which proves the call got past authorisation.</li>
+ * <li>every 401 and 403 is problem+json ({@code urn:amihes:problem:unauthorized} / {@code forbidden}) whose detail says
+ * why: no bearer token, expired, wrong audience, a bad signature, or the roles the operation needs.</li>
  * </ul>
  */
 public final class AuthMatrix {
@@ -47,6 +50,10 @@ public final class AuthMatrix {
         }
     }
 
+    /** An answer: status, content type, body. */
+    record Answer(int status, String contentType, String body) {
+    }
+
     /** One operation of the OpenAPI document. */
     public record Operation(String method, String path, Set<String> roles, String contentType) {
         @Override
@@ -58,12 +65,18 @@ public final class AuthMatrix {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String audience;
     private final List<Finding> findings = new ArrayList<>();
     private int calls;
+    private int wrongAudience;
 
-    /** @param base the service's root URL, e.g. http://localhost:8081 */
-    public AuthMatrix(String base) {
+    /**
+     * @param base     the service's root URL, e.g. http://localhost:8081
+     * @param audience the service's client id, which a token's {@code aud} must name (quarkus.oidc.token.audience)
+     */
+    public AuthMatrix(String base, String audience) {
         this.base = base.replaceAll("/$", "");
+        this.audience = audience;
     }
 
     /** The operations of the service's OpenAPI document (/q/openapi), with the roles each requires. */
@@ -110,19 +123,28 @@ public final class AuthMatrix {
                         + "(see README, Identity)"));
                 continue;
             }
-            expect(op, null, "no token", 401);
-            expect(op, expired, "expired token", 401);
-            expect(op, tampered, "tampered token", 401);
+            expect(op, null, "no token", "no bearer token");
+            expect(op, expired, "expired token", "expired");
+            expect(op, tampered, "tampered token", "signature");
             for (Map.Entry<String, String> persona : personas.entrySet()) {
                 Set<String> held = roles(persona.getValue());
+                List<String> aud = audiences(persona.getValue());
+                if (!aud.contains(audience)) {
+                    wrongAudience++;
+                    expect(op, persona.getValue(), persona.getKey() + " (aud " + aud + ")", "audience");
+                    continue;
+                }
                 boolean allowed = held.stream().anyMatch(op.roles()::contains);
-                int status = call(op, persona.getValue());
+                Answer answer = call(op, persona.getValue());
+                int status = answer.status();
                 if (allowed && (status == 401 || status == 403)) {
                     findings.add(new Finding(op.toString(), persona.getKey() + " " + held + " holds one of "
-                            + op.roles() + " but got " + status));
+                            + op.roles() + " but got " + status + " " + answer.body()));
                 } else if (!allowed && status != 403) {
                     findings.add(new Finding(op.toString(), persona.getKey() + " " + held + " holds none of "
                             + op.roles() + " but got " + status + " (expected 403)"));
+                } else if (!allowed) {
+                    problem(op, persona.getKey(), answer, 403, "forbidden", op.roles());
                 }
             }
         }
@@ -134,8 +156,8 @@ public final class AuthMatrix {
      * each names its roles, no call has a finding, and every operation was called with the 3 bad tokens and each of
      * the 9 personas. Throws an AssertionError naming what failed.
      */
-    public static void verify(String base) throws Exception {
-        AuthMatrix matrix = new AuthMatrix(base);
+    static void verify(AuthMatrix matrix) throws Exception {
+        String base = matrix.base;
         List<Operation> operations = matrix.operations();
         if (operations.isEmpty()) {
             throw new AssertionError("the OpenAPI document of " + base + " lists no operation");
@@ -152,6 +174,17 @@ public final class AuthMatrix {
         if (matrix.calls() != expected) {
             throw new AssertionError("sent " + matrix.calls() + " requests, expected " + expected);
         }
+        // the audience check was exercised: some persona's token is for other services (polling-service's client
+        // names none), and each of those calls was a 401 saying so
+        if (matrix.wrongAudience == 0) {
+            throw new AssertionError("no persona held a token of another audience than " + matrix.audience
+                    + ": the audience check was not exercised");
+        }
+    }
+
+    /** verify for the service whose tokens name {@code audience}. */
+    public static void verify(String base, String audience) throws Exception {
+        verify(new AuthMatrix(base, audience));
     }
 
     /** How many requests the last {@link #check()} sent. */
@@ -159,14 +192,45 @@ public final class AuthMatrix {
         return calls;
     }
 
-    private void expect(Operation op, String token, String what, int expected) throws Exception {
-        int status = call(op, token);
-        if (status != expected) {
-            findings.add(new Finding(op.toString(), what + ": " + status + ", expected " + expected));
+    /** A 401 whose detail says {@code why}. */
+    private void expect(Operation op, String token, String what, String why) throws Exception {
+        Answer answer = call(op, token);
+        if (answer.status() != 401) {
+            findings.add(new Finding(op.toString(), what + ": " + answer.status() + ", expected 401"));
+            return;
+        }
+        problem(op, what, answer, 401, "unauthorized", List.of(why));
+    }
+
+    /**
+     * The body of a 401 or 403: problem+json of the type {@code urn:amihes:problem:<type>}, the status, a title, and a
+     * detail naming each of {@code says} (why the token was refused; the roles needed).
+     */
+    private void problem(Operation op, String what, Answer answer, int status, String type,
+                         java.util.Collection<String> says) {
+        String where = what + " (" + status + ")";
+        if (answer.contentType() == null || !answer.contentType().startsWith("application/problem+json")) {
+            findings.add(new Finding(op.toString(), where + ": content type " + answer.contentType()
+                    + ", expected application/problem+json; body " + answer.body()));
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JSON.readTree(answer.body());
+        } catch (IOException e) {
+            findings.add(new Finding(op.toString(), where + ": body is not JSON: " + answer.body()));
+            return;
+        }
+        String detail = body.path("detail").asText("");
+        if (!("urn:amihes:problem:" + type).equals(body.path("type").asText())
+                || body.path("status").asInt() != status || body.path("title").asText("").isBlank()
+                || says.stream().anyMatch(s -> !detail.contains(s))) {
+            findings.add(new Finding(op.toString(), where + ": expected type urn:amihes:problem:" + type + ", status "
+                    + status + ", a title and a detail naming " + says + "; got " + answer.body()));
         }
     }
 
-    private int call(Operation op, String token) throws Exception {
+    private Answer call(Operation op, String token) throws Exception {
         String path = op.path().replaceAll("\\{[^}]*(?i:batchid|uuid)[^}]*}", UUID.randomUUID().toString())
                 .replaceAll("\\{[^}]+}", "authmatrix-" + Long.toHexString(System.nanoTime()));
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
@@ -182,7 +246,8 @@ public final class AuthMatrix {
             b.header("Authorization", "Bearer " + token);
         }
         calls++;
-        return send(b).statusCode();
+        HttpResponse<String> r = send(b);
+        return new Answer(r.statusCode(), r.headers().firstValue("Content-Type").orElse(null), r.body());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -196,6 +261,22 @@ public final class AuthMatrix {
             Set<String> roles = new LinkedHashSet<>();
             payload.path("realm_access").path("roles").forEach(r -> roles.add(r.asText()));
             return roles;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("not a JWT", e);
+        }
+    }
+
+    /** The audiences a token names (its {@code aud}: one string or a list). */
+    public static List<String> audiences(String token) {
+        try {
+            JsonNode aud = JSON.readTree(Base64.getUrlDecoder().decode(token.split("\\.")[1])).path("aud");
+            List<String> out = new ArrayList<>();
+            if (aud.isTextual()) {
+                out.add(aud.asText());
+            } else {
+                aud.forEach(a -> out.add(a.asText()));
+            }
+            return out;
         } catch (IOException e) {
             throw new IllegalArgumentException("not a JWT", e);
         }
