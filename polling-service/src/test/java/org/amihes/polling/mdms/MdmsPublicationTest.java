@@ -99,17 +99,38 @@ class MdmsPublicationTest {
 
     /** The MDMS side: a fixed client id with clean session false, so the broker keeps what comes while it is away. */
     static void connectSubscriber() throws Exception {
-        subscriber = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER).setCleanSession(false)
-                .setAutoKeepAlive(true));
-        subscriber.publishHandler(m -> {
+        subscriber = subscribe(SUBSCRIBER, false, mqtt);
+    }
+
+    /**
+     * A subscriber to this test's topic collecting into {@code into}. A connection the client closes at once (seen once
+     * under load on reconnecting with queued messages: Mosquitto logs "closed its connection") is tried again, at most
+     * three times; the session, and what the broker queued in it, stays.
+     */
+    static MqttClient subscribe(String clientId, boolean cleanSession, List<MdmsReading> into) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientId)
+                    .setCleanSession(cleanSession).setAutoKeepAlive(true));
+            client.publishHandler(m -> {
+                try {
+                    into.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             try {
-                mqtt.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                client.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                client.subscribe(TOPIC, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                return client;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.printf("MdmsPublicationTest: subscriber %s connection closed (%s), attempt %d%n", clientId,
+                        e.getCause(), attempt);
+                Thread.sleep(1000);
             }
-        });
-        subscriber.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        subscriber.subscribe(TOPIC, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -178,6 +199,9 @@ class MdmsPublicationTest {
     @Test
     void eachStoredIntervalReachesEveryChannelOnceUnderItsProfilesKeyAndIsInTheCimExport() throws Exception {
         String profile = "1.0.99.1.0.255";
+        // a subscriber of its own (the register test disconnects and reconnects the shared one)
+        List<MdmsReading> mqtt = Collections.synchronizedList(new ArrayList<>());
+        MqttClient own = subscribe(SUBSCRIBER + "-intervals", true, mqtt);
         List<String> meters = IntStream.rangeClosed(1, 3).mapToObj(i -> RUN + "P-" + i).toList();
         association.register(meters, "mdms-vendor");
         Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
@@ -256,6 +280,7 @@ class MdmsPublicationTest {
             found++;
         }
         assertThat(found).isEqualTo(3);
+        own.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
     }
 
     @Test

@@ -119,7 +119,7 @@ class ProfileRoundsTest {
         assertProblem(given().contentType(ContentType.JSON).header("Idempotency-Key", key)
                 .body(body(meters.subList(0, 2), DAY, DAY.plus(Duration.ofHours(2)))).post("/profiles/reads").then(), 409,
                 "conflict", "Idempotency-Key");
-        assertProblem(given().contentType(ContentType.JSON).header("Idempotency-Key", " ").body(body)
+        assertProblem(given().contentType(ContentType.JSON).header("Idempotency-Key", "k".repeat(129)).body(body)
                 .post("/profiles/reads").then(), 400, "invalid-field", "Idempotency-Key");
         assertThat(sql("SELECT count(*) FROM polling.read_job WHERE meter_id LIKE ?", RUN + "I-%")).isEqualTo(3);
 
