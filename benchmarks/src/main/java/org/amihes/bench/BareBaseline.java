@@ -45,7 +45,11 @@ import org.amihes.simulator.VendorProfile;
  * {@code DONE} at the end; the parent reads them.
  *
  * <pre>java -cp benchmarks.jar org.amihes.bench.BareBaseline fleet=fleet.json inFlight=1000 passes=2
- *      [responseTimeoutMs=5000] [maxPdu=1024] [jfr=bare.jfr] [auth=NONE|HLS]</pre>
+ *      [responseTimeoutMs=5000] [maxPdu=1024] [jfr=bare.jfr] [auth=NONE|HLS] [profileFrom=ISO profileTo=ISO]</pre>
+ * With {@code profileFrom} and {@code profileTo}, each session reads the meter's load profile (its vendor's OBIS
+ * code) for capture times [from, to) instead of the registers, as association-service's read-profile command does:
+ * capture objects (attribute 3), capture period (attribute 4), the captured registers' scaler_unit, the buffer by
+ * range (selective access); the result counts the rows ({@code intervals}).
  * With {@code auth=HLS}, each meter's management association with its keys (as association-service opens it for a
  * meter whose registry entry names its security profile), invocation counters increasing across passes.
  */
@@ -54,13 +58,21 @@ public final class BareBaseline {
     private static final List<String> REGISTERS = List.of("1.0.1.8.0.255");
     /** Failed sessions by first line of their error, over all passes: printed to stderr at the end (the log). */
     private static final Map<String, Integer> FAILURES = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Profile mode: the range and each meter's profile, and the associations that read them (null otherwise). */
+    private static Profile PROFILE;
+    private static org.amihes.dlms.MeterAssociations PROFILES;
+    private static final AtomicLong INTERVALS = new AtomicLong();
+
+    /** A load-profile pass: capture times [from, to) of each meter's profile ({@code obis} by meter index). */
+    record Profile(java.time.Instant from, java.time.Instant to, List<String> obis) {
+    }
 
     private BareBaseline() {
     }
 
     public static void main(String[] args) throws Exception {
         Map<String, String> opts = Args.parse(args, List.of("fleet", "inFlight", "passes", "responseTimeoutMs", "maxPdu", "jfr",
-                "auth"));
+                "auth", "profileFrom", "profileTo"));
         Fleet fleet = Fleet.read(Path.of(Args.required(opts, "fleet")));
         int inFlight = Integer.parseInt(opts.getOrDefault("inFlight", "200"));
         int passes = Integer.parseInt(opts.getOrDefault("passes", "2"));
@@ -73,6 +85,9 @@ public final class BareBaseline {
         List<String> meterIds = fleet.meters().stream().map(MeterSpec::meterId).toList();
         // secured sessions: each meter's invocation counter increases from pass to pass, as association-service's do
         InvocationCounterStore counters = managed ? new InMemoryInvocationCounterStore() : null;
+        Profile profile = opts.containsKey("profileFrom") ? new Profile(java.time.Instant.parse(opts.get("profileFrom")),
+                java.time.Instant.parse(Args.required(opts, "profileTo")),
+                fleet.meters().stream().map(m -> VendorProfile.load(m.profile()).loadProfileObis()).toList()) : null;
 
         Recording recording = null;
         if (opts.containsKey("jfr")) {
@@ -81,8 +96,12 @@ public final class BareBaseline {
             recording.start();
         }
         Vertx vertx = Vertx.vertx();
-        MeterReader reader = new MeterReader(vertx, EventLoops.deploy(vertx, Runtime.getRuntime().availableProcessors())
-                .toCompletionStage().toCompletableFuture().get(), new Transports(vertx, Duration.ofSeconds(5)));
+        EventLoops loops = EventLoops.deploy(vertx, Runtime.getRuntime().availableProcessors())
+                .toCompletionStage().toCompletableFuture().get();
+        Transports transports = new Transports(vertx, Duration.ofSeconds(5));
+        MeterReader reader = new MeterReader(vertx, loops, transports);
+        PROFILES = profile == null ? null : new org.amihes.dlms.MeterAssociations(vertx, loops, transports);
+        PROFILE = profile;
         HeapPeak heap = HeapPeak.start();
         ObjectMapper json = new ObjectMapper();
         long pid = ProcessHandle.current().pid();
@@ -149,6 +168,7 @@ public final class BareBaseline {
                                             InvocationCounterStore counters, int inFlight) throws Exception {
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
+        INTERVALS.set(0);
         AtomicIntegerArray okPerMeter = new AtomicIntegerArray(sessions.size());
         long[] sessionNanos = new long[sessions.size()];
         long start = System.nanoTime();
@@ -174,6 +194,9 @@ public final class BareBaseline {
         r.put("wallNanos", wall);
         r.put("p50Nanos", percentile(sorted, 0.50));
         r.put("p99Nanos", percentile(sorted, 0.99));
+        if (PROFILE != null) {
+            r.put("intervals", INTERVALS.get());
+        }
         return r;
     }
 
@@ -197,7 +220,8 @@ public final class BareBaseline {
         Promise<Void> done = Promise.promise();
         long t0 = System.nanoTime();
         SessionSettings settings = sessions.get(i);
-        Future<?> read = counters != null && settings.security() != null
+        Future<?> read = PROFILE != null ? readProfile(settings, PROFILE.obis().get(i))
+                : counters != null && settings.security() != null
                 ? reader.read(meterIds.get(i), settings, REGISTERS, counters)
                 : reader.read(settings, REGISTERS);
         read.onComplete(ar -> {
@@ -211,6 +235,33 @@ public final class BareBaseline {
             lane(reader, meterIds, sessions, counters, next, failed, okPerMeter, sessionNanos).onComplete(done);
         });
         return done.future();
+    }
+
+    /**
+     * The bare work of one load-profile read: capture objects, capture period, the buffer rows of [from, to) by range
+     * (inclusive to the second, as association-service asks), counted; no decoding into intervals, no storing.
+     */
+    private static Future<Integer> readProfile(SessionSettings settings, String obis) {
+        return PROFILES.run(settings, session -> {
+            gurux.dlms.objects.GXDLMSProfileGeneric pg = new gurux.dlms.objects.GXDLMSProfileGeneric(obis);
+            return session.read(pg, 3).compose(v -> session.read(pg, 4))
+                    .compose(v -> {
+                        // scaler_unit of each captured register, as the read-profile command reads them
+                        Future<Object> units = Future.succeededFuture();
+                        for (var captured : pg.getCaptureObjects()) {
+                            int classId = captured.getKey().getObjectType().getValue();
+                            if (classId == 3 || classId == 4) {
+                                units = units.compose(x -> session.read(captured.getKey(), 3));
+                            }
+                        }
+                        return units;
+                    })
+                    .compose(v -> session.readRowsByRange(pg, PROFILE.from(), PROFILE.to().minusSeconds(1)))
+                    .map(rows -> {
+                        INTERVALS.addAndGet(rows.size());
+                        return rows.size();
+                    });
+        }).map(org.amihes.dlms.MeterAssociations.Done::value);
     }
 
     /** Peak heap in use, sampled every 200 ms (the same quantity as jvm_memory_used_bytes{area="heap"} summed). */

@@ -208,6 +208,12 @@ public final class PipelineBenchmark {
         List<String> cmd = new ArrayList<>(List.of(Child.java(), "-Xmx" + o.bareXmx(), "-cp", classpath,
                 BareBaseline.class.getName(), "fleet=" + fleetFile, "inFlight=" + o.inFlight(),
                 "passes=" + o.barePasses(), "responseTimeoutMs=" + o.responseTimeoutMs(), "auth=" + o.auth()));
+        if (o.profileDay()) {
+            // the same range the pipeline batches read: yesterday (UTC)
+            java.time.Instant today = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+            cmd.add("profileFrom=" + today.minus(Duration.ofDays(1)));
+            cmd.add("profileTo=" + today);
+        }
         if (o.jfr()) {
             cmd.add("jfr=" + dir.resolve("bare.jfr"));
         }
@@ -259,8 +265,14 @@ public final class PipelineBenchmark {
         // without injected loss every session must succeed: a failure is a defect of the loop or the simulator
         boolean passed = ok + failed == o.meters() && distinct == ok && r.get("sessions").asInt() == o.meters()
                 && (failed == 0 || o.loss() > 0);
-        Check check = new Check(passed, String.format(Locale.ROOT, "%d sessions, %d ok (%d distinct meters), %d failed",
-                r.get("sessions").asInt(), ok, distinct, failed), -1, -1);
+        String detail = String.format(Locale.ROOT, "%d sessions, %d ok (%d distinct meters), %d failed",
+                r.get("sessions").asInt(), ok, distinct, failed);
+        if (r.has("intervals")) {
+            // a profile day: rows read (the simulator's day of each meter), per second of the pass
+            detail += String.format(Locale.ROOT, "; load profile of yesterday: %d intervals read, %.0f intervals/s read "
+                    + "(nothing stored)", r.get("intervals").asLong(), r.get("intervals").asLong() / (r.get("wallNanos").asLong() / 1e9));
+        }
+        Check check = new Check(passed, detail, -1, -1);
         return new Phase("bare pass " + r.get("pass").asInt() + (r.get("pass").asInt() == 1 ? " (cold)" : ""),
                 o.meters(), ok, failed, r.get("wallNanos").asLong(), -1,
                 r.get("p50Nanos").asLong() / 1e6, r.get("p99Nanos").asLong() / 1e6,

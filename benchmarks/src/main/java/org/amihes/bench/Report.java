@@ -33,13 +33,16 @@ final class Report {
 
                 %d simulated meters (%s, one loopback address each from %s), %s ms ± %s ms added per answer by the
                 simulator (normal draw, seeded), answer loss %s, %d sessions in flight, authentication %s. One session:
-                connect, AARQ/AARE, GET-with-list (energy scaler_unit and value, clock), RLRQ/RLRE, close.
+                connect, AARQ/AARE, %s, RLRQ/RLRE, close.
                 Services: association-service and polling-service%s (packaged quarkus-run.jar, -Xmx%s each), RabbitMQ vhost
                 `%s`, PostgreSQL database `%s`. Bare loop: -Xmx%s, its own JVM. Simulator: its own JVM.
                 %s
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), git(o), ProcStats.machine(), javaVersion(),
                 o.command(), o.meters(), o.profile(), o.firstHost(), PipelineOptions.num(o.latencyMs()),
                 PipelineOptions.num(o.jitterMs()), PipelineOptions.num(o.loss()), o.inFlight(), authentication(o),
+                o.profileDay() ? "the load profile of yesterday (UTC), both sides: capture objects, capture period, "
+                        + "scaler_unit of the captured registers, the buffer by range (selective access)"
+                        : "GET-with-list (energy scaler_unit and value, clock)",
                 o.secured() ? ", security-service" : "", o.serviceXmx(), o.vhost(), o.dbName(), o.bareXmx(),
                 o.secured() ? SECURED : ""));
         if (!setup.isEmpty()) {

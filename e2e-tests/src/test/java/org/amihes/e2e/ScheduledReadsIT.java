@@ -39,9 +39,13 @@ class ScheduledReadsIT {
         String mdmsQueue = "mdms.readings.e2e";
         try (SimulatedFleet fleet = SimulatedFleet.start("scheduled", METERS, "127.12.0.1", 5, 1);
              com.rabbitmq.client.Connection mq = org.amihes.service.testing.TestRabbit.factory().newConnection()) {
+            // the MDMS queue is polling-service's to declare (with its bound): emptied here when an earlier run left it
+            try (Channel old = mq.createChannel()) {
+                old.queuePurge(mdmsQueue);
+            } catch (java.io.IOException | com.rabbitmq.client.AlreadyClosedException notDeclaredYet) {
+                // the first run on this broker: polling-service declares it at start
+            }
             Channel ch = mq.createChannel();
-            ch.queueDeclare(mdmsQueue, true, false, false, null);
-            ch.queuePurge(mdmsQueue);
             Map<String, String> assoc = new HashMap<>(E2eStack.association());
             assoc.put("hes.registry.file", fleet.registry().toString());
             assoc.put("hes.audit.file", Path.of("target", "e2e-logs", "scheduled-audit.log").toAbsolutePath().toString());

@@ -22,7 +22,7 @@ class MdmsReadingTest {
 
     @Test
     void aReadingTravelsWithItsDedupKey() throws Exception {
-        MdmsReading r = new MdmsReading(null, MdmsReading.Kind.REGISTER, "M1", "1.0.1.8.0.255", T, new BigDecimal("123.4"),
+        MdmsReading r = new MdmsReading(null, MdmsReading.Kind.REGISTER, "M1", null, "1.0.1.8.0.255", T, new BigDecimal("123.4"),
                 "Wh", new BigDecimal("1234"), -1, null, "b/M1", T.plusSeconds(1));
         assertThat(r.dedupKey()).isEqualTo("M1/1.0.1.8.0.255/2026-09-01T06:30:00Z");
         String wire = JSON.writeValueAsString(r);
@@ -32,9 +32,21 @@ class MdmsReadingTest {
     }
 
     @Test
+    void anIntervalsKeyNamesItsProfileAndItMayHaveNoUnit() throws Exception {
+        MdmsReading r = new MdmsReading(null, MdmsReading.Kind.INTERVAL, "M1", "1.0.99.1.0.255", "1.0.1.8.0.255", T,
+                new BigDecimal("5"), null, new BigDecimal("5"), 0, "8", "b/M1", T.plusSeconds(1));
+        assertThat(r.dedupKey()).isEqualTo("M1/1.0.99.1.0.255/1.0.1.8.0.255/2026-09-01T06:30:00Z");
+        assertThat(JSON.readValue(JSON.writeValueAsString(r), MdmsReading.class)).isEqualTo(r);
+        assertThatThrownBy(() -> new MdmsReading(null, MdmsReading.Kind.INTERVAL, "M1", null, "1.0.1.8.0.255", T,
+                BigDecimal.ONE, "Wh", BigDecimal.ONE, 0, "0", "j", T)).hasMessageStartingWith("profile:");
+        assertThatThrownBy(() -> new MdmsReading(null, MdmsReading.Kind.REGISTER, "M1", null, "1.0.1.8.0.255", T,
+                BigDecimal.ONE, null, BigDecimal.ONE, 0, null, "j", T)).hasMessageStartingWith("unit:");
+    }
+
+    @Test
     void aKeyThatIsNotTheReadingsOrAMissingFieldIsRefused() {
         assertThatThrownBy(() -> new MdmsReading("M2/1.0.1.8.0.255/2026-09-01T06:30:00Z", MdmsReading.Kind.INTERVAL, "M1",
-                "1.0.1.8.0.255", T, BigDecimal.ONE, "Wh", BigDecimal.ONE, 0, "00", "j", T))
+                "1.0.99.1.0.255", "1.0.1.8.0.255", T, BigDecimal.ONE, "Wh", BigDecimal.ONE, 0, "00", "j", T))
                 .isInstanceOf(ContractViolation.class).hasMessageStartingWith("dedupKey:");
         assertThatThrownBy(() -> JSON.readValue("{\"kind\":\"REGISTER\",\"obis\":\"1.0.1.8.0.255\",\"captureTime\":"
                 + "\"2026-09-01T06:30:00Z\",\"value\":1,\"unit\":\"Wh\",\"source\":\"j\"}", MdmsReading.class))

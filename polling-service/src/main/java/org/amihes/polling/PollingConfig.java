@@ -64,6 +64,21 @@ public interface PollingConfig {
              */
             @WithDefault("mdms.readings")
             java.util.List<String> queues();
+
+            /**
+             * The bound of each declared queue: it keeps the newest this many readings; older ones move to its
+             * overflow queue {@code <queue>.overflow} (dead-lettered, drop-head), bounded the same way.
+             */
+            @WithDefault("2000000")
+            int maxLength();
+
+            /** A reading older than this in a declared queue moves to its overflow queue (and leaves that after as long). */
+            @WithDefault("P7D")
+            Duration messageTtl();
+
+            /** How often the depth of the declared queues and their overflow queues is sampled for the metric. */
+            @WithDefault("10s")
+            Duration depthEvery();
         }
 
         interface Mqtt {

@@ -20,7 +20,27 @@ final class CimReadingTypes {
     private CimReadingTypes() {
     }
 
+    // measuringPeriod (TimeAttributeKind) of an interval, by capture period in seconds
+    private static final Map<Long, String> MEASURING_PERIOD = Map.of(300L, "6", 600L, "1", 900L, "2", 1800L, "5",
+            3600L, "7", 86_400L, "4");
+
     static String of(String obis) {
         return BY_OBIS.getOrDefault(obis, "obis:" + obis);
+    }
+
+    /**
+     * An interval channel captured every {@code periodSeconds}: the register's ReadingType with its measuringPeriod
+     * (e.g. 1.0.1.8.0.255 every 15 minutes: {@code 0.0.2.1.1.1.12.0.0.0.0.0.0.0.0.0.72.0}); {@code obis:<code>} when
+     * the register or the period has no code here.
+     */
+    static String ofInterval(String obis, Long periodSeconds) {
+        String register = BY_OBIS.get(obis);
+        String period = periodSeconds == null ? null : MEASURING_PERIOD.get(periodSeconds);
+        if (register == null || period == null) {
+            return "obis:" + obis;
+        }
+        String[] fields = register.split("\\.");
+        fields[2] = period;
+        return String.join(".", fields);
     }
 }

@@ -22,7 +22,7 @@ public class MdmsOutbox {
 
     /**
      * SQL that copies the rows of common table expression {@code cte} into the outbox, one row per channel. The CTE
-     * must expose {@code meter_id, obis, capture_time, value, raw, scaler, unit, status, source, stored_at}, e.g. an
+     * must expose {@code meter_id, profile, obis, capture_time, value, raw, scaler, unit, status, source, stored_at}, e.g. an
      * {@code INSERT ... ON CONFLICT DO NOTHING RETURNING ...}, so only rows stored now are published.
      */
     public String insertFrom(String cte, MdmsReading.Kind kind) {
@@ -30,8 +30,9 @@ public class MdmsOutbox {
             return "SELECT 1";
         }
         String values = channels.stream().map(c -> "('" + c + "')").collect(Collectors.joining(", "));
-        return "INSERT INTO polling.mdms_outbox (channel, kind, meter_id, obis, capture_time, value, raw, scaler, unit, "
-                + "status, source, stored_at) SELECT c.channel, '" + kind.name() + "', s.meter_id, s.obis, s.capture_time, "
+        return "INSERT INTO polling.mdms_outbox (channel, kind, meter_id, profile, obis, capture_time, value, raw, scaler, "
+                + "unit, status, source, stored_at) SELECT c.channel, '" + kind.name() + "', s.meter_id, s.profile, s.obis, "
+                + "s.capture_time, "
                 + "s.value, s.raw, s.scaler, s.unit, s.status, s.source, s.stored_at FROM " + cte + " s "
                 + "CROSS JOIN (VALUES " + values + ") AS c(channel)";
     }

@@ -94,7 +94,7 @@ public class MdmsRelay {
 
     private Uni<Integer> pass(MdmsChannel channel, int claim) {
         return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT id, kind, meter_id, obis, capture_time, value, raw, scaler, unit, status, source, "
+                .preparedQuery("SELECT id, kind, meter_id, profile, obis, capture_time, value, raw, scaler, unit, status, source, "
                         + "stored_at FROM polling.mdms_outbox WHERE channel = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(channel.name(), claim))
                 .chain(rows -> {
@@ -116,11 +116,12 @@ public class MdmsRelay {
 
     static MdmsReading reading(Row r) {
         String meterId = r.getString("meter_id");
+        String profile = r.getString("profile");
         String obis = r.getString("obis");
         java.time.Instant capture = r.getOffsetDateTime("capture_time").toInstant();
-        return new MdmsReading(MdmsReading.dedupKey(meterId, obis, capture), MdmsReading.Kind.valueOf(r.getString("kind")),
-                meterId, obis, capture, r.getBigDecimal("value"), r.getString("unit"), r.getBigDecimal("raw"),
-                r.getInteger("scaler"), r.getString("status"), r.getString("source"),
-                r.getOffsetDateTime("stored_at").toInstant());
+        MdmsReading.Kind kind = MdmsReading.Kind.valueOf(r.getString("kind"));
+        return new MdmsReading(MdmsReading.dedupKey(kind, meterId, profile, obis, capture), kind, meterId, profile, obis,
+                capture, r.getBigDecimal("value"), r.getString("unit"), r.getBigDecimal("raw"), r.getInteger("scaler"),
+                r.getString("status"), r.getString("source"), r.getOffsetDateTime("stored_at").toInstant());
     }
 }

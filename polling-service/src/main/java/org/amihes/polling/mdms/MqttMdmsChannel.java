@@ -69,6 +69,9 @@ public class MqttMdmsChannel implements MdmsChannel {
         MqttClientOptions options = new MqttClientOptions().setClientId(clientId).setCleanSession(false)
                 .setMaxInflightQueue(config.maxInflight()).setAutoKeepAlive(true).setKeepAliveInterval(30)
                 .setSsl(config.tls());
+        if (config.tls()) {
+            options.setHostnameVerificationAlgorithm("HTTPS"); // the broker's certificate must name the host we dial
+        }
         config.trustPem().ifPresent(pem -> options.setTrustOptions(new PemTrustOptions().addCertPath(pem)));
         config.username().ifPresent(options::setUsername);
         config.password().ifPresent(options::setPassword);

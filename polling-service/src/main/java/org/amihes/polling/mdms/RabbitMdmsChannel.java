@@ -1,6 +1,5 @@
 package org.amihes.polling.mdms;
 
-import com.rabbitmq.client.Channel;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -20,7 +19,8 @@ import org.jboss.logging.Logger;
  * Readings to the RabbitMQ topic exchange {@code hes.mdms.amqp.exchange} (default {@code mdms.readings}): one persistent
  * JSON message per reading ({@link MdmsReading}), message id = the dedup key, routing key
  * {@code reading.<kind>.<obis>} (e.g. {@code reading.register.1.0.1.8.0.255}), confirms awaited per pass (multiple
- * acks). The configured durable queues are declared and bound ({@code #}) so nothing waits on a consumer being there.
+ * acks). The configured durable queues are declared and bound ({@code #}) so nothing waits on a consumer being there,
+ * each a bounded buffer ({@link MdmsQueues}).
  */
 @ApplicationScoped
 public class RabbitMdmsChannel implements MdmsChannel {
@@ -33,8 +33,12 @@ public class RabbitMdmsChannel implements MdmsChannel {
     private final PollingConfig.Mdms.Amqp config;
     private volatile ConfirmedPublisher publisher;
 
-    public RabbitMdmsChannel(RabbitConnections connections, JsonMessages json, PollingConfig config) {
+    private final MdmsQueueDepths depths;
+
+    public RabbitMdmsChannel(RabbitConnections connections, JsonMessages json, PollingConfig config,
+                             MdmsQueueDepths depths) {
         this.connections = connections;
+        this.depths = depths;
         this.json = json;
         this.config = config.mdms().amqp();
         if (this.config.enabled()) {
@@ -48,14 +52,9 @@ public class RabbitMdmsChannel implements MdmsChannel {
         }
         connections.openWhenAvailable(ROLE).thenAccept(c -> {
             try {
-                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-publisher-mdms");
-                Channel ch = p.channelForDeclarations();
-                ch.exchangeDeclare(config.exchange(), "topic", true);
-                for (String q : config.queues()) {
-                    ch.queueDeclare(q, true, false, false, null);
-                    ch.queueBind(q, config.exchange(), "#");
-                }
-                publisher = p;
+                MdmsQueues.declare(c, config);
+                publisher = new ConfirmedPublisher(c, "hes-publisher-mdms");
+                depths.start(c);
             } catch (Exception e) {
                 LOG.errorf(e, "cannot publish readings to %s", config.exchange());
             }

@@ -177,7 +177,7 @@ public class ReadStore {
                         + "scaler, unit, job_id) "
                         + "SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], $4::numeric[], "
                         + "$5::numeric[], $6::int[], $7::text[], $8::text[]) ON CONFLICT DO NOTHING "
-                        + "RETURNING meter_id, obis, meter_time AS capture_time, value, raw, scaler, unit, "
+                        + "RETURNING meter_id, NULL::varchar AS profile, obis, meter_time AS capture_time, value, raw, scaler, unit, "
                         + "NULL::varchar AS status, job_id AS source, received_at AS stored_at) "
                         + outbox.insertFrom("stored", MdmsReading.Kind.REGISTER))
                 .execute(Tuple.tuple(List.of(meterIds.toArray(String[]::new), obis.toArray(String[]::new),

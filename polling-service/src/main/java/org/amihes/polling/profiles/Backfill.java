@@ -18,7 +18,10 @@ import org.jboss.logging.Logger;
  * Automatic backfill: every {@code hes.profiles.backfill.every}, the meter profiles that changed (a read asked for or
  * completed) or whose backfill is due again are looked at for gaps within the capture times they were asked for (the
  * last {@code lookback} of them, up to now); each gap is read again on its own, exactly its missing range, at most
- * {@code max-attempts} times, {@code retry-after} apart. One backfill batch per run.
+ * {@code max-attempts} times, {@code retry-after} apart. A meter that never answered a profile read has declared no
+ * capture period, so its gaps cannot be counted: its whole window is read again as one job (the first read that
+ * answers stores its intervals and its capture period and capture objects; gaps are counted from then on), bounded
+ * the same way. One backfill batch per run.
  */
 @ApplicationScoped
 public class Backfill {
@@ -78,9 +81,15 @@ public class Backfill {
     private Uni<Void> look(GapStore.MeterProfile mp, UUID batchId, Instant now, List<MeterJob> jobs) {
         Instant to = mp.coveredTo().isAfter(now) ? now : mp.coveredTo();
         Instant from = mp.coveredFrom().isAfter(to.minus(config.lookback())) ? mp.coveredFrom() : to.minus(config.lookback());
-        long period = mp.capturePeriodSeconds();
-        return gaps.storedTimes(mp.meterId(), mp.profile(), from, to).chain(stored -> {
-            List<Gaps.Gap> missing = Gaps.find(from, to, period, stored);
+        if (!from.isBefore(to)) {
+            return gaps.checked(mp.meterId(), mp.profile());
+        }
+        Uni<List<Instant>> storedTimes = mp.capturePeriodSeconds() == null ? Uni.createFrom().item(List.<Instant>of())
+                : gaps.storedTimes(mp.meterId(), mp.profile(), from, to);
+        return storedTimes.chain(stored -> {
+            // never answered: nothing stored, the period unknown: the whole window is the gap
+            List<Gaps.Gap> missing = mp.capturePeriodSeconds() == null ? List.of(new Gaps.Gap(from, to, 0))
+                    : Gaps.find(from, to, mp.capturePeriodSeconds(), stored);
             Uni<Void> chain = gaps.markFilled(mp.meterId(), mp.profile(), missing.stream().map(Gaps.Gap::from).toList());
             int n = 0;
             for (Gaps.Gap gap : missing) {

@@ -20,8 +20,11 @@ public class GapResource {
     public record GapView(Instant from, Instant to, long missing, Integer backfillAttempts, Instant lastAttemptAt) {
     }
 
-    /** The answer. */
-    public record MeterGaps(String meterId, String profile, long capturePeriodSeconds, Instant from, Instant to,
+    /**
+     * The answer. {@code periodFrom}: {@code meter} when the meter declared the capture period, {@code vendor} when
+     * it never answered yet and the period is the one its vendor's meters declare.
+     */
+    public record MeterGaps(String meterId, String profile, long capturePeriodSeconds, String periodFrom, Instant from, Instant to,
                             long expected, long stored, long missing, List<GapView> gaps,
                             List<GapStore.Attempt> backfills) {
     }
@@ -64,28 +67,40 @@ public class GapResource {
             }
             String profile = profileParam != null ? profileParam : reads.profileOf(vendors.get(meter));
             return gaps.meterProfile(meter, profile).chain(mp -> {
-                if (mp.isEmpty() || mp.get().capturePeriodSeconds() == null || mp.get().capturePeriodSeconds() <= 0) {
-                    throw ProblemException.conflict("meter", "the capture period of " + profile + " on meter '" + meter
-                            + "' is not known yet: the meter's profile was never read successfully (gaps are counted "
-                            + "against the period the meter declares)");
+                if (mp.isEmpty()) {
+                    throw ProblemException.conflict("meter", "meter '" + meter + "' was never asked for " + profile
+                            + ": no capture time of it is expected yet");
                 }
-                long period = mp.get().capturePeriodSeconds();
-                return gaps.storedTimes(meter, profile, from, to).chain(stored -> gaps.attempts(meter, profile).map(attempts -> {
-                    List<Gaps.Gap> missing = Gaps.find(from, to, period, stored);
-                    List<GapView> views = missing.stream().map(g -> {
-                        GapStore.Attempt a = attempts.stream().filter(x -> x.gapFrom().equals(g.from()) && x.filledAt() == null)
-                                .findFirst().orElse(null);
-                        return new GapView(g.from(), g.to(), g.missing(), a == null ? null : a.attempts(),
-                                a == null ? null : a.lastAttemptAt());
-                    }).toList();
-                    long expected = Gaps.expected(from, to, period);
-                    long lacking = missing.stream().mapToLong(Gaps.Gap::missing).sum();
-                    List<GapStore.Attempt> inRange = attempts.stream()
-                            .filter(a -> a.gapTo().isAfter(from) && a.gapFrom().isBefore(to)).toList();
-                    return new MeterGaps(meter, profile, period, from, to, expected, expected - lacking, lacking, views,
-                            inRange);
-                }));
+                Integer own = mp.get().capturePeriodSeconds();
+                Uni<java.util.Optional<Integer>> known = own != null ? Uni.createFrom().item(java.util.Optional.of(own))
+                        : gaps.vendorPeriod(vendors.get(meter), profile);
+                return known.chain(p -> {
+                    if (p.isEmpty() || p.get() <= 0) {
+                        throw ProblemException.conflict("meter", "the capture period of " + profile + " on meter '"
+                                + meter + "' is not known yet: the meter never answered a profile read and no meter "
+                                + "of its vendor did (gaps are counted against the period the meter declares)");
+                    }
+                    return answer(meter, profile, p.get(), own != null ? "meter" : "vendor", from, to);
+                });
             });
         });
+    }
+
+    private Uni<MeterGaps> answer(String meter, String profile, long period, String periodFrom, Instant from, Instant to) {
+        return gaps.storedTimes(meter, profile, from, to).chain(stored -> gaps.attempts(meter, profile).map(attempts -> {
+            List<Gaps.Gap> missing = Gaps.find(from, to, period, stored);
+            List<GapView> views = missing.stream().map(g -> {
+                GapStore.Attempt a = attempts.stream().filter(x -> x.gapFrom().equals(g.from()) && x.filledAt() == null)
+                        .findFirst().orElse(null);
+                return new GapView(g.from(), g.to(), g.missing(), a == null ? null : a.attempts(),
+                        a == null ? null : a.lastAttemptAt());
+            }).toList();
+            long expected = Gaps.expected(from, to, period);
+            long lacking = missing.stream().mapToLong(Gaps.Gap::missing).sum();
+            List<GapStore.Attempt> inRange = attempts.stream()
+                    .filter(a -> a.gapTo().isAfter(from) && a.gapFrom().isBefore(to)).toList();
+            return new MeterGaps(meter, profile, period, periodFrom, from, to, expected, expected - lacking,
+                    lacking, views, inRange);
+        }));
     }
 }

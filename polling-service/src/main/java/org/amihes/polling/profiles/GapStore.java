@@ -35,6 +35,18 @@ public class GapStore {
                           Instant filledAt) {
     }
 
+    /**
+     * The capture period most meters of this vendor declared for this profile (their mode), empty when none did yet:
+     * what a meter of the vendor that never answered is expected to capture at, until it declares its own.
+     */
+    public Uni<Optional<Integer>> vendorPeriod(String vendor, String profile) {
+        return pool.preparedQuery("SELECT mode() WITHIN GROUP (ORDER BY mp.capture_period_s) FROM polling.meter_profile mp "
+                        + "JOIN polling.meter v ON v.meter_id = mp.meter_id WHERE v.vendor = $1 AND mp.profile = $2 "
+                        + "AND mp.capture_period_s > 0")
+                .execute(Tuple.of(vendor, profile))
+                .map(rows -> Optional.ofNullable(rows.iterator().next().getInteger(0)));
+    }
+
     public Uni<Optional<MeterProfile>> meterProfile(String meterId, String profile) {
         return pool.preparedQuery("SELECT meter_id, profile, capture_period_s, covered_from, covered_to "
                         + "FROM polling.meter_profile WHERE meter_id = $1 AND profile = $2")
@@ -79,10 +91,11 @@ public class GapStore {
     /**
      * Meter profiles to look at for gaps: something changed since they were last looked at (a read was asked for or
      * completed), or a backfill may be tried again; none with a profile job still pending (its result may fill it).
+     * Meters that never answered (capture period not known) are among them: their first read is read again.
      */
     public Uni<List<MeterProfile>> backfillCandidates(int maxAttempts, Duration retryAfter, int limit) {
         return pool.preparedQuery("SELECT mp.meter_id, mp.profile, mp.capture_period_s, mp.covered_from, mp.covered_to "
-                        + "FROM polling.meter_profile mp WHERE mp.capture_period_s > 0 "
+                        + "FROM polling.meter_profile mp WHERE (mp.capture_period_s > 0 OR mp.capture_period_s IS NULL) "
                         + "AND (mp.checked_at IS NULL OR mp.updated_at > mp.checked_at OR EXISTS (SELECT 1 FROM "
                         + "polling.backfill_attempt ba WHERE ba.meter_id = mp.meter_id AND ba.profile = mp.profile "
                         + "AND ba.filled_at IS NULL AND ba.attempts < $1 "
@@ -130,33 +143,47 @@ public class GapStore {
                 .replaceWithVoid();
     }
 
-    /** One KPI row: a vendor's meters on a day. */
-    public record VendorDay(String vendor, int meters, long expected, long stored) {
+    /**
+     * One KPI row: a vendor's meters on a day; {@code unknownPeriod} meters were asked for but neither they nor any
+     * meter of their vendor ever declared the profile's capture period (so nothing can be expected of them yet).
+     */
+    public record VendorDay(String vendor, int meters, long expected, long stored, int unknownPeriod) {
     }
 
     /**
-     * Per vendor: the meters that were to be read on {@code day} (their covered range overlaps it) with a known capture
-     * period, the captures the day holds for them, and the distinct capture times stored (any channel).
+     * Per vendor: the meters that were to be read on {@code day} (their covered range, the capture times asked for,
+     * overlaps it), the captures expected of each from the first capture time asked for (so a meter counts from its
+     * first expected day, and on that day from the first capture asked for), at the period it declared or, for a
+     * meter that never answered, at the period its vendor's meters declare; and the distinct capture times stored.
      */
     public Uni<List<VendorDay>> readRate(LocalDate day) {
         Instant from = day.atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
         Instant to = from.plus(Duration.ofDays(1));
-        return pool.preparedQuery("WITH m AS (SELECT mp.meter_id, mp.profile, mp.capture_period_s AS p, "
-                        + "coalesce(v.vendor, 'unknown') AS vendor FROM polling.meter_profile mp "
+        return pool.preparedQuery("WITH vp AS (SELECT v.vendor, mp.profile, mode() WITHIN GROUP (ORDER BY mp.capture_period_s) AS p "
+                        + "FROM polling.meter_profile mp JOIN polling.meter v ON v.meter_id = mp.meter_id "
+                        + "WHERE mp.capture_period_s > 0 GROUP BY v.vendor, mp.profile), "
+                        + "m AS (SELECT mp.meter_id, mp.profile, coalesce(mp.capture_period_s, vp.p) AS p, "
+                        + "coalesce(v.vendor, 'unknown') AS vendor, extract(epoch FROM greatest(mp.covered_from, $1))::bigint AS f, "
+                        + "extract(epoch FROM least(mp.covered_to, $2))::bigint AS t FROM polling.meter_profile mp "
                         + "LEFT JOIN polling.meter v ON v.meter_id = mp.meter_id "
-                        + "WHERE mp.capture_period_s > 0 AND mp.covered_from < $2 AND mp.covered_to > $1), "
+                        + "LEFT JOIN vp ON vp.vendor = v.vendor AND vp.profile = mp.profile "
+                        + "WHERE (mp.capture_period_s > 0 OR mp.capture_period_s IS NULL) "
+                        + "AND mp.covered_from < $2 AND mp.covered_to > $1), "
                         + "s AS (SELECT i.meter_id, i.profile, count(DISTINCT i.captured_at) AS n FROM polling.profile_interval i "
                         + "JOIN m ON m.meter_id = i.meter_id AND m.profile = i.profile "
                         + "WHERE i.captured_at >= $1 AND i.captured_at < $2 GROUP BY i.meter_id, i.profile) "
-                        + "SELECT m.vendor, count(DISTINCT m.meter_id) AS meters, sum(86400 / m.p) AS expected, "
-                        + "coalesce(sum(s.n), 0) AS stored FROM m LEFT JOIN s ON s.meter_id = m.meter_id AND s.profile = m.profile "
+                        // captures at multiples of p in [f, t): ceil(t/p) - ceil(f/p)
+                        + "SELECT m.vendor, count(DISTINCT m.meter_id) FILTER (WHERE m.p > 0) AS meters, "
+                        + "coalesce(sum((div(m.t + m.p - 1, m.p) - div(m.f + m.p - 1, m.p))) FILTER (WHERE m.p > 0), 0)::bigint AS expected, "
+                        + "coalesce(sum(s.n), 0)::bigint AS stored, count(DISTINCT m.meter_id) FILTER (WHERE m.p IS NULL) AS unknown "
+                        + "FROM m LEFT JOIN s ON s.meter_id = m.meter_id AND s.profile = m.profile "
                         + "GROUP BY m.vendor ORDER BY m.vendor")
                 .execute(Tuple.of(ProfileStore.utc(from), ProfileStore.utc(to)))
                 .map(rows -> {
                     List<VendorDay> out = new ArrayList<>();
                     for (Row r : rows) {
                         out.add(new VendorDay(r.getString("vendor"), r.getLong("meters").intValue(),
-                                r.getLong("expected"), r.getLong("stored")));
+                                r.getLong("expected"), r.getLong("stored"), r.getLong("unknown").intValue()));
                     }
                     return out;
                 });

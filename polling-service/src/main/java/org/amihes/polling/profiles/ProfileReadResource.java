@@ -6,6 +6,7 @@ import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -28,11 +29,14 @@ public class ProfileReadResource {
 
     @RolesAllowed(Roles.OPERATOR)
     @POST
-    @Operation(summary = "Read load profiles now for capture times [from, to) (202 with the batch; progress at /reads/{id})")
-    public Uni<Response> read(@Valid @NotNull ProfileReadRequest request) {
-        return reads.start(request).map(s -> {
+    @Operation(summary = "Read load profiles now for capture times [from, to) (202 with the batch; progress at /reads/{id}; "
+            + "with an Idempotency-Key, a repeat returns the same batch with 200 and reads nothing, another request under "
+            + "the same key is 409)")
+    public Uni<Response> read(@Valid @NotNull ProfileReadRequest request,
+                              @HeaderParam(ProfileReads.IDEMPOTENCY_KEY) String idempotencyKey) {
+        return reads.start(request, idempotencyKey).map(s -> {
             String location = "/reads/" + s.batchId();
-            return Response.status(202).location(URI.create(location))
+            return Response.status(s.repeated() ? 200 : 202).location(URI.create(location))
                     .entity(new Accepted(s.batchId().toString(), s.requested(), location)).build();
         });
     }

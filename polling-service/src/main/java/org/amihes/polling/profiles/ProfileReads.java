@@ -22,9 +22,11 @@ import org.amihes.service.rest.ProblemException;
 @ApplicationScoped
 public class ProfileReads {
 
-    /** A stored batch. */
-    public record Started(UUID batchId, int requested) {
+    /** A stored batch; {@code repeated} when an earlier request under the same idempotency key stored it. */
+    public record Started(UUID batchId, int requested, boolean repeated) {
     }
+
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ProfileStore store;
     private final JobDispatcher dispatcher;
@@ -37,11 +39,18 @@ public class ProfileReads {
         this.config = config;
     }
 
-    public Uni<Started> start(ProfileReadRequest request) {
+    /**
+     * Starts the batch; with an idempotency key, a request stored under it already answers that batch (when it asked
+     * for the same) and stores nothing, or is a 409 (when it asked for something else).
+     */
+    public Uni<Started> start(ProfileReadRequest request, String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(request.all());
         if (all == (request.meterIds() != null)) {
             throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "all",
                     "give either 'meterIds' or \"all\": true, not both and not neither");
+        }
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
         }
         checkRange(request.from(), request.to());
         if (request.profile() != null && !known(request.profile())) {
@@ -51,6 +60,36 @@ public class ProfileReads {
         if (!all) {
             rejectDuplicates(request.meterIds());
         }
+        if (idempotencyKey == null) {
+            return store(request, all, null);
+        }
+        return repeated(idempotencyKey, request, all).chain(found -> found != null ? Uni.createFrom().item(found)
+                : store(request, all, idempotencyKey)
+                        // the same key stored meanwhile by a concurrent request: answer as a repeat of it
+                        .onFailure(org.amihes.service.persistence.UniqueViolation::test)
+                        .recoverWithUni(e -> repeated(idempotencyKey, request, all)));
+    }
+
+    /** What a request asked for besides its meters, as stored with its batch to recognise a repeat. */
+    static String fingerprint(ProfileReadRequest request, boolean all) {
+        return "profile=" + (request.profile() == null ? "(vendor's)" : request.profile()) + ";from=" + request.from()
+                + ";to=" + request.to() + ";meters=" + (all ? "all" : "listed");
+    }
+
+    /** The batch stored under the key, when the request is the same; 409 when it is another; null when the key is new. */
+    private Uni<Started> repeated(String key, ProfileReadRequest request, boolean all) {
+        return store.batchByIdempotencyKey(key).map(found -> found.map(stored -> {
+            boolean same = fingerprint(request, all).equals(stored.request())
+                    && (all || stored.meterIds().equals(request.meterIds().stream().sorted().toList()));
+            if (!same) {
+                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (batch "
+                        + stored.batchId() + "); use a new key for a new request");
+            }
+            return new Started(stored.batchId(), stored.requested(), true);
+        }).orElse(null));
+    }
+
+    private Uni<Started> store(ProfileReadRequest request, boolean all, String idempotencyKey) {
         Uni<Map<String, String>> vendors = all ? store.allVendors() : store.vendors(request.meterIds());
         return vendors.chain(byMeter -> {
             List<String> ids = all ? new ArrayList<>(byMeter.keySet()) : request.meterIds();
@@ -68,17 +107,17 @@ public class ProfileReads {
                 jobs.add(new MeterJob(batchId + "/" + id, batchId.toString(), id, now,
                         ReadProfile.range(profile, request.from(), request.to())));
             }
-            return store.createBatch(batchId, jobs, null, false)
+            return store.createBatch(batchId, jobs, idempotencyKey, fingerprint(request, all), false)
                     .invoke(() -> dispatcher.dispatch(batchId, jobs))
-                    .map(v -> new Started(batchId, jobs.size()));
+                    .map(v -> new Started(batchId, jobs.size(), false));
         });
     }
 
     /** One backfill batch: one job per (meter, missing range). */
     Uni<Started> backfill(List<MeterJob> jobs, UUID batchId) {
-        return store.createBatch(batchId, jobs, null, true)
+        return store.createBatch(batchId, jobs, null, null, true)
                 .invoke(() -> dispatcher.dispatch(batchId, jobs))
-                .map(v -> new Started(batchId, jobs.size()));
+                .map(v -> new Started(batchId, jobs.size(), false));
     }
 
     /** The load profile a meter of this vendor keeps. */

@@ -22,7 +22,9 @@ import org.amihes.contracts.MeterJobResult;
 import org.amihes.contracts.ProfileChannel;
 import org.amihes.contracts.ProfileInterval;
 import org.amihes.contracts.ProfileIntervals;
+import org.amihes.contracts.MdmsReading;
 import org.amihes.contracts.ReadProfile;
+import org.amihes.polling.mdms.MdmsOutbox;
 
 /**
  * Profile read batches and intervals in PostgreSQL: a profile batch is a read batch (its progress is the read
@@ -35,20 +37,51 @@ public class ProfileStore {
     private static final int CHUNK = 5000;
 
     private final Pool pool;
+    private final MdmsOutbox outbox;
     /** Day partitions known to exist: checked once per day per process. */
     private final Set<LocalDate> partitions = ConcurrentHashMap.newKeySet();
 
-    public ProfileStore(Pool pool) {
+    public ProfileStore(Pool pool, MdmsOutbox outbox) {
         this.pool = pool;
+        this.outbox = outbox;
     }
 
-    /** The batch, its jobs (PENDING) and what each reads, and the meters' covered ranges, in one transaction. */
-    public Uni<Void> createBatch(UUID batchId, List<MeterJob> jobs, String idempotencyKey, boolean backfill) {
-        return pool.withTransaction(conn -> conn
-                .preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key) "
-                        + "VALUES ($1, $2, $3, $4)")
-                .execute(Tuple.of(batchId, jobs.size(), backfill ? "profile-backfill" : "profile", idempotencyKey))
-                .chain(() -> insertJobs(conn, batchId, jobs, backfill)));
+    /**
+     * The batch, its jobs (PENDING) and what each reads, and the meters' covered ranges, in one transaction;
+     * {@code request} is what a client asked for ({@link ProfileReads#fingerprint}), null for backfill.
+     */
+    public Uni<Void> createBatch(UUID batchId, List<MeterJob> jobs, String idempotencyKey, String request,
+                                 boolean backfill) {
+        return pool.withTransaction(conn -> createBatch(conn, batchId, jobs, idempotencyKey, request, backfill));
+    }
+
+    /** The same inside the caller's transaction (a schedule's fire stores its batch with the fire). */
+    public Uni<Void> createBatch(SqlConnection conn, UUID batchId, List<MeterJob> jobs, String idempotencyKey,
+                                 String request, boolean backfill) {
+        return conn.preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key, "
+                        + "request) VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(batchId, jobs.size(), backfill ? "profile-backfill" : "profile", idempotencyKey, request))
+                .chain(() -> insertJobs(conn, batchId, jobs, backfill));
+    }
+
+    /** A stored batch a client asked for under an idempotency key: its request and its meters (sorted). */
+    public record KeyedBatch(UUID batchId, int requested, String request, List<String> meterIds) {
+    }
+
+    public Uni<java.util.Optional<KeyedBatch>> batchByIdempotencyKey(String key) {
+        return pool.preparedQuery("SELECT b.batch_id, b.requested, b.request, "
+                        + "(SELECT array_agg(j.meter_id ORDER BY j.meter_id) FROM polling.read_job j WHERE j.batch_id = b.batch_id) "
+                        + "FROM polling.read_batch b WHERE b.idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> {
+                    if (rows.size() == 0) {
+                        return java.util.Optional.empty();
+                    }
+                    Row r = rows.iterator().next();
+                    String[] meters = r.getArrayOfStrings(3);
+                    return java.util.Optional.of(new KeyedBatch(r.getUUID(0), r.getInteger(1), r.getString(2),
+                            meters == null ? List.of() : List.of(meters)));
+                });
     }
 
     private static Uni<Void> insertJobs(SqlConnection conn, UUID batchId, List<MeterJob> jobs, boolean backfill) {
@@ -131,6 +164,7 @@ public class ProfileStore {
         List<String> profiles = new ArrayList<>();
         List<Integer> periods = new ArrayList<>();
         List<String> channels = new ArrayList<>();
+        List<OffsetDateTime> lasts = new ArrayList<>();
         for (MeterJobResult r : results) {
             if (!(r.outcome() instanceof ProfileIntervals p)) {
                 continue;
@@ -139,13 +173,16 @@ public class ProfileStore {
             profiles.add(p.profile());
             periods.add((int) p.capturePeriodSeconds());
             channels.add(String.join(",", p.channels().stream().map(c -> c.name() + " " + c.unit()).toList()));
+            Instant last = null;
             for (ProfileInterval i : p.intervals()) {
+                last = last == null || i.capturedAt().isAfter(last) ? i.capturedAt() : last;
                 for (ProfileChannel c : p.channels()) {
                     BigDecimal raw = i.raw().get(c.column());
                     rows.add(new Object[] {r.meterId(), p.profile(), utc(i.capturedAt()), c.name(), c.value(raw), raw,
-                            c.scaler(), c.unit(), i.status()});
+                            c.scaler(), c.unit(), i.status(), r.jobId()});
                 }
             }
+            lasts.add(utc(last == null ? Instant.EPOCH : last)); // no row: the epoch, taken as none below
         }
         String[] profileJobs = results.stream().filter(r -> ReadProfile.TYPE.equals(r.command()))
                 .map(MeterJobResult::jobId).toArray(String[]::new);
@@ -159,11 +196,14 @@ public class ProfileStore {
         if (meters.isEmpty()) {
             return touched;
         }
+        // a meter read twice in one ingest (two jobs) has two rows here: both updates apply, greatest() keeps the newest
         Uni<Void> chain = touched.chain(() -> conn.preparedQuery("UPDATE polling.meter_profile mp SET capture_period_s = u.p, channels = u.c, "
-                        + "updated_at = now() FROM unnest($1::text[], $2::text[], $3::int[], $4::text[]) AS u(m, pr, p, c) "
+                        + "last_captured_at = greatest(mp.last_captured_at, nullif(u.l, 'epoch'::timestamptz)), updated_at = now() "
+                        + "FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::timestamptz[]) AS u(m, pr, p, c, l) "
                         + "WHERE mp.meter_id = u.m AND mp.profile = u.pr")
                 .execute(Tuple.of(meters.toArray(String[]::new), profiles.toArray(String[]::new),
-                        periods.toArray(Integer[]::new), channels.toArray(String[]::new)))
+                        periods.toArray(Integer[]::new), channels.toArray(String[]::new),
+                        lasts.toArray(OffsetDateTime[]::new)))
                 .replaceWithVoid());
         for (int from = 0; from < rows.size(); from += CHUNK) {
             List<Object[]> chunk = rows.subList(from, Math.min(rows.size(), from + CHUNK));
@@ -172,7 +212,11 @@ public class ProfileStore {
         return chain;
     }
 
-    private static Uni<Void> insertChunk(SqlConnection conn, List<Object[]> chunk) {
+    /**
+     * One chunk of interval values, ON CONFLICT DO NOTHING; the values stored now, and only those, go into the MDMS
+     * outbox in the same statement (kind INTERVAL, source = the job that read them).
+     */
+    private Uni<Void> insertChunk(SqlConnection conn, List<Object[]> chunk) {
         int n = chunk.size();
         String[] meters = new String[n];
         String[] profiles = new String[n];
@@ -183,6 +227,7 @@ public class ProfileStore {
         Short[] scalers = new Short[n];
         String[] units = new String[n];
         Long[] statuses = new Long[n];
+        String[] jobs = new String[n];
         for (int i = 0; i < n; i++) {
             Object[] r = chunk.get(i);
             meters[i] = (String) r[0];
@@ -194,12 +239,21 @@ public class ProfileStore {
             scalers[i] = (short) (int) (Integer) r[6];
             units[i] = (String) r[7];
             statuses[i] = (Long) r[8];
+            jobs[i] = (String) r[9];
         }
-        return conn.preparedQuery("INSERT INTO polling.profile_interval (meter_id, profile, captured_at, channel, value, "
-                        + "raw, scaler, unit, status) SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[], "
-                        + "$4::text[], $5::numeric[], $6::numeric[], $7::smallint[], $8::text[], $9::bigint[]) "
-                        + "ON CONFLICT DO NOTHING")
-                .execute(Tuple.tuple(List.of(meters, profiles, times, channels, values, raws, scalers, units, statuses)))
+        return conn.preparedQuery("WITH input AS (SELECT DISTINCT ON (meter_id, profile, captured_at, channel) * FROM "
+                        + "unnest($1::text[], $2::text[], $3::timestamptz[], $4::text[], $5::numeric[], $6::numeric[], "
+                        + "$7::smallint[], $8::text[], $9::bigint[], $10::text[]) AS u(meter_id, profile, captured_at, "
+                        + "channel, value, raw, scaler, unit, status, job_id)), "
+                        + "stored AS (INSERT INTO polling.profile_interval (meter_id, profile, captured_at, channel, value, "
+                        + "raw, scaler, unit, status) SELECT meter_id, profile, captured_at, channel, value, raw, scaler, "
+                        + "unit, status FROM input ON CONFLICT DO NOTHING RETURNING meter_id, profile, captured_at, channel), "
+                        + "published AS (SELECT i.meter_id, i.profile, i.channel AS obis, i.captured_at AS capture_time, "
+                        + "i.value, i.raw, i.scaler::int AS scaler, i.unit, i.status::varchar AS status, i.job_id AS source, "
+                        + "now() AS stored_at FROM stored s JOIN input i ON i.meter_id = s.meter_id AND i.profile = s.profile "
+                        + "AND i.captured_at = s.captured_at AND i.channel = s.channel WHERE i.value IS NOT NULL) "
+                        + outbox.insertFrom("published", MdmsReading.Kind.INTERVAL))
+                .execute(Tuple.tuple(List.of(meters, profiles, times, channels, values, raws, scalers, units, statuses, jobs)))
                 .replaceWithVoid();
     }
 

@@ -17,8 +17,12 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/kpi/read-rate")
 public class ReadRateResource {
 
-    /** One vendor/model's day: {@code rate} = stored / expected (null when nothing was expected). */
-    public record VendorRate(String vendor, int meters, long expected, long stored, Double rate) {
+    /**
+     * One vendor/model's day: {@code rate} = stored / expected (null when nothing was expected); {@code unknownPeriod}:
+     * meters asked for that day of which nothing can be expected yet (neither they nor their vendor's meters ever
+     * declared the capture period).
+     */
+    public record VendorRate(String vendor, int meters, long expected, long stored, Double rate, int unknownPeriod) {
     }
 
     /** The day's rates and the fleet's. */
@@ -34,7 +38,8 @@ public class ReadRateResource {
     @RolesAllowed(Roles.VIEWER)
     @GET
     @Operation(summary = "Read rate of a UTC day per vendor/model: stored / expected intervals of the meters asked for "
-            + "that day, expected from the capture period each meter declares")
+            + "that day, expected from the first capture time asked for at the capture period each meter declares (its "
+            + "vendor's meters' period for a meter that never answered)")
     public Uni<ReadRate> readRate(@QueryParam("day") String dayParam) {
         LocalDate day = QueryTimes.day("day", dayParam);
         if (day.isAfter(LocalDate.now(ZoneOffset.UTC))) {
@@ -42,7 +47,7 @@ public class ReadRateResource {
         }
         return gaps.readRate(day).map(rows -> {
             List<VendorRate> vendors = rows.stream().map(r -> new VendorRate(r.vendor(), r.meters(), r.expected(),
-                    r.stored(), rate(r.stored(), r.expected()))).toList();
+                    r.stored(), rate(r.stored(), r.expected()), r.unknownPeriod())).toList();
             long expected = rows.stream().mapToLong(GapStore.VendorDay::expected).sum();
             long stored = rows.stream().mapToLong(GapStore.VendorDay::stored).sum();
             return new ReadRate(day, vendors, expected, stored, rate(stored, expected));

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A kind of work a schedule can fire (a CDI bean per kind): register reads today ({@link RegisterReadWork}); a
- * load-profile read plugs in as another bean with its own {@link #kind()} and parameters. A fire stores the work's
+ * A kind of work a schedule can fire (a CDI bean per kind): register reads ({@link RegisterReadWork}) and load-profile
+ * reads ({@link org.amihes.polling.profiles.ProfileReadWork}), each with its own {@link #kind()} and parameters. A fire stores the work's
  * batch inside the transaction that claims the schedule, and dispatches it after the commit.
  */
 public interface ScheduledWork {

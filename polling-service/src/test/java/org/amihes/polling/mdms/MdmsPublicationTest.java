@@ -57,8 +57,10 @@ class MdmsPublicationTest {
     @BeforeAll
     static void setUp() throws Exception {
         association = new FakeAssociation();
-        // what earlier test classes and runs stored waits in the durable queue: not this test's business
-        association.channel().queueDeclare(QUEUE, true, false, false, null);
+        // what earlier test classes and runs stored waits in the durable queue: not this test's business (the queue
+        // and its overflow queue are polling-service's to declare, with their bound: waited for, not declared here)
+        awaitQueue(QUEUE);
+        awaitQueue(QUEUE + ".overflow");
         association.channel().queuePurge(QUEUE);
         // nor are the readings earlier test classes left in the outbox (ScheduleTest's 10,000)
         FakeAssociation.sql("DELETE FROM polling.mdms_outbox");
@@ -78,19 +80,57 @@ class MdmsPublicationTest {
         association.close();
     }
 
+    static void awaitQueue(String queue) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try (com.rabbitmq.client.Channel ch = association.connection().createChannel()) {
+                ch.queueDeclarePassive(queue);
+                return;
+            } catch (java.io.IOException missing) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("polling-service did not declare " + queue, missing);
+                }
+                Thread.sleep(100);
+            } catch (com.rabbitmq.client.AlreadyClosedException closed) {
+                // the failed passive declaration closed the channel already
+            }
+        }
+    }
+
     /** The MDMS side: a fixed client id with clean session false, so the broker keeps what comes while it is away. */
     static void connectSubscriber() throws Exception {
-        subscriber = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER).setCleanSession(false)
-                .setAutoKeepAlive(true));
-        subscriber.publishHandler(m -> {
+        subscriber = subscribe(SUBSCRIBER, false, mqtt);
+    }
+
+    /**
+     * A subscriber to this test's topic collecting into {@code into}. A connection the client closes at once (seen once
+     * under load on reconnecting with queued messages: Mosquitto logs "closed its connection") is tried again, at most
+     * three times; the session, and what the broker queued in it, stays.
+     */
+    static MqttClient subscribe(String clientId, boolean cleanSession, List<MdmsReading> into) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientId)
+                    .setCleanSession(cleanSession).setAutoKeepAlive(true));
+            client.publishHandler(m -> {
+                try {
+                    into.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
             try {
-                mqtt.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                client.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                client.subscribe(TOPIC, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                return client;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                System.out.printf("MdmsPublicationTest: subscriber %s connection closed (%s), attempt %d%n", clientId,
+                        e.getCause(), attempt);
+                Thread.sleep(1000);
             }
-        });
-        subscriber.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        subscriber.subscribe(TOPIC, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -157,6 +197,93 @@ class MdmsPublicationTest {
     }
 
     @Test
+    void eachStoredIntervalReachesEveryChannelOnceUnderItsProfilesKeyAndIsInTheCimExport() throws Exception {
+        String profile = "1.0.99.1.0.255";
+        // a subscriber of its own (the register test disconnects and reconnects the shared one)
+        List<MdmsReading> mqtt = Collections.synchronizedList(new ArrayList<>());
+        MqttClient own = subscribe(SUBSCRIBER + "-intervals", true, mqtt);
+        List<String> meters = IntStream.rangeClosed(1, 3).mapToObj(i -> RUN + "P-" + i).toList();
+        association.register(meters, "mdms-vendor");
+        Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+        Instant to = from.plus(Duration.ofHours(1));
+        String batch = given().contentType(ContentType.JSON)
+                .body(Map.of("meterIds", meters, "profile", profile, "from", from.toString(), "to", to.toString()))
+                .post("/profiles/reads").then().statusCode(202).extract().path("batchId");
+        List<MeterJob> jobs = association.jobsOf(batch, meters.size(), Duration.ofSeconds(10));
+        association.answerProfile(jobs, 900);
+        assertThat(ReadProgress.awaitDone(batch)).isEqualTo(meters.size());
+        // what the answers hold: 4 captures an hour per meter, one channel
+        List<String> expected = new ArrayList<>();
+        for (String m : meters) {
+            for (Instant t = from; t.isBefore(to); t = t.plusSeconds(900)) {
+                expected.add(MdmsReading.dedupKey(MdmsReading.Kind.INTERVAL, m, profile, "1.0.1.8.0.255", t));
+            }
+        }
+        assertThat(expected).hasSize(12).allSatisfy(k -> assertThat(k).startsWith(RUN + "P-").contains("/" + profile + "/"));
+        assertThat(awaitKeys(mqtt, expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(awaitAmqp(expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
+        MdmsReading one;
+        synchronized (mqtt) {
+            one = mqtt.stream().filter(r -> r.meterId().equals(meters.get(1)) && r.captureTime().equals(from.plusSeconds(900)))
+                    .findFirst().orElseThrow();
+        }
+        assertThat(one.kind()).isEqualTo(MdmsReading.Kind.INTERVAL);
+        assertThat(one.profile()).isEqualTo(profile);
+        assertThat(one.unit()).isEqualTo("Wh");
+        assertThat(one.scaler()).isEqualTo(1);
+        assertThat(one.raw()).isEqualByComparingTo(FakeAssociation.intervalRaw(meters.get(1), from.plusSeconds(900)));
+        assertThat(one.value()).isEqualByComparingTo(FakeAssociation.intervalRaw(meters.get(1), from.plusSeconds(900))
+                .scaleByPowerOfTen(1));
+        assertThat(one.status()).isEqualTo("0");
+        assertThat(one.source()).isEqualTo(jobs.stream().filter(j -> j.meterId().equals(meters.get(1))).findFirst()
+                .orElseThrow().jobId());
+
+        // the same results again (a redelivery) and the same range read again: stored once, so published once
+        association.answerProfile(jobs, 900);
+        String again = given().contentType(ContentType.JSON)
+                .body(Map.of("meterIds", meters, "profile", profile, "from", from.toString(), "to", to.toString()))
+                .post("/profiles/reads").then().statusCode(202).extract().path("batchId");
+        association.answerProfile(association.jobsOf(again, meters.size(), Duration.ofSeconds(10)), 900);
+        assertThat(ReadProgress.awaitDone(again)).isEqualTo(meters.size());
+        Thread.sleep(2500);
+        drainAmqp();
+        assertThat(ours(mqtt, RUN + "P-")).hasSize(12);
+        assertThat(ours(amqp, RUN + "P-")).hasSize(12);
+        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", RUN + "P-%")).isZero();
+
+        // the CIM export: one IntervalBlocks per meter channel, 15-minute ReadingType, the same values
+        Document cim = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
+                given().get("/mdms/meter-readings?from=" + from + "&to=" + to).then().statusCode(200)
+                        .contentType("application/xml").extract().asByteArray()));
+        NodeList meterReadings = cim.getElementsByTagNameNS(MeterReadingsExport.NS, "MeterReading");
+        int found = 0;
+        for (int i = 0; i < meterReadings.getLength(); i++) {
+            Element mr = (Element) meterReadings.item(i);
+            String meter = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "mRID").item(0).getTextContent();
+            if (!meters.contains(meter)) {
+                continue;
+            }
+            NodeList blocks = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "IntervalBlocks");
+            assertThat(blocks.getLength()).isEqualTo(1);
+            Element block = (Element) blocks.item(0);
+            assertThat(((Element) block.getElementsByTagNameNS(MeterReadingsExport.NS, "ReadingType").item(0))
+                    .getAttribute("ref")).isEqualTo("0.0.2.1.1.1.12.0.0.0.0.0.0.0.0.0.72.0");
+            NodeList readings = block.getElementsByTagNameNS(MeterReadingsExport.NS, "IntervalReadings");
+            assertThat(readings.getLength()).isEqualTo(4);
+            for (int j = 0; j < readings.getLength(); j++) {
+                Element r = (Element) readings.item(j);
+                Instant t = Instant.parse(r.getElementsByTagNameNS(MeterReadingsExport.NS, "timeStamp").item(0).getTextContent());
+                assertThat(t).isEqualTo(from.plusSeconds(900L * j));
+                assertThat(new BigDecimal(r.getElementsByTagNameNS(MeterReadingsExport.NS, "value").item(0).getTextContent()))
+                        .isEqualByComparingTo(FakeAssociation.intervalRaw(meter, t).scaleByPowerOfTen(1));
+            }
+            found++;
+        }
+        assertThat(found).isEqualTo(3);
+        own.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
     void theExportSaysWhatIsWrongWithItsRange() {
         assertProblem(given().get("/mdms/meter-readings?to=2026-01-01T00:00:00Z").then(), 400, "invalid-field", "from");
         assertProblem(given().get("/mdms/meter-readings?from=yesterday&to=2026-01-01T00:00:00Z").then(), 400, "wrong-type", "from");
@@ -176,28 +303,43 @@ class MdmsPublicationTest {
 
     static List<String> keys(List<String> meters, Instant t) {
         List<String> out = new ArrayList<>();
-        meters.forEach(m -> REGISTERS.forEach(o -> out.add(MdmsReading.dedupKey(m, o, t))));
+        meters.forEach(m -> REGISTERS.forEach(o -> out.add(MdmsReading.dedupKey(MdmsReading.Kind.REGISTER, m, null, o, t))));
         return out;
     }
 
+    /** The register readings of this run's meters ({@code RUN-n}). */
     static List<String> ours(List<MdmsReading> received) {
+        return ours(received, RUN + "-");
+    }
+
+    static List<String> ours(List<MdmsReading> received, String meterPrefix) {
         synchronized (received) {
-            return received.stream().map(MdmsReading::dedupKey).filter(k -> k.startsWith(RUN)).toList();
+            return received.stream().map(MdmsReading::dedupKey).filter(k -> k.startsWith(meterPrefix)).toList();
         }
     }
 
     static List<String> awaitKeys(List<MdmsReading> received, List<String> expected, Duration timeout) throws Exception {
+        String prefix = expected.get(0).substring(0, expected.get(0).indexOf('-') + 1);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (ours(received).size() < expected.size() && System.nanoTime() < deadline) {
+        while (ours(received, prefix).size() < expected.size() && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        return ours(received);
+        return ours(received, prefix);
+    }
+
+    /** Takes whatever else the queue holds now. */
+    static void drainAmqp() throws Exception {
+        GetResponse r;
+        while ((r = association.channel().basicGet(QUEUE, true)) != null) {
+            amqp.add(FakeAssociation.JSON.readValue(r.getBody(), MdmsReading.class));
+        }
     }
 
     /** Takes from the durable queue as an MDMS consumer would (each message acked once read). */
     static List<String> awaitAmqp(List<String> expected, Duration timeout) throws Exception {
+        String prefix = expected.get(0).substring(0, expected.get(0).indexOf('-') + 1);
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (ours(amqp).size() < expected.size() && System.nanoTime() < deadline) {
+        while (ours(amqp, prefix).size() < expected.size() && System.nanoTime() < deadline) {
             GetResponse r = association.channel().basicGet(QUEUE, true);
             if (r == null) {
                 Thread.sleep(50);
@@ -205,9 +347,10 @@ class MdmsPublicationTest {
             }
             MdmsReading reading = FakeAssociation.JSON.readValue(r.getBody(), MdmsReading.class);
             assertThat(r.getProps().getMessageId()).isEqualTo(reading.dedupKey());
-            assertThat(r.getEnvelope().getRoutingKey()).isEqualTo("reading.register." + reading.obis());
+            assertThat(r.getEnvelope().getRoutingKey())
+                    .isEqualTo("reading." + reading.kind().name().toLowerCase(java.util.Locale.ROOT) + "." + reading.obis());
             amqp.add(reading);
         }
-        return ours(amqp);
+        return ours(amqp, prefix);
     }
 }

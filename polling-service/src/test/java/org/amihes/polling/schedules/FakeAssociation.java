@@ -96,6 +96,34 @@ public final class FakeAssociation implements AutoCloseable {
         return jobs;
     }
 
+    /** Jobs of any batch that match, kept from earlier takes or taken now (backfill batches have ids of their own). */
+    public synchronized List<MeterJob> jobsWhere(java.util.function.Predicate<MeterJob> match, int expected,
+                                                 Duration timeout) throws Exception {
+        List<MeterJob> jobs = new ArrayList<>();
+        others.removeIf(j -> match.test(j) && jobs.add(j));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (jobs.size() < expected && System.nanoTime() < deadline) {
+            GetResponse r = channel.basicGet(jobQueue, true);
+            if (r == null) {
+                Thread.sleep(20);
+                continue;
+            }
+            for (MeterJob job : JSON.readValue(r.getBody(), MeterJobBatch.class).jobs()) {
+                (match.test(job) ? jobs : others).add(job);
+            }
+        }
+        return jobs;
+    }
+
+    /** Answers the jobs as failed: the meter did not answer (NETWORK). */
+    public void fail(List<MeterJob> jobs) throws Exception {
+        List<MeterJobResult> results = jobs.stream().map(j -> MeterJobResult.failed(j, "public: client 16 NONE",
+                new org.amihes.contracts.MeterFailure("NETWORK", "DLMS-101", "no answer", List.of()))).toList();
+        channel.basicPublish(RESULTS, MeterJobResultBatch.routingKey(jobs.get(0).command().commandType()),
+                new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+                JSON.writeValueAsBytes(new MeterJobResultBatch(results)));
+    }
+
     /** Answers every job with the register readings {@link #valueOf} gives, at {@code meterTime}. */
     public void answer(List<MeterJob> jobs, Instant meterTime) throws Exception {
         List<MeterJobResult> results = new ArrayList<>();
@@ -109,6 +137,39 @@ public final class FakeAssociation implements AutoCloseable {
                     .contentType("application/json").deliveryMode(2).build(),
                     JSON.writeValueAsBytes(new MeterJobResultBatch(results.subList(from, Math.min(results.size(), from + 200)))));
         }
+    }
+
+    /** The profile channel {@link #answerProfile} answers: active energy import, scaler 1 (raw x 10 Wh). */
+    public static final org.amihes.contracts.ProfileChannel ENERGY = new org.amihes.contracts.ProfileChannel(0, 3,
+            "1.0.1.8.0.255", 2, 1, "Wh");
+
+    /**
+     * Answers load-profile jobs as meters capturing {@link #ENERGY} every {@code period} seconds would: one interval per
+     * capture time of the job's range, raw {@link #intervalRaw}, status 0.
+     */
+    public void answerProfile(List<MeterJob> jobs, long period) throws Exception {
+        List<MeterJobResult> results = new ArrayList<>();
+        for (MeterJob job : jobs) {
+            org.amihes.contracts.ReadProfile p = (org.amihes.contracts.ReadProfile) job.command();
+            List<org.amihes.contracts.ProfileInterval> rows = new ArrayList<>();
+            long first = Math.floorDiv(p.from().getEpochSecond() + period - 1, period) * period;
+            for (long t = first; t < p.to().getEpochSecond(); t += period) {
+                rows.add(new org.amihes.contracts.ProfileInterval(Instant.ofEpochSecond(t), 0L,
+                        List.of(intervalRaw(job.meterId(), Instant.ofEpochSecond(t)))));
+            }
+            results.add(MeterJobResult.ok(job, "public: client 16 NONE", new org.amihes.contracts.ProfileIntervals(
+                    p.profile(), period, List.of(ENERGY), rows)));
+        }
+        for (int from = 0; from < results.size(); from += 200) {
+            channel.basicPublish(RESULTS, MeterJobResultBatch.routingKey(org.amihes.contracts.ReadProfile.TYPE),
+                    new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2).build(),
+                    JSON.writeValueAsBytes(new MeterJobResultBatch(results.subList(from, Math.min(results.size(), from + 200)))));
+        }
+    }
+
+    /** The raw value of a meter's interval the test can recompute: the meter's base plus a Wh/10 per minute. */
+    public static BigDecimal intervalRaw(String meterId, Instant capturedAt) {
+        return BigDecimal.valueOf(Math.abs((long) meterId.hashCode()) % 100_000 + capturedAt.getEpochSecond() / 60);
     }
 
     /** A value per meter and register that the test can recompute. */
@@ -136,6 +197,10 @@ public final class FakeAssociation implements AutoCloseable {
         return DriverManager.getConnection("jdbc:postgresql://" + System.getenv().getOrDefault("HES_DB_HOST", "127.0.0.1")
                 + ":" + System.getenv().getOrDefault("HES_DB_PORT", "5432") + "/" + env,
                 System.getenv().getOrDefault("HES_DB_USER", "amihes"), System.getenv().getOrDefault("HES_DB_PASSWORD", "amihes"));
+    }
+
+    public Connection connection() {
+        return connection;
     }
 
     public Channel channel() {
