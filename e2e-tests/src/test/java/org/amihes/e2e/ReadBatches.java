@@ -34,6 +34,20 @@ final class ReadBatches {
                 + (progress == null ? "no answer" : progress.prettify()));
     }
 
+    /**
+     * Until polling-service's registry view knows the meter (from association-service's registry events): start
+     * polling-service first, so its registry queue exists before association-service announces the fleet.
+     */
+    static void awaitView(String pollingUrl, String meterId) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (given().baseUri(pollingUrl).get("/meters/" + meterId + "/readings").statusCode() == 404) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("polling-service's registry view does not know " + meterId + " after 120 s");
+            }
+            Thread.sleep(200);
+        }
+    }
+
     static JsonPath awaitDone(String pollingUrl, String batch, Duration timeout) throws InterruptedException {
         return await(pollingUrl, batch, p -> p.getBoolean("done"), timeout);
     }

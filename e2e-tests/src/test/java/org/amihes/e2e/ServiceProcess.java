@@ -118,6 +118,11 @@ final class ServiceProcess implements AutoCloseable {
         process.waitFor(15, java.util.concurrent.TimeUnit.SECONDS);
     }
 
+    /** The process id (for /proc/<pid>/status: resident memory). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }

@@ -37,6 +37,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final Map<Integer, PublicKey> headEndKeys = new ConcurrentHashMap<>();
     private final Map<String, Faults> meterFaults = new ConcurrentHashMap<>();
     private final Map<String, java.util.Set<Long>> dropAtFlashWrites = new ConcurrentHashMap<>();
+    private final Map<String, BlockDrop> dropAtDataBlocks = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
     private final List<String> deployments = new ArrayList<>(); // guarded by itself
     private volatile Map<String, MeterSpec> byAddress = Map.of();
@@ -170,6 +171,41 @@ public final class FleetSimulator implements AutoCloseable {
             at.add(w);
         }
         dropAtFlashWrites.put(meterId, at);
+    }
+
+    /**
+     * A connection cut in the middle of a long read, deterministically: when the meter is about to send the data
+     * block number {@code block} (from 1, as on the wire) of a GET response in blocks, e.g. a load profile's buffer,
+     * it closes the connection instead, in its next {@code times} sessions that get there. {@code times} 0 clears it.
+     */
+    public void dropConnectionAtDataBlock(String meterId, long block, int times) {
+        fleet.meter(meterId);
+        if (times <= 0) {
+            dropAtDataBlocks.remove(meterId);
+        } else {
+            dropAtDataBlocks.put(meterId, new BlockDrop(block, new java.util.concurrent.atomic.AtomicInteger(times)));
+        }
+    }
+
+    /** Connections the meter closed at a data block ({@link #dropConnectionAtDataBlock}), since the fault was set. */
+    public int dataBlockDrops(String meterId) {
+        BlockDrop d = dropAtDataBlocks.get(meterId);
+        return d == null ? 0 : d.dropped().get();
+    }
+
+    private record BlockDrop(long block, java.util.concurrent.atomic.AtomicInteger left,
+                             java.util.concurrent.atomic.AtomicInteger dropped) {
+        BlockDrop(long block, java.util.concurrent.atomic.AtomicInteger left) {
+            this(block, left, new java.util.concurrent.atomic.AtomicInteger());
+        }
+
+        boolean take(long sending) {
+            if (sending != block || left.getAndUpdate(n -> Math.max(0, n - 1)) <= 0) {
+                return false;
+            }
+            dropped.incrementAndGet();
+            return true;
+        }
     }
 
     /** The faults a meter's answers go through now. */
@@ -345,6 +381,11 @@ public final class FleetSimulator implements AutoCloseable {
             }
             java.util.Set<Long> dropAt = dropAtFlashWrites.get(spec.meterId());
             if (dropAt != null && dropAt.remove(state.image.flashWrites())) {
+                socket.close();
+                return;
+            }
+            BlockDrop blockDrop = dropAtDataBlocks.get(spec.meterId());
+            if (blockDrop != null && blockDrop.take(Frames.dataBlockNumber(reply, framing))) {
                 socket.close();
                 return;
             }

@@ -27,6 +27,19 @@ final class Frames {
     }
 
     /**
+     * The block number of a GET response with a data block (xDLMS get-response-with-datablock: C4 02, invoke-id,
+     * last-block, block-number as 4 bytes), or -1 when the frame carries another APDU, or none (a later HDLC segment).
+     */
+    static long dataBlockNumber(byte[] f, VendorProfile.Framing framing) {
+        int apdu = apduOffset(f, framing);
+        if (apdu < 0 || apdu + 8 > f.length || (f[apdu] & 0xFF) != 0xC4 || f[apdu + 1] != 0x02) {
+            return -1;
+        }
+        return ((f[apdu + 4] & 0xFFL) << 24) | ((f[apdu + 5] & 0xFFL) << 16) | ((f[apdu + 6] & 0xFFL) << 8)
+                | (f[apdu + 7] & 0xFFL);
+    }
+
+    /**
      * Corrupts an answer on purpose, keeping its framing valid so that the client receives a complete frame and
      * fails on its content (a malformed PDU), not on a timeout: the APDU's tag becomes 0xFF, which no xDLMS APDU
      * uses. A frame without an APDU is returned as it is.

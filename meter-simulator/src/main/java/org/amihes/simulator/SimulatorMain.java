@@ -21,6 +21,7 @@ import java.util.TreeSet;
  *      [--fleet-out fleet.json] [--registry-out meter_registry.json] [--keys-out meter_keys.json]
  *      [--security-profiles-out security_profiles.json]
  *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0] [--state-out state.tsv]
+ *      [--clock 2026-09-01T06:30:00Z]
  * </pre>
  * {@code --state-out}: when stopped (SIGTERM), writes each meter's firmware state, one line per meter, tab-separated:
  * meter id, installed firmware version, blocks written to flash, images activated (benchmarks check a campaign with it).
@@ -29,12 +30,14 @@ import java.util.TreeSet;
  * (one socket per wrapper meter). Faults apply to every meter: {@code --latency-ms}/{@code --jitter-ms} delay each
  * answer by a normal draw (like {@code netem delay 100ms 20ms}); {@code --drop}, {@code --loss} and
  * {@code --malformed} are per-answer probabilities of closing the connection, not answering, or corrupting the APDU.
+ * {@code --clock} stops the meters' clocks at that instant (their registers then hold the model's values for it, which a
+ * test computes with {@link MeterModel}); without it they run on the system clock.
  */
 public final class SimulatorMain {
 
     private static final Set<String> OPTIONS = Set.of("meters", "profiles", "seed", "first-host", "port", "bind",
             "fleet", "fleet-out", "registry-out", "keys-out", "security-profiles-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed",
-            "state-out");
+            "state-out", "clock");
 
     private SimulatorMain() {
     }
@@ -65,7 +68,9 @@ public final class SimulatorMain {
                 number(opts, "loss"), number(opts, "malformed"));
         SimulatorOptions options = SimulatorOptions.DEFAULTS
                 .withUdp(Boolean.parseBoolean(opts.getOrDefault("udp", "false"))).withFaults(faults);
-        FleetSimulator simulator = FleetSimulator.start(vertx, fleet, Clock.systemUTC(),
+        Clock clock = opts.containsKey("clock")
+                ? Clock.fixed(java.time.Instant.parse(opts.get("clock")), java.time.ZoneOffset.UTC) : Clock.systemUTC();
+        FleetSimulator simulator = FleetSimulator.start(vertx, fleet, clock,
                 opts.getOrDefault("bind", "0.0.0.0"), options).toCompletionStage().toCompletableFuture().get();
         Map<String, Long> perProfile = new java.util.TreeMap<>();
         fleet.meters().forEach(m -> perProfile.merge(m.profile(), 1L, Long::sum));

@@ -31,7 +31,15 @@ public final class TestDatabase {
         }
     }
 
-    private static String url() {
+    static String user() {
+        return env("HES_DB_USER", "amihes");
+    }
+
+    static String password() {
+        return env("HES_DB_PASSWORD", "amihes");
+    }
+
+    static String url() {
         return "jdbc:postgresql://" + env("HES_DB_HOST", "127.0.0.1") + ":" + env("HES_DB_PORT", "5432") + "/"
                 + env("HES_TEST_DB_NAME", "amihes_test");
     }

@@ -103,7 +103,7 @@ public final class TestKeycloak {
     private static boolean realmServed() {
         try {
             HttpResponse<Void> r = HTTP.send(HttpRequest.newBuilder(URI.create(realmUrl()
-                    + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(5)).build(),
+                    + "/.well-known/openid-configuration")).timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.discarding());
             return r.statusCode() == 200;
         } catch (IOException e) {
