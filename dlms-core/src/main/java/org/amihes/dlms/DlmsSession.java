@@ -248,7 +248,9 @@ public final class DlmsSession {
             state = State.RELEASING;
             Future<Void> done = exchangeAll(client::releaseRequest, r -> checkReleaseResponse());
             if (settings.transport().framing() == InterfaceType.HDLC) {
-                done = done.compose(v -> exchangeAll(() -> new byte[][] {client.disconnectRequest()}, r -> { }));
+                // forced: after the release Gurux counts the link as closed and disconnectRequest() alone gives no
+                // frame, which left the meter's HDLC link in normal response mode until its inactivity timeout
+                done = done.compose(v -> exchangeAll(() -> new byte[][] {client.disconnectRequest(true)}, r -> { }));
             }
             return done.transform(released -> {
                 if (released.failed()) {
