@@ -247,22 +247,35 @@ class PushListenerTest {
         }
         Future.join(pushes).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-        while (metrics.publishedCount() - publishedBefore < STORM && System.nanoTime() < deadline) {
+        while (scheduledTcp(storm.meters()) < STORM && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
         long heapAfter = rt.totalMemory() - rt.freeMemory();
-        System.out.printf("push storm: %d TCP pushes, published %.0f, in-flight peak %d (bound %d), buffered bytes peak %d,"
-                        + " heap used %d MB before, %d MB after%n", STORM, metrics.publishedCount() - publishedBefore,
+        System.out.printf("push storm: %d TCP pushes, %d received and published, in-flight peak %d (bound %d), buffered"
+                        + " bytes peak %d, heap used %d MB before, %d MB after%n", STORM, scheduledTcp(storm.meters()),
                 metrics.inFlightPeak(), BOUND, metrics.bufferedBytesPeak(), heapBefore >> 20, heapAfter >> 20);
-        assertThat(metrics.publishedCount() - publishedBefore).as("every push of the storm published").isEqualTo(STORM);
+        assertThat(scheduledTcp(storm.meters())).as("every push of the storm published").isEqualTo(STORM);
+        assertThat(metrics.publishedCount() - publishedBefore).isGreaterThanOrEqualTo(STORM);
         assertThat(metrics.inFlightPeak()).as("notifications in flight never beyond the bound").isLessThanOrEqualTo(BOUND);
         Thread.sleep(1000);
         for (MeterSpec m : storm.meters()) {
-            assertThat(events.get(m.meterId())).as("none lost, none twice: " + m.meterId()).hasSize(1);
-            MeterPushEvent e = events.get(m.meterId()).get(0);
+            List<MeterPushEvent> tcp = events.get(m.meterId()).stream().filter(PushListenerTest::scheduledOverTcp).toList();
+            assertThat(tcp).as("none lost, none twice: " + m.meterId()).hasSize(1);
             VendorProfile profile = VendorProfile.load(m.profile());
-            assertThat(e.values().get(3).scaled()).isEqualByComparingTo(MeterModel.energyValue(m, profile, NOW));
+            assertThat(tcp.get(0).values().get(3).scaled()).isEqualByComparingTo(MeterModel.energyValue(m, profile, NOW));
         }
+    }
+
+    static boolean scheduledOverTcp(MeterPushEvent e) {
+        return "TCP".equals(e.transport()) && "0.0.25.9.0.255".equals(e.pushSetup());
+    }
+
+    static long scheduledTcp(List<MeterSpec> meters) {
+        long n = 0;
+        for (MeterSpec m : meters) {
+            n += events.getOrDefault(m.meterId(), List.of()).stream().filter(PushListenerTest::scheduledOverTcp).count();
+        }
+        return n;
     }
 
     @Test
@@ -276,7 +289,9 @@ class PushListenerTest {
             for (MeterSpec m : storm.meters()) {
                 pushes.add(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.ALARM));
             }
-            Future.join(pushes).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            // every send ends (a datagram socket the sender could not open counts as not sent), then the listener drains
+            Future.join(pushes).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            long sent = pushes.stream().filter(Future::succeeded).count();
             Thread.sleep(3000);
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (metrics.publishedCount() - publishedBefore < metrics.receivedCount("UDP") - udpBefore
@@ -286,11 +301,11 @@ class PushListenerTest {
             double received = metrics.receivedCount("UDP") - udpBefore;
             double dropped = metrics.udpDroppedCount() - droppedBefore;
             double published = metrics.publishedCount() - publishedBefore;
-            System.out.printf("UDP storm: %d sent, %.0f handled, %.0f dropped at the bound (counted), %.0f lost before the"
-                    + " listener, %.0f published, in-flight peak %d%n", STORM, received, dropped,
-                    STORM - received - dropped, published, metrics.inFlightPeak());
+            System.out.printf("UDP storm: %d meters, %d datagrams sent, %.0f handled, %.0f dropped at the bound (counted),"
+                    + " %.0f lost before the listener, %.0f published, in-flight peak %d%n", STORM, sent, received, dropped,
+                    sent - received - dropped, published, metrics.inFlightPeak());
             assertThat(published).as("every datagram taken in is published").isEqualTo(received);
-            assertThat(received + dropped).isLessThanOrEqualTo(STORM);
+            assertThat(received + dropped).isLessThanOrEqualTo(sent);
             assertThat(received).isPositive();
             assertThat(metrics.inFlightPeak()).isLessThanOrEqualTo(BOUND);
         } finally {
@@ -299,7 +314,7 @@ class PushListenerTest {
     }
 
     private static List<MeterPushEvent> awaitEvents(String meterId, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (events.getOrDefault(meterId, List.of()).size() < count && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
