@@ -71,6 +71,8 @@ class PushListenerTest {
     PushListener listener;
     @Inject
     PushMetrics metrics;
+    @Inject
+    org.amihes.association.push.PushPublisher publisher;
 
     static Vertx vertx;
     static FleetSimulator simulator;
@@ -116,6 +118,12 @@ class PushListenerTest {
             return;
         }
         registered = true;
+        // on a loaded machine the broker connection may come after the start: pushes before it would be HES-007
+        long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!publisher.ready() && System.nanoTime() < ready) {
+            Thread.sleep(100);
+        }
+        assertThat(publisher.ready()).as("push events publisher connected").isTrue();
         Path file = Files.createTempFile("push-registry", ".json");
         new Fleet(fleet.seed(), simulator.fleet().meters()).writeRegistry(file);
         given().contentType(ContentType.JSON).body(file.toFile()).post("/meters/import").then().statusCode(200);

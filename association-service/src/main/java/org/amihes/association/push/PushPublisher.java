@@ -33,6 +33,11 @@ public class PushPublisher {
         out.open(() -> { });
     }
 
+    /** Whether the broker connection is up and the exchange declared (before, every publish fails at once). */
+    public boolean ready() {
+        return out.ready();
+    }
+
     public Future<Void> publish(MeterPushEvent event) {
         return Future.fromCompletionStage(out.publish(event.routingKey(), event.eventId(), json.write(event)));
     }
