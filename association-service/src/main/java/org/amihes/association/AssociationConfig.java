@@ -26,6 +26,43 @@ public interface AssociationConfig {
 
     Interop interop();
 
+    Push push();
+
+    /** The push listener: what meters send unasked (DataNotification, EventNotification), wrapper over TCP and UDP. */
+    interface Push {
+        /** Off: no listener is opened. */
+        @WithDefault("true")
+        boolean enabled();
+
+        @WithDefault("0.0.0.0")
+        String host();
+
+        /** TCP and UDP port (IANA dlms/cosem: 4059); 0 picks a free one (tests). */
+        @WithDefault("4059")
+        int port();
+
+        @WithDefault("true")
+        boolean udp();
+
+        /**
+         * Notifications being deciphered, decoded, audited and published at once. Beyond it TCP connections are paused
+         * (the meters' bytes wait in their socket buffers) and UDP datagrams are dropped and counted.
+         */
+        @WithDefault("512")
+        int maxInFlight();
+
+        /** Pending TCP connections the kernel may queue for the listener (a storm of meters connecting at once). */
+        @WithDefault("8192")
+        int acceptBacklog();
+
+        /** A TCP connection sending nothing for this long is closed. */
+        @WithDefault("60s")
+        Duration idleTimeout();
+
+        /** Push object lists per vendor ({@code push-setups.json} format) replacing the built-in ones. */
+        Optional<java.nio.file.Path> setupsFile();
+    }
+
     /** Interoperability runs (POST /interop/runs). */
     interface Interop {
         /** Meters probed at once by one run (each meter alone with its plan, one association at a time). */

@@ -78,6 +78,11 @@ public class MeterSessions {
         credentials = new CredentialCache(config.keys().cacheSize(), config.keys().cacheTtl(), System::nanoTime);
     }
 
+    /** Where notifications meters push inside this service's associations go (the push listener's intake). */
+    public void onNotification(java.util.function.BiConsumer<String, org.amihes.dlms.Notification> handler) {
+        associations.onNotification(handler);
+    }
+
     /** association-service's access token, on the calling Vert.x context (an event loop of a session). */
     private Future<String> accessToken() {
         io.vertx.core.Context context = Vertx.currentContext();

@@ -307,6 +307,7 @@ public final class FirmwareBenchmark {
         assocEnv.put("HES_RESPONSE_TIMEOUT", o.responseTimeoutMs() + "ms");
         assocEnv.put("HES_REGISTRY_FILE", registry.toString());
         assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());
+        assocEnv.put("HES_PUSH_PORT", "0"); // the push listener on a free port: 4059 may be the simulator's
         assocEnv.put("SECURITY_SERVICE_URL", "http://127.0.0.1:" + security.port());
         assocEnv.put("HES_OIDC_CLIENT_SECRET_FILE", org.amihes.service.testing.TestKeycloak.secretsDir()
                 .resolve("association-service").toAbsolutePath().toString());

@@ -307,6 +307,7 @@ public final class PipelineBenchmark {
             assocEnv.put("HES_REGISTRY_FILE", registry.toString());
         }
         assocEnv.put("HES_AUDIT_FILE", dir.resolve("logs/interop_audit.log").toString());
+        assocEnv.put("HES_PUSH_PORT", "0"); // the push listener on a free port: 4059 may be the simulator's
         Map<String, String> pollEnv = new LinkedHashMap<>(DevCredentials.environment("polling-service"));
         pollEnv.putAll(common);
         pollEnv.put("HTTP_PORT", Integer.toString(pollPort));

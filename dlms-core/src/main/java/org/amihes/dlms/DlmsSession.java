@@ -61,6 +61,10 @@ public final class DlmsSession {
     private final long[] roundTrips = new long[ROUND_TRIPS_KEPT];
     private int roundTripCount;
     private static final int ROUND_TRIPS_KEPT = 32;
+    /** where notifications the meter sends during the session go; kept (a few) for {@link #notifications()} when null */
+    private java.util.function.Consumer<Notification> notificationHandler;
+    private final List<Notification> unhandledNotifications = new ArrayList<>(0);
+    private static final int UNHANDLED_KEPT = 16;
 
     private DlmsSession(Vertx vertx, Context context, SessionSettings settings) {
         this.vertx = vertx;
@@ -81,6 +85,36 @@ public final class DlmsSession {
 
     public SessionSettings settings() {
         return settings;
+    }
+
+    /**
+     * Sends every DataNotification and EventNotification the meter pushes during this session (between answers or
+     * interleaved with one) to {@code handler}, on the session's context. Without a handler the last few are kept
+     * ({@link #notifications()}).
+     */
+    public DlmsSession onNotification(java.util.function.Consumer<Notification> handler) {
+        this.notificationHandler = handler;
+        return this;
+    }
+
+    /** Notifications received while no handler was set (the latest {@value #UNHANDLED_KEPT}). */
+    public List<Notification> notifications() {
+        return List.copyOf(unhandledNotifications);
+    }
+
+    private void notified(Notification n) {
+        if (notificationHandler != null) {
+            try {
+                notificationHandler.accept(n);
+            } catch (RuntimeException e) {
+                warn("a notification handler failed: " + e);
+            }
+            return;
+        }
+        if (unhandledNotifications.size() == UNHANDLED_KEPT) {
+            unhandledNotifications.remove(0);
+        }
+        unhandledNotifications.add(n);
     }
 
     /** Whether the meter accepted GET-with-list in the association (conformance block). */
@@ -612,7 +646,9 @@ public final class DlmsSession {
         byte[] bytes = data.getBytes();
         log.received(bytes);
         if (awaiting == null) {
-            received.clear(); // nothing asked: a late answer after a timeout, or noise; never parsed as an answer
+            // nothing asked: a notification the meter pushed, a late answer after a timeout, or noise; never an answer
+            received.set(bytes);
+            unaskedFrames();
             return;
         }
         received.set(bytes);
@@ -621,6 +657,9 @@ public final class DlmsSession {
             while (awaiting != null && received.available() > 0) {
                 int before = received.position();
                 // Checked before Gurux reads it, so a replayed APDU is never taken for the answer.
+                if (plainNotificationAt(before)) {
+                    continue; // the meter's news before our answer: handed on, and the answer is still awaited
+                }
                 Apdus.CipherHeader ciphered = cipheredFrameAt(before);
                 String replayed = ciphered == null ? null : responseCounters.refusal(ciphered);
                 if (replayed != null) {
@@ -638,9 +677,14 @@ public final class DlmsSession {
                 if (ciphered != null) {
                     responseCounters.accept(ciphered);
                 }
+                boolean notification = notify.getData().size() > 0 || notify.getCommand() != 0;
+                byte[] frame = notification
+                        ? java.util.Arrays.copyOfRange(received.getData(), before, received.position()) : null;
                 received.trim();
-                if (notify.getData().size() > 0) {
-                    notify.clear(); // an event notification interleaved with our answer: not the answer
+                if (notification) {
+                    // a notification interleaved with our answer: not the answer, but the meter's news
+                    notifiedFrom(notify, frame);
+                    notify.clear();
                     continue;
                 }
                 Promise<Void> p = awaiting;
@@ -652,9 +696,91 @@ public final class DlmsSession {
                 }
                 p.complete();
             }
+            if (awaiting == null && received.available() > 0) {
+                unaskedFrames(); // frames after the answer (a notification the meter sent right after it)
+            }
         } catch (Exception e) {
             received.clear();
             failWith(Classifier.classify(e, log.snapshot()));
+        }
+    }
+
+    /**
+     * A whole plain DataNotification or EventNotification at {@code at} (Gurux's client takes one for an incomplete
+     * answer): decoded by {@link PushDecoder}, handed on and consumed. False when the frame there is something else.
+     */
+    private boolean plainNotificationAt(int at) {
+        InterfaceType framing = settings.transport().framing();
+        int length = Apdus.frameLength(received.getData(), at, received.size(), framing);
+        if (length < 0) {
+            return false;
+        }
+        byte[] frame = java.util.Arrays.copyOfRange(received.getData(), at, at + length);
+        int tag = Apdus.apduTag(frame, framing, true);
+        if (tag != 0x0F && tag != 0xC2) {
+            return false;
+        }
+        received.position(at + length);
+        received.trim();
+        try {
+            notified(PushDecoder.decode(frame, null));
+        } catch (DlmsException e) {
+            warn(e.code().code() + ": a notification from the meter did not parse (" + e.detail() + ")");
+        }
+        return true;
+    }
+
+    /** Whole frames that arrived while nothing was asked: notifications go to the handler, anything else is dropped. */
+    private void unaskedFrames() {
+        InterfaceType framing = settings.transport().framing();
+        while (received.available() > 0) {
+            byte[] b = received.getData();
+            int at = received.position();
+            int end = received.size();
+            int length = Apdus.frameLength(b, at, end, framing);
+            if (length < 0) {
+                if (end - at > PushDecoder.MAX_FRAME || PushDecoder.framingAt(b, at, end) == null) {
+                    received.clear(); // noise: nothing to resynchronise on
+                }
+                return;
+            }
+            byte[] frame = java.util.Arrays.copyOfRange(b, at, at + length);
+            received.position(at + length);
+            received.trim();
+            int tag = Apdus.apduTag(frame, framing, true);
+            if (tag < 0 || !PushDecoder.mayBeNotification(tag)) {
+                continue; // a late answer
+            }
+            try {
+                GXReplyData notify = new GXReplyData();
+                if (tag != 0xC2) { // a plain EventNotification is read by PushDecoder alone
+                    client.getData(new GXByteBuffer(frame), new GXReplyData(), notify);
+                }
+                notifiedFrom(notify, frame);
+            } catch (Exception e) {
+                warn(FailureCode.MALFORMED_PDU.code() + ": an unasked frame looked like a notification and did not "
+                        + "parse (" + e.getMessage() + ")");
+            }
+        }
+    }
+
+    private void notifiedFrom(GXReplyData notify, byte[] frame) {
+        PushDecoder.Envelope envelope;
+        try {
+            envelope = PushDecoder.envelope(frame);
+        } catch (RuntimeException e) {
+            envelope = null;
+        }
+        Notification n;
+        try {
+            n = PushDecoder.notification(notify, frame, envelope);
+        } catch (RuntimeException e) {
+            warn(FailureCode.MALFORMED_PDU.code() + ": a notification from the meter did not parse (" + e.getMessage()
+                    + ")");
+            return;
+        }
+        if (n != null) {
+            notified(n);
         }
     }
 

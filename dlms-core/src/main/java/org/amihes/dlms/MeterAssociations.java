@@ -28,11 +28,20 @@ public final class MeterAssociations {
     private final Vertx vertx;
     private final EventLoops loops;
     private final Transports transports;
+    private volatile java.util.function.BiConsumer<String, Notification> notifications;
 
     public MeterAssociations(Vertx vertx, EventLoops loops, Transports transports) {
         this.vertx = vertx;
         this.loops = loops;
         this.transports = transports;
+    }
+
+    /**
+     * Where notifications meters push during associations go (meter id or, without one, the session's target), on the
+     * session's context. Null keeps them in the session ({@link DlmsSession#notifications()}).
+     */
+    public void onNotification(java.util.function.BiConsumer<String, Notification> handler) {
+        this.notifications = handler;
     }
 
     /**
@@ -43,13 +52,13 @@ public final class MeterAssociations {
     public <T> Future<Done<T>> run(String meterId, SessionSettings settings, InvocationCounterStore counters,
                                    Function<DlmsSession, Future<T>> work) {
         if (settings.security() == null) {
-            return run(settings, work, session -> { });
+            return run(meterId, settings, work, session -> { });
         }
         String keyId = MeterReader.counterKeyId(settings.security());
         return counters.next(meterId, keyId).compose(start -> {
             // what the meter may have seen: at least the AARQ's counter, all of the session's once it opened
             long[] reached = {start + 1};
-            return run(settings.withSecurity(settings.security().withInvocationCounter(start)), work,
+            return run(meterId, settings.withSecurity(settings.security().withInvocationCounter(start)), work,
                     session -> reached[0] = Math.max(reached[0], session.invocationCounter()))
                     .compose(done -> counters.advance(meterId, keyId, done.nextInvocationCounter()).map(done),
                             failure -> counters.advance(meterId, keyId, reached[0])
@@ -59,12 +68,14 @@ public final class MeterAssociations {
 
     /** Without invocation counters kept anywhere: for unciphered associations, or a ciphered one from its settings. */
     public <T> Future<Done<T>> run(SessionSettings settings, Function<DlmsSession, Future<T>> work) {
-        return run(settings, work, session -> { });
+        return run(settings.target(), settings, work, session -> { });
     }
 
-    private <T> Future<Done<T>> run(SessionSettings settings, Function<DlmsSession, Future<T>> work,
+    private <T> Future<Done<T>> run(String meterId, SessionSettings settings, Function<DlmsSession, Future<T>> work,
                                     Consumer<DlmsSession> onFailure) {
+        java.util.function.BiConsumer<String, Notification> sink = notifications;
         return AssociationDiagnosis.open(vertx, loops.next(), transports.forKind(settings.transport()), settings)
+                .map(session -> sink == null ? session : session.onNotification(n -> sink.accept(meterId, n)))
                 .compose(session -> work.apply(session).compose(value -> {
                             Long next = settings.security() == null ? null : session.invocationCounter();
                             return session.release().map(v -> new Done<>(value, new ArrayList<>(session.warnings()), next));

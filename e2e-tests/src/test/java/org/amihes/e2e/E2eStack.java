@@ -20,6 +20,7 @@ final class E2eStack {
         m.put("hes.topology.jobs-exchange", "meter-jobs.by-meter-e2e");
         m.put("hes.topology.results-exchange", "meter-results-e2e");
         m.put("hes.topology.registry-exchange", "meter-registry-e2e");
+        m.put("hes.topology.events-exchange", "meter-events-e2e");
         m.put("quarkus.oidc.auth-server-url", org.amihes.service.testing.TestKeycloak.realmUrl());
         return m;
     }
@@ -56,6 +57,8 @@ final class E2eStack {
     static Map<String, String> association() {
         Map<String, String> m = common();
         m.put("hes.jobs.queue-prefix", "association.jobs.e2e");
+        // the push listener on a free port (4059 may be in use on a shared machine); PushIT sets one it knows
+        m.put("hes.push.port", "0");
         m.put("hes.registry.sync-queue", "association.registry-sync.e2e");
         m.put("hes.commands.results-queue", "association.command-results.e2e");
         return m;

@@ -27,15 +27,29 @@ import java.util.Set;
  * @param selectiveAccess         selective access by range and entry claimed on the load profile
  * @param disconnectControlObis   null when the meter declares no disconnector
  * @param imageTransferObis       null when the meter declares no image transfer
+ * @param pushSetups              the meter's push setups (class 40) and their push object lists: how the head-end
+ *                                names the values of a DataNotification; empty when none are declared
  */
 public record MeterDeclaration(String vendor, String model, int maxPduSize, String energyObis, String clockObis,
                                String firmwareObis, String loadProfileObis, long loadProfilePeriodSeconds,
                                boolean blockTransfer, boolean selectiveAccess, String disconnectControlObis,
-                               String imageTransferObis, Set<String> objects) {
+                               String imageTransferObis, Set<String> objects, List<PushSetup> pushSetups) {
+
+    /** One push setup: its logical name and push object list, in order. */
+    public record PushSetup(String logicalName, List<PushObject> objects) {
+        public PushSetup {
+            objects = List.copyOf(objects);
+        }
+    }
+
+    /** One entry of a push object list: the attribute {@code attribute} of object {@code obis} of class {@code classId}. */
+    public record PushObject(int classId, String obis, int attribute) {
+    }
 
     public MeterDeclaration {
         require(vendor, "vendor");
         objects = Set.copyOf(objects);
+        pushSetups = pushSetups == null ? List.of() : List.copyOf(pushSetups);
         if (loadProfileObis != null && loadProfilePeriodSeconds <= 0) {
             throw new IllegalArgumentException("loadProfilePeriodSeconds must be positive when loadProfileObis is declared");
         }
@@ -73,7 +87,7 @@ public record MeterDeclaration(String vendor, String model, int maxPduSize, Stri
         }
         Set<String> known = Set.of("vendor", "model", "maxPduSize", "energyObis", "clockObis", "firmwareObis",
                 "loadProfileObis", "loadProfilePeriodSeconds", "blockTransfer", "selectiveAccess",
-                "disconnectControlObis", "imageTransferObis", "objects", "description");
+                "disconnectControlObis", "imageTransferObis", "objects", "description", "pushSetups");
         List<String> errors = new ArrayList<>();
         for (String field : o.fieldNames()) {
             if (!known.contains(field)) {
@@ -100,6 +114,7 @@ public record MeterDeclaration(String vendor, String model, int maxPduSize, Stri
                     objects.add(obis); // what is declared anywhere must be in the object list
                 }
             }
+            List<PushSetup> pushSetups = pushSetups(o.getJsonArray("pushSetups", new JsonArray()), errors);
             if (!errors.isEmpty()) {
                 throw new IllegalArgumentException(source + ": " + String.join("; ", errors));
             }
@@ -108,11 +123,37 @@ public record MeterDeclaration(String vendor, String model, int maxPduSize, Stri
                     o.getString("firmwareObis", Obis.FIRMWARE), o.getString("loadProfileObis"),
                     o.getLong("loadProfilePeriodSeconds", 0L), o.getBoolean("blockTransfer", false),
                     o.getBoolean("selectiveAccess", false), o.getString("disconnectControlObis"),
-                    o.getString("imageTransferObis"), objects);
+                    o.getString("imageTransferObis"), objects, pushSetups);
         } catch (ClassCastException e) {
             throw new IllegalArgumentException(source + ": a field has the wrong JSON type (" + e.getMessage() + ")");
         } catch (IllegalArgumentException e) {
             throw e.getMessage().startsWith(source) ? e : new IllegalArgumentException(source + ": " + e.getMessage());
         }
+    }
+
+    /** {@code [{"logicalName": "0.0.25.9.0.255", "objects": ["classId/a.b.c.d.e.f/attribute", ...]}, ...]} */
+    private static List<PushSetup> pushSetups(JsonArray list, List<String> errors) {
+        List<PushSetup> setups = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            JsonObject setup = list.getJsonObject(i);
+            String ln = setup.getString("logicalName");
+            if (!Obis.valid(ln)) {
+                errors.add("pushSetups[" + i + "].logicalName: not an OBIS code a.b.c.d.e.f: " + ln);
+                continue;
+            }
+            List<PushObject> objects = new ArrayList<>();
+            JsonArray entries = setup.getJsonArray("objects", new JsonArray());
+            for (int j = 0; j < entries.size(); j++) {
+                String[] part = entries.getString(j).split("/");
+                if (part.length != 3 || !part[0].matches("\\d{1,5}") || !Obis.valid(part[1]) || !part[2].matches("\\d{1,3}")) {
+                    errors.add("pushSetups[" + i + "].objects[" + j + "]: not classId/a.b.c.d.e.f/attribute: "
+                            + entries.getString(j));
+                } else {
+                    objects.add(new PushObject(Integer.parseInt(part[0]), part[1], Integer.parseInt(part[2])));
+                }
+            }
+            setups.add(new PushSetup(ln, objects));
+        }
+        return setups;
     }
 }

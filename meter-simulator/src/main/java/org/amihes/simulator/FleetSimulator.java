@@ -270,6 +270,9 @@ public final class FleetSimulator implements AutoCloseable {
 
     @Override
     public void close() {
+        if (pushes != null) {
+            pushes.close();
+        }
         undeployAll().toCompletionStage().toCompletableFuture().join();
     }
 
@@ -298,6 +301,31 @@ public final class FleetSimulator implements AutoCloseable {
 
     private MeterState stateOf(MeterSpec spec) {
         return states.computeIfAbsent(spec.meterId(), id -> new MeterState(profileOf(spec)));
+    }
+
+    /** A meter's state, with its keys derived when asked (a push ciphers with them before any connection did). */
+    MeterState state(MeterSpec spec, boolean withKeys) {
+        MeterState state = stateOf(spec);
+        if (withKeys) {
+            state.keys(() -> MeterKeys.derive(fleet.seed(), spec, profileOf(spec)));
+        }
+        return state;
+    }
+
+    private volatile MeterPushes pushes;
+
+    /** The fleet's pushes to a head-end's push listener (set its target first). */
+    public MeterPushes pushes() {
+        MeterPushes p = pushes;
+        if (p == null) {
+            synchronized (this) {
+                if (pushes == null) {
+                    pushes = new MeterPushes(vertx, this);
+                }
+                p = pushes;
+            }
+        }
+        return p;
     }
 
     /** A Gurux server and a fault sequence for one TCP connection or UDP association to {@code spec}. */

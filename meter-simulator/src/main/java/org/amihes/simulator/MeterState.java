@@ -101,6 +101,33 @@ final class MeterState {
         return k;
     }
 
+    private final AtomicLong pushCounter = new AtomicLong();
+    private volatile int eventCode;
+    private final AtomicLong alarms = new AtomicLong();
+
+    /** The invocation counter of the meter's next ciphered push (its own sending counter, never reused). */
+    long nextPushCounter() {
+        return pushCounter.incrementAndGet();
+    }
+
+    /** The last event the meter recorded (0.0.96.11.0.255): {@link MeterEvent#POWER_DOWN}, {@link MeterEvent#POWER_UP}. */
+    int eventCode() {
+        return eventCode;
+    }
+
+    void eventCode(int code) {
+        eventCode = code;
+    }
+
+    /** Alarm register 1: the bits raised so far. */
+    long alarms() {
+        return alarms.get();
+    }
+
+    void raiseAlarm(long bits) {
+        alarms.accumulateAndGet(bits, (a, b) -> a | b);
+    }
+
     Duration clockOffset() {
         return Duration.ofMillis(clockOffsetMillis);
     }

@@ -21,10 +21,12 @@ import java.util.TreeSet;
  *      [--fleet-out fleet.json] [--registry-out meter_registry.json] [--keys-out meter_keys.json]
  *      [--security-profiles-out security_profiles.json]
  *      [--udp false] [--latency-ms 0 --jitter-ms 0] [--drop 0] [--loss 0] [--malformed 0] [--state-out state.tsv]
- *      [--clock 2026-09-01T06:30:00Z]
+ *      [--clock 2026-09-01T06:30:00Z] [--push-to HOST:PORT [--push-channel tcp|udp] [--push-every-s 0]]
  * </pre>
  * {@code --state-out}: when stopped (SIGTERM), writes each meter's firmware state, one line per meter, tab-separated:
  * meter id, installed firmware version, blocks written to flash, images activated (benchmarks check a campaign with it).
+ * {@code --push-to} makes every meter push its SCHEDULE push setup to the head-end's push listener, on its vendor's
+ * period ({@code push.intervalSeconds}) or every {@code --push-every-s} seconds.
  * {@code --fleet} reads a fleet file instead of generating one. With {@code --security-profiles-out}, the registry's
  * meters name their vendor's security profile (management association, keys from {@code --keys-out}). {@code --udp true} also answers the wrapper over UDP
  * (one socket per wrapper meter). Faults apply to every meter: {@code --latency-ms}/{@code --jitter-ms} delay each
@@ -37,7 +39,7 @@ public final class SimulatorMain {
 
     private static final Set<String> OPTIONS = Set.of("meters", "profiles", "seed", "first-host", "port", "bind",
             "fleet", "fleet-out", "registry-out", "keys-out", "security-profiles-out", "udp", "latency-ms", "jitter-ms", "drop", "loss", "malformed",
-            "state-out", "clock");
+            "state-out", "clock", "push-to", "push-channel", "push-every-s");
 
     private SimulatorMain() {
     }
@@ -72,6 +74,17 @@ public final class SimulatorMain {
                 ? Clock.fixed(java.time.Instant.parse(opts.get("clock")), java.time.ZoneOffset.UTC) : Clock.systemUTC();
         FleetSimulator simulator = FleetSimulator.start(vertx, fleet, clock,
                 opts.getOrDefault("bind", "0.0.0.0"), options).toCompletionStage().toCompletableFuture().get();
+        if (opts.containsKey("push-to")) {
+            // meters push their SCHEDULE push setup to the head-end's listener, each on its vendor's period (or this one)
+            String[] to = opts.get("push-to").split(":");
+            FleetSimulator sim = simulator;
+            sim.pushes().target(new MeterPushes.Target(to[0], Integer.parseInt(to[1]),
+                    MeterPushes.Channel.valueOf(opts.getOrDefault("push-channel", "tcp").toUpperCase(java.util.Locale.ROOT))));
+            long every = Long.parseLong(opts.getOrDefault("push-every-s", "0"));
+            sim.pushes().schedule(every > 0 ? java.time.Duration.ofSeconds(every) : null);
+            System.out.printf("meter-simulator: pushing to %s over %s%n", opts.get("push-to"),
+                    opts.getOrDefault("push-channel", "tcp"));
+        }
         Map<String, Long> perProfile = new java.util.TreeMap<>();
         fleet.meters().forEach(m -> perProfile.merge(m.profile(), 1L, Long::sum));
         MeterSpec first = fleet.meters().get(0);

@@ -25,14 +25,49 @@ import java.util.List;
  * @param securitySuite     that association's security suite: 0, 1 or 2
  * @param securityPolicy    NONE, AUTHENTICATED, ENCRYPTED or AUTHENTICATED_ENCRYPTED
  * @param generalBlockTransfer whether the meter offers General Block Transfer (conformance bit 3) for long answers
+ * @param push              what the meter pushes unasked: its push setups (class 40) and the schedule's period
  */
 public record VendorProfile(String name, String manufacturer, String model, Framing framing, int maxPduSize,
                             String energyObis, int energyScaler, boolean energyRegisterNull, int responseDelayMs,
                             String description, String loadProfileObis, int loadProfileCaptureSeconds,
                             String firmwareVersion, int disconnectControlMode, String hlsAuthentication,
-                            int securitySuite, String securityPolicy, boolean generalBlockTransfer) {
+                            int securitySuite, String securityPolicy, boolean generalBlockTransfer, Push push) {
 
     public enum Framing { WRAPPER, HDLC }
+
+    /** What makes a push setup push. */
+    public enum Trigger { SCHEDULE, POWER, ALARM }
+
+    /** @param intervalSeconds period of the {@link Trigger#SCHEDULE} push setup when pushing on a schedule */
+    public record Push(int intervalSeconds, List<PushSetupSpec> setups) {
+        public Push {
+            setups = List.copyOf(setups);
+            if (intervalSeconds <= 0) {
+                throw new IllegalArgumentException("push.intervalSeconds must be positive, got " + intervalSeconds);
+            }
+        }
+
+        /** The push setup a trigger fires, null when the meter has none for it. */
+        public PushSetupSpec setup(Trigger trigger) {
+            return setups.stream().filter(s -> s.trigger() == trigger).findFirst().orElse(null);
+        }
+    }
+
+    /**
+     * One push setup (class 40, 0.x.25.9.0.255).
+     *
+     * @param objects its push object list: {@code classId/logicalName/attribute} each
+     */
+    public record PushSetupSpec(String logicalName, Trigger trigger, List<String> objects) {
+        public PushSetupSpec {
+            objects = List.copyOf(objects);
+            for (String o : objects) {
+                if (!o.matches("\\d+/\\d+\\.\\d+\\.\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+")) {
+                    throw new IllegalArgumentException("push object '" + o + "' is not classId/a.b.c.d.e.f/attribute");
+                }
+            }
+        }
+    }
 
     /** Profiles shipped with the simulator. */
     public static final List<String> BUILT_IN = List.of("aurora-ax1", "borealis-b7", "corvus-c3", "delta-q9");

@@ -16,13 +16,45 @@ import java.util.concurrent.ConcurrentSkipListMap;
 public class MeterDirectory {
 
     private final ConcurrentSkipListMap<String, Meter> meters = new ConcurrentSkipListMap<>();
+    /** Meter ids by host: who sent a push (its source address), without a scan of the fleet. */
+    private final java.util.concurrent.ConcurrentHashMap<String, java.util.Set<String>> byHost =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public Optional<Meter> find(String meterId) {
         return Optional.ofNullable(meters.get(meterId));
     }
 
     public void put(Meter meter) {
-        meters.put(meter.meterId(), meter);
+        Meter before = meters.put(meter.meterId(), meter);
+        if (before != null && !before.host().equals(meter.host())) {
+            byHost.computeIfPresent(before.host(), (h, ids) -> {
+                ids.remove(meter.meterId());
+                return ids.isEmpty() ? null : ids;
+            });
+        }
+        byHost.computeIfAbsent(meter.host(), h -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(meter.meterId());
+    }
+
+    /**
+     * The meter at {@code host} with logical device {@code logicalDevice} (several meters may share a host behind a
+     * gateway); empty when none, or when several fit.
+     */
+    public Optional<Meter> findByAddress(String host, int logicalDevice) {
+        java.util.Set<String> ids = byHost.get(host);
+        if (ids == null) {
+            return Optional.empty();
+        }
+        Meter found = null;
+        for (String id : ids) {
+            Meter m = meters.get(id);
+            if (m != null && m.host().equals(host) && m.logicalDevice() == logicalDevice) {
+                if (found != null) {
+                    return Optional.empty();
+                }
+                found = m;
+            }
+        }
+        return Optional.ofNullable(found);
     }
 
     public void putAll(Collection<Meter> all) {

@@ -60,8 +60,11 @@ public class InteropRuns {
     private final Vertx vertx;
     private final Map<UUID, RunExecution> running = new ConcurrentHashMap<>();
 
+    private final VendorDeclarations declarations;
+
     public InteropRuns(MeterDirectory directory, MeterSessions sessions, InteropRunStore store, AuditLog audit,
-                       AssociationConfig config, Vertx vertx) {
+                       AssociationConfig config, Vertx vertx, VendorDeclarations declarations) {
+        this.declarations = declarations;
         this.directory = directory;
         this.sessions = sessions;
         this.store = store;
@@ -162,25 +165,7 @@ public class InteropRuns {
     }
 
     private MeterDeclaration declaration(String vendor) {
-        if (vendor == null) {
-            return null;
-        }
-        Optional<Path> dir = config.interop().declarationsDir();
-        if (dir.isPresent()) {
-            Path file = dir.get().resolve(vendor + ".json");
-            if (Files.isRegularFile(file)) {
-                try {
-                    return MeterDeclaration.load(file);
-                } catch (Exception e) {
-                    throw new IllegalStateException("declaration " + file + " unreadable: " + e.getMessage(), e);
-                }
-            }
-        }
-        try {
-            return MeterDeclaration.builtIn(vendor);
-        } catch (IllegalArgumentException unknownVendor) {
-            return null; // the cases that need one are SKIPPED, saying so
-        }
+        return declarations.of(vendor); // null: the cases that need one are SKIPPED, saying so
     }
 
     /** One run in this process: workers take the next meter until none is left or the run is cancelled. */

@@ -17,4 +17,7 @@ public interface Topology {
 
     /** Registry changes and sync requests: a topic exchange. */
     String registryExchange();
+
+    /** What meters push unasked, decoded ({@code MeterPushEvent}, routing keys push.data / push.event): a topic exchange. */
+    String eventsExchange();
 }

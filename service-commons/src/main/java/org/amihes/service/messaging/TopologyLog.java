@@ -12,7 +12,8 @@ public class TopologyLog {
     private static final Logger LOG = Logger.getLogger(TopologyLog.class);
 
     void onStart(@Observes StartupEvent event, Topology topology) {
-        LOG.infof("broker topology: jobs %s (consistent hash by meter id), results %s, registry %s",
-                topology.jobsExchange(), topology.resultsExchange(), topology.registryExchange());
+        LOG.infof("broker topology: jobs %s (consistent hash by meter id), results %s, registry %s, meter events %s",
+                topology.jobsExchange(), topology.resultsExchange(), topology.registryExchange(),
+                topology.eventsExchange());
     }
 }

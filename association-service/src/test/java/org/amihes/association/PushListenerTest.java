@@ -1,0 +1,337 @@
+package org.amihes.association;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.amihes.association.push.PushListener;
+import org.amihes.association.push.PushMetrics;
+import org.amihes.contracts.MeterPushEvent;
+import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
+import org.amihes.simulator.MeterModel;
+import org.amihes.simulator.MeterPushes;
+import org.amihes.simulator.MeterSpec;
+import org.amihes.simulator.VendorProfile;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 11, meter-initiated traffic: simulated meters push to the push listener over TCP and UDP (real sockets, the
+ * real RabbitMQ and PostgreSQL); each push must arrive decoded, with the values the simulator's model gives, audited
+ * and published exactly once. Meters here push plain (keys are security-service's: the ciphered pushes are in e2e
+ * PushIT). A storm of 5,000 meters pushing at once through a small in-flight bound must all arrive over TCP, with the
+ * bound never exceeded.
+ */
+@QuarkusTest
+@TestProfile(PushListenerTest.SmallBound.class)
+class PushListenerTest {
+
+    static final int BOUND = 64;
+    static final int STORM = 5_000;
+    static final Instant NOW = Instant.parse("2026-06-15T08:00:00Z");
+
+    public static class SmallBound implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("hes.push.max-in-flight", Integer.toString(BOUND), "hes.push.host", "127.0.0.1");
+        }
+    }
+
+    @Inject
+    PushListener listener;
+    @Inject
+    PushMetrics metrics;
+    @Inject
+    org.amihes.association.push.PushPublisher publisher;
+
+    static Vertx vertx;
+    static FleetSimulator simulator;
+    static Fleet fleet;
+    static Fleet storm;
+    static Connection rabbit;
+    static Channel channel;
+    static final Map<String, List<MeterPushEvent>> events = new ConcurrentHashMap<>();
+    static boolean registered;
+
+    @BeforeAll
+    static void start() throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        String run = "P" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 23, "127.8.0.1", port).withIdPrefix(run);
+        storm = Fleet.generate(STORM, List.of("aurora-ax1", "borealis-b7"), 29, "127.9.0.1", port).withIdPrefix(run + "S");
+        List<MeterSpec> all = new ArrayList<>(fleet.meters());
+        all.addAll(storm.meters());
+        vertx = Vertx.vertx();
+        simulator = FleetSimulator.start(vertx, new Fleet(fleet.seed(), all), Clock.fixed(NOW, ZoneOffset.UTC), "127.0.0.1")
+                .toCompletionStage().toCompletableFuture().get();
+        rabbit = org.amihes.service.testing.TestRabbit.factory().newConnection("push-listener-test");
+        channel = rabbit.createChannel();
+        channel.exchangeDeclare("meter-events-atest", "topic", true);
+        String queue = channel.queueDeclare().getQueue();
+        channel.queueBind(queue, "meter-events-atest", "push.#");
+        channel.basicConsume(queue, true, new DefaultConsumer(channel) {
+            @Override
+            public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                    throws java.io.IOException {
+                MeterPushEvent e = TestBroker.JSON.readValue(body, MeterPushEvent.class);
+                events.computeIfAbsent(e.meterId(), id -> new CopyOnWriteArrayList<>()).add(e);
+            }
+        });
+    }
+
+    @BeforeEach
+    void register() throws Exception {
+        if (registered) {
+            return;
+        }
+        registered = true;
+        // on a loaded machine the broker connection may come after the start: pushes before it would be HES-007
+        long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!publisher.ready() && System.nanoTime() < ready) {
+            Thread.sleep(100);
+        }
+        assertThat(publisher.ready()).as("push events publisher connected").isTrue();
+        Path file = Files.createTempFile("push-registry", ".json");
+        new Fleet(fleet.seed(), simulator.fleet().meters()).writeRegistry(file);
+        given().contentType(ContentType.JSON).body(file.toFile()).post("/meters/import").then().statusCode(200);
+        Files.delete(file);
+        simulator.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.TCP))
+                .plain(true);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        rabbit.close();
+        simulator.close();
+        vertx.close();
+    }
+
+    @Test
+    void aPushFromEachVendorArrivesDecodedAuditedAndPublishedOnce() throws Exception {
+        for (MeterSpec m : fleet.meters()) {
+            await(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.SCHEDULE));
+        }
+        for (MeterSpec m : fleet.meters()) {
+            VendorProfile profile = VendorProfile.load(m.profile());
+            MeterPushEvent e = awaitEvents(m.meterId(), 1).get(0);
+            assertThat(e.kind()).isEqualTo(MeterPushEvent.Kind.DATA);
+            assertThat(e.pushSetup()).isEqualTo("0.0.25.9.0.255");
+            assertThat(e.transport()).isEqualTo("TCP");
+            assertThat(e.vendor()).isEqualTo(profile.name());
+            assertThat(e.meterTime()).isEqualTo(NOW);
+            assertThat(e.values()).hasSize(5);
+            MeterPushEvent.PushedValue ldn = e.values().get(1);
+            assertThat(ldn.obis()).isEqualTo("0.0.42.0.0.255");
+            assertThat(ldn.value()).isEqualTo(HexFormat.of().formatHex((profile.manufacturer() + m.serialNumber())
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+            assertThat(e.values().get(2).type()).isEqualTo("date-time");
+            assertThat(e.values().get(2).value()).isEqualTo(NOW.toString());
+            MeterPushEvent.PushedValue energy = e.values().get(3);
+            assertThat(energy.obis()).isEqualTo(profile.energyObis());
+            if (profile.energyRegisterNull()) {
+                assertThat(energy.type()).as("the vendor's unmapped register pushes null, as the model says").isEqualTo("null");
+            } else {
+                assertThat(energy.scaler()).isEqualTo(profile.energyScaler());
+                assertThat(energy.unit()).isEqualTo("Wh");
+                assertThat(energy.scaled()).isEqualByComparingTo(MeterModel.energyValue(m, profile, NOW));
+            }
+        }
+        Thread.sleep(500); // a duplicate would have come by now
+        for (MeterSpec m : fleet.meters()) {
+            assertThat(events.get(m.meterId())).as("published once: " + m.meterId()).hasSize(1);
+        }
+        String audit = Files.readString(Path.of("target/interop_audit.log"));
+        for (MeterSpec m : fleet.meters()) {
+            assertThat(audit.lines().filter(l -> l.contains("\"operation\":\"PUSH\"") && l.contains("\"PASS\"")
+                    && l.contains(m.meterId()))).hasSize(1);
+        }
+    }
+
+    @Test
+    void powerDownPowerUpAndAnAlarmArriveOverUdpToo() throws Exception {
+        MeterSpec m = fleet.meters().get(0);
+        simulator.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.UDP));
+        try {
+            int before = events.getOrDefault(m.meterId(), List.of()).size();
+            await(simulator.pushes().powerDown(m.meterId()));
+            awaitEvents(m.meterId(), before + 1);
+            await(simulator.pushes().powerUp(m.meterId()));
+            awaitEvents(m.meterId(), before + 2);
+            await(simulator.pushes().raiseAlarm(m.meterId(), 0x0100L));
+            List<MeterPushEvent> got = awaitEvents(m.meterId(), before + 3).subList(before, before + 3);
+            assertThat(got).extracting(MeterPushEvent::transport).containsOnly("UDP");
+            assertThat(got).extracting(MeterPushEvent::pushSetup)
+                    .containsExactly("0.1.25.9.0.255", "0.1.25.9.0.255", "0.4.25.9.0.255");
+            assertThat(got.get(0).values().get(3).obis()).isEqualTo("0.0.96.11.0.255");
+            assertThat(got.get(0).values().get(3).value()).isEqualTo("1"); // power down (IDIS event code 1)
+            assertThat(got.get(1).values().get(3).value()).isEqualTo("2"); // power up
+            assertThat(got.get(2).values().get(2).obis()).isEqualTo("0.0.97.98.0.255");
+            assertThat(got.get(2).values().get(2).value()).isEqualTo(Long.toString(0x0100L));
+        } finally {
+            simulator.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.TCP));
+        }
+    }
+
+    @Test
+    void aPushFromAnUnknownAddressOrGarbageIsAuditedAndNotPublished() throws Exception {
+        double unknownBefore = metrics.rejectedCount("HES-006");
+        double malformedBefore = metrics.rejectedCount("DLMS-001");
+        // a meter that is not in the registry: same frames, from an address no registered meter has
+        int strangerPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            strangerPort = s.getLocalPort();
+        }
+        Fleet stranger = Fleet.generate(1, List.of("aurora-ax1"), 31, "127.10.0.1", strangerPort).withIdPrefix("STRANGER-");
+        try (FleetSimulator other = FleetSimulator.start(vertx, stranger, Clock.fixed(NOW, ZoneOffset.UTC), "127.10.0.1")
+                .toCompletionStage().toCompletableFuture().get()) {
+            other.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.TCP)).plain(true);
+            await(other.pushes().push(stranger.meters().get(0).meterId(), VendorProfile.Trigger.SCHEDULE));
+        }
+        // bytes that are no frame at all
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", listener.port())) {
+            s.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while ((metrics.rejectedCount("HES-006") == unknownBefore || metrics.rejectedCount("DLMS-001") == malformedBefore)
+                && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metrics.rejectedCount("HES-006")).isEqualTo(unknownBefore + 1);
+        assertThat(metrics.rejectedCount("DLMS-001")).isEqualTo(malformedBefore + 1);
+        Thread.sleep(300);
+        assertThat(events).doesNotContainKey(stranger.meters().get(0).meterId());
+        String audit = Files.readString(Path.of("target/interop_audit.log"));
+        assertThat(audit.lines().filter(l -> l.contains("\"PUSH\"") && l.contains("HES-006") && l.contains("\"SECURITY\"")
+                && l.contains("127.10.0.1"))).hasSize(1);
+        // the listener goes on: a registered meter's push still arrives
+        MeterSpec m = fleet.meters().get(1);
+        int before = events.getOrDefault(m.meterId(), List.of()).size();
+        await(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.SCHEDULE));
+        awaitEvents(m.meterId(), before + 1);
+    }
+
+    @Test
+    void aStormOf5000MetersPushingAtOnceIsAllReceivedOverTcpWithinTheBound() throws Exception {
+        double publishedBefore = metrics.publishedCount();
+        Runtime rt = Runtime.getRuntime();
+        System.gc();
+        long heapBefore = rt.totalMemory() - rt.freeMemory();
+        List<Future<?>> pushes = new ArrayList<>(STORM);
+        for (MeterSpec m : storm.meters()) {
+            pushes.add(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.SCHEDULE));
+        }
+        Future.join(pushes).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (scheduledTcp(storm.meters()) < STORM && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        long heapAfter = rt.totalMemory() - rt.freeMemory();
+        System.out.printf("push storm: %d TCP pushes, %d received and published, in-flight peak %d (bound %d), buffered"
+                        + " bytes peak %d, heap used %d MB before, %d MB after%n", STORM, scheduledTcp(storm.meters()),
+                metrics.inFlightPeak(), BOUND, metrics.bufferedBytesPeak(), heapBefore >> 20, heapAfter >> 20);
+        assertThat(scheduledTcp(storm.meters())).as("every push of the storm published").isEqualTo(STORM);
+        assertThat(metrics.publishedCount() - publishedBefore).isGreaterThanOrEqualTo(STORM);
+        assertThat(metrics.inFlightPeak()).as("notifications in flight never beyond the bound").isLessThanOrEqualTo(BOUND);
+        Thread.sleep(1000);
+        for (MeterSpec m : storm.meters()) {
+            List<MeterPushEvent> tcp = events.get(m.meterId()).stream().filter(PushListenerTest::scheduledOverTcp).toList();
+            assertThat(tcp).as("none lost, none twice: " + m.meterId()).hasSize(1);
+            VendorProfile profile = VendorProfile.load(m.profile());
+            assertThat(tcp.get(0).values().get(3).scaled()).isEqualByComparingTo(MeterModel.energyValue(m, profile, NOW));
+        }
+    }
+
+    static boolean scheduledOverTcp(MeterPushEvent e) {
+        return "TCP".equals(e.transport()) && "0.0.25.9.0.255".equals(e.pushSetup());
+    }
+
+    static long scheduledTcp(List<MeterSpec> meters) {
+        long n = 0;
+        for (MeterSpec m : meters) {
+            n += events.getOrDefault(m.meterId(), List.of()).stream().filter(PushListenerTest::scheduledOverTcp).count();
+        }
+        return n;
+    }
+
+    @Test
+    void aUdpStormDropsBeyondTheBoundAndCountsWhatItDropped() throws Exception {
+        simulator.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.UDP));
+        try {
+            double udpBefore = metrics.receivedCount("UDP");
+            double droppedBefore = metrics.udpDroppedCount();
+            double publishedBefore = metrics.publishedCount();
+            List<Future<?>> pushes = new ArrayList<>(STORM);
+            for (MeterSpec m : storm.meters()) {
+                pushes.add(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.ALARM));
+            }
+            // every send ends (a datagram socket the sender could not open counts as not sent), then the listener drains
+            Future.join(pushes).otherwiseEmpty().toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            long sent = pushes.stream().filter(Future::succeeded).count();
+            Thread.sleep(3000);
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (metrics.publishedCount() - publishedBefore < metrics.receivedCount("UDP") - udpBefore
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            double received = metrics.receivedCount("UDP") - udpBefore;
+            double dropped = metrics.udpDroppedCount() - droppedBefore;
+            double published = metrics.publishedCount() - publishedBefore;
+            System.out.printf("UDP storm: %d meters, %d datagrams sent, %.0f handled, %.0f dropped at the bound (counted),"
+                    + " %.0f lost before the listener, %.0f published, in-flight peak %d%n", STORM, sent, received, dropped,
+                    sent - received - dropped, published, metrics.inFlightPeak());
+            assertThat(published).as("every datagram taken in is published").isEqualTo(received);
+            assertThat(received + dropped).isLessThanOrEqualTo(sent);
+            assertThat(received).isPositive();
+            assertThat(metrics.inFlightPeak()).isLessThanOrEqualTo(BOUND);
+        } finally {
+            simulator.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.TCP));
+        }
+    }
+
+    private static List<MeterPushEvent> awaitEvents(String meterId, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (events.getOrDefault(meterId, List.of()).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        List<MeterPushEvent> got = events.getOrDefault(meterId, List.of());
+        assertThat(got).as("events of " + meterId).hasSizeGreaterThanOrEqualTo(count);
+        return got;
+    }
+
+    private static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    }
+}
