@@ -71,7 +71,17 @@ public class MeterSessions {
         associations = new MeterAssociations(vertx, eventLoops, transports);
         prober = new org.amihes.interop.Prober(vertx, eventLoops, transports);
         SecurityServiceClient securityService = new SecurityServiceClient(vertx, config.securityService().url(),
-                config.securityService().timeout(), clientCredentials.configured() ? this::accessToken : null);
+                config.securityService().timeout(), clientCredentials.configured() ? new SecurityServiceClient.Bearer() {
+                    @Override
+                    public Future<String> token() {
+                        return accessToken();
+                    }
+
+                    @Override
+                    public void refused(String token) {
+                        clientCredentials.refused(token);
+                    }
+                } : null);
         counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
                 config.counters().window(), config.counters().headroom());
         credentialSource = new SecurityServiceCredentials(securityService);

@@ -32,7 +32,13 @@ final class E2eStack {
      * the child processes inherit; the same default as the tests' when unset).
      */
     static ServiceProcess startSecurity() throws Exception {
+        return startSecurity(Map.of());
+    }
+
+    /** @param settings added to security-service's settings */
+    static ServiceProcess startSecurity(Map<String, String> settings) throws Exception {
         Map<String, String> m = common();
+        m.putAll(settings);
         m.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
         org.amihes.service.testing.SoftHsmToken token = org.amihes.service.testing.SoftHsmToken.ensure(
                 org.amihes.service.testing.SoftHsmToken.testConf(), "amihes-test");

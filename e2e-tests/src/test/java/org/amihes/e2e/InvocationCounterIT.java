@@ -135,7 +135,17 @@ class InvocationCounterIT {
         return new InvocationCounterWindows(new SecurityServiceCounterReservations(new SecurityServiceClient(
                 vertx, URI.create(security.url()), Duration.ofSeconds(5),
                 // association-service's client token, as association-service presents it (fetched off the event loop)
-                () -> vertx.executeBlocking(() -> org.amihes.service.testing.TestTokens.client("association-service")))),
+                new org.amihes.association.client.SecurityServiceClient.Bearer() {
+                    @Override
+                    public io.vertx.core.Future<String> token() {
+                        return vertx.executeBlocking(() -> org.amihes.service.testing.TestTokens.client("association-service"));
+                    }
+
+                    @Override
+                    public void refused(String token) {
+                        // the test's token is fresh for each request: nothing cached to drop
+                    }
+                })),
                 WINDOW, 64);
     }
 

@@ -19,6 +19,7 @@ import org.amihes.simulator.Fleet;
 import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
+import org.amihes.service.testing.TestTokens;
 
 /**
  * A simulated fleet whose keys are in security-service (its security profiles and key delivery imported as a utility
@@ -57,6 +58,12 @@ final class SecuredStack implements AutoCloseable {
     /** @param associationSettings added to association-service's settings (e.g. a session bound) */
     static SecuredStack start(String name, Fleet fleet, Instant now, Map<String, String> associationSettings)
             throws Exception {
+        return start(name, fleet, now, associationSettings, Map.of());
+    }
+
+    /** @param securitySettings added to security-service's settings */
+    static SecuredStack start(String name, Fleet fleet, Instant now, Map<String, String> associationSettings,
+                              Map<String, String> securitySettings) throws Exception {
         Vertx vertx = Vertx.vertx();
         FleetSimulator simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(now, ZoneOffset.UTC), "0.0.0.0")
                 .toCompletionStage().toCompletableFuture().get();
@@ -68,10 +75,13 @@ final class SecuredStack implements AutoCloseable {
         fleet.writeRegistry(registry, true);
         fleet.writeKeys(keys);
 
-        ServiceProcess security = E2eStack.startSecurity();
-        given().baseUri(security.url()).contentType(ContentType.JSON).body(profiles.toFile())
-                .post("/security-profiles/import").then().statusCode(200);
-        given().baseUri(security.url()).contentType(ContentType.JSON).body(keys.toFile()).post("/keys/import")
+        ServiceProcess security = E2eStack.startSecurity(securitySettings);
+        // tokens fetched now: a stack may run a security-service that takes tokens only seconds old
+        given().baseUri(security.url()).header("Authorization", "Bearer " + TestTokens.fresh(TestTokens.DEFAULT_USER))
+                .contentType(ContentType.JSON).body(profiles.toFile()).post("/security-profiles/import").then()
+                .statusCode(200);
+        given().baseUri(security.url()).header("Authorization", "Bearer " + TestTokens.fresh(TestTokens.DEFAULT_USER))
+                .contentType(ContentType.JSON).body(keys.toFile()).post("/keys/import")
                 .then().statusCode(200).body("meters", equalTo(fleet.meters().size()));
         Map<String, String> assoc = new HashMap<>(E2eStack.associationWithKeys(security));
         assoc.put("hes.registry.file", registry.toAbsolutePath().toString());

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import java.net.URI;
 import java.time.Duration;
-import java.util.function.Supplier;
 
 /**
  * association-service's one HTTP door to security-service (invocation counters, meter credentials): non-blocking,
@@ -21,16 +20,25 @@ public final class SecurityServiceClient {
     public record Reply(int status, Buffer body) {
     }
 
+    /** Where the requests' access tokens come from. */
+    public interface Bearer {
+        /** A token for the next request (cached by the source). */
+        Future<String> token();
+
+        /** security-service refused {@code token} (401): the source hands out a new one next. */
+        void refused(String token);
+    }
+
     private final HttpClient http;
     private final URI base;
     private final String basePath;
     private final int port;
     private final boolean secure;
     private final long timeoutMillis;
-    private final Supplier<Future<String>> bearer;
+    private final Bearer bearer;
 
-    /** @param bearer an access token for each request (cached by its source), or null to send none */
-    public SecurityServiceClient(Vertx vertx, URI base, Duration timeout, Supplier<Future<String>> bearer) {
+    /** @param bearer the access tokens of the requests, or null to send none */
+    public SecurityServiceClient(Vertx vertx, URI base, Duration timeout, Bearer bearer) {
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout((int) timeout.toMillis())
                 .setMaxPoolSize(32));
         this.base = base;
@@ -53,16 +61,34 @@ public final class SecurityServiceClient {
         return base;
     }
 
+    /**
+     * With a token: a 401 (the token expired on its way, or was revoked) is answered by one more attempt with a new
+     * token; a refused request was not carried out, so sending it again is safe.
+     */
     private Future<Reply> send(HttpMethod method, String path, String json) {
+        if (bearer == null) {
+            return exchange(method, path, json, null);
+        }
+        return bearer.token().compose(token -> exchange(method, path, json, token).compose(reply -> {
+            if (reply.status() != 401) {
+                return Future.succeededFuture(reply);
+            }
+            bearer.refused(token);
+            return bearer.token().compose(fresh -> exchange(method, path, json, fresh));
+        }));
+    }
+
+    private Future<Reply> exchange(HttpMethod method, String path, String json, String token) {
         RequestOptions request = new RequestOptions().setMethod(method).setHost(base.getHost()).setPort(port)
                 .setSsl(secure).setIdleTimeout(timeoutMillis).setURI(basePath + path)
                 .putHeader("Accept", "application/json");
         if (json != null) {
             request.putHeader("Content-Type", "application/json");
         }
-        Future<RequestOptions> withToken = bearer == null ? Future.succeededFuture(request)
-                : bearer.get().map(token -> request.putHeader("Authorization", "Bearer " + token));
-        return withToken.compose(http::request)
+        if (token != null) {
+            request.putHeader("Authorization", "Bearer " + token);
+        }
+        return http.request(request)
                 .compose(req -> json == null ? req.send() : req.send(json))
                 .compose(response -> response.body().map(body -> new Reply(response.statusCode(), body)));
     }

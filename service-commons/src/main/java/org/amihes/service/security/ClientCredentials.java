@@ -3,7 +3,6 @@ package org.amihes.service.security;
 import io.quarkus.oidc.client.OidcClient;
 import io.quarkus.oidc.client.OidcClients;
 import io.quarkus.oidc.client.runtime.OidcClientConfig;
-import io.quarkus.oidc.client.runtime.TokensHelper;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,13 +10,16 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * This service's own access tokens (OAuth2 client credentials with its confidential client of the realm), for the
- * REST calls it makes to another service. Non-blocking; a token is reused until shortly before it expires, then
- * fetched again (quarkus-oidc-client's TokensHelper). The secret comes from a file (hes.oidc.client-secret-file,
+ * REST calls it makes to another service. Non-blocking; a token is reused until {@code hes.oidc.renew-before} its
+ * expiry (a token valid when sent can wait in queues and reach the other service expired), fetched once however many
+ * callers ask at that moment, and dropped when the other service refuses it ({@link #refused}). The secret comes
+ * from a file (hes.oidc.client-secret-file,
  * HES_OIDC_CLIENT_SECRET_FILE) or the environment (HES_OIDC_CLIENT_SECRET), never from git.
  */
 @ApplicationScoped
@@ -37,13 +39,17 @@ public class ClientCredentials {
         /** Whether the start fails without a secret (the prod profile: ProductionSecrets). */
         @io.smallrye.config.WithDefault("false")
         boolean requireClientSecret();
+
+        /** How long before its expiry a token is renewed (at most half its lifetime). */
+        @io.smallrye.config.WithDefault("60s")
+        Duration renewBefore();
     }
 
     private final OidcClients clients;
     private final String authServerUrl;
     private final String clientId;
     private final Secret secret;
-    private final TokensHelper tokens = new TokensHelper();
+    private final RenewingToken token;
     private volatile Uni<OidcClient> client;
 
     public ClientCredentials(OidcClients clients, Secret secret,
@@ -53,6 +59,10 @@ public class ClientCredentials {
         this.secret = secret;
         this.authServerUrl = authServerUrl;
         this.clientId = clientId;
+        this.token = new RenewingToken(() -> client().flatMap(OidcClient::getTokens).map(t -> new RenewingToken.Token(
+                t.getAccessToken(), System.currentTimeMillis() / 1000,
+                t.getAccessTokenExpiresAt() == null ? Long.MAX_VALUE : t.getAccessTokenExpiresAt())),
+                secret.renewBefore(), () -> System.currentTimeMillis() / 1000);
     }
 
     /** Whether a secret is configured: without one this service calls others with no token (and is refused). */
@@ -62,7 +72,12 @@ public class ClientCredentials {
 
     /** A valid access token of this service's client. */
     public Uni<String> accessToken() {
-        return client().flatMap(tokens::getTokens).map(t -> t.getAccessToken());
+        return token.get();
+    }
+
+    /** The other service answered 401 to {@code accessToken}: the next call gets a new token. */
+    public void refused(String accessToken) {
+        token.refused(accessToken);
     }
 
     /**

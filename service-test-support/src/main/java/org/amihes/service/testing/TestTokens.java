@@ -52,6 +52,12 @@ public final class TestTokens {
         return user(DEFAULT_USER);
     }
 
+    /** A token of the user fetched now, not from the cache (for a service that takes tokens only seconds old). */
+    public static String fresh(String username) {
+        return request(Map.of("grant_type", "password", "client_id", "hes-cli", "username", username,
+                "password", TestKeycloak.secret("demo-password"))).path("access_token").asText();
+    }
+
     /**
      * A token issued by the realm with a lifetime of one second (client hes-token-probe), already expired when this
      * returns: the signature is good, only {@code exp} is past.
