@@ -9,6 +9,8 @@ class ReadinessTest {
 
     @Test
     void readyWithDatabaseAndBroker() {
-        Readiness.assertReadyWithDatabaseAndBroker("image-registered");
+        Readiness.assertReadyWithDatabaseAndBroker("firmware-results");
+        // events leave through the outbox relay, over a connection of its own (no SmallRye channel any more)
+        Readiness.assertReadyWithDatabaseAndRabbit("firmware events");
     }
 }

@@ -45,7 +45,15 @@ class MdmsPublicationTest {
     static final String RUN = "MD" + UUID.randomUUID().toString().substring(0, 6);
     static final String DB = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
     static final String QUEUE = "mdms.readings-ptest";
-    static final String TOPIC = "hes-test/" + DB + "/readings/#";
+    /**
+     * The topics of this test's meters only ({@code <prefix>/<kind>/<meter>}): polling-service publishes every test
+     * class's readings under the prefix, and a subscriber of the whole prefix that was away found thousands queued (the
+     * 10,000-meter profile tests' intervals), more than Mosquitto keeps ("Outgoing messages are being dropped"), and
+     * its reconnects were closed at once, three times: the clean-clone run of 2916458.
+     */
+    static String topic(String meterId) {
+        return "hes-test/" + DB + "/readings/+/" + meterId;
+    }
     static final String SUBSCRIBER = "mdms-test-subscriber-" + DB;
     static final List<String> REGISTERS = List.of("1.0.1.8.0.255", "1.0.2.8.0.255");
     static FakeAssociation association;
@@ -99,7 +107,7 @@ class MdmsPublicationTest {
 
     /** The MDMS side: a fixed client id with clean session false, so the broker keeps what comes while it is away. */
     static void connectSubscriber() throws Exception {
-        subscriber = subscribe(SUBSCRIBER, false, mqtt);
+        subscriber = subscribe(SUBSCRIBER, false, mqtt, IntStream.rangeClosed(1, 6).mapToObj(i -> RUN + "-" + i).toList());
     }
 
     /**
@@ -107,7 +115,10 @@ class MdmsPublicationTest {
      * under load on reconnecting with queued messages: Mosquitto logs "closed its connection") is tried again, at most
      * three times; the session, and what the broker queued in it, stays.
      */
-    static MqttClient subscribe(String clientId, boolean cleanSession, List<MdmsReading> into) throws Exception {
+    static MqttClient subscribe(String clientId, boolean cleanSession, List<MdmsReading> into, List<String> meterIds)
+            throws Exception {
+        Map<String, Integer> topics = new java.util.LinkedHashMap<>();
+        meterIds.forEach(m -> topics.put(topic(m), 1));
         for (int attempt = 1; ; attempt++) {
             MqttClient client = MqttClient.create(vertx, new MqttClientOptions().setClientId(clientId)
                     .setCleanSession(cleanSession).setAutoKeepAlive(true));
@@ -120,7 +131,7 @@ class MdmsPublicationTest {
             });
             try {
                 client.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                client.subscribe(TOPIC, 1).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                client.subscribe(topics).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 return client;
             } catch (java.util.concurrent.ExecutionException e) {
                 if (attempt == 3) {
@@ -201,8 +212,8 @@ class MdmsPublicationTest {
         String profile = "1.0.99.1.0.255";
         // a subscriber of its own (the register test disconnects and reconnects the shared one)
         List<MdmsReading> mqtt = Collections.synchronizedList(new ArrayList<>());
-        MqttClient own = subscribe(SUBSCRIBER + "-intervals", true, mqtt);
         List<String> meters = IntStream.rangeClosed(1, 3).mapToObj(i -> RUN + "P-" + i).toList();
+        MqttClient own = subscribe(SUBSCRIBER + "-intervals", true, mqtt, meters);
         association.register(meters, "mdms-vendor");
         Instant from = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
         Instant to = from.plus(Duration.ofHours(1));

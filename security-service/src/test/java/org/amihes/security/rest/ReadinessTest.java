@@ -9,6 +9,8 @@ class ReadinessTest {
 
     @Test
     void readyWithDatabaseAndBroker() {
-        Readiness.assertReadyWithDatabaseAndBroker("profile-changed");
+        Readiness.assertReadyWithDatabaseAndBroker("key-results");
+        // events leave through the outbox relay, over a connection of its own (no SmallRye channel any more)
+        Readiness.assertReadyWithDatabaseAndRabbit("security events");
     }
 }
