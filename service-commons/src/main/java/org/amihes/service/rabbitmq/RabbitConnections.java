@@ -2,7 +2,10 @@ package org.amihes.service.rabbitmq;
 
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,7 +16,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Connections to RabbitMQ with the RabbitMQ Java client, on the same settings as the services' messaging channels
  * ({@code rabbitmq-host}, ... from the environment). Each connection recovers by itself after a broker restart:
  * the connection, its channels, their declared topology and consumers. Consuming and publishing use separate
- * connections, so the broker's flow control on a publisher never stalls deliveries.
+ * connections, so the broker's flow control on a publisher never stalls deliveries. All are closed when the service
+ * stops: a consumer left on a connection of a stopped application (a test restarting Quarkus under another profile)
+ * kept taking messages and refused them as "ArC container not initialized" (DeadLetterTest in the clean-clone run of
+ * 2916458).
  */
 @ApplicationScoped
 public class RabbitConnections {
@@ -23,6 +29,7 @@ public class RabbitConnections {
     private final ConnectionFactory factory = new ConnectionFactory();
     private final Map<String, Connection> open = new ConcurrentHashMap<>();
     private final java.util.Set<String> required = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
 
     public RabbitConnections(@ConfigProperty(name = "rabbitmq-host") String host,
                              @ConfigProperty(name = "rabbitmq-port") int port,
@@ -44,9 +51,32 @@ public class RabbitConnections {
 
     /** Opens a connection named {@code role} (shown in the broker's management); blocking: not on an event loop. */
     public Connection open(String role) throws IOException, TimeoutException {
+        if (closed) {
+            throw new IOException("the service is stopping: no new RabbitMQ connection (" + role + ")");
+        }
         Connection c = factory.newConnection(role);
         open.put(role, c);
+        if (closed) { // stopped while this one was being opened
+            close(role, c);
+        }
         return c;
+    }
+
+    /** Last of the shutdown (after the consumers and publishers that close their own channels first). */
+    void onStop(@Observes @Priority(10_000) ShutdownEvent event) {
+        closed = true;
+        open.forEach(this::close);
+        open.clear();
+    }
+
+    private void close(String role, Connection c) {
+        try {
+            if (c.isOpen()) {
+                c.close(2_000);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("closing RabbitMQ connection %s: %s", role, e.getMessage());
+        }
     }
 
     /**
@@ -56,7 +86,7 @@ public class RabbitConnections {
     public java.util.concurrent.CompletableFuture<Connection> openWhenAvailable(String role) {
         java.util.concurrent.CompletableFuture<Connection> opened = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
-            for (int attempt = 0; !opened.isDone(); attempt++) {
+            for (int attempt = 0; !opened.isDone() && !closed; attempt++) {
                 try {
                     opened.complete(open(role));
                 } catch (IOException | TimeoutException | RuntimeException e) {
