@@ -90,8 +90,11 @@ class PushListenerTest {
             port = s.getLocalPort();
         }
         String run = "P" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 23, "127.8.0.1", port).withIdPrefix(run);
-        storm = Fleet.generate(STORM, List.of("aurora-ax1", "borealis-b7"), 29, "127.9.0.1", port).withIdPrefix(run + "S");
+        // hosts no other test of this module uses: a push's sender is found by its address (host and logical device),
+        // and ConnectivityTest's 10,000 meters on 127.9.x made every storm push ambiguous, so unknown (HES-006: 9,982
+        // of them in the clean-clone run of e0360e1)
+        fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 23, "127.108.0.1", port).withIdPrefix(run);
+        storm = Fleet.generate(STORM, List.of("aurora-ax1", "borealis-b7"), 29, "127.109.0.1", port).withIdPrefix(run + "S");
         List<MeterSpec> all = new ArrayList<>(fleet.meters());
         all.addAll(storm.meters());
         vertx = Vertx.vertx();
