@@ -39,7 +39,7 @@ final class E2eStack {
     static ServiceProcess startSecurity(Map<String, String> settings) throws Exception {
         Map<String, String> m = common();
         m.putAll(settings);
-        m.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
+        m.put("hes.events.exchange", "security-events-e2e");
         org.amihes.service.testing.SoftHsmToken token = org.amihes.service.testing.SoftHsmToken.ensure(
                 org.amihes.service.testing.SoftHsmToken.testConf(), "amihes-test");
         ServiceProcess security = ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", m,

@@ -119,7 +119,7 @@ class HesSetupIT {
 
         Result again = hes(Map.of(), "infra");
         assertThat(again.exit).as(again.output).isZero();
-        assertThat(calls("apt-get")).as("installed once").filteredOn(c -> c.contains(" install ")).hasSize(4);
+        assertThat(calls("apt-get")).as("installed once").filteredOn(c -> c.contains(" install ")).hasSize(5); // postgresql-client, softhsm2, postgresql, rabbitmq-server, tshark
         assertThat(calls("rabbitmq-plugins")).as("enabled once").filteredOn(c -> c.contains(" enable ")).hasSize(1);
         assertThat(startedInfra()).containsExactly("postgres:16:main", "rabbitmq");
 
@@ -470,6 +470,9 @@ class HesSetupIT {
                 rabbitmq-server) install_stub rabbitmq-server; install_stub rabbitmqctl; install_stub rabbitmq-plugins
                                  apt_start rabbitmq mq "${STUB_APT_STARTS_MQ:-no}" ;;
                 softhsm2) install_stub softhsm2-util; : >"$HES_SOFTHSM_MODULE" ;;
+                tshark) install_stub tshark ;;
+                nftables) install_stub nft ;;
+                chromium) install_stub chromium ;;
                 -*|install) ;;
                 *) echo "E: Unable to locate package $pkg" >&2; exit 100 ;;
               esac
@@ -494,6 +497,13 @@ class HesSetupIT {
     static final Map<String, String> PACKAGE_STUBS = new LinkedHashMap<>();
 
     static {
+        // tools ./hes only installs (the captures' tshark, the kernel-loss test's nft, the HTML report's chromium)
+        for (String tool : new String[] {"tshark", "nft", "chromium"}) {
+            PACKAGE_STUBS.put(tool, """
+                    #!/usr/bin/env bash
+                    . "$STUB_LIB"
+                    """);
+        }
         PACKAGE_STUBS.put("psql", """
                 #!/usr/bin/env bash
                 . "$STUB_LIB"

@@ -24,7 +24,7 @@ class SecurityStartupIT {
         Map<String, String> props = new HashMap<>();
         props.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/amihes_test");
         props.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/amihes_test");
-        props.put("mp.messaging.outgoing.profile-changed.exchange.name", "security-events-e2e");
+        props.put("hes.events.exchange", "security-events-e2e");
         return ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", props, name, environment);
     }
 
