@@ -140,7 +140,7 @@ public final class FirmwareBenchmark {
             PipelineBenchmark.resetSchemas(o);
         }
         byte[] image = new byte[imageSize];
-        new Random(o.seed()).nextBytes(image);
+        new Random(o.seed() ^ System.nanoTime()).nextBytes(image); // new bytes each run: the same bytes under another identifier are refused by an image store that kept them
         String classpath = System.getProperty("java.class.path");
         List<Child> started = new CopyOnWriteArrayList<>();
         String loadBefore = loadAverage();
