@@ -108,7 +108,9 @@ class AdmissionStormTest {
     @Test
     void anOnDemandReadAndACommandStartBeforeTheScheduledBacklog() throws Exception {
         List<MeterSpec> meters = simulator.fleet().meters();
-        int backlog = 2_000;
+        // at RATE per second the backlog takes six seconds to work off: long beside the on-demand work's way through
+        // the broker and REST (milliseconds on a quiet machine, 0.4 s measured in a loaded CI run)
+        int backlog = 3_000;
         String batch = UUID.randomUUID().toString();
         starts.clear();
         for (int i = 0; i < backlog; i++) {
@@ -120,6 +122,7 @@ class AdmissionStormTest {
         MeterSpec onDemand = meters.get(backlog);
         MeterSpec commanded = meters.get(backlog + 1);
         int startedWhenAsked = starts.size();
+        long askedAt = System.nanoTime();
         broker.publishJob(read(batch, onDemand, JobPriority.ON_DEMAND));
         String key = "adm-" + UUID.randomUUID();
         given().contentType(ContentType.JSON).header("Idempotency-Key", key).header("X-Actor", "operator-olga")
@@ -135,15 +138,19 @@ class AdmissionStormTest {
         List<String> order = starts.stream().map(Start::meterId).toList();
         int waitingWhenAsked = backlog - startedWhenAsked;
         assertThat(waitingWhenAsked).as("scheduled reads still waiting when the on-demand work came").isGreaterThan(backlog / 2);
+        List<Start> inOrder = List.copyOf(starts);
         for (MeterSpec m : List.of(onDemand, commanded)) {
             int position = order.indexOf(m.meterId());
             int scheduledBefore = position - startedWhenAsked;
-            System.out.printf("admission: %s started after %d of the %d scheduled reads waiting when it was asked%n",
-                    m.meterId(), scheduledBefore, waitingWhenAsked);
+            System.out.printf("admission: %s started %d ms after it was asked, after %d of the %d scheduled reads"
+                    + " waiting then%n", m.meterId(), (inOrder.get(position).at() - askedAt) / 1_000_000,
+                    scheduledBefore, waitingWhenAsked);
             // first-come-first-served would start it after all of them; with priorities only those admitted while it
-            // travelled through the broker (and REST) go first
+            // travelled through the broker (and REST) go first. That travel is a matter of the machine's load (0.4 s,
+            // 209 scheduled reads, in a loaded CI run), so the bound is half the backlog: three seconds of travel,
+            // where first-come-first-served would start it last
             assertThat(scheduledBefore).as(m.meterId() + " starts ahead of the scheduled backlog")
-                    .isLessThan(waitingWhenAsked / 10);
+                    .isLessThan(waitingWhenAsked / 2);
         }
     }
 

@@ -119,7 +119,7 @@ class HesSetupIT {
 
         Result again = hes(Map.of(), "infra");
         assertThat(again.exit).as(again.output).isZero();
-        assertThat(calls("apt-get")).as("installed once").filteredOn(c -> c.contains(" install ")).hasSize(5); // postgresql-client, softhsm2, postgresql, rabbitmq-server, tshark
+        assertThat(calls("apt-get")).as("installed once").filteredOn(c -> c.contains(" install ")).hasSize(6); // postgresql-client, softhsm2, postgresql, rabbitmq-server, mosquitto-clients, tshark
         assertThat(calls("rabbitmq-plugins")).as("enabled once").filteredOn(c -> c.contains(" enable ")).hasSize(1);
         assertThat(startedInfra()).containsExactly("postgres:16:main", "rabbitmq");
 
@@ -473,6 +473,7 @@ class HesSetupIT {
                 tshark) install_stub tshark ;;
                 nftables) install_stub nft ;;
                 chromium) install_stub chromium ;;
+                mosquitto-clients) install_stub mosquitto_sub ;;
                 -*|install) ;;
                 *) echo "E: Unable to locate package $pkg" >&2; exit 100 ;;
               esac
@@ -497,8 +498,9 @@ class HesSetupIT {
     static final Map<String, String> PACKAGE_STUBS = new LinkedHashMap<>();
 
     static {
-        // tools ./hes only installs (the captures' tshark, the kernel-loss test's nft, the HTML report's chromium)
-        for (String tool : new String[] {"tshark", "nft", "chromium"}) {
+        // tools ./hes only installs (the captures' tshark, the kernel-loss test's nft, the HTML report's chromium, the
+        // MDMS test's mosquitto_sub)
+        for (String tool : new String[] {"tshark", "nft", "chromium", "mosquitto_sub"}) {
             PACKAGE_STUBS.put(tool, """
                     #!/usr/bin/env bash
                     . "$STUB_LIB"

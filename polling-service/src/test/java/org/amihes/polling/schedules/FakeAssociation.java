@@ -129,7 +129,7 @@ public final class FakeAssociation implements AutoCloseable {
         List<MeterJobResult> results = new ArrayList<>();
         for (MeterJob job : jobs) {
             List<RegisterValue> values = ((ReadRegisters) job.command()).registers().stream()
-                    .map(obis -> RegisterValue.of(obis, valueOf(job.meterId(), obis), 0, "ACTIVE_ENERGY")).toList();
+                    .map(obis -> RegisterValue.of(obis, valueOf(job.meterId(), obis), 0, "Wh")).toList();
             results.add(MeterJobResult.ok(job, "public: client 16 NONE", new RegisterReadings(meterTime, values)));
         }
         for (int from = 0; from < results.size(); from += 200) {
