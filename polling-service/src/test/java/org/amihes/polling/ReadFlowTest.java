@@ -285,14 +285,18 @@ class ReadFlowTest {
     void aBatchWhoseJobsWereNeverConfirmedIsPublishedAgainBySweeping() throws Exception {
         java.util.UUID batchId = java.util.UUID.randomUUID();
         Instant at = Instant.now();
-        List<MeterJob> jobs = List.of(new MeterJob(batchId + "/SW-1", batchId.toString(), "SW-1", at, new ReadRegisters(List.of("1.0.1.8.0.255"))),
-                new MeterJob(batchId + "/SW-2", batchId.toString(), "SW-2", at, new ReadRegisters(List.of("1.0.1.8.0.255"))));
+        // a schedule's jobs (SCHEDULED): published again, they must not jump ahead of on-demand work
+        List<MeterJob> jobs = List.of(new MeterJob(batchId + "/SW-1", batchId.toString(), "SW-1", at,
+                        new ReadRegisters(List.of("1.0.1.8.0.255")), null, org.amihes.contracts.JobPriority.SCHEDULED),
+                new MeterJob(batchId + "/SW-2", batchId.toString(), "SW-2", at, new ReadRegisters(List.of("1.0.1.8.0.255")),
+                        null, org.amihes.contracts.JobPriority.SCHEDULED));
         // stored as the use case stores it, but never dispatched: as if the process died between commit and publish
         store.createBatch(batchId, jobs, List.of("1.0.1.8.0.255"), null).await().atMost(Duration.ofSeconds(10));
         dispatcher.sweep(Duration.ZERO);
         List<MeterJob> published = jobsOf(batchId.toString(), 2, Duration.ofSeconds(15));
         assertThat(published).extracting(MeterJob::meterId).containsExactlyInAnyOrder("SW-1", "SW-2");
         assertThat(published).allMatch(j -> ((ReadRegisters) j.command()).registers().equals(List.of("1.0.1.8.0.255")));
+        assertThat(published).extracting(MeterJob::priority).containsOnly(org.amihes.contracts.JobPriority.SCHEDULED);
         // marked published: the next sweep publishes nothing of it
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (!store.unpublishedBatches(Duration.ZERO).await().atMost(Duration.ofSeconds(5)).stream().noneMatch(batchId::equals)

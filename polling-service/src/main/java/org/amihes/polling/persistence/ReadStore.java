@@ -75,10 +75,15 @@ public class ReadStore {
     /** The same inside the caller's transaction (a schedule's fire stores its batch with the fire). */
     public Uni<Void> createBatch(SqlConnection conn, UUID batchId, List<MeterJob> jobs, List<String> registers,
                                  String idempotencyKey) {
-        return conn.preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key) "
-                        + "VALUES ($1, $2, $3, $4)")
-                .execute(Tuple.of(batchId, jobs.size(), String.join(",", registers), idempotencyKey))
+        return conn.preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key, "
+                        + "priority) VALUES ($1, $2, $3, $4, $5)")
+                .execute(Tuple.of(batchId, jobs.size(), String.join(",", registers), idempotencyKey, priority(jobs)))
                 .chain(() -> insertJobs(conn, batchId, jobs));
+    }
+
+    /** The admission priority of a batch's jobs (one for all of them), as stored with the batch. */
+    public static String priority(List<MeterJob> jobs) {
+        return (jobs.isEmpty() ? org.amihes.contracts.JobPriority.ON_DEMAND : jobs.get(0).priority()).name();
     }
 
     /** Whether the batch still has jobs without a result. */
@@ -205,10 +210,10 @@ public class ReadStore {
                 });
     }
 
-    /** The batch's jobs still PENDING, as they were published. */
+    /** The batch's jobs still PENDING, as they were published (at the batch's priority). */
     public Uni<List<MeterJob>> pendingJobs(UUID batchId) {
-        return pool.preparedQuery("SELECT j.job_id, j.meter_id, b.registers, b.created_at, p.profile, p.range_from, "
-                        + "p.range_to FROM polling.read_job j JOIN polling.read_batch b ON b.batch_id = j.batch_id "
+        return pool.preparedQuery("SELECT j.job_id, j.meter_id, b.registers, b.created_at, b.priority, p.profile, "
+                        + "p.range_from, p.range_to FROM polling.read_job j JOIN polling.read_batch b ON b.batch_id = j.batch_id "
                         + "LEFT JOIN polling.profile_job p ON p.job_id = j.job_id "
                         + "WHERE j.batch_id = $1 AND j.status = 'PENDING'")
                 .execute(Tuple.of(batchId))
@@ -220,7 +225,8 @@ public class ReadStore {
                                 r.getString("profile") != null
                                         ? ReadProfile.range(r.getString("profile"), r.getOffsetDateTime("range_from").toInstant(),
                                                 r.getOffsetDateTime("range_to").toInstant())
-                                        : new ReadRegisters(List.of(r.getString("registers").split(",")))));
+                                        : new ReadRegisters(List.of(r.getString("registers").split(","))),
+                                null, org.amihes.contracts.JobPriority.valueOf(r.getString("priority"))));
                     }
                     return out;
                 });

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.amihes.contracts.JobPriority;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.ReadProfile;
 import org.jboss.logging.Logger;
@@ -98,8 +99,9 @@ public class Backfill {
                 chain = chain.chain(() -> gaps.recordAttempt(mp.meterId(), mp.profile(), gap.from(), gap.to(), jobId,
                         config.maxAttempts(), config.retryAfter()).invoke(attempt -> {
                             if (attempt > 0) {
+                                // background work: on-demand reads and commands are admitted first
                                 jobs.add(new MeterJob(jobId, batchId.toString(), mp.meterId(), now,
-                                        ReadProfile.range(mp.profile(), gap.from(), gap.to())));
+                                        ReadProfile.range(mp.profile(), gap.from(), gap.to()), null, JobPriority.SCHEDULED));
                             }
                         }).replaceWithVoid());
             }

@@ -17,6 +17,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.amihes.contracts.JobPriority;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.ReadProfile;
 import org.amihes.polling.messaging.JobDispatcher;
@@ -134,8 +135,9 @@ public class ProfileReadWork implements ScheduledWork {
                             from = oldest;
                         }
                         if (from.isBefore(now)) {
+                            // a schedule's reads: on-demand reads and commands are admitted first
                             jobs.add(new MeterJob(batchId + "/" + id, batchId.toString(), id, now,
-                                    ReadProfile.range(p, from, now)));
+                                    ReadProfile.range(p, from, now), null, JobPriority.SCHEDULED));
                         }
                     }
                     return store.createBatch(conn, batchId, jobs, idempotencyKey, null, false)

@@ -59,8 +59,9 @@ public class ProfileStore {
     public Uni<Void> createBatch(SqlConnection conn, UUID batchId, List<MeterJob> jobs, String idempotencyKey,
                                  String request, boolean backfill) {
         return conn.preparedQuery("INSERT INTO polling.read_batch (batch_id, requested, registers, idempotency_key, "
-                        + "request) VALUES ($1, $2, $3, $4, $5)")
-                .execute(Tuple.of(batchId, jobs.size(), backfill ? "profile-backfill" : "profile", idempotencyKey, request))
+                        + "request, priority) VALUES ($1, $2, $3, $4, $5, $6)")
+                .execute(Tuple.of(batchId, jobs.size(), backfill ? "profile-backfill" : "profile", idempotencyKey, request,
+                        org.amihes.polling.persistence.ReadStore.priority(jobs)))
                 .chain(() -> insertJobs(conn, batchId, jobs, backfill));
     }
 

@@ -190,6 +190,8 @@ class ProfileRoundsTest {
         ReadProfile asked = (ReadProfile) first.get(0).command();
         assertThat(asked.from()).isEqualTo(DAY);
         assertThat(asked.to()).isEqualTo(end);
+        // background work: association-service admits on-demand work and commands before it
+        assertThat(first.get(0).priority()).isEqualTo(org.amihes.contracts.JobPriority.SCHEDULED);
         association.answerProfile(first, PERIOD);
         assertThat(ReadProgress.awaitDone(first.get(0).batchId())).isEqualTo(1);
         JsonPath after = gaps(silent);
@@ -257,6 +259,8 @@ class ProfileRoundsTest {
         assertThat(run.<Integer>path("requested")).isEqualTo(2);
         List<MeterJob> jobs = association.jobsOf(run.path("batchId"), 2, Duration.ofSeconds(10));
         assertThat(jobs).hasSize(2);
+        // a schedule's reads yield to on-demand work in association-service's admission
+        assertThat(jobs).extracting(MeterJob::priority).containsOnly(org.amihes.contracts.JobPriority.SCHEDULED);
         Map<String, ReadProfile> asked = new LinkedHashMap<>();
         jobs.forEach(j -> asked.put(j.meterId(), (ReadProfile) j.command()));
         Instant to = asked.get(known).to();
