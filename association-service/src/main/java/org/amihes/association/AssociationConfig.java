@@ -59,6 +59,16 @@ public interface AssociationConfig {
         @WithDefault("60s")
         Duration idleTimeout();
 
+        /**
+         * Push events are written to the push outbox in batches: at most this many rows in one transaction, at the
+         * latest {@link #outboxDelay()} after the first (a storm of pushes is a few hundred transactions, not one each).
+         */
+        @WithDefault("500")
+        int outboxBatch();
+
+        @WithDefault("20ms")
+        Duration outboxDelay();
+
         /** Push object lists per vendor ({@code push-setups.json} format) replacing the built-in ones. */
         Optional<java.nio.file.Path> setupsFile();
     }

@@ -26,8 +26,9 @@ import org.amihes.dlms.failure.FailureCode;
  * What happens to one pushed frame: the sender is found in the registry by its address (source IP and wrapper or HDLC
  * source address = the meter's logical device), a ciphered frame is deciphered with the meter's keys from
  * security-service (cached, as secured reads get them; ACTIVE then PENDING version), the notification is decoded and
- * named ({@link PushEvents}), audited as PUSH, and published once ({@link PushPublisher}). A frame that fails any step
- * is audited as a classified PUSH failure and never published. Runs on the calling event loop: nothing here blocks.
+ * named ({@link PushEvents}), recorded in the push outbox ({@link PushPublisher}, which publishes it once the broker
+ * takes it) and then audited as PUSH. A frame that fails any step is audited as a classified PUSH failure and never
+ * published. Runs on the calling event loop: nothing here blocks.
  */
 @ApplicationScoped
 public class PushIntake {
@@ -92,9 +93,9 @@ public class PushIntake {
             return publisher.publish(event).transform(published -> {
                 if (published.failed()) {
                     return rejected(meter, sourceHost, transport, new Rejected("HEAD_END", "HES-007", "HES-007: Push "
-                            + "event not published (" + published.cause().getMessage() + ")"), frame);
+                            + "event not recorded (" + published.cause().getMessage() + ")"), frame);
                 }
-                metrics.published();
+                metrics.recorded();
                 audit.pass("PUSH", meter.meterId(), event.eventId(), details(event, sourceHost, envelope));
                 return Future.<Void>succeededFuture();
             });
@@ -115,7 +116,7 @@ public class PushIntake {
                 Instant.now());
         publisher.publish(event).onComplete(published -> {
             if (published.succeeded()) {
-                metrics.published();
+                metrics.recorded();
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("transport", "SESSION");
                 d.put("kind", event.kind().name());
@@ -124,7 +125,7 @@ public class PushIntake {
                 audit.pass("PUSH", meterId, event.eventId(), d);
             } else {
                 metrics.rejected("HES-007");
-                audit.fail("PUSH", meterId, event.eventId(), "HEAD_END", "HES-007", "HES-007: Push event not published ("
+                audit.fail("PUSH", meterId, event.eventId(), "HEAD_END", "HES-007", "HES-007: Push event not recorded ("
                         + published.cause().getMessage() + ")", List.of());
             }
         });
