@@ -51,6 +51,15 @@ public interface AssociationConfig {
         @WithDefault("512")
         int maxInFlight();
 
+        /**
+         * TCP connections open at the listener at once. A connection beyond it is closed as soon as it is accepted and
+         * counted ({@code hes_push_connections_refused_total}): a storm of meters connecting at once holds at most this
+         * many connections' memory (about 10 KB each, and a file descriptor: keep it well under the process's open-file
+         * limit less {@code hes.sessions.max-concurrent}). The meter tries again at its next push.
+         */
+        @WithDefault("10000")
+        int maxConnections();
+
         /** Pending TCP connections the kernel may queue for the listener (a storm of meters connecting at once). */
         @WithDefault("8192")
         int acceptBacklog();
