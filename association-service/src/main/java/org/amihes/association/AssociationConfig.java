@@ -51,6 +51,15 @@ public interface AssociationConfig {
         @WithDefault("512")
         int maxInFlight();
 
+        /**
+         * TCP connections open at the listener at once. A connection beyond it is closed as soon as it is accepted and
+         * counted ({@code hes_push_connections_refused_total}): a storm of meters connecting at once holds at most this
+         * many connections' memory (about 10 KB each, and a file descriptor: keep it well under the process's open-file
+         * limit less {@code hes.sessions.max-concurrent}). The meter tries again at its next push.
+         */
+        @WithDefault("10000")
+        int maxConnections();
+
         /** Pending TCP connections the kernel may queue for the listener (a storm of meters connecting at once). */
         @WithDefault("8192")
         int acceptBacklog();
@@ -58,6 +67,16 @@ public interface AssociationConfig {
         /** A TCP connection sending nothing for this long is closed. */
         @WithDefault("60s")
         Duration idleTimeout();
+
+        /**
+         * Push events are written to the push outbox in batches: at most this many rows in one transaction, at the
+         * latest {@link #outboxDelay()} after the first (a storm of pushes is a few hundred transactions, not one each).
+         */
+        @WithDefault("500")
+        int outboxBatch();
+
+        @WithDefault("20ms")
+        Duration outboxDelay();
 
         /** Push object lists per vendor ({@code push-setups.json} format) replacing the built-in ones. */
         Optional<java.nio.file.Path> setupsFile();

@@ -44,6 +44,7 @@ public class MeterSessions {
     private MeterAssociations associations;
     private InvocationCounterStore counters;
     private SecurityServiceCredentials credentialSource;
+    private org.amihes.association.client.SecurityServiceSystemTitles systemTitles;
     private CredentialCache credentials;
     private org.amihes.interop.Prober prober;
 
@@ -85,6 +86,7 @@ public class MeterSessions {
         counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
                 config.counters().window(), config.counters().headroom());
         credentialSource = new SecurityServiceCredentials(securityService);
+        systemTitles = new org.amihes.association.client.SecurityServiceSystemTitles(securityService);
         credentials = new CredentialCache(config.keys().cacheSize(), config.keys().cacheTtl(), System::nanoTime);
     }
 
@@ -98,6 +100,14 @@ public class MeterSessions {
         io.vertx.core.Context context = Vertx.currentContext();
         return Future.fromCompletionStage(clientCredentials.accessToken().subscribeAsCompletionStage(),
                 context != null ? context : vertx.getOrCreateContext());
+    }
+
+    /**
+     * The meters whose keys carry this system title, the most recently delivered first (security-service, not cached:
+     * the push listener keeps what it identified).
+     */
+    public Future<java.util.List<String>> metersWithSystemTitle(byte[] systemTitle) {
+        return systemTitles.meters(systemTitle);
     }
 
     /** A meter's credentials under its security profile: from memory, else from security-service. */

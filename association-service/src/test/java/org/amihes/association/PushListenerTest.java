@@ -10,7 +10,10 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
 import io.restassured.http.ContentType;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -40,6 +43,8 @@ import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterPushes;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
+import org.amihes.service.testing.BrokerLink;
+import org.amihes.service.testing.BrokerLinkResource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,10 +55,13 @@ import org.junit.jupiter.api.Test;
  * real RabbitMQ and PostgreSQL); each push must arrive decoded, with the values the simulator's model gives, audited
  * and published exactly once. Meters here push plain (keys are security-service's: the ciphered pushes are in e2e
  * PushIT). A storm of 5,000 meters pushing at once through a small in-flight bound must all arrive over TCP, with the
- * bound never exceeded.
+ * bound never exceeded. The application's broker connections go through a {@link BrokerLink}: a storm pushed while it is
+ * cut is recorded in the push outbox in batched transactions and published once the broker is reachable again, each
+ * push once.
  */
 @QuarkusTest
 @TestProfile(PushListenerTest.SmallBound.class)
+@WithTestResource(BrokerLinkResource.class)
 class PushListenerTest {
 
     static final int BOUND = 64;
@@ -73,6 +81,10 @@ class PushListenerTest {
     PushMetrics metrics;
     @Inject
     org.amihes.association.push.PushPublisher publisher;
+    @Inject
+    Pool pool;
+    @BrokerLinkResource.InjectBrokerLink
+    BrokerLink brokerLink;
 
     static Vertx vertx;
     static FleetSimulator simulator;
@@ -248,7 +260,7 @@ class PushListenerTest {
 
     @Test
     void aStormOf5000MetersPushingAtOnceIsAllReceivedOverTcpWithinTheBound() throws Exception {
-        double publishedBefore = metrics.publishedCount();
+        double publishedBefore = metrics.recordedCount();
         Runtime rt = Runtime.getRuntime();
         System.gc();
         long heapBefore = rt.totalMemory() - rt.freeMemory();
@@ -266,7 +278,7 @@ class PushListenerTest {
                         + " bytes peak %d, heap used %d MB before, %d MB after%n", STORM, scheduledTcp(storm.meters()),
                 metrics.inFlightPeak(), BOUND, metrics.bufferedBytesPeak(), heapBefore >> 20, heapAfter >> 20);
         assertThat(scheduledTcp(storm.meters())).as("every push of the storm published").isEqualTo(STORM);
-        assertThat(metrics.publishedCount() - publishedBefore).isGreaterThanOrEqualTo(STORM);
+        assertThat(metrics.recordedCount() - publishedBefore).isGreaterThanOrEqualTo(STORM);
         assertThat(metrics.inFlightPeak()).as("notifications in flight never beyond the bound").isLessThanOrEqualTo(BOUND);
         Thread.sleep(1000);
         for (MeterSpec m : storm.meters()) {
@@ -275,6 +287,84 @@ class PushListenerTest {
             VendorProfile profile = VendorProfile.load(m.profile());
             assertThat(tcp.get(0).values().get(3).scaled()).isEqualByComparingTo(MeterModel.energyValue(m, profile, NOW));
         }
+    }
+
+    @Test
+    void aStormPushedWhileTheBrokerIsUnreachableIsRecordedInBatchesAndPublishedOnceEachWhenItIsBack() throws Exception {
+        awaitOutboxEmpty(); // what earlier tests pushed is relayed
+        String prefix = storm.meters().get(0).meterId().substring(0, 9); // the run's storm meters: P<run>-S
+        double recordedBefore = metrics.recordedCount();
+        double writesBefore = metrics.outboxWriteCount();
+        long refusedBefore = brokerLink.refused();
+        brokerLink.cut();
+        long rows;
+        double writes;
+        try {
+            List<Future<?>> pushes = new ArrayList<>(STORM);
+            for (MeterSpec m : storm.meters()) {
+                pushes.add(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.POWER));
+            }
+            Future.join(pushes).toCompletionStage().toCompletableFuture().get(5, TimeUnit.MINUTES);
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (metrics.recordedCount() - recordedBefore < STORM && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            Thread.sleep(3_000); // the relay's passes (every 2 s, and after each write) find no broker
+            rows = outboxRows(prefix);
+            writes = metrics.outboxWriteCount() - writesBefore;
+            System.out.printf("push outbox: %d pushes while the broker was unreachable, %.0f recorded in %.0f "
+                            + "transactions (%.1f rows each), %d rows held, %d reconnections refused%n", STORM,
+                    metrics.recordedCount() - recordedBefore, writes, (metrics.recordedCount() - recordedBefore) / writes,
+                    rows, brokerLink.refused() - refusedBefore);
+            assertThat(metrics.recordedCount() - recordedBefore).as("every push recorded").isEqualTo(STORM);
+            assertThat(powerOverTcp(storm.meters())).as("nothing reached the broker while it was unreachable").isZero();
+            assertThat(rows).as("the pushes held in the push outbox").isEqualTo(STORM);
+            assertThat(brokerLink.refused()).as("the service tried to reconnect meanwhile").isGreaterThan(refusedBefore);
+        } finally {
+            brokerLink.mend();
+        }
+        // batched: at most BOUND pushes are in flight (each waits for its batch), so a transaction holds up to BOUND rows
+        assertThat(writes).as("outbox transactions for " + STORM + " pushes").isLessThanOrEqualTo(STORM / 5.0);
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while ((powerOverTcp(storm.meters()) < STORM || outboxRows(prefix) > 0) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(1_000); // a repeat would have come by now
+        assertThat(outboxRows(prefix)).as("the outbox is empty once the broker confirmed").isZero();
+        for (MeterSpec m : storm.meters()) {
+            List<MeterPushEvent> power = events.getOrDefault(m.meterId(), List.of()).stream()
+                    .filter(PushListenerTest::powerOverTcp).toList();
+            assertThat(power).as("published once when the broker was back: " + m.meterId()).hasSize(1);
+            VendorProfile profile = VendorProfile.load(m.profile());
+            assertThat(power.get(0).values().get(1).value()).isEqualTo(HexFormat.of().formatHex(
+                    (profile.manufacturer() + m.serialNumber()).getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+        }
+    }
+
+    static boolean powerOverTcp(MeterPushEvent e) {
+        return "TCP".equals(e.transport()) && "0.1.25.9.0.255".equals(e.pushSetup());
+    }
+
+    static long powerOverTcp(List<MeterSpec> meters) {
+        long n = 0;
+        for (MeterSpec m : meters) {
+            n += events.getOrDefault(m.meterId(), List.of()).stream().filter(PushListenerTest::powerOverTcp).count();
+        }
+        return n;
+    }
+
+    private long outboxRows(String meterIdPrefix) {
+        return pool.preparedQuery("SELECT count(*) FROM association.push_outbox WHERE convert_from(payload, 'UTF8') LIKE $1")
+                .execute(Tuple.of("%\"meterId\":\"" + meterIdPrefix + "%"))
+                .await().atMost(Duration.ofSeconds(30)).iterator().next().getLong(0);
+    }
+
+    private void awaitOutboxEmpty() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (outboxRows("") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(outboxRows("")).as("push outbox relayed before the test").isZero();
     }
 
     static boolean scheduledOverTcp(MeterPushEvent e) {
@@ -295,7 +385,7 @@ class PushListenerTest {
         try {
             double udpBefore = metrics.receivedCount("UDP");
             double droppedBefore = metrics.udpDroppedCount();
-            double publishedBefore = metrics.publishedCount();
+            double publishedBefore = metrics.recordedCount();
             List<Future<?>> pushes = new ArrayList<>(STORM);
             for (MeterSpec m : storm.meters()) {
                 pushes.add(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.ALARM));
@@ -305,13 +395,13 @@ class PushListenerTest {
             long sent = pushes.stream().filter(Future::succeeded).count();
             Thread.sleep(3000);
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
-            while (metrics.publishedCount() - publishedBefore < metrics.receivedCount("UDP") - udpBefore
+            while (metrics.recordedCount() - publishedBefore < metrics.receivedCount("UDP") - udpBefore
                     && System.nanoTime() < deadline) {
                 Thread.sleep(100);
             }
             double received = metrics.receivedCount("UDP") - udpBefore;
             double dropped = metrics.udpDroppedCount() - droppedBefore;
-            double published = metrics.publishedCount() - publishedBefore;
+            double published = metrics.recordedCount() - publishedBefore;
             System.out.printf("UDP storm: %d meters, %d datagrams sent, %.0f handled, %.0f dropped at the bound (counted),"
                     + " %.0f lost before the listener, %.0f published, in-flight peak %d%n", STORM, sent, received, dropped,
                     sent - received - dropped, published, metrics.inFlightPeak());

@@ -41,7 +41,7 @@ public final class PushDecoder {
      * @param source            the sender's address (wrapper port or HDLC server address): the meter's logical device
      * @param destination       the addressed client (the push client SAP)
      * @param apduTag           the first byte of the APDU
-     * @param systemTitle       the sender's system title (general-glo-ciphering), null when the frame has none
+     * @param systemTitle       the sender's system title (general-glo- or general-ded-ciphering), null when none
      * @param invocationCounter of a ciphered APDU, -1 otherwise
      */
     public record Envelope(InterfaceType framing, int source, int destination, int apduTag, boolean ciphered,
@@ -55,6 +55,7 @@ public final class PushDecoder {
     private static final int EVENT_NOTIFICATION = 0xC2;
     private static final int GLO_EVENT_NOTIFICATION = 0xCA;
     private static final int GENERAL_GLO_CIPHERING = 0xDB;
+    private static final int GENERAL_DED_CIPHERING = 0xDC;
 
     private PushDecoder() {
     }
@@ -117,7 +118,7 @@ public final class PushDecoder {
         int end = length - (framing == InterfaceType.HDLC ? 3 : 0);
         Apdus.CipherHeader cipher = Apdus.cipherHeader(frame, start, end);
         byte[] title = null;
-        if (tag == GENERAL_GLO_CIPHERING && start + 2 < end) {
+        if ((tag == GENERAL_GLO_CIPHERING || tag == GENERAL_DED_CIPHERING) && start + 2 < end) {
             int titleLength = frame[start + 1] & 0xFF;
             if (titleLength > 0 && start + 2 + titleLength <= end) {
                 title = Arrays.copyOfRange(frame, start + 2, start + 2 + titleLength);

@@ -152,6 +152,21 @@ class PushNotificationsTest extends ScriptedPeerTest {
         assertThat(noKeys.code()).isEqualTo(FailureCode.DECIPHERING_FAILED);
     }
 
+    @Test
+    void theSendersSystemTitleIsReadFromGeneralGloAndGeneralDedCiphering() throws Exception {
+        byte[] glo = cipheredPush(78);
+        assertThat(glo[8] & 0xFF).as("general-glo-ciphering after the 8-byte wrapper header").isEqualTo(0xDB);
+        // general-ded-ciphering [220] is built the same (IEC 62056-5-3: system-title, then ciphered-content)
+        byte[] ded = glo.clone();
+        ded[8] = (byte) 0xDC;
+        PushDecoder.Envelope envelope = PushDecoder.envelope(ded);
+        assertThat(envelope.apduTag()).isEqualTo(0xDC);
+        assertThat(envelope.ciphered()).isTrue();
+        assertThat(envelope.systemTitle()).containsExactly(TITLE);
+        assertThat(envelope.invocationCounter()).isEqualTo(78);
+        assertThat(PushDecoder.envelope(glo).systemTitleHex()).isEqualTo(HexFormat.of().formatHex(TITLE));
+    }
+
     /** get-response-normal (C4 01), invoke-id C1, data: double-long-unsigned 100. */
     static final byte[] GET_RESPONSE = HEX.parseHex("0001" + "0001" + "0010" + "0009" + "C401C100" + "0600000064");
 

@@ -10,9 +10,11 @@ import com.rabbitmq.client.Envelope;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.amihes.contracts.MeterPushEvent;
 import org.amihes.simulator.Fleet;
+import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterKeys;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterPushes;
@@ -35,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * ciphered where its security policy says so (general-glo-ciphering with the meter's global keys), and the listener
  * deciphers with the keys it gets from security-service (as secured reads do), decodes, audits and publishes once to
  * the events exchange; a push ciphered with a key the head-end does not hold is a SECURITY failure, audited, never
- * published, and the listener goes on.
+ * published, and the listener goes on. A ciphered push is identified by the system title it carries, also when it comes
+ * from an address that is not the meter's (NAT); a system title no meter has is audited as HES-006, never published.
  */
 class PushIT {
 
@@ -163,6 +167,68 @@ class PushIT {
         MeterPushEvent e = awaitEvents(m.meterId(), before + 1).get(before);
         assertThat(e.pushSetup()).isEqualTo("0.4.25.9.0.255");
         assertThat(e.values().get(2).value()).isEqualTo("3"); // alarm bits 1 and 2, as the meter holds them
+    }
+
+    @Test
+    void aCipheredPushFromAnAddressThatIsNotTheMetersIsIdentifiedByItsSystemTitle() throws Exception {
+        // a meter behind NAT, or whose address changed: no registered meter is at this address
+        String elsewhere = "127.6.99.7";
+        for (MeterSpec m : List.of(stack.meters("aurora-ax1").get(0), stack.meters("borealis-b7").get(0))) {
+            VendorProfile profile = VendorProfile.load(m.profile());
+            int before = events.getOrDefault(m.meterId(), List.of()).size();
+            stack.simulator.pushes().from(elsewhere);
+            try {
+                stack.simulator.pushes().push(m.meterId(), VendorProfile.Trigger.POWER).toCompletionStage()
+                        .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            } finally {
+                stack.simulator.pushes().from(null);
+            }
+            MeterPushEvent e = awaitEvents(m.meterId(), before + 1).get(before);
+            assertThat(e.ciphered()).isTrue();
+            assertThat(e.vendor()).isEqualTo(profile.name());
+            assertThat(e.pushSetup()).isEqualTo("0.1.25.9.0.255");
+            assertThat(e.values().get(1).value()).as("the meter's logical device name, as the model has it")
+                    .isEqualTo(HexFormat.of().formatHex((profile.manufacturer() + m.serialNumber())
+                            .getBytes(StandardCharsets.US_ASCII)));
+            String title = HexFormat.of().formatHex(stack.simulator.fleet().keys(m.meterId()).systemTitle());
+            long audited = Files.readString(stack.audit()).lines().filter(l -> l.contains("\"PUSH\"")
+                    && l.contains("\"PASS\"") && l.contains(m.meterId()) && l.contains("\"source\":\"" + elsewhere + "\"")
+                    && l.contains("\"identifiedBy\":\"system-title\"") && l.contains("\"systemTitle\":\"" + title + "\""))
+                    .count();
+            assertThat(audited).as("audited as identified by its system title: " + m.meterId()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aCipheredPushWithASystemTitleNoMeterHasIsAuditedAsHes006AndNotPublished() throws Exception {
+        MeterSpec like = stack.meters("aurora-ax1").get(0);
+        VendorProfile profile = VendorProfile.load(like.profile());
+        // a meter nobody delivered keys for: a serial number no simulated fleet uses, so a system title no meter has
+        MeterSpec stranger = new MeterSpec("STRANGER-" + UUID.randomUUID().toString().substring(0, 8), like.profile(),
+                "127.6.99.8", ServiceProcess.freePort(), 1, profile.manufacturer() + "99999999", like.llsPassword(),
+                like.initialWh(), like.averageLoadW(), MeterSpec.Fault.NONE);
+        Fleet strangers = new Fleet(SecuredStack.SEED, List.of(stranger));
+        String title = HexFormat.of().formatHex(strangers.keys(stranger.meterId()).systemTitle());
+        int eventsBefore = events.values().stream().mapToInt(List::size).sum();
+        try (FleetSimulator other = FleetSimulator.start(stack.vertx, strangers,
+                java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC), "127.6.99.8").toCompletionStage()
+                .toCompletableFuture().get(30, TimeUnit.SECONDS)) {
+            other.pushes().target(new MeterPushes.Target("127.0.0.1", pushPort, MeterPushes.Channel.TCP));
+            MeterPushes.Pushed pushed = other.pushes().push(stranger.meterId(), VendorProfile.Trigger.SCHEDULE)
+                    .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            assertThat(pushed.ciphered()).isTrue();
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long audited = 0;
+        while (audited == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            audited = Files.readString(stack.audit()).lines().filter(l -> l.contains("\"PUSH\"") && l.contains("\"FAIL\"")
+                    && l.contains("HES-006") && l.contains("\"SECURITY\"") && l.contains("\"systemTitle\":\"" + title + "\"")
+                    && l.contains("system title " + title)).count();
+        }
+        assertThat(audited).as("the unknown system title audited as HES-006 SECURITY, naming the title").isEqualTo(1);
+        Thread.sleep(1000);
+        assertThat(events.values().stream().mapToInt(List::size).sum()).as("nothing published").isEqualTo(eventsBefore);
     }
 
     /** The meter's scheduled push (other tests of this class make it push on power and alarms too). */

@@ -58,6 +58,7 @@ public final class MeterPushes {
     private final AtomicLong failed = new AtomicLong();
     private volatile Target target;
     private volatile boolean plain;
+    private volatile String sourceHost;
 
     MeterPushes(Vertx vertx, FleetSimulator simulator) {
         this.vertx = vertx;
@@ -72,6 +73,15 @@ public final class MeterPushes {
     /** Pushes unciphered whatever the vendor's policy (a meter configured so): for fleets without keys anywhere. */
     public MeterPushes plain(boolean on) {
         this.plain = on;
+        return this;
+    }
+
+    /**
+     * Pushes leave from {@code host} instead of each meter's own address, as from meters behind NAT or whose address
+     * changed since they were registered (null: each meter's own again). A loopback address here.
+     */
+    public MeterPushes from(String host) {
+        this.sourceHost = host;
         return this;
     }
 
@@ -106,7 +116,8 @@ public final class MeterPushes {
             failed.incrementAndGet();
             return Future.failedFuture(e);
         }
-        Future<Void> out = to.channel() == Channel.TCP ? sendTcp(spec.host(), to, frames) : sendUdp(spec.host(), to, frames);
+        String from = sourceHost != null ? sourceHost : spec.host();
+        Future<Void> out = to.channel() == Channel.TCP ? sendTcp(from, to, frames) : sendUdp(from, to, frames);
         return out.map(v -> {
             sent.incrementAndGet();
             return new Pushed(meterId, trigger, setup.logicalName(), now, ciphered, counter);

@@ -23,11 +23,13 @@ import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureCode;
 
 /**
- * What happens to one pushed frame: the sender is found in the registry by its address (source IP and wrapper or HDLC
- * source address = the meter's logical device), a ciphered frame is deciphered with the meter's keys from
- * security-service (cached, as secured reads get them; ACTIVE then PENDING version), the notification is decoded and
- * named ({@link PushEvents}), audited as PUSH, and published once ({@link PushPublisher}). A frame that fails any step
- * is audited as a classified PUSH failure and never published. Runs on the calling event loop: nothing here blocks.
+ * What happens to one pushed frame: the sender is found ({@link PushSenders}: a ciphered frame by the system title it
+ * carries, whatever its source address; any other by its address, source IP and wrapper or HDLC source address = the
+ * meter's logical device), a ciphered frame is deciphered with the meter's keys from security-service (cached, as
+ * secured reads get them; ACTIVE then PENDING version), the notification is decoded and
+ * named ({@link PushEvents}), recorded in the push outbox ({@link PushPublisher}, which publishes it once the broker
+ * takes it) and then audited as PUSH. A frame that fails any step is audited as a classified PUSH failure and never
+ * published. Runs on the calling event loop: nothing here blocks.
  */
 @ApplicationScoped
 public class PushIntake {
@@ -46,6 +48,7 @@ public class PushIntake {
 
     private final MeterDirectory directory;
     private final MeterSessions sessions;
+    private final PushSenders senders;
     private final VendorDeclarations declarations;
     private final AuditLog audit;
     private final PushPublisher publisher;
@@ -53,10 +56,11 @@ public class PushIntake {
     /** The highest invocation counter seen per meter and key: a ciphered push at or below it is a replay. */
     private final Map<String, Long> counters = new ConcurrentHashMap<>();
 
-    public PushIntake(MeterDirectory directory, MeterSessions sessions, VendorDeclarations declarations, AuditLog audit,
-                      PushPublisher publisher, PushMetrics metrics) {
+    public PushIntake(MeterDirectory directory, MeterSessions sessions, PushSenders senders,
+                      VendorDeclarations declarations, AuditLog audit, PushPublisher publisher, PushMetrics metrics) {
         this.directory = directory;
         this.sessions = sessions;
+        this.senders = senders;
         this.declarations = declarations;
         this.audit = audit;
         this.publisher = publisher;
@@ -76,29 +80,95 @@ public class PushIntake {
         } catch (DlmsException e) {
             return rejected(null, sourceHost, transport, classified(e), frame);
         }
-        Optional<Meter> sender = sender(sourceHost, envelope);
+        Future<Identified> identified = envelope.ciphered() && envelope.systemTitle() != null
+                ? bySystemTitle(frame, envelope, sourceHost)
+                : byAddress(frame, envelope, sourceHost);
+        return identified.compose(id -> {
+            MeterPushEvent event = PushEvents.event(id.meter(), id.notification(), declarations.of(id.meter().vendor()),
+                    transport, receivedAt);
+            return publisher.publish(event).transform(published -> {
+                if (published.failed()) {
+                    return rejected(id.meter(), sourceHost, transport, new Rejected("HEAD_END", "HES-007", "HES-007: "
+                            + "Push event not recorded (" + published.cause().getMessage() + ")"), frame);
+                }
+                metrics.recorded();
+                audit.pass("PUSH", id.meter().meterId(), event.eventId(), details(event, sourceHost, envelope, id.by()));
+                return Future.<Void>succeededFuture();
+            });
+        }).recover(e -> {
+            if (e instanceof Unidentified u) {
+                return rejected(u.meter, sourceHost, transport, u.why, frame);
+            }
+            return rejected(null, sourceHost, transport, e instanceof Rejected r ? r : classified(e), frame);
+        });
+    }
+
+    /** The sender and what it pushed; {@code by}: how the sender was found (system-title, address). */
+    private record Identified(Meter meter, Notification notification, String by) {
+    }
+
+    /** A push that failed after (meter not null) or before its sender was known. */
+    private static final class Unidentified extends RuntimeException {
+        final Meter meter;
+        final Rejected why;
+
+        Unidentified(Meter meter, Rejected why) {
+            super(why.getMessage(), null, false, false);
+            this.meter = meter;
+            this.why = why;
+        }
+    }
+
+    /** A plain push, or a ciphered one without a system title: the meter at the source address. */
+    private Future<Identified> byAddress(byte[] frame, PushDecoder.Envelope envelope, String sourceHost) {
+        Optional<Meter> sender = senders.byAddress(sourceHost, envelope);
         if (sender.isEmpty()) {
-            return rejected(null, sourceHost, transport, new Rejected("SECURITY", "HES-006", "HES-006: Push from an "
+            return Future.failedFuture(new Unidentified(null, new Rejected("SECURITY", "HES-006", "HES-006: Push from an "
                     + "unknown meter (no registered meter at " + sourceHost + " with logical device "
-                    + envelope.source() + (envelope.systemTitle() == null ? "" : ", system title "
-                    + envelope.systemTitleHex()) + ")"), frame);
+                    + envelope.source() + ")")));
         }
         Meter meter = sender.get();
         Future<Notification> decoded = envelope.ciphered()
-                ? keysOf(meter).map(keys -> decipher(frame, envelope, meter, keys))
+                ? keysOf(meter).map(keys -> decipher(frame, meter, keys))
                 : plain(frame);
-        return decoded.compose(n -> {
-            MeterPushEvent event = PushEvents.event(meter, n, declarations.of(meter.vendor()), transport, receivedAt);
-            return publisher.publish(event).transform(published -> {
-                if (published.failed()) {
-                    return rejected(meter, sourceHost, transport, new Rejected("HEAD_END", "HES-007", "HES-007: Push "
-                            + "event not published (" + published.cause().getMessage() + ")"), frame);
-                }
-                metrics.published();
-                audit.pass("PUSH", meter.meterId(), event.eventId(), details(event, sourceHost, envelope));
-                return Future.<Void>succeededFuture();
-            });
-        }).recover(e -> rejected(meter, sourceHost, transport, e instanceof Rejected r ? r : classified(e), frame));
+        return decoded.map(n -> new Identified(meter, n, "address"))
+                .recover(e -> Future.failedFuture(new Unidentified(meter, e instanceof Rejected r ? r : classified(e))));
+    }
+
+    /**
+     * A ciphered push with its sender's system title, from whatever address: the registered meters with that title
+     * ({@link PushSenders}) in turn, until one's keys decipher it (the GCM tag proves the sender). None with the title:
+     * HES-006, audited with the title. None whose keys fit: the first candidate's failure (DLMS-404 for wrong keys).
+     */
+    private Future<Identified> bySystemTitle(byte[] frame, PushDecoder.Envelope envelope, String sourceHost) {
+        String title = envelope.systemTitleHex();
+        return senders.bySystemTitle(sourceHost, envelope)
+                .recover(e -> Future.failedFuture(new Unidentified(null, e instanceof SecurityServiceCredentials.Refused r
+                        ? new Rejected(r.failureClass(), r.code(), r.getMessage()) : classified(e))))
+                .compose(candidates -> {
+                    if (candidates.isEmpty()) {
+                        return Future.failedFuture(new Unidentified(null, new Rejected("SECURITY", "HES-006", "HES-006: "
+                                + "Push from an unknown meter (system title " + title + " is in no registered meter's "
+                                + "keys; from " + sourceHost + ", logical device " + envelope.source() + ")")));
+                    }
+                    return tryCandidates(frame, candidates, 0, null).onSuccess(id -> senders.identified(title, id.meter()));
+                });
+    }
+
+    private Future<Identified> tryCandidates(byte[] frame, List<Meter> candidates, int i, Unidentified first) {
+        Meter meter = candidates.get(i);
+        return keysOf(meter).map(keys -> new Identified(meter, decipher(frame, meter, keys), "system-title"))
+                .recover(e -> {
+                    Unidentified mine = new Unidentified(meter, e instanceof Rejected r ? r : classified(e));
+                    boolean keysDoNotFit = e instanceof DlmsException d && d.code() == FailureCode.DECIPHERING_FAILED
+                            || e instanceof Rejected;
+                    if (!keysDoNotFit) {
+                        return Future.failedFuture(mine); // its keys fit: the sender, failing (a replay)
+                    }
+                    Unidentified reported = first != null ? first : mine;
+                    return i + 1 < candidates.size() ? tryCandidates(frame, candidates, i + 1, reported)
+                            : Future.failedFuture(reported);
+                });
     }
 
     /**
@@ -115,7 +185,7 @@ public class PushIntake {
                 Instant.now());
         publisher.publish(event).onComplete(published -> {
             if (published.succeeded()) {
-                metrics.published();
+                metrics.recorded();
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("transport", "SESSION");
                 d.put("kind", event.kind().name());
@@ -124,24 +194,10 @@ public class PushIntake {
                 audit.pass("PUSH", meterId, event.eventId(), d);
             } else {
                 metrics.rejected("HES-007");
-                audit.fail("PUSH", meterId, event.eventId(), "HEAD_END", "HES-007", "HES-007: Push event not published ("
+                audit.fail("PUSH", meterId, event.eventId(), "HEAD_END", "HES-007", "HES-007: Push event not recorded ("
                         + published.cause().getMessage() + ")", List.of());
             }
         });
-    }
-
-    /** The registered meter at the source address: the frame's source address is the meter's logical device. */
-    private Optional<Meter> sender(String host, PushDecoder.Envelope envelope) {
-        int source = envelope.source();
-        Optional<Meter> m = directory.findByAddress(host, source);
-        if (m.isEmpty() && envelope.framing() == gurux.dlms.enums.InterfaceType.HDLC) {
-            // HDLC server addresses of 2 or 4 bytes carry the logical device in their upper part
-            m = directory.findByAddress(host, source >>> 14);
-            if (m.isEmpty()) {
-                m = directory.findByAddress(host, source >>> 7);
-            }
-        }
-        return m;
     }
 
     private Future<List<PushDecoder.Keys>> keysOf(Meter meter) {
@@ -160,7 +216,7 @@ public class PushIntake {
     }
 
     /** With each key version in turn (a push during a rotation may use either); the replay check after deciphering. */
-    private Notification decipher(byte[] frame, PushDecoder.Envelope envelope, Meter meter, List<PushDecoder.Keys> keys) {
+    private Notification decipher(byte[] frame, Meter meter, List<PushDecoder.Keys> keys) {
         DlmsException last = null;
         for (int i = 0; i < keys.size(); i++) {
             try {
@@ -211,9 +267,21 @@ public class PushIntake {
         Map<String, Object> more = new LinkedHashMap<>();
         more.put("transport", transport);
         more.put("source", sourceHost);
+        PushDecoder.Envelope envelope = envelopeOrNull(frame);
+        if (envelope != null && envelope.systemTitle() != null) {
+            more.put("systemTitle", envelope.systemTitleHex());
+        }
         audit.fail("PUSH", meter == null ? null : meter.meterId(), null, why.failureClass, why.code, why.getMessage(),
                 List.of("RX " + java.util.HexFormat.of().formatHex(frame, 0, Math.min(frame.length, 2048))), more);
         return Future.succeededFuture();
+    }
+
+    private static PushDecoder.Envelope envelopeOrNull(byte[] frame) {
+        try {
+            return PushDecoder.envelope(frame);
+        } catch (DlmsException notAFrame) {
+            return null;
+        }
     }
 
     private static Rejected classified(Throwable e) {
@@ -224,10 +292,12 @@ public class PushIntake {
                 + ": the push could not be decoded (" + e + ")");
     }
 
-    private static Map<String, Object> details(MeterPushEvent event, String sourceHost, PushDecoder.Envelope envelope) {
+    private static Map<String, Object> details(MeterPushEvent event, String sourceHost, PushDecoder.Envelope envelope,
+                                               String identifiedBy) {
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("transport", event.transport());
         d.put("source", sourceHost);
+        d.put("identifiedBy", identifiedBy);
         d.put("kind", event.kind().name());
         d.put("pushSetup", event.pushSetup());
         d.put("ciphered", event.ciphered());

@@ -28,9 +28,11 @@ import org.jboss.logging.Logger;
 /**
  * The push listener: meters connect (TCP) or send datagrams (UDP) to {@code hes.push.port} (4059) with wrapper frames
  * (HDLC frames over TCP too) carrying DataNotifications and EventNotifications; each whole frame goes to
- * {@link PushIntake}. Memory stays bounded in a storm: at most {@code hes.push.max-in-flight} notifications are being
- * handled at once; beyond that a TCP connection is paused (no more reads: the meter's bytes wait in the kernel and its
- * sender slows down), and a UDP datagram is dropped and counted ({@code hes_push_udp_dropped_total}). Notifications
+ * {@link PushIntake}. Memory stays bounded in a storm: at most {@code hes.push.max-connections} TCP connections are open
+ * (one beyond is closed as soon as it is accepted, and counted: {@code hes_push_connections_refused_total}); at most
+ * {@code hes.push.max-in-flight} notifications are being handled at once; beyond that a TCP connection is paused (no
+ * more reads: the meter's bytes wait in the kernel and its sender slows down), and a UDP datagram is dropped and
+ * counted ({@code hes_push_udp_dropped_total}). Notifications
  * pushed inside associations the head-end has open (dlms-core's sessions hand them over) go to the intake too.
  */
 @ApplicationScoped
@@ -74,8 +76,8 @@ public class PushListener {
             udp.handler(packet -> datagram(packet.data(), packet.sender().hostAddress()));
             udp.listen(port, config.host()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         }
-        LOG.infof("push listener on %s:%d (TCP%s), at most %d notifications in flight", config.host(), port,
-                config.udp() ? " and UDP" : "", config.maxInFlight());
+        LOG.infof("push listener on %s:%d (TCP%s), at most %d TCP connections and %d notifications in flight",
+                config.host(), port, config.udp() ? " and UDP" : "", config.maxConnections(), config.maxInFlight());
     }
 
     /** The port listened on (the configured one, or the one picked for port 0); -1 when not listening. */
@@ -84,7 +86,10 @@ public class PushListener {
     }
 
     private void accept(NetSocket socket) {
-        metrics.connectionOpened();
+        if (!metrics.tryConnection(config.maxConnections())) {
+            socket.close(); // counted (hes_push_connections_refused_total); the meter pushes again later
+            return;
+        }
         Connection c = new Connection(socket, Vertx.currentContext());
         socket.handler(c::onData);
         socket.closeHandler(v -> c.onClosed());

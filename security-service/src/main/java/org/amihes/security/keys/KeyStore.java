@@ -133,6 +133,27 @@ public class KeyStore {
         }
     }
 
+    /**
+     * The meters whose current keys (ACTIVE or PENDING) carry this system title, the most recently delivered first,
+     * at most {@code limit}. One, normally: a system title names one meter, but a meter replaced or delivered twice
+     * under another id leaves more.
+     */
+    public List<String> metersWithSystemTitle(byte[] systemTitle, int limit) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("SELECT meter_id FROM "
+                + "security.meter_key WHERE system_title = ? AND state IN ('ACTIVE', 'PENDING') GROUP BY meter_id "
+                + "ORDER BY max(created_at) DESC, meter_id LIMIT ?")) {
+            s.setBytes(1, systemTitle);
+            s.setInt(2, limit);
+            List<String> out = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        }
+    }
+
     public java.util.Optional<byte[]> headEndSystemTitle() throws SQLException {
         try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement(
                 "SELECT system_title FROM security.head_end WHERE id = 1"); ResultSet rs = s.executeQuery()) {

@@ -172,6 +172,35 @@ public class KeyResource {
         return out;
     }
 
+    /** The meters whose keys carry a system title, the most recently delivered first. */
+    public record SystemTitleOwners(String systemTitle, List<String> meterIds) {
+    }
+
+    /** The most meters one system title lookup names. */
+    static final int SYSTEM_TITLE_OWNERS = 20;
+
+    /**
+     * Which meters hold this system title (8 bytes, hex) in their current keys, the most recently delivered first (at
+     * most 20): association-service names a ciphered push's sender by it, whatever address the push came from, and
+     * where more than one meter has it, the meter whose keys decipher the push is the sender. 404 when no meter has it.
+     * Only for association-service's client, as the credentials.
+     */
+    @RolesAllowed(Roles.KEY_CONSUMER)
+    @GET
+    @Path("/system-titles/{systemTitle}")
+    @Blocking
+    public SystemTitleOwners systemTitle(@RestPath @Pattern(regexp = "[0-9A-Fa-f]{16}",
+            message = "must be 16 hex digits (8 bytes)") String systemTitle) throws SQLException {
+        credentials.authorizeConsumer(token.getClaim("azp"));
+        String title = systemTitle.toUpperCase(java.util.Locale.ROOT);
+        List<String> meters = keyStore.metersWithSystemTitle(java.util.HexFormat.of().parseHex(title),
+                SYSTEM_TITLE_OWNERS);
+        if (meters.isEmpty()) {
+            throw ProblemException.notFound("systemTitle", "no meter has system title " + title + " in its keys");
+        }
+        return new SystemTitleOwners(title, meters);
+    }
+
     /**
      * What association-service needs to associate with a meter under a security profile: the profile, the system
      * titles, the ACTIVE keys and, during a rotation, the PENDING ones. Only for association-service's client (role key-consumer, azp checked).

@@ -121,6 +121,26 @@ class CredentialsTest {
     }
 
     @Test
+    void aSystemTitleNamesTheMetersWhoseKeysCarryItTheLatestDeliveryFirst() {
+        for (MeterSpec m : fleet.meters()) {
+            String title = HEX.formatHex(fleet.keys(m.meterId()).systemTitle());
+            // the simulator derives titles from serial numbers, the same in every fleet this test class imports: the
+            // delivery of this test (just imported) is the most recent
+            given().header("Authorization", "Bearer " + TOKEN).when().get("/system-titles/" + title).then()
+                    .statusCode(200)
+                    .body("systemTitle", equalTo(title.toUpperCase()))
+                    .body("meterIds[0]", equalTo(m.meterId()))
+                    .body("meterIds.size()", org.hamcrest.Matchers.lessThanOrEqualTo(20));
+        }
+        given().header("Authorization", "Bearer " + TOKEN).when().get("/system-titles/5A5A5A0000000001").then()
+                .statusCode(404).body("detail", containsString("no meter has system title 5A5A5A0000000001"));
+        given().header("Authorization", "Bearer " + TOKEN).when().get("/system-titles/not-a-title").then()
+                .statusCode(400).body("errors[0].message", containsString("16 hex digits"));
+        given().header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin()).when()
+                .get("/system-titles/5A5A5A0000000001").then().statusCode(403);
+    }
+
+    @Test
     void unknownProfileOrMeterIsNotFound() {
         String gmac = profile(0, "HIGH_GMAC", "AUTHENTICATED_ENCRYPTED", null);
         credentials(meter(0).meterId(), "no-such-profile", TOKEN).statusCode(404)

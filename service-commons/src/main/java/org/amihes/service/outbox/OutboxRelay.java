@@ -75,6 +75,11 @@ public final class OutboxRelay {
         });
     }
 
+    /** Whether the broker connection is up and the exchange declared (until then the events wait in the table). */
+    public boolean ready() {
+        return out.ready();
+    }
+
     /** The message id an event of row {@code id} is published with (its dedup key). */
     public String messageId(long id) {
         return messageIdPrefix + id;
