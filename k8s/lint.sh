@@ -30,7 +30,8 @@ python3 - "$ROOT/.run/ami-hes-rendered.yaml" <<'PY'
 import sys, re
 docs = [d for d in open(sys.argv[1]).read().split('\n---') if d.strip()]
 kinds = [re.search(r'^kind: (\S+)', d, re.M).group(1) for d in docs]
-need = {'Deployment': 3, 'StatefulSet': 1, 'Service': 4, 'Ingress': 1}
+# a Service per service, and association-service-push for the meters' pushes (issue 11)
+need = {'Deployment': 3, 'StatefulSet': 1, 'Service': 5, 'Ingress': 1}
 for k, n in need.items():
     assert kinds.count(k) == n, f"expected {n} {k}, rendered {kinds.count(k)}"
 print("chart renders:", ", ".join(f"{kinds.count(k)} {k}" for k in need))
@@ -46,4 +47,17 @@ for want in ('name: HES_HSM_MODULE\n              value: "/opt/hsm/lib/libpkcs11
 assert 'name: HES_HSM_PIN\n' not in sec, "the PIN is a file, not a value"
 assert all('HES_HSM' not in d for d in docs if d is not sec), "only security-service gets the HSM"
 print("security-service: HSM module, slot, master key label; PIN file from Secret ami-hes-hsm")
+# every workload runs in the prod profile, which has no development credentials: each takes the database and broker
+# passwords and its own OIDC client secret from a Secret, never as a value in the chart
+workloads = [d for d in docs if re.search(r'^kind: (Deployment|StatefulSet)$', d, re.M)]
+for d in workloads:
+    name = re.search(r'^  name: (\S+)$', d, re.M).group(1)
+    for var, secret, key in (('HES_DB_PASSWORD', 'ami-hes-db', 'password'),
+                             ('RABBITMQ_PASSWORD', 'ami-hes-rabbitmq', 'password'),
+                             ('HES_OIDC_CLIENT_SECRET', 'ami-hes-oidc', name)):
+        m = re.search(r'- name: ' + var + r'\n\s+(.*)', d)
+        assert m, f"{name} lacks {var}"
+        want = 'valueFrom: {secretKeyRef: {name: ' + secret + ', key: ' + key + '}}'
+        assert m.group(1) == want, f"{name}: {var} is {m.group(1)!r}, not from Secret {secret} key {key}"
+print(f"{len(workloads)} workloads: database and broker passwords and their client secret from Secrets")
 PY

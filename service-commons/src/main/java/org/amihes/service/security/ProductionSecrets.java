@@ -7,10 +7,9 @@ import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
 /**
- * Production never runs on development credentials. The database and broker passwords have no default in the prod
- * profile (a missing HES_DB_PASSWORD or RABBITMQ_PASSWORD fails the configuration, which names it); the service's own
- * OIDC client secret may come from a file or the environment, so it is checked here, first thing at start: without
- * one the service stops with a message naming HES_OIDC_CLIENT_SECRET_FILE and HES_OIDC_CLIENT_SECRET.
+ * Production never runs on development credentials. The database and broker passwords are checked while the
+ * configuration is built ({@link InfrastructureCredentials}); the service's own OIDC client secret here, first thing at
+ * start: without one the service stops with a message naming HES_OIDC_CLIENT_SECRET_FILE and HES_OIDC_CLIENT_SECRET.
  */
 @ApplicationScoped
 public class ProductionSecrets {
