@@ -21,9 +21,14 @@ class BatcherTest {
         vertx.close();
     }
 
+    /**
+     * A full batch is written in the call that fills it; the rest waits for the delay. The delay here is a minute, so
+     * nothing but the size bound can have written anything when the test looks (with 50 ms, a loaded CI machine
+     * descheduled the test thread past the delay: [[1, 2, 3], [4]] in the clean-clone run of 1af509f).
+     */
     @Test
-    void aFullBatchIsWrittenAtOnceAndTheRestAfterTheDelay() throws Exception {
-        Batcher<Integer> batcher = new Batcher<>(vertx, 3, 50, batch -> {
+    void aFullBatchIsWrittenAtOnceAndTheRestWaits() {
+        Batcher<Integer> batcher = new Batcher<>(vertx, 3, 60_000, batch -> {
             written.add(batch);
             return Future.succeededFuture();
         });
@@ -32,10 +37,19 @@ class BatcherTest {
             futures.add(batcher.add(i));
         }
         assertThat(written).containsExactly(List.of(1, 2, 3));
-        assertThat(futures.get(0).succeeded()).isTrue();
+        assertThat(futures.subList(0, 3)).allMatch(Future::succeeded);
         assertThat(futures.get(3).isComplete()).isFalse();
-        futures.get(3).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-        assertThat(written).containsExactly(List.of(1, 2, 3), List.of(4));
+    }
+
+    @Test
+    void whatIsLeftIsWrittenAfterTheDelay() throws Exception {
+        Batcher<Integer> batcher = new Batcher<>(vertx, 3, 50, batch -> {
+            written.add(batch);
+            return Future.succeededFuture();
+        });
+        Future<Void> one = batcher.add(1);
+        one.toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        assertThat(written).containsExactly(List.of(1));
     }
 
     @Test
