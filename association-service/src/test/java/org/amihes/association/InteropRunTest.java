@@ -40,6 +40,8 @@ class InteropRunTest {
     static Vertx vertx;
     static FleetSimulator simulator;
     static boolean registered;
+    @jakarta.inject.Inject
+    org.amihes.association.commands.CommandJobs jobs;
 
     @BeforeAll
     static void start() throws Exception {
@@ -274,6 +276,40 @@ class InteropRunTest {
         if ("DONE".equals(first.getString("meters[0].status"))) {
             assertThat(first.getString("meters[0].cases[0].code")).isEqualTo("DLMS-101");
         }
+    }
+
+    /**
+     * A meter's job delivered again after its verdict (a publisher's resend, the sweep) does not reach the meter: the
+     * handler finds its row settled. The simulator counts no new session and the audit says why.
+     */
+    @Test
+    void aProbeJobPublishedAgainAfterTheVerdictIsNotProbedAgain() throws Exception {
+        List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
+        String runId = given().contentType(ContentType.JSON)
+                .body(Map.of("meterIds", ids, "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(202).extract().path("runId");
+        JsonPath run = awaitEnd(runId, Duration.ofSeconds(60));
+        assertThat(run.getString("status")).isEqualTo("DONE");
+        Map<String, Long> sessions = new java.util.HashMap<>();
+        ids.forEach(id -> sessions.put(id, simulator.meterState(id).sessions()));
+
+        org.amihes.contracts.InteropProbe probe = new org.amihes.contracts.InteropProbe(UUID.fromString(runId),
+                List.of("objects.clock"), false, false);
+        jobs.publishAll(ids.stream().map(id -> new org.amihes.contracts.MeterJob("interop/" + runId + "/" + id, runId,
+                id, Instant.now(), probe)).toList()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Path auditFile = Path.of("target/interop_audit.log");
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long notProbed = 0;
+        while (notProbed < ids.size() && System.nanoTime() < until) {
+            Thread.sleep(200);
+            notProbed = Files.readAllLines(auditFile).stream().filter(l -> l.contains("\"INTEROP_PROBE\"")
+                    && l.contains(runId) && l.contains("already DONE")).count();
+        }
+        assertThat(notProbed).as("jobs answered without a probe").isEqualTo(ids.size());
+        ids.forEach(id -> assertThat(simulator.meterState(id).sessions()).as(id + " sessions").isEqualTo(sessions.get(id)));
+        JsonPath after = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
+        assertThat(after.getInt("done")).isEqualTo(ids.size());
+        assertThat(after.getMap("verdicts")).isEqualTo(run.getMap("verdicts"));
     }
 
     @Test
