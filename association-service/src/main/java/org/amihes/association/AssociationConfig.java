@@ -84,7 +84,10 @@ public interface AssociationConfig {
 
     /** Interoperability runs (POST /interop/runs). */
     interface Interop {
-        /** Meters probed at once by one run (each meter alone with its plan, one association at a time). */
+        /**
+         * Meters probed at once in this replica, whatever the run (each meter a job of its partition, alone with its
+         * plan, one association at a time).
+         */
         @WithDefault("8")
         int concurrency();
 

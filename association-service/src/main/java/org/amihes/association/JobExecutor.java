@@ -24,6 +24,7 @@ import org.amihes.association.client.SecurityServiceCounterReservations.Counters
 import org.amihes.association.client.SecurityServiceCredentials.Refused;
 import org.amihes.association.commands.CommandHandler;
 import org.amihes.association.commands.JobContext;
+import org.amihes.association.commands.MeterProcedure;
 import org.amihes.association.domain.Admission;
 import org.amihes.association.domain.Meter;
 import org.amihes.association.domain.MeterCredentials;
@@ -43,7 +44,9 @@ import org.amihes.dlms.failure.Retry;
  * registry, its credentials (security profile and keys from security-service), one association per meter, the
  * command's {@link CommandHandler} inside it, and every failure a classified FAILED result after the attempts its
  * {@link RetryPolicy} allows (each failed attempt audited as {@code <operation>_ATTEMPT}); every outcome audited and
- * counted. It fails only with {@link Admission.Closed}: the service is stopping and the job never started.
+ * counted. A command that opens associations of its own (an interoperability probe) is a {@link MeterProcedure},
+ * dispatched here too. It fails only with {@link Admission.Closed} (the service is stopping and the job never
+ * started) or when a procedure's effect could not be made durable: the job goes back to the broker.
  */
 @ApplicationScoped
 public class JobExecutor {
@@ -68,11 +71,12 @@ public class JobExecutor {
     private final Vertx vertx;
     private final RetryPolicy retries;
     private final Map<Class<?>, CommandHandler<?>> handlers = new HashMap<>();
+    private final Map<Class<?>, MeterProcedure<?>> procedures = new HashMap<>();
     private final MeterConnectivity connectivity;
 
     public JobExecutor(org.amihes.association.MeterRegistry registry, MeterSessions sessions, AuditLog audit,
                        AssociationConfig config, MeterRegistry metrics, Vertx vertx, Instance<CommandHandler<?>> all,
-                       MeterConnectivity connectivity) {
+                       Instance<MeterProcedure<?>> allProcedures, MeterConnectivity connectivity) {
         this.registry = registry;
         this.connectivity = connectivity;
         this.vertx = vertx;
@@ -82,6 +86,7 @@ public class JobExecutor {
         this.config = config;
         this.metrics = metrics;
         all.forEach(h -> handlers.put(h.commandClass(), h));
+        allProcedures.forEach(p -> procedures.put(p.commandClass(), p));
         Gauge.builder("hes.sessions.open", sessions, MeterSessions::sessionsOpen).register(metrics);
         Gauge.builder("hes.sessions.waiting", sessions, MeterSessions::sessionsWaiting).register(metrics);
         // Session time (per-meter serialisation + admission + the DLMS session), as a histogram so that p50/p99
@@ -92,11 +97,48 @@ public class JobExecutor {
     }
 
     public Future<MeterJobResult> execute(MeterJob job) {
+        if (procedures.containsKey(job.command().getClass())) {
+            return procedure(job);
+        }
         CommandHandler<MeterCommand> handler = handler(job.command());
         return registry.lookup(job.meterId()).transform(ar -> ar.succeeded() ? execute(job, handler, ar.result())
                 : Future.succeededFuture(failed(job, handler, null, new MeterFailure(HEAD_END_CLASS, NO_REGISTRY_CODE,
                         NO_REGISTRY_CODE + ": Meter registry unavailable (" + ar.cause().getMessage()
                                 + "); the meter was not contacted", List.of()))));
+    }
+
+    /**
+     * A {@link MeterProcedure}: the meter from the registry, then the procedure, which takes the meter itself. A
+     * procedure that fails (its effect not durable) fails the job: it goes back to the broker.
+     */
+    @SuppressWarnings("unchecked")
+    private Future<MeterJobResult> procedure(MeterJob job) {
+        MeterProcedure<MeterCommand> procedure = (MeterProcedure<MeterCommand>) procedures.get(job.command().getClass());
+        String operation = procedure.operation();
+        return registry.lookup(job.meterId()).compose(meter -> {
+            if (meter.isEmpty()) {
+                MeterFailure unknown = new MeterFailure(UNKNOWN_METER_CLASS, UNKNOWN_METER_CODE, UNKNOWN_METER_CODE
+                        + ": Unknown meter (" + job.meterId() + " is not in the registry)", List.of());
+                return procedure.notRun(job.meterId(), job.command(), unknown)
+                        .map(v -> failed(job, operation, null, unknown));
+            }
+            return procedure.run(meter.get(), job.command(), job.jobId()).map(done -> {
+                Map<String, Object> details = new LinkedHashMap<>();
+                if (job.requestedBy() != null) {
+                    details.put("requestedBy", job.requestedBy());
+                }
+                details.putAll(done.audit());
+                MeterFailure f = done.failure();
+                if (f == null) {
+                    audit.pass(operation, job.meterId(), job.jobId(), details);
+                } else {
+                    audit.fail(operation, job.meterId(), job.jobId(), f.failureClass(), f.code(), f.message(),
+                            f.exchange(), details);
+                }
+                count(job, f == null ? "OK" : f.failureClass());
+                return MeterJobResult.ok(job, null, done.outcome());
+            });
+        });
     }
 
     @SuppressWarnings("unchecked")
@@ -270,10 +312,14 @@ public class JobExecutor {
 
     private MeterJobResult failed(MeterJob job, CommandHandler<MeterCommand> handler, String association,
                                   MeterFailure failure) {
-        audit.fail(handler.operation(), job.meterId(), job.jobId(), failure.failureClass(), failure.code(),
+        connectivity.jobEnded(job.meterId(), failure.failureClass(), failure.code(), failure.message());
+        return failed(job, handler.operation(), association, failure);
+    }
+
+    private MeterJobResult failed(MeterJob job, String operation, String association, MeterFailure failure) {
+        audit.fail(operation, job.meterId(), job.jobId(), failure.failureClass(), failure.code(),
                 failure.message(), failure.exchange(),
                 job.requestedBy() == null ? Map.of() : Map.of("requestedBy", job.requestedBy()));
-        connectivity.jobEnded(job.meterId(), failure.failureClass(), failure.code(), failure.message());
         count(job, failure.failureClass());
         return MeterJobResult.failed(job, association, failure);
     }

@@ -40,6 +40,8 @@ class InteropRunTest {
     static Vertx vertx;
     static FleetSimulator simulator;
     static boolean registered;
+    @jakarta.inject.Inject
+    org.amihes.association.commands.CommandJobs jobs;
 
     @BeforeAll
     static void start() throws Exception {
@@ -81,7 +83,7 @@ class InteropRunTest {
         long end = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < end) {
             JsonPath run = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
-            if (!"RUNNING".equals(run.getString("status"))) {
+            if ("DONE".equals(run.getString("status")) || "CANCELLED".equals(run.getString("status"))) {
                 return run;
             }
             Thread.sleep(200);
@@ -205,20 +207,41 @@ class InteropRunTest {
                 .getLong("meters[0].wire.apduBytes")).isPositive(); // counted also without a capture
     }
 
+    /** The shared MeterGroup: a filter by vendor, by tags, and an explicit list, each resolved against the registry. */
     @Test
-    void aVendorFilterSelectsThatVendorsMeters() throws Exception {
+    void aGroupSelectsItsMetersByVendorTagsOrIds() throws Exception {
         String runId = given().contentType(ContentType.JSON)
-                .body(Map.of("vendor", "corvus-c3", "cases", List.of("objects.clock")))
+                .body(Map.of("group", Map.of("vendor", "corvus-c3"), "cases", List.of("objects.clock")))
                 .post("/interop/runs").then().statusCode(202).extract().path("runId");
         JsonPath run = awaitEnd(runId, Duration.ofSeconds(30));
         long corvus = given().get("/meters?limit=100000").then().extract().jsonPath().getList("meters.vendor")
                 .stream().filter("corvus-c3"::equals).count();
-        assertThat(run.getInt("targets")).isEqualTo((int) corvus);
+        assertThat(run.getInt("targets")).isEqualTo((int) corvus).isPositive();
         assertThat(run.getInt("done")).isEqualTo((int) corvus);
+
+        MeterSpec tagged = simulator.fleet().meters().get(1);
+        VendorProfile p = VendorProfile.load(tagged.profile());
+        String tag = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+        given().contentType(ContentType.JSON).body(Map.of("meterId", tagged.meterId(), "vendor", p.name(), "host",
+                        tagged.host(), "port", tagged.port(), "transport", p.framing() == VendorProfile.Framing.HDLC
+                                ? "TCP_HDLC" : "TCP_WRAPPER", "clientAddress", 16, "logicalDevice", 1,
+                        "authentication", "NONE", "tags", List.of(tag, "lab")))
+                .put("/meters/" + tagged.meterId()).then().statusCode(200);
+        String byTag = given().contentType(ContentType.JSON)
+                .body(Map.of("group", Map.of("tags", List.of(tag)), "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(202).body("targets", equalTo(1)).extract().path("runId");
+        assertThat(awaitEnd(byTag, Duration.ofSeconds(30)).getInt("done")).isEqualTo(1);
+        assertThat(given().get("/interop/runs/" + byTag + "/results").then().extract().jsonPath()
+                .getString("meters[0].meterId")).isEqualTo(tagged.meterId());
+
+        String byIds = given().contentType(ContentType.JSON)
+                .body(Map.of("group", Map.of("meterIds", List.of(tagged.meterId())), "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(202).body("targets", equalTo(1)).extract().path("runId");
+        assertThat(awaitEnd(byIds, Duration.ofSeconds(30)).getString("status")).isEqualTo("DONE");
     }
 
     @Test
-    void tenThousandTargetsAreStoredAndScheduledAtOnce() throws Exception {
+    void tenThousandTargetsAreStoredAndTheirJobsPublishedAtOnce() throws Exception {
         String prefix = "J" + UUID.randomUUID().toString().substring(0, 6) + "-";
         List<String> ids = RegistryImportTest.ids(prefix, 10_000);
         int closed = freePort(); // nobody listens: each probe ends at once, DLMS-101
@@ -232,9 +255,18 @@ class InteropRunTest {
         assertThat(createdMs).as("POST /interop/runs with 10,000 targets, ms").isLessThan(10_000);
         JsonPath progress = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
         assertThat(progress.getInt("pending") + progress.getInt("done")).isEqualTo(10_000);
+        // planned: every meter's job confirmed by the broker; consumed: meters get their verdicts while the run goes on
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while ((progress.getString("publishedAt") == null || progress.getInt("done") == 0) && System.nanoTime() < until) {
+            Thread.sleep(100);
+            progress = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
+        }
+        assertThat(progress.getString("publishedAt")).as("every job confirmed by the broker").isNotNull();
+        assertThat(progress.getInt("done")).as("meters probed through the broker").isPositive();
 
         given().post("/interop/runs/" + runId + "/cancel").then().statusCode(202);
-        JsonPath run = awaitEnd(runId, Duration.ofSeconds(30));
+        given().post("/interop/runs/" + runId + "/cancel").then().statusCode(409); // CANCELLING or CANCELLED now
+        JsonPath run = awaitEnd(runId, Duration.ofSeconds(120));
         assertThat(run.getString("status")).isEqualTo("CANCELLED");
         assertThat(run.getInt("pending")).isZero();
         assertThat(run.getInt("done") + run.getInt("cancelled")).isEqualTo(10_000);
@@ -246,16 +278,64 @@ class InteropRunTest {
         }
     }
 
+    /**
+     * A meter's job delivered again after its verdict (a publisher's resend, the sweep) does not reach the meter: the
+     * handler finds its row settled. The simulator counts no new session and the audit says why.
+     */
+    @Test
+    void aProbeJobPublishedAgainAfterTheVerdictIsNotProbedAgain() throws Exception {
+        List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
+        String runId = given().contentType(ContentType.JSON)
+                .body(Map.of("meterIds", ids, "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(202).extract().path("runId");
+        JsonPath run = awaitEnd(runId, Duration.ofSeconds(60));
+        assertThat(run.getString("status")).isEqualTo("DONE");
+        Map<String, Long> sessions = new java.util.HashMap<>();
+        ids.forEach(id -> sessions.put(id, simulator.meterState(id).sessions()));
+
+        org.amihes.contracts.InteropProbe probe = new org.amihes.contracts.InteropProbe(UUID.fromString(runId),
+                List.of("objects.clock"), false, false);
+        jobs.publishAll(ids.stream().map(id -> new org.amihes.contracts.MeterJob("interop/" + runId + "/" + id, runId,
+                id, Instant.now(), probe)).toList()).get(30, java.util.concurrent.TimeUnit.SECONDS);
+        Path auditFile = Path.of("target/interop_audit.log");
+        long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        long notProbed = 0;
+        while (notProbed < ids.size() && System.nanoTime() < until) {
+            Thread.sleep(200);
+            notProbed = Files.readAllLines(auditFile).stream().filter(l -> l.contains("\"INTEROP_PROBE\"")
+                    && l.contains(runId) && l.contains("already DONE")).count();
+        }
+        assertThat(notProbed).as("jobs answered without a probe").isEqualTo(ids.size());
+        ids.forEach(id -> assertThat(simulator.meterState(id).sessions()).as(id + " sessions").isEqualTo(sessions.get(id)));
+        JsonPath after = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
+        assertThat(after.getInt("done")).isEqualTo(ids.size());
+        assertThat(after.getMap("verdicts")).isEqualTo(run.getMap("verdicts"));
+    }
+
     @Test
     void badRequestsAreProblemsAndStartNothing() {
         String meter = simulator.fleet().meters().get(0).meterId();
         given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter), "cases", List.of("objects.nope")))
                 .post("/interop/runs").then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-field"))
                 .body("errors[0].field", equalTo("cases"));
-        given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter), "vendor", "aurora-ax1"))
+        given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter), "group", Map.of("vendor", "aurora-ax1")))
                 .post("/interop/runs").then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-request"));
+        given().contentType(ContentType.JSON).body(Map.of("cases", List.of("objects")))
+                .post("/interop/runs").then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-request"))
+                .body("errors[0].field", equalTo("group"));
+        given().contentType(ContentType.JSON).body(Map.of("group", Map.of("vendor", "aurora-ax1", "meterIds", List.of(meter))))
+                .post("/interop/runs").then().statusCode(400).body("errors[0].field", equalTo("group"));
+        given().contentType(ContentType.JSON).body(Map.of("group", Map.of("vendor", "no-such-vendor")))
+                .post("/interop/runs").then().statusCode(422).body("type", equalTo("urn:amihes:problem:unknown-group"))
+                .body("errors[0].field", equalTo("group.vendor"));
+        given().contentType(ContentType.JSON).body(Map.of("group", Map.of("meterIds", List.of())))
+                .post("/interop/runs").then().statusCode(422).body("type", equalTo("urn:amihes:problem:empty-group"));
+        given().contentType(ContentType.JSON).body(Map.of("group", Map.of("tags", List.of("not a tag"))))
+                .post("/interop/runs").then().statusCode(400);
         given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter, "NO-SUCH")))
                 .post("/interop/runs").then().statusCode(400).body("errors[0].field", equalTo("meterIds[1]"));
+        given().contentType(ContentType.JSON).body(Map.of("group", Map.of("meterIds", List.of(meter, "NO-SUCH"))))
+                .post("/interop/runs").then().statusCode(400).body("errors[0].field", equalTo("group.meterIds[1]"));
         given().contentType(ContentType.JSON).body(Map.of("meterIds", List.of(meter, meter)))
                 .post("/interop/runs").then().statusCode(400).body("errors[0].field", equalTo("meterIds[1]"));
         given().get("/interop/runs/" + UUID.randomUUID()).then().statusCode(404)

@@ -13,7 +13,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = FirmwareState.class, name = "firmware-state"),
         @JsonSubTypes.Type(value = ImageBlocks.class, name = "image-blocks"),
         @JsonSubTypes.Type(value = ImageStatus.class, name = "image-status"),
-        @JsonSubTypes.Type(value = ProfileIntervals.class, name = ReadProfile.TYPE)})
+        @JsonSubTypes.Type(value = ProfileIntervals.class, name = ReadProfile.TYPE),
+        @JsonSubTypes.Type(value = InteropProbed.class, name = InteropProbe.TYPE)})
 public sealed interface CommandOutcome permits RegisterReadings, KeysInstalled, RelayState, ClockState, TariffState,
-        FirmwareState, ImageBlocks, ImageStatus, ProfileIntervals {
+        FirmwareState, ImageBlocks, ImageStatus, ProfileIntervals, InteropProbed {
 }

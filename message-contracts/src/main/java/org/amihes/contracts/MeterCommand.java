@@ -21,9 +21,10 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
         @JsonSubTypes.Type(value = TransferImage.class, name = TransferImage.TYPE),
         @JsonSubTypes.Type(value = VerifyImage.class, name = VerifyImage.TYPE),
         @JsonSubTypes.Type(value = ActivateImage.class, name = ActivateImage.TYPE),
-        @JsonSubTypes.Type(value = ReadProfile.class, name = ReadProfile.TYPE)})
+        @JsonSubTypes.Type(value = ReadProfile.class, name = ReadProfile.TYPE),
+        @JsonSubTypes.Type(value = InteropProbe.class, name = InteropProbe.TYPE)})
 public sealed interface MeterCommand permits ReadRegisters, TransferKeys, ConfirmKeys, Disconnect, Reconnect, SyncClock,
-        WriteTariff, ReadFirmware, TransferImage, VerifyImage, ActivateImage, ReadProfile {
+        WriteTariff, ReadFirmware, TransferImage, VerifyImage, ActivateImage, ReadProfile, InteropProbe {
 
     /** The command's type name, as on the wire; results travel under routing key {@code result.<type>}. */
     String commandType();

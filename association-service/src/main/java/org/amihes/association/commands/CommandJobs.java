@@ -6,7 +6,7 @@ import org.amihes.service.messaging.MeterJobPublisher;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.RabbitConnections;
 
-/** association-service's jobs for the commands asked for over REST. */
+/** association-service's jobs for the work asked for over REST: meter commands and interoperability runs' probes. */
 @Singleton // no client proxy: the publisher has no no-args constructor
 public class CommandJobs extends MeterJobPublisher {
 

@@ -15,15 +15,19 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Interoperability runs and their per-meter verdicts (schema association, V20). Writes go in batches. */
+/**
+ * Interoperability runs and their per-meter verdicts (schema association, V20, V30, V50), shared by every replica:
+ * any replica answers for any run. Writes go in batches.
+ */
 @ApplicationScoped
 public class InteropRunStore {
 
     /** Rows per INSERT of a run's targets. */
     static final int INSERT_BATCH = 1_000;
 
-    public record Run(UUID runId, String status, List<String> cases, boolean allowWrites, String selection, int targets,
-                      String requestedBy, Instant requestedAt, Instant finishedAt) {
+    public record Run(UUID runId, String status, List<String> cases, boolean allowWrites, boolean capture,
+                      String selection, int targets, String requestedBy, Instant requestedAt, Instant publishedAt,
+                      Instant finishedAt) {
     }
 
     /** A run's progress: target rows by status and DONE rows by verdict. */
@@ -34,9 +38,17 @@ public class InteropRunStore {
                            Integer skipped, String result, Instant completedAt) {
     }
 
-    /** A meter's finished verdict, to be written. */
-    public record Finished(UUID runId, String meterId, String verdict, int passed, int failed, int skipped,
-                           String result, Instant completedAt) {
+    /** A meter's row settled: DONE with its verdict, or CANCELLED (verdict, counts and result null). */
+    public record Finished(UUID runId, String meterId, String status, String verdict, Integer passed, Integer failed,
+                           Integer skipped, String result, Instant completedAt) {
+
+        public static Finished cancelled(UUID runId, String meterId) {
+            return new Finished(runId, meterId, "CANCELLED", null, null, null, null, null, Instant.now());
+        }
+    }
+
+    /** Where a meter's probe stands: the run's status and the meter's row's. */
+    public record ProbeState(String runStatus, String rowStatus) {
     }
 
     /** A meter's recorded traffic (a run with capture), to be written. */
@@ -52,9 +64,10 @@ public class InteropRunStore {
     /** The run and one PENDING row per target, in one transaction (batched inserts). */
     public Uni<Void> create(Run run, List<String[]> meterAndVendor) {
         return pool.withTransaction(c -> c.preparedQuery("INSERT INTO association.interop_run (run_id, status, cases, "
-                        + "allow_writes, selection, targets, requested_by) VALUES ($1, 'RUNNING', $2, $3, $4, $5, $6)")
+                        + "allow_writes, capture, selection, targets, requested_by) "
+                        + "VALUES ($1, 'RUNNING', $2, $3, $4, $5, $6, $7)")
                 .execute(Tuple.from(List.of(run.runId(), String.join(",", run.cases()), run.allowWrites(),
-                        run.selection(), run.targets(), run.requestedBy())))
+                        run.capture(), run.selection(), run.targets(), run.requestedBy())))
                 .chain(() -> insertTargets(c, run.runId(), meterAndVendor, 0)));
     }
 
@@ -76,20 +89,86 @@ public class InteropRunStore {
                 .chain(() -> insertTargets(c, runId, rows, to));
     }
 
-    /** Verdicts of several meters in one batch; a row already settled (cancelled) is left alone. */
+    /** Rows of several meters settled in one batch; a row already settled is left alone (a repeat changes nothing). */
     public Uni<Void> finish(List<Finished> finished) {
         if (finished.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Tuple> batch = new ArrayList<>(finished.size());
         for (Finished f : finished) {
-            batch.add(Tuple.from(List.of(f.runId(), f.meterId(), f.verdict(), f.passed(), f.failed(), f.skipped(),
-                    f.result(), f.completedAt().atOffset(ZoneOffset.UTC))));
+            batch.add(Tuple.from(java.util.Arrays.asList(f.runId(), f.meterId(), f.status(), f.verdict(), f.passed(),
+                    f.failed(), f.skipped(), f.result(), f.completedAt().atOffset(ZoneOffset.UTC))));
         }
-        return pool.preparedQuery("UPDATE association.interop_result SET status = 'DONE', verdict = $3, passed = $4, "
-                        + "failed = $5, skipped = $6, result = $7, completed_at = $8 "
+        return pool.preparedQuery("UPDATE association.interop_result SET status = $3, verdict = $4, passed = $5, "
+                        + "failed = $6, skipped = $7, result = $8, completed_at = $9 "
                         + "WHERE run_id = $1 AND meter_id = $2 AND status = 'PENDING'")
                 .executeBatch(batch).replaceWithVoid();
+    }
+
+    /** The run's and the meter's row's status; empty when the meter is no target of the run. */
+    public Uni<Optional<ProbeState>> probeState(UUID runId, String meterId) {
+        return pool.preparedQuery("SELECT r.status AS run_status, i.status AS row_status FROM association.interop_run r "
+                        + "JOIN association.interop_result i ON i.run_id = r.run_id WHERE r.run_id = $1 AND i.meter_id = $2")
+                .execute(Tuple.of(runId, meterId))
+                .map(rows -> rows.size() == 0 ? Optional.<ProbeState>empty() : Optional.of(new ProbeState(
+                        rows.iterator().next().getString("run_status"), rows.iterator().next().getString("row_status"))));
+    }
+
+    /**
+     * Ends those of the runs with no PENDING row left: RUNNING ones DONE, CANCELLING ones CANCELLED. Called after the
+     * rows' write committed, by every replica that wrote some: the last writer's call sees every row settled, and the
+     * row lock on the run makes exactly one caller end it ({@code runIds} null: every open run). Answers the runs this
+     * call ended, with their new status.
+     */
+    public Uni<Map<UUID, String>> endSettled(java.util.Collection<UUID> runIds) {
+        if (runIds != null && runIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return pool.preparedQuery("UPDATE association.interop_run r SET status = CASE r.status WHEN 'RUNNING' THEN 'DONE' "
+                        + "ELSE 'CANCELLED' END, finished_at = now() WHERE ($1::uuid[] IS NULL OR r.run_id = ANY($1::uuid[])) "
+                        + "AND r.status IN ('RUNNING', 'CANCELLING') AND NOT EXISTS (SELECT 1 FROM "
+                        + "association.interop_result i WHERE i.run_id = r.run_id AND i.status = 'PENDING') "
+                        + "RETURNING r.run_id, r.status")
+                .execute(Tuple.of(runIds == null ? null : runIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, String> out = new LinkedHashMap<>();
+                    rows.forEach(r -> out.put(r.getUUID(0), r.getString(1)));
+                    return out;
+                });
+    }
+
+    /** Asks a RUNNING run to stop: its meters not yet probed settle as CANCELLED. False when it was not RUNNING. */
+    public Uni<Boolean> cancel(UUID runId) {
+        return pool.preparedQuery("UPDATE association.interop_run SET status = 'CANCELLING' WHERE run_id = $1 "
+                        + "AND status = 'RUNNING'").execute(Tuple.of(runId)).map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Every job of the run was confirmed by the broker. */
+    public Uni<Void> published(UUID runId) {
+        return pool.preparedQuery("UPDATE association.interop_run SET published_at = now() WHERE run_id = $1")
+                .execute(Tuple.of(runId)).replaceWithVoid();
+    }
+
+    /** Runs not ended whose jobs were not all confirmed, requested longer than {@code age} ago. */
+    public Uni<List<Run>> unpublished(java.time.Duration age) {
+        return pool.preparedQuery("SELECT * FROM association.interop_run WHERE published_at IS NULL "
+                        + "AND status IN ('RUNNING', 'CANCELLING') AND requested_at < now() - make_interval(secs => $1) "
+                        + "ORDER BY requested_at LIMIT 10")
+                .execute(Tuple.of((double) age.toMillis() / 1000)).map(rows -> {
+                    List<Run> out = new ArrayList<>();
+                    rows.forEach(r -> out.add(run(r)));
+                    return out;
+                });
+    }
+
+    /** The run's meters still PENDING, in id order. */
+    public Uni<List<String>> pendingMeters(UUID runId) {
+        return pool.preparedQuery("SELECT meter_id FROM association.interop_result WHERE run_id = $1 "
+                        + "AND status = 'PENDING' ORDER BY meter_id").execute(Tuple.of(runId)).map(rows -> {
+                            List<String> out = new ArrayList<>(rows.size());
+                            rows.forEach(r -> out.add(r.getString(0)));
+                            return out;
+                        });
     }
 
     /** Captures of several meters in one batch (V30); a repeated meter keeps its first capture. */
@@ -113,15 +192,6 @@ public class InteropRunStore {
                 .execute(Tuple.of(runId, meterId))
                 .map(rows -> rows.size() == 0 ? Optional.<byte[]>empty()
                         : Optional.of(rows.iterator().next().getBuffer("pcap").getBytes()));
-    }
-
-    /** Ends the run: DONE, or CANCELLED with its still PENDING rows (the meters it never probed). */
-    public Uni<Void> end(UUID runId, String status) {
-        return pool.withTransaction(c -> c.preparedQuery("UPDATE association.interop_result SET status = 'CANCELLED' "
-                        + "WHERE run_id = $1 AND status = 'PENDING' AND $2 = 'CANCELLED'").execute(Tuple.of(runId, status))
-                .chain(() -> c.preparedQuery("UPDATE association.interop_run SET status = $2, finished_at = now() "
-                        + "WHERE run_id = $1 AND status = 'RUNNING'").execute(Tuple.of(runId, status)))
-                .replaceWithVoid());
     }
 
     public Uni<Optional<Run>> find(UUID runId) {
@@ -171,9 +241,10 @@ public class InteropRunStore {
 
     private static Run run(Row r) {
         OffsetDateTime finished = r.getOffsetDateTime("finished_at");
+        OffsetDateTime published = r.getOffsetDateTime("published_at");
         return new Run(r.getUUID("run_id"), r.getString("status"), List.of(r.getString("cases").split(",")),
-                r.getBoolean("allow_writes"), r.getString("selection"), r.getInteger("targets"),
+                r.getBoolean("allow_writes"), r.getBoolean("capture"), r.getString("selection"), r.getInteger("targets"),
                 r.getString("requested_by"), r.getOffsetDateTime("requested_at").toInstant(),
-                finished == null ? null : finished.toInstant());
+                published == null ? null : published.toInstant(), finished == null ? null : finished.toInstant());
     }
 }

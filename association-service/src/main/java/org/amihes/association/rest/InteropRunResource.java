@@ -38,10 +38,10 @@ import org.amihes.service.security.Actor;
 @Produces(MediaType.APPLICATION_JSON)
 public class InteropRunResource {
 
-    /** A run and how far it is. */
+    /** A run and how far it is; publishedAt: when the broker confirmed every one of its meters' jobs. */
     public record RunView(UUID runId, String status, List<String> cases, boolean allowWrites, int targets,
                           int pending, int done, int cancelled, Map<String, Integer> verdicts, String requestedBy,
-                          Instant requestedAt, Instant finishedAt) {
+                          Instant requestedAt, Instant publishedAt, Instant finishedAt) {
     }
 
     private final InteropRuns runs;
@@ -58,12 +58,14 @@ public class InteropRunResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Start an interoperability run: {meterIds} or {vendor}, optional cases (ids or areas) and "
-            + "allowWrites; 202 as soon as the run and its targets are stored")
-    public Uni<Response> start(@NotNull InteropRuns.Request request) {
+    @Operation(summary = "Start an interoperability run: {group} (the shared MeterGroup: meterIds, or a filter by "
+            + "vendor and/or tags) or {meterIds}, optional cases (ids or areas), allowWrites, capture; 202 once the run "
+            + "and its targets are stored and their jobs published")
+    public Uni<Response> start(@NotNull @jakarta.validation.Valid InteropRuns.Request request) {
         return runs.start(request, actor.name())
                 .map(run -> Response.accepted(new RunView(run.runId(), run.status(), run.cases(), run.allowWrites(),
-                                run.targets(), run.targets(), 0, 0, Map.of(), run.requestedBy(), run.requestedAt(), null))
+                                run.targets(), run.targets(), 0, 0, Map.of(), run.requestedBy(), run.requestedAt(),
+                                run.publishedAt(), null))
                         .location(URI.create("/interop/runs/" + run.runId())).build());
     }
 
@@ -75,23 +77,23 @@ public class InteropRunResource {
         UUID id = id(runId);
         return run(id).chain(run -> store.progress(id).map(p -> new RunView(run.runId(), run.status(), run.cases(),
                 run.allowWrites(), run.targets(), p.pending(), p.done(), p.cancelled(), p.verdicts(), run.requestedBy(),
-                run.requestedAt(), run.finishedAt())));
+                run.requestedAt(), run.publishedAt(), run.finishedAt())));
     }
 
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{runId}/cancel")
-    @Operation(summary = "Stop probing new meters of the run (meters being probed finish); their rows become CANCELLED")
+    @Operation(summary = "Stop probing new meters of the run, whichever replica probes them (meters being probed "
+            + "finish): the run is CANCELLING, its meters not yet probed become CANCELLED, then the run is CANCELLED")
     public Uni<Response> cancel(@PathParam("runId") String runId) {
         UUID id = id(runId);
         String requestedBy = actor.name(); // on the request's thread
-        return run(id).chain(run -> runs.cancel(id, requestedBy))
-                .map(cancelled -> {
-                    if (!cancelled) {
-                        throw ProblemException.conflict("runId", "run " + runId + " is not running in this replica");
-                    }
-                    return Response.accepted().build();
-                });
+        return run(id).chain(run -> runs.cancel(id, requestedBy).map(cancelled -> {
+            if (!cancelled) {
+                throw ProblemException.conflict("runId", "run " + runId + " is " + run.status() + ", not RUNNING");
+            }
+            return Response.accepted().build();
+        }));
     }
 
     @RolesAllowed(Roles.VIEWER)

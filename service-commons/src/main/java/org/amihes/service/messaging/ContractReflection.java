@@ -19,7 +19,8 @@ import org.amihes.contracts.RegisterValue;
         RegisterValue.class, MeterFailure.class, org.amihes.contracts.ReadFirmware.class,
         org.amihes.contracts.FirmwareState.class, org.amihes.contracts.TransferImage.class,
         org.amihes.contracts.ImageBlocks.class, org.amihes.contracts.VerifyImage.class,
-        org.amihes.contracts.ActivateImage.class, org.amihes.contracts.ImageStatus.class})
+        org.amihes.contracts.ActivateImage.class, org.amihes.contracts.ImageStatus.class,
+        org.amihes.contracts.InteropProbe.class, org.amihes.contracts.InteropProbed.class})
 final class ContractReflection {
 
     private ContractReflection() {
