@@ -243,14 +243,17 @@ class HesSetupIT {
     void hsmFromTheEnvironment() throws Exception {
         installAll();
         Path pinFile = dir.resolve("hsm.pin");
-        Files.writeString(pinFile, "1234");
+        // a PIN no path can hold by chance (with "1234", the temporary directory's random name
+        // /tmp/hes-setup12342335569064734396 made the output contain it: the clean-clone run of 1af509f)
+        String pin = "pin-" + java.util.UUID.randomUUID();
+        Files.writeString(pinFile, pin);
         String module = state.resolve("libsofthsm2.so").toString();
 
         Result hsm = hes(Map.of("HES_HSM_MODULE", module, "HES_HSM_SLOT", "7", "HES_HSM_PIN_FILE", pinFile.toString()),
                 "hsm");
 
         assertThat(hsm.exit).as(hsm.output).isZero();
-        assertThat(output()).contains("slot       : 7", "HES_HSM_PIN_FILE").doesNotContain("1234");
+        assertThat(output()).contains("slot       : 7", "HES_HSM_PIN_FILE").doesNotContain(pin);
         assertThat(calls("softhsm2-util")).isEmpty();
         assertThat(run.resolve("softhsm")).doesNotExist();
 
