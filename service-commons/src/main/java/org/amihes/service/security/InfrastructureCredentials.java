@@ -22,7 +22,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * A file's content becomes the ordinary property ({@code quarkus.datasource.password}, {@code rabbitmq-password}), so
  * the datasource, Flyway, the RabbitMQ connector and our own clients all read it unchanged.
  * <p>
- * With {@code hes.credentials.required} (on in the prod profile) a password that neither gives fails the configuration,
+ * With {@code hes-credentials.required} (on in the prod profile) a password that neither gives fails the configuration,
  * naming both variables and the property. It is checked here, while the configuration is built, because that comes
  * before anything connects: Flyway migrates at start before any bean observes StartupEvent, and a database that
  * trusts local connections (or a broker's client that falls back to guest) would otherwise start on nothing. An
@@ -43,7 +43,12 @@ public class InfrastructureCredentials implements ConfigSourceFactory {
             new Credential("database password", "HES_DB_PASSWORD", "quarkus.datasource.password"),
             new Credential("broker password", "RABBITMQ_PASSWORD", "rabbitmq-password"));
 
-    static final String REQUIRED = "hes.credentials.required";
+    /**
+     * Outside the {@code hes} root on purpose: association-service and polling-service map that whole root, and a
+     * {@code hes.} property no mapping takes stops them at start ("does not map to any root", with
+     * hes.credentials.required in the prod profile).
+     */
+    static final String REQUIRED = "hes-credentials.required";
 
     /** Above the environment (300; a file wins over a variable), below system properties (400). */
     static final int ORDINAL = 310;
