@@ -227,8 +227,24 @@ final class BadInputCases {
         };
     }
 
-    /** A value of the schema's JSON type (its constraints aside): the duplicate-key case is about the key only. */
+    /**
+     * A value of the schema's JSON type (its constraints aside; an enum's first constant, which is read before the
+     * next key): the duplicate-key case is about the key only.
+     */
     private static String rightShape(JsonNode schema) {
+        if (schema.path("enum").size() > 0) {
+            return schema.path("enum").get(0).toString();
+        }
+        switch (schema.path("format").asText()) {
+            case "date-time":
+                return "\"2026-01-01T00:00:00Z\"";
+            case "date":
+                return "\"2026-01-01\"";
+            case "uuid":
+                return "\"" + UUID.randomUUID() + "\"";
+            default:
+                break;
+        }
         return switch (type(schema)) {
             case "integer", "number" -> "1";
             case "boolean" -> "true";

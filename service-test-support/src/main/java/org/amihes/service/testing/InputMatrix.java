@@ -239,7 +239,10 @@ public final class InputMatrix {
             for (JsonNode error : problem.path("errors")) {
                 named |= field.equals(error.path("field").asText());
             }
-            if (!named && !detail.contains(field)) {
+            // a query case fills the other required parameters with a placeholder ("inputmatrix"), which a parameter
+            // with a pattern refuses first: a problem naming one of them is specific too (the case did not reach its own)
+            boolean another = c.kind().startsWith("query ") && namesQueryParameter(c, problem);
+            if (!named && !another && !detail.contains(field)) {
                 findings.add(new Finding(c.toString(), "the problem does not name " + field + ": " + got));
             }
         }
