@@ -54,6 +54,20 @@ final class SimulatedFleet implements AutoCloseable {
         return simulator.meterState(meterId).sessions();
     }
 
+    /** The most connections to meters open at once, counted at the simulator, since the last reset. */
+    int mostConnectionsOpen() {
+        return simulator.mostFleetAssociationsOpen();
+    }
+
+    void resetMostConnectionsOpen() {
+        simulator.resetMostFleetAssociationsOpen();
+    }
+
+    /** {@link FleetSimulator#onAccept}: the meter of each connection, as the simulator accepts it. */
+    void onAccept(java.util.function.Consumer<String> listener) {
+        simulator.onAccept(listener);
+    }
+
     @Override
     public void close() throws Exception {
         simulator.close();

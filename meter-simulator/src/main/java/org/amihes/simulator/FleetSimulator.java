@@ -39,6 +39,8 @@ public final class FleetSimulator implements AutoCloseable {
     private final Map<String, java.util.Set<Long>> dropAtFlashWrites = new ConcurrentHashMap<>();
     private final Map<String, BlockDrop> dropAtDataBlocks = new ConcurrentHashMap<>();
     private final AtomicLong connections = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger fleetAssociations = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger mostFleetAssociations = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> deployments = new ArrayList<>(); // guarded by itself
     private volatile Map<String, MeterSpec> byAddress = Map.of();
     private volatile Fleet fleet;
@@ -133,6 +135,27 @@ public final class FleetSimulator implements AutoCloseable {
 
     public long connectionsAccepted() {
         return connections.get();
+    }
+
+    /**
+     * Associations open right now, all meters together: from the accept until the meter's release response (RLRE) or
+     * the close, as {@link #associationsOpen(String)} counts per meter.
+     */
+    public int fleetAssociationsOpen() {
+        return fleetAssociations.get();
+    }
+
+    /**
+     * The most associations open at once, all meters together, since the start or the last reset: how many sessions a
+     * head-end really held open, counted where the meters are.
+     */
+    public int mostFleetAssociationsOpen() {
+        return mostFleetAssociations.get();
+    }
+
+    /** Starts {@link #mostFleetAssociationsOpen()} again from the associations open now. */
+    public void resetMostFleetAssociationsOpen() {
+        mostFleetAssociations.set(fleetAssociations.get());
     }
 
     /**
@@ -361,14 +384,17 @@ public final class FleetSimulator implements AutoCloseable {
             socket.close(); // nothing is installed at that address
             return;
         }
+        mostFleetAssociations.accumulateAndGet(fleetAssociations.incrementAndGet(), Math::max);
         onAccept.accept(spec.meterId());
         switch (spec.fault()) {
             case SILENT -> {
                 stateOf(spec).nextSession();
+                socket.closeHandler(v -> fleetAssociations.decrementAndGet());
                 socket.handler(b -> { });
             }
             case DROP -> {
                 stateOf(spec).nextSession();
+                socket.closeHandler(v -> fleetAssociations.decrementAndGet());
                 socket.handler(b -> socket.close());
             }
             case NONE, FLAKY, HUNG -> serve(socket, spec);
@@ -385,6 +411,7 @@ public final class FleetSimulator implements AutoCloseable {
         java.util.concurrent.atomic.AtomicBoolean associated = new java.util.concurrent.atomic.AtomicBoolean(true);
         Runnable ended = () -> {
             if (associated.compareAndSet(true, false)) {
+                fleetAssociations.decrementAndGet();
                 state.associationEnded();
                 association.ended();
             }

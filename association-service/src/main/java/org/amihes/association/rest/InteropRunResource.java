@@ -8,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -30,6 +29,8 @@ import org.amihes.interop.JunitXmlReport;
 import org.amihes.interop.MeterVerdict;
 import org.amihes.interop.Reports;
 import org.amihes.service.rest.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.amihes.service.rest.QueryParams;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.amihes.service.security.Actor;
 
@@ -102,12 +103,12 @@ public class InteropRunResource {
     @Operation(summary = "Per meter, per case: verdict, reason, class, code, facts, evidence (hex and decoded); in "
             + "meter id order, paged")
     public Uni<String> results(@PathParam("runId") String runId, @QueryParam("vendor") String vendor,
-                               @QueryParam("offset") @DefaultValue("0") int offset,
-                               @QueryParam("limit") @DefaultValue("100") int limit) {
+                               @QueryParam("offset") @Parameter(description = "0 or more, default 0", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "0", defaultValue = "0")) String offsetParam,
+                               @QueryParam("limit") @Parameter(description = "1 to 1000, default 100", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "1000", defaultValue = "100")) String limitParam) {
+        // read by hand: JAX-RS answers an int parameter that does not parse with 404 (InputMatrixTest)
+        int offset = QueryParams.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
+        int limit = QueryParams.intParam("limit", limitParam, 100, 1, 1000);
         UUID id = id(runId);
-        if (offset < 0 || limit < 1 || limit > 1000) {
-            throw ProblemException.invalidField(offset < 0 ? "offset" : "limit", "offset >= 0, limit 1..1000");
-        }
         return run(id).chain(run -> store.meters(id, vendor, offset, limit)).map(rows -> {
             JsonArray out = new JsonArray();
             for (InteropRunStore.MeterRow r : rows) {

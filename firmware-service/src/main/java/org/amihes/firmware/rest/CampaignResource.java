@@ -9,10 +9,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -28,6 +25,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.amihes.firmware.campaign.Campaign;
+import org.amihes.service.rest.QueryParams;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.amihes.firmware.campaign.CampaignStore;
 import org.amihes.firmware.campaign.Campaigns;
 import org.amihes.firmware.campaign.MeterState;
@@ -96,8 +95,12 @@ public class CampaignResource {
     @Blocking
     @Operation(summary = "The campaign's meters (by meter id), optionally of one state")
     public List<MeterProgress> meters(@RestPath String id, @RestQuery String state,
-                                      @RestQuery @DefaultValue("0") @Min(0) int offset,
-                                      @RestQuery @DefaultValue("100") @Min(1) @Max(10_000) int limit) throws SQLException {
+                                      @RestQuery("offset") @Parameter(description = "0 or more, default 0", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "0", defaultValue = "0")) String offsetParam,
+                                      @RestQuery("limit") @Parameter(description = "1 to 10000, default 100", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "10000", defaultValue = "100")) String limitParam)
+            throws SQLException {
+        // read by hand: JAX-RS answers an int parameter that does not parse with 404 (InputMatrixTest)
+        int offset = QueryParams.intParam("offset", offsetParam, 0, 0, Integer.MAX_VALUE);
+        int limit = QueryParams.intParam("limit", limitParam, 100, 1, 10_000);
         UUID c = parse(id);
         campaigns.get(c);
         if (state != null) {
@@ -127,8 +130,9 @@ public class CampaignResource {
     @Blocking
     @Operation(summary = "The campaign's audit: every transition of every meter, oldest first")
     public List<CampaignStore.Event> events(@RestPath String id, @RestQuery String meterId,
-                                            @RestQuery @DefaultValue("1000") @Min(1) @Max(100_000) int limit)
+                                            @RestQuery("limit") @Parameter(description = "1 to 100000, default 1000", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "1", maximum = "100000", defaultValue = "1000")) String limitParam)
             throws SQLException {
+        int limit = QueryParams.intParam("limit", limitParam, 1000, 1, 100_000);
         UUID c = parse(id);
         campaigns.get(c);
         return store.events(c, meterId, limit);
@@ -166,7 +170,9 @@ public class CampaignResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(summary = "Server-sent events: the campaign's progress every second, until it is done")
-    public Multi<CampaignView> progress(@RestPath String id, @RestQuery @DefaultValue("1000") @Min(100) long everyMs) {
+    public Multi<CampaignView> progress(@RestPath String id,
+            @RestQuery("everyMs") @Parameter(description = "100 or more, default 1000", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "100", defaultValue = "1000")) String everyMsParam) {
+        long everyMs = QueryParams.intParam("everyMs", everyMsParam, 1000, 100, Integer.MAX_VALUE);
         UUID c = parse(id);
         AtomicBoolean ended = new AtomicBoolean();
         return Multi.createFrom().ticks().every(Duration.ofMillis(everyMs))

@@ -1,6 +1,8 @@
 package org.amihes.firmware.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.amihes.service.rest.QueryParams;
 import org.amihes.service.security.Actor;
 import org.amihes.service.security.Roles;
 
@@ -8,13 +10,10 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.inject.Inject;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -70,8 +69,10 @@ public class MeterFirmwareResource {
             @RestQuery @NotBlank @Size(max = 64) String version,
             @RestQuery @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be the manufacturer's 3-letter FLAG id (upper case), e.g. AUR") String vendor,
             @RestQuery @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be the registry's device type, e.g. aurora-ax1") String model,
-            @RestQuery @DefaultValue("0") @Min(0) @Max(600) int wait,
+            @RestQuery("wait") @Parameter(description = "seconds to wait for the meter's result, 0 to 600, default 0", schema = @org.eclipse.microprofile.openapi.annotations.media.Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, minimum = "0", maximum = "600", defaultValue = "0")) String waitParam,
             byte[] content) {
+        // read by hand, before anything is stored: JAX-RS answers an int parameter that does not parse with 404
+        int wait = QueryParams.intParam("wait", waitParam, 0, 0, 600);
         String requestedBy = actor.name(); // on the request's thread, before the work moves to a worker
         return images.register(identifier, version, vendor, model, content).flatMap(registration -> {
             if (registration.verdict() == org.amihes.firmware.domain.ImageRegistration.Verdict.CONFLICT) {

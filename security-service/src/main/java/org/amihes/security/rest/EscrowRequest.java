@@ -17,6 +17,7 @@ public record EscrowRequest(
 
     @Override
     public String toString() {
-        return "EscrowRequest[" + meterIds.size() + " meters]";
+        // also called while the request is being validated, when meterIds may be missing
+        return "EscrowRequest[" + (meterIds == null ? "no" : meterIds.size()) + " meters]";
     }
 }

@@ -12,7 +12,8 @@ import jakarta.inject.Singleton;
 /**
  * Meter values are decimals: write 123450, never 1.2345E+5, on REST and on the broker alike. Reading is strict: a
  * value of another JSON type is a wrong type, never coerced ({@code "port": 40.5} is not port 40, {@code "port":
- * "4059"} not a number, {@code "vendor": 12} not a name, {@code "all": "yes"} not true).
+ * "4059"} not a number, {@code "vendor": 12} not a name, {@code "all": "yes"} not true), and a key given twice is
+ * malformed JSON.
  */
 @Singleton
 public class JsonSetup implements ObjectMapperCustomizer {
@@ -20,6 +21,8 @@ public class JsonSetup implements ObjectMapperCustomizer {
     @Override
     public void customize(ObjectMapper mapper) {
         mapper.enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
+        // a key given twice is ambiguous ({"port": 4059, "port": 1}): malformed, not "the last one wins"
+        mapper.getFactory().enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         for (LogicalType type : new LogicalType[] {LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {

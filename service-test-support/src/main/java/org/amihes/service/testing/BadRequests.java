@@ -40,12 +40,17 @@ public final class BadRequests {
      */
     public static String declareBody(int port, String method, String path, String contentType, long contentLength,
                                      int waitMillis) throws Exception {
+        return declareBody(port, method, path, contentType, contentLength, waitMillis, TestTokens.admin());
+    }
+
+    /** {@link #declareBody(int, String, String, String, long, int)} with this bearer token. */
+    public static String declareBody(int port, String method, String path, String contentType, long contentLength,
+                                     int waitMillis, String token) throws Exception {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(waitMillis);
             OutputStream out = s.getOutputStream();
-            // the default test user's token, as RestAssured requests carry it (BearerTokenFilter)
             out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
-                    + TestTokens.admin() + "\r\nContent-Type: " + contentType
+                    + token + "\r\nContent-Type: " + contentType
                     + "\r\nContent-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
