@@ -30,6 +30,7 @@ import org.amihes.simulator.MeterSpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.amihes.service.testing.TimeWindows;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -167,8 +168,8 @@ class AdmissionStormTest {
 
         List<Long> at = new ArrayList<>(starts.stream().map(Start::at).sorted().toList());
         assertThat(at.size()).as("a session per meter at least (retries count too)").isGreaterThanOrEqualTo(METERS);
-        int most = mostWithin(at, 1_000_000_000L);
-        int mostIn2s = mostWithin(at, 2_000_000_000L);
+        int most = TimeWindows.mostWithin(at, 1_000_000_000L);
+        int mostIn2s = TimeWindows.mostWithin(at, 2_000_000_000L);
         double seconds = (at.get(at.size() - 1) - at.get(0)) / 1e9;
         System.out.printf("admission: %d sessions for %d meters in %.1f s at the simulator, at most %d in any one second,"
                 + " %d in any two (bound %d/s, burst %d)%n", at.size(), METERS, seconds, most, mostIn2s, RATE, BURST);
@@ -179,18 +180,6 @@ class AdmissionStormTest {
         // accepts of 200 ms of stall on top of the bound
         assertThat(mostIn2s).as("sessions started in any two seconds").isLessThanOrEqualTo(2 * RATE + BURST + RATE / 5);
         assertThat(seconds).as("the storm is spread by the rate").isGreaterThanOrEqualTo((METERS - BURST) / (double) RATE - 0.5);
-    }
-
-    /** The most start times within any window of {@code nanos} ({@code at} sorted). */
-    private static int mostWithin(List<Long> at, long nanos) {
-        int most = 0;
-        for (int i = 0, j = 0; i < at.size(); i++) {
-            while (j < at.size() && at.get(j) < at.get(i) + nanos) {
-                j++;
-            }
-            most = Math.max(most, j - i);
-        }
-        return most;
     }
 
     private static void awaitStarts(int n, Duration timeout) throws InterruptedException {

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.amihes.service.testing.TimeWindows;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -121,7 +122,7 @@ class ConnectStormIT {
                 long mostRss = seen.stream().mapToLong(Sample::rssKb).max().orElse(-1);
                 List<Long> at = new ArrayList<>(accepts);
                 Collections.sort(at);
-                int mostIn2s = mostWithin(at, 2_000_000_000L);
+                int mostIn2s = TimeWindows.mostWithin(at, 2_000_000_000L);
 
                 System.out.printf("ConnectStormIT: %d meters read at once, max-concurrent %d, %d/s (burst %d), 100 ms ± 20 ms"
                                 + " per answer: %d ok, %d failed %s in %.1f s (stated: %d s); %d samples: sessions open at most"
@@ -222,15 +223,4 @@ class ConnectStormIT {
         return sum;
     }
 
-    /** The most times within any window of {@code nanos} ({@code at} sorted). */
-    private static int mostWithin(List<Long> at, long nanos) {
-        int most = 0;
-        for (int i = 0, j = 0; i < at.size(); i++) {
-            while (j < at.size() && at.get(j) < at.get(i) + nanos) {
-                j++;
-            }
-            most = Math.max(most, j - i);
-        }
-        return most;
-    }
 }

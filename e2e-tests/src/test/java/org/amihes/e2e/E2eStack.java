@@ -1,6 +1,11 @@
 package org.amihes.e2e;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -58,6 +63,39 @@ final class E2eStack {
         m.put("hes.oidc.client-secret-file", org.amihes.service.testing.TestKeycloak.secretsDir()
                 .resolve("association-service").toAbsolutePath().toString());
         return m;
+    }
+
+    /**
+     * {@code n} association-service replicas on one fleet, each holding its own job partitions (standby 120 s) and
+     * writing its own audit log (added to {@code audits}, in replica order); the first imports {@code registry} and is
+     * ready before the others start, so they load it.
+     */
+    static List<ServiceProcess> associationReplicas(Path root, int n, Path registry, String name, List<Path> audits,
+                                                    Duration ready) throws Exception {
+        List<ServiceProcess> replicas = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Map<String, String> props = new HashMap<>(association());
+            Path audit = Path.of("target", "e2e-logs", name + "-" + i + "-audit.log").toAbsolutePath();
+            Files.createDirectories(audit.getParent());
+            Files.deleteIfExists(audit);
+            audits.add(audit);
+            props.put("hes.audit.file", audit.toString());
+            props.put("hes.jobs.ordinal", String.valueOf(i));
+            props.put("hes.jobs.replicas", String.valueOf(n));
+            props.put("hes.jobs.standby-delay", "120s"); // each replica holds its own partitions
+            props.put("hes.sessions.response-timeout", "3s");
+            if (i == 0) {
+                props.put("hes.registry.file", registry.toAbsolutePath().toString());
+            }
+            replicas.add(ServiceProcess.start(root, "association-service", props, "association-service-" + name + "-" + i));
+            if (i == 0) {
+                replicas.get(0).awaitReady(ready); // the registry is imported before the others load it
+            }
+        }
+        for (ServiceProcess r : replicas) {
+            r.awaitReady(ready);
+        }
+        return replicas;
     }
 
     static Map<String, String> association() {

@@ -63,28 +63,7 @@ class InteropReplicasIT {
         Path registry = Path.of("target", "interop-replicas-registry.json");
         Files.createDirectories(registry.getParent());
         fleet.writeRegistry(registry);
-        for (int i = 0; i < REPLICAS; i++) {
-            Map<String, String> props = new HashMap<>(E2eStack.association());
-            Path audit = Path.of("target", "e2e-logs", "interop-replica-" + i + "-audit.log").toAbsolutePath();
-            Files.createDirectories(audit.getParent());
-            Files.deleteIfExists(audit);
-            audits.add(audit);
-            props.put("hes.audit.file", audit.toString());
-            props.put("hes.jobs.ordinal", String.valueOf(i));
-            props.put("hes.jobs.replicas", String.valueOf(REPLICAS));
-            props.put("hes.jobs.standby-delay", "120s"); // each replica holds its own partitions in this test
-            props.put("hes.sessions.response-timeout", "3s");
-            if (i == 0) {
-                props.put("hes.registry.file", registry.toAbsolutePath().toString());
-            }
-            replicas.add(ServiceProcess.start(root, "association-service", props, "association-service-interop-" + i));
-            if (i == 0) {
-                replicas.get(0).awaitReady(Duration.ofSeconds(240)); // the registry is imported before the other loads it
-            }
-        }
-        for (ServiceProcess r : replicas) {
-            r.awaitReady(Duration.ofSeconds(240));
-        }
+        replicas.addAll(E2eStack.associationReplicas(root, REPLICAS, registry, "interop-replica", audits, Duration.ofSeconds(240)));
     }
 
     @AfterAll

@@ -63,27 +63,7 @@ class ReplicasIT {
         Files.createDirectories(registry.getParent());
         new Fleet(fleet.seed(), fleet.meters().subList(0, REGISTERED)).writeRegistry(registry);
 
-        for (int i = 0; i < REPLICAS; i++) {
-            Map<String, String> props = new HashMap<>(E2eStack.association());
-            Path audit = Path.of("target", "e2e-logs", "replica-" + i + "-audit.log").toAbsolutePath();
-            Files.deleteIfExists(audit);
-            audits.add(audit);
-            props.put("hes.audit.file", audit.toString());
-            props.put("hes.jobs.ordinal", String.valueOf(i));
-            props.put("hes.jobs.replicas", String.valueOf(REPLICAS));
-            props.put("hes.jobs.standby-delay", "120s"); // each replica holds its own partitions in this test
-            props.put("hes.sessions.response-timeout", "3s");
-            if (i == 0) {
-                props.put("hes.registry.file", registry.toAbsolutePath().toString());
-            }
-            replicas.add(ServiceProcess.start(root, "association-service", props, "association-service-" + i));
-            if (i == 0) {
-                replicas.get(0).awaitReady(Duration.ofSeconds(120)); // the registry is imported before the others load it
-            }
-        }
-        for (ServiceProcess r : replicas) {
-            r.awaitReady(Duration.ofSeconds(120));
-        }
+        replicas.addAll(E2eStack.associationReplicas(root, REPLICAS, registry, "replica", audits, Duration.ofSeconds(120)));
         Map<String, String> poll = new HashMap<>(E2eStack.polling());
         polling = ServiceProcess.start(root, "polling-service", poll, "polling-service-replicas");
         polling.awaitReady(Duration.ofSeconds(120));
