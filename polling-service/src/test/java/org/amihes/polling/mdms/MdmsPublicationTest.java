@@ -209,17 +209,9 @@ class MdmsPublicationTest {
         assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", RUN + "%")).isZero();
 
         // the CIM export has the same readings
-        Document cim = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
-                given().get("/mdms/meter-readings?from=" + first + "&to=" + second.plusSeconds(1)).then().statusCode(200)
-                        .contentType("application/xml").extract().asByteArray()));
-        NodeList meterReadings = cim.getElementsByTagNameNS(MeterReadingsExport.NS, "MeterReading");
         int found = 0;
-        for (int i = 0; i < meterReadings.getLength(); i++) {
-            Element mr = (Element) meterReadings.item(i);
+        for (Element mr : cimMeterReadings("from=" + first + "&to=" + second.plusSeconds(1), meters)) {
             String meter = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "mRID").item(0).getTextContent();
-            if (!meters.contains(meter)) {
-                continue;
-            }
             NodeList readings = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "Readings");
             assertThat(readings.getLength()).isEqualTo(2);
             for (int j = 0; j < readings.getLength(); j++) {
@@ -291,17 +283,9 @@ class MdmsPublicationTest {
         assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", RUN + "P-%")).isZero();
 
         // the CIM export: one IntervalBlocks per meter channel, 15-minute ReadingType, the same values
-        Document cim = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
-                given().get("/mdms/meter-readings?from=" + from + "&to=" + to).then().statusCode(200)
-                        .contentType("application/xml").extract().asByteArray()));
-        NodeList meterReadings = cim.getElementsByTagNameNS(MeterReadingsExport.NS, "MeterReading");
         int found = 0;
-        for (int i = 0; i < meterReadings.getLength(); i++) {
-            Element mr = (Element) meterReadings.item(i);
+        for (Element mr : cimMeterReadings("from=" + from + "&to=" + to, meters)) {
             String meter = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "mRID").item(0).getTextContent();
-            if (!meters.contains(meter)) {
-                continue;
-            }
             NodeList blocks = mr.getElementsByTagNameNS(MeterReadingsExport.NS, "IntervalBlocks");
             assertThat(blocks.getLength()).isEqualTo(1);
             Element block = (Element) blocks.item(0);
@@ -338,6 +322,22 @@ class MdmsPublicationTest {
         association.answer(jobs, meterTime);
         assertThat(ReadProgress.awaitDone(batch)).isEqualTo(meters.size());
         return jobs;
+    }
+
+    /** The export's MeterReading elements of {@code meters} ({@code GET /mdms/meter-readings?<query>}). */
+    static List<Element> cimMeterReadings(String query, List<String> meters) throws Exception {
+        Document cim = DocumentBuilderFactory.newDefaultNSInstance().newDocumentBuilder().parse(new ByteArrayInputStream(
+                given().get("/mdms/meter-readings?" + query).then().statusCode(200)
+                        .contentType("application/xml").extract().asByteArray()));
+        NodeList all = cim.getElementsByTagNameNS(MeterReadingsExport.NS, "MeterReading");
+        List<Element> ours = new ArrayList<>();
+        for (int i = 0; i < all.getLength(); i++) {
+            Element mr = (Element) all.item(i);
+            if (meters.contains(mr.getElementsByTagNameNS(MeterReadingsExport.NS, "mRID").item(0).getTextContent())) {
+                ours.add(mr);
+            }
+        }
+        return ours;
     }
 
     static List<String> keys(List<String> meters, Instant t) {
