@@ -127,6 +127,32 @@ class BadInputTest {
     }
 
     @Test
+    void aChunkedBodyOverTheEndpointsLimitIsRefusedWithTheSameProblem() throws Exception {
+        // no Content-Length to check first: refused once 64 KiB + 1 bytes came, for the endpoint's own limit (64 KiB),
+        // not the service's largest (the import's 64 MB)
+        byte[] over = meter(ID).replace("\"aurora-ax1\"", "\"" + "a".repeat(70_000) + "\"")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(over.length).isGreaterThan(65_536);
+        String put = BadRequests.sendChunked(RestAssured.port, "PUT", "/meters/" + ID, "application/json", over, 8192, 10_000);
+        assertThat(put).startsWith("HTTP/1.1 413").contains(BadRequests.PROBLEM_JSON)
+                .contains("urn:amihes:problem:payload-too-large").contains("65536");
+        String command = BadRequests.sendChunked(RestAssured.port, "POST", "/meters/" + ID + "/commands", "application/json",
+                ("{\"type\": \"" + "x".repeat(65_537) + "\"}").getBytes(java.nio.charset.StandardCharsets.UTF_8), 4096,
+                10_000);
+        assertThat(command).startsWith("HTTP/1.1 413").contains("urn:amihes:problem:payload-too-large");
+        assertNothingWritten();
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitReachesTheEndpointWhole() throws Exception {
+        String id = RUN.replace("BI", "BC") + "chunked";
+        byte[] body = meter(id).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        String answer = BadRequests.sendChunked(RestAssured.port, "PUT", "/meters/" + id, "application/json", body, 7, 10_000);
+        assertThat(answer).startsWith("HTTP/1.1 201").contains("\"meterId\":\"" + id + "\"");
+        assertThat(TestDatabase.count("select count(*) from association.meter where meter_id = ?", id)).isEqualTo(1);
+    }
+
+    @Test
     void puttingAMeterTwiceHasOneEffect() {
         String id = RUN.replace("BI", "BJ") + "twice";
         given().contentType(ContentType.JSON).body(meter(id)).put("/meters/" + id).then().statusCode(201);

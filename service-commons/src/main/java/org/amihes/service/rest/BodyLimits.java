@@ -4,7 +4,9 @@ import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,8 +21,10 @@ import java.util.regex.Pattern;
  * problem before any of the body is read. Limits are set per service: {@code hes.http.body-limit} for every endpoint,
  * {@code hes.http.body-limits."/meters/import"=64M} for one path, whatever the method (path parameters as
  * {@code {name}}, e.g. {@code "/meters/{id}/notes"}).
- * The declared {@code Content-Length} is checked here; a chunked body (no length) is bounded by
- * {@code quarkus.http.limits.max-body-size}, which each service sets to its largest endpoint limit.
+ * The declared {@code Content-Length} is checked here; a chunked body ({@code Transfer-Encoding: chunked}, no length) is
+ * read here as it comes, and refused the same way as soon as it passes the endpoint's limit (then handed on whole, as
+ * a body handler would). {@code quarkus.http.limits.max-body-size}, each service's largest endpoint limit, stays the
+ * bound of anything else.
  */
 @ApplicationScoped
 public class BodyLimits {
@@ -77,16 +81,61 @@ public class BodyLimits {
             }
             long limit = limitOf(rc.normalizedPath());
             if (length > limit) {
-                Problem problem = Problem.of(Problem.Type.PAYLOAD_TOO_LARGE, "the body has " + length + " bytes; "
-                        + rc.request().method().name() + " " + rc.normalizedPath() + " takes at most " + limit
-                        + " bytes", List.of(new Problem.FieldError("$", "at most " + limit + " bytes")));
-                rc.response().setStatusCode(413)
-                        .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
-                        .putHeader(HttpHeaders.CONNECTION, "close") // the body is not read: the connection cannot be reused
-                        .end(io.vertx.core.json.Json.encode(problem));
+                refuse(rc, "the body has " + length + " bytes", limit);
                 return;
             }
+        } else if (isChunked(rc.request())) {
+            readChunked(rc, limitOf(rc.normalizedPath()));
+            return;
         }
         rc.next();
+    }
+
+    private static boolean isChunked(HttpServerRequest request) {
+        String te = request.getHeader(HttpHeaders.TRANSFER_ENCODING);
+        return te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+    }
+
+    /**
+     * Reads a body of unknown length up to {@code limit} bytes: over it, 413 at once (the rest is not read, the connection
+     * closed); within it, the whole body is the request's body for the endpoint, as a body handler leaves it.
+     */
+    private static void readChunked(RoutingContext rc, long limit) {
+        HttpServerRequest request = rc.request();
+        Buffer body = Buffer.buffer();
+        boolean[] refused = {false};
+        request.handler(chunk -> {
+            if (refused[0]) {
+                return;
+            }
+            if (body.length() + (long) chunk.length() > limit) {
+                refused[0] = true;
+                refuse(rc, "the chunked body passed " + limit + " bytes", limit);
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        request.endHandler(v -> {
+            if (!refused[0]) {
+                rc.setBody(body);
+                rc.next();
+            }
+        });
+        request.exceptionHandler(e -> {
+            if (!refused[0] && !rc.response().ended()) {
+                rc.fail(e);
+            }
+        });
+        request.resume(); // the router holds requests paused until a handler reads them
+    }
+
+    private static void refuse(RoutingContext rc, String what, long limit) {
+        Problem problem = Problem.of(Problem.Type.PAYLOAD_TOO_LARGE, what + "; " + rc.request().method().name() + " "
+                + rc.normalizedPath() + " takes at most " + limit + " bytes",
+                List.of(new Problem.FieldError("$", "at most " + limit + " bytes")));
+        rc.response().setStatusCode(413)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONNECTION, "close") // the body is not read: the connection cannot be reused
+                .end(io.vertx.core.json.Json.encode(problem));
     }
 }

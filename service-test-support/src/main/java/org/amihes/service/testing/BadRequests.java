@@ -66,4 +66,43 @@ public final class BadRequests {
             return answer.toString(StandardCharsets.UTF_8);
         }
     }
+
+    /**
+     * Sends {@code body} with {@code Transfer-Encoding: chunked} (no length declared), in chunks of {@code chunkSize}
+     * bytes, and returns the answer read until the server closes or {@code waitMillis} pass without more. A server
+     * that refuses the body part way closes the connection: what could not be written is not an error here.
+     */
+    public static String sendChunked(int port, String method, String path, String contentType, byte[] body, int chunkSize,
+                                     int waitMillis) throws Exception {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            s.setSoTimeout(waitMillis);
+            OutputStream out = s.getOutputStream();
+            out.write((method + " " + path + " HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + TestTokens.admin()
+                    + "\r\nContent-Type: " + contentType + "\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            try {
+                for (int from = 0; from < body.length; from += chunkSize) {
+                    int n = Math.min(chunkSize, body.length - from);
+                    out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(body, from, n);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (java.io.IOException refusedPartWay) {
+                // the server answered and closed before the whole body was sent
+            }
+            InputStream in = s.getInputStream();
+            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+            byte[] buffer = new byte[8192];
+            try {
+                for (int n; (n = in.read(buffer)) > 0; ) {
+                    answer.write(buffer, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException | java.net.SocketException done) {
+                // nothing more within waitMillis, or the server reset the connection after its answer
+            }
+            return answer.toString(StandardCharsets.UTF_8);
+        }
+    }
 }
