@@ -141,6 +141,13 @@ public final class PushDecoder {
             throw new DlmsException(FailureCode.DECIPHERING_FAILED, "a ciphered notification (tag 0x"
                     + Integer.toHexString(env.apduTag()) + ") and no keys for its sender", List.of(hex(frame)), null);
         }
+        if (env.apduTag() == GENERAL_DED_CIPHERING) {
+            // the dedicated key is agreed in an AARQ and lives as long as that association: a push outside one cannot
+            // be deciphered by anyone, whatever global keys fit (a session deciphers its own: DlmsSession)
+            throw new DlmsException(FailureCode.DECIPHERING_FAILED, "a general-ded-ciphering notification outside an "
+                    + "association: its dedicated key exists only inside the association that agreed it",
+                    List.of(hex(frame)), null);
+        }
         if (!env.ciphered() && env.apduTag() != DATA_NOTIFICATION && env.apduTag() != EVENT_NOTIFICATION) {
             throw new DlmsException(FailureCode.UNEXPECTED_PDU, "not a notification: APDU tag 0x"
                     + Integer.toHexString(env.apduTag()), List.of(hex(frame)), null);

@@ -167,6 +167,19 @@ class PushNotificationsTest extends ScriptedPeerTest {
         assertThat(PushDecoder.envelope(glo).systemTitleHex()).isEqualTo(HexFormat.of().formatHex(TITLE));
     }
 
+    @Test
+    void aGeneralDedCipheredPushOutsideAnAssociationIsRefusedAsNotDecipherable() throws Exception {
+        byte[] ded = cipheredPush(79);
+        ded[8] = (byte) 0xDC;
+        // the global keys would open these bytes (the tag is outside the GCM authenticated data): refused for what it
+        // claims to be, not deciphered with keys it does not name
+        DlmsException e = org.assertj.core.api.Assertions.catchThrowableOfType(
+                () -> PushDecoder.decode(ded, new PushDecoder.Keys(0, KEY, AUTH)), DlmsException.class);
+        assertThat(e.code()).isEqualTo(FailureCode.DECIPHERING_FAILED);
+        assertThat(e.failureClass()).isEqualTo(FailureClass.SECURITY);
+        assertThat(e.getMessage()).contains("general-ded-ciphering").contains("only inside the association");
+    }
+
     /** get-response-normal (C4 01), invoke-id C1, data: double-long-unsigned 100. */
     static final byte[] GET_RESPONSE = HEX.parseHex("0001" + "0001" + "0010" + "0009" + "C401C100" + "0600000064");
 
