@@ -208,11 +208,36 @@ final class BadInputCases {
                 JsonNode schema = resolve(p.path("schema"));
                 String id = "uuid".equals(schema.path("format").asText()) ? UUID.randomUUID().toString()
                         : "integer".equals(type(schema)) ? "987654321" : "im-unknown-" + Long.toHexString(System.nanoTime());
+                if (schema.hasNonNull("pattern") && !id.matches(schema.path("pattern").asText())) {
+                    id = matching(schema.path("pattern").asText(), id);
+                }
                 ids.add(id);
                 path = path.replace("{" + p.path("name").asText() + "}", id);
             }
         }
         return path.replaceAll("\\{[^}]+}", "im-unknown");
+    }
+
+    /**
+     * An unknown id of the form a path parameter's {@code pattern} demands (e.g. a system title of 16 hex digits), so
+     * the case asks for an id nobody holds, not a malformed one: random hex digits of the first length the pattern
+     * takes, in upper and then lower case. {@code fallback} when none up to 64 digits fits (the case then says so).
+     */
+    static String matching(String pattern, String fallback) {
+        java.util.regex.Pattern p = java.util.regex.Pattern.compile(pattern);
+        java.util.Random random = new java.util.Random(pattern.hashCode());
+        for (int length = 1; length <= 64; length++) {
+            StringBuilder hex = new StringBuilder();
+            for (int i = 0; i < length; i++) {
+                hex.append(Character.forDigit(random.nextInt(16), 16));
+            }
+            for (String candidate : List.of(hex.toString().toUpperCase(java.util.Locale.ROOT), hex.toString())) {
+                if (p.matcher(candidate).matches()) {
+                    return candidate;
+                }
+            }
+        }
+        return fallback;
     }
 
     /** A value of another JSON type than the schema's, that no lenient reading turns into one of its type. */
