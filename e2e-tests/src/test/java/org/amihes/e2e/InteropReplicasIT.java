@@ -135,7 +135,8 @@ class InteropReplicasIT {
         assertThat(results.getList("meters.collect { it.cases[0].case }")).containsOnly("transport.connect");
     }
 
-    private static JsonPath awaitEnd(ServiceProcess replica, String runId, Duration limit) throws InterruptedException {
+    /** The run once DONE or CANCELLED, asked of {@code replica}. */
+    static JsonPath awaitEnd(ServiceProcess replica, String runId, Duration limit) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         JsonPath run = null;
         while (System.nanoTime() < end) {

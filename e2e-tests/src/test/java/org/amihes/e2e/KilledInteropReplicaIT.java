@@ -98,7 +98,7 @@ class KilledInteropReplicaIT {
                     .extract().jsonPath().getInt("done");
             assertThat(doneAtKill).as("the kill lands in the middle of the run").isLessThan(METERS);
 
-            JsonPath run = awaitEnd(survivor, runId, Duration.ofSeconds(300));
+            JsonPath run = InteropReplicasIT.awaitEnd(survivor, runId, Duration.ofSeconds(300));
             assertThat(run.getString("status")).as(run.prettify()).isEqualTo("DONE");
             assertThat(run.getInt("done")).isEqualTo(METERS);
             assertThat(run.getInt("pending")).isZero();
@@ -157,18 +157,5 @@ class KilledInteropReplicaIT {
             }
         }
         return out;
-    }
-
-    private static JsonPath awaitEnd(ServiceProcess replica, String runId, Duration limit) throws InterruptedException {
-        long end = System.nanoTime() + limit.toNanos();
-        JsonPath run = null;
-        while (System.nanoTime() < end) {
-            run = given().baseUri(replica.url()).get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
-            if ("DONE".equals(run.getString("status")) || "CANCELLED".equals(run.getString("status"))) {
-                return run;
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("run " + runId + " not ended within " + limit + ": " + run.prettify());
     }
 }

@@ -53,17 +53,7 @@ public final class BadRequests {
                     + token + "\r\nContent-Type: " + contentType
                     + "\r\nContent-Length: " + contentLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            InputStream in = s.getInputStream();
-            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    answer.write(buffer, 0, n);
-                }
-            } catch (java.net.SocketTimeoutException stillWaiting) {
-                // the server is waiting for the body
-            }
-            return answer.toString(StandardCharsets.UTF_8);
+            return answer(s); // nothing within waitMillis: the server is waiting for the body
         }
     }
 
@@ -92,17 +82,25 @@ public final class BadRequests {
             } catch (java.io.IOException refusedPartWay) {
                 // the server answered and closed before the whole body was sent
             }
-            InputStream in = s.getInputStream();
-            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            try {
-                for (int n; (n = in.read(buffer)) > 0; ) {
-                    answer.write(buffer, 0, n);
-                }
-            } catch (java.net.SocketTimeoutException | java.net.SocketException done) {
-                // nothing more within waitMillis, or the server reset the connection after its answer
-            }
-            return answer.toString(StandardCharsets.UTF_8);
+            return answer(s);
         }
+    }
+
+    /**
+     * What the server sent until it closed the connection, reset it after its answer, or sent nothing more within the
+     * socket's timeout.
+     */
+    private static String answer(Socket s) throws java.io.IOException {
+        InputStream in = s.getInputStream();
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                answer.write(buffer, 0, n);
+            }
+        } catch (java.net.SocketTimeoutException | java.net.SocketException done) {
+            // nothing more within the timeout, or the connection reset after the answer
+        }
+        return answer.toString(StandardCharsets.UTF_8);
     }
 }
