@@ -103,26 +103,25 @@ public class BodyLimits {
     private static void readChunked(RoutingContext rc, long limit) {
         HttpServerRequest request = rc.request();
         Buffer body = Buffer.buffer();
-        boolean[] refused = {false};
+        // once refused, the response is ended: the rest of the body is dropped and the endpoint never called
         request.handler(chunk -> {
-            if (refused[0]) {
+            if (rc.response().ended()) {
                 return;
             }
             if (body.length() + (long) chunk.length() > limit) {
-                refused[0] = true;
                 refuse(rc, "the chunked body passed " + limit + " bytes", limit);
                 return;
             }
             body.appendBuffer(chunk);
         });
         request.endHandler(v -> {
-            if (!refused[0]) {
+            if (!rc.response().ended()) {
                 rc.setBody(body);
                 rc.next();
             }
         });
         request.exceptionHandler(e -> {
-            if (!refused[0] && !rc.response().ended()) {
+            if (!rc.response().ended()) {
                 rc.fail(e);
             }
         });
