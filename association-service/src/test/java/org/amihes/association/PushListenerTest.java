@@ -102,11 +102,14 @@ class PushListenerTest {
             port = s.getLocalPort();
         }
         String run = "P" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        // hosts no other test of this module uses: a push's sender is found by its address (host and logical device),
-        // and ConnectivityTest's 10,000 meters on 127.9.x made every storm push ambiguous, so unknown (HES-006: 9,982
-        // of them in the clean-clone run of e0360e1)
-        fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 23, "127.108.0.1", port).withIdPrefix(run);
-        storm = Fleet.generate(STORM, List.of("aurora-ax1", "borealis-b7"), 29, "127.109.0.1", port).withIdPrefix(run + "S");
+        // a push's sender is found by its address (host and logical device): this run's meters get hosts no registered
+        // meter has. Fixed hosts made every push of a second run on the same database HES-006 (the first run's meters
+        // still registered there: two meters at each address), and ConnectivityTest's 10,000 meters on 127.9.x once
+        // made the storm's ambiguous (9,982 HES-006 in the clean-clone run of e0360e1)
+        block = freeBlock(io.quarkus.arc.Arc.container().instance(org.amihes.association.domain.MeterDirectory.class).get());
+        fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 23, host(block, 1), port).withIdPrefix(run);
+        storm = Fleet.generate(STORM, List.of("aurora-ax1", "borealis-b7"), 29, host(block, 257), port)
+                .withIdPrefix(run + "S");
         List<MeterSpec> all = new ArrayList<>(fleet.meters());
         all.addAll(storm.meters());
         vertx = Vertx.vertx();
@@ -125,6 +128,31 @@ class PushListenerTest {
                 events.computeIfAbsent(e.meterId(), id -> new CopyOnWriteArrayList<>()).add(e);
             }
         });
+    }
+
+    /** Hosts 127.114.0.0 and up in blocks of {@link #BLOCK} addresses: .1-.4 the fleet, from .257 the storm. */
+    static final int BLOCK = 21 * 256;
+    static final int FIRST_BLOCK = (127 << 24) | (114 << 16);
+    static final int BLOCKS = ((254 - 114) << 16) / BLOCK;
+    static int block;
+
+    static String host(int block, int offset) {
+        int v = FIRST_BLOCK + block * BLOCK + offset;
+        return ((v >>> 24) & 255) + "." + ((v >>> 16) & 255) + "." + ((v >>> 8) & 255) + "." + (v & 255);
+    }
+
+    /** A block none of whose fleet, storm or stranger hosts a registered meter has (from a random start). */
+    static int freeBlock(org.amihes.association.domain.MeterDirectory directory) {
+        int start = new java.util.SplittableRandom().nextInt(BLOCKS);
+        for (int i = 0; i < BLOCKS; i++) {
+            int b = (start + i) % BLOCKS;
+            if (java.util.stream.IntStream.of(1, 4, 100, 200, 257, 257 + STORM - 1)
+                    .allMatch(offset -> directory.atAddress(host(b, offset), 1).isEmpty())) {
+                return b;
+            }
+        }
+        throw new IllegalStateException("every one of " + BLOCKS + " host blocks has meters of earlier runs registered:"
+                + " drop the test database's association schema");
     }
 
     @BeforeEach
@@ -229,8 +257,9 @@ class PushListenerTest {
         try (ServerSocket s = new ServerSocket(0)) {
             strangerPort = s.getLocalPort();
         }
-        Fleet stranger = Fleet.generate(1, List.of("aurora-ax1"), 31, "127.10.0.1", strangerPort).withIdPrefix("STRANGER-");
-        try (FleetSimulator other = FleetSimulator.start(vertx, stranger, Clock.fixed(NOW, ZoneOffset.UTC), "127.10.0.1")
+        String strangerHost = host(block, 200);
+        Fleet stranger = Fleet.generate(1, List.of("aurora-ax1"), 31, strangerHost, strangerPort).withIdPrefix("STRANGER-");
+        try (FleetSimulator other = FleetSimulator.start(vertx, stranger, Clock.fixed(NOW, ZoneOffset.UTC), strangerHost)
                 .toCompletionStage().toCompletableFuture().get()) {
             other.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.TCP)).plain(true);
             await(other.pushes().push(stranger.meters().get(0).meterId(), VendorProfile.Trigger.SCHEDULE));
@@ -249,13 +278,49 @@ class PushListenerTest {
         Thread.sleep(300);
         assertThat(events).doesNotContainKey(stranger.meters().get(0).meterId());
         String audit = Files.readString(Path.of("target/interop_audit.log"));
-        assertThat(audit.lines().filter(l -> l.contains("\"PUSH\"") && l.contains("HES-006") && l.contains("\"SECURITY\"")
-                && l.contains("127.10.0.1"))).hasSize(1);
+        assertThat(audit.lines().filter(l -> l.contains("\"PUSH\"") && l.contains("\"SECURITY\"")
+                && l.contains("HES-006: Push from an unknown meter (no registered meter at " + strangerHost
+                        + " with logical device 1)"))).hasSize(1);
         // the listener goes on: a registered meter's push still arrives
         MeterSpec m = fleet.meters().get(1);
         int before = events.getOrDefault(m.meterId(), List.of()).size();
         await(simulator.pushes().push(m.meterId(), VendorProfile.Trigger.SCHEDULE));
         awaitEvents(m.meterId(), before + 1);
+    }
+
+    @Test
+    void aPushFromAnAddressTwoMetersAreRegisteredAtIsAuditedNamingBothAndNotPublished() throws Exception {
+        double unknownBefore = metrics.rejectedCount("HES-006");
+        // two meters behind one NAT address (ports 1 apart), the same logical device: a plain push cannot say which
+        String shared = host(block, 100);
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Fleet one = Fleet.generate(1, List.of("aurora-ax1"), 37, shared, port).withIdPrefix("NAT1-" + block + "-");
+        Fleet two = Fleet.generate(1, List.of("aurora-ax1"), 41, shared, port + 1).withIdPrefix("NAT2-" + block + "-");
+        Path file = Files.createTempFile("push-nat-registry", ".json");
+        new Fleet(one.seed(), List.of(one.meters().get(0), two.meters().get(0))).writeRegistry(file);
+        given().contentType(ContentType.JSON).body(file.toFile()).post("/meters/import").then().statusCode(200);
+        Files.delete(file);
+        String first = one.meters().get(0).meterId();
+        String second = two.meters().get(0).meterId();
+        try (FleetSimulator nat = FleetSimulator.start(vertx, one, Clock.fixed(NOW, ZoneOffset.UTC), shared)
+                .toCompletionStage().toCompletableFuture().get()) {
+            nat.pushes().target(new MeterPushes.Target("127.0.0.1", listener.port(), MeterPushes.Channel.TCP)).plain(true);
+            await(nat.pushes().push(first, VendorProfile.Trigger.SCHEDULE));
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (metrics.rejectedCount("HES-006") == unknownBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(metrics.rejectedCount("HES-006")).isEqualTo(unknownBefore + 1);
+        Thread.sleep(300);
+        assertThat(events).doesNotContainKeys(first, second);
+        String audit = Files.readString(Path.of("target/interop_audit.log"));
+        assertThat(audit.lines().filter(l -> l.contains("\"PUSH\"") && l.contains("\"SECURITY\"")
+                && l.contains("HES-006: Push from an unattributable meter (2 meters are registered at " + shared
+                        + " with logical device 1: " + first + ", " + second + "; "))).hasSize(1);
     }
 
     @Test

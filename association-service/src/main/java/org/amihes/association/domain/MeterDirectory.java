@@ -35,26 +35,21 @@ public class MeterDirectory {
         byHost.computeIfAbsent(meter.host(), h -> java.util.concurrent.ConcurrentHashMap.newKeySet()).add(meter.meterId());
     }
 
-    /**
-     * The meter at {@code host} with logical device {@code logicalDevice} (several meters may share a host behind a
-     * gateway); empty when none, or when several fit.
-     */
-    public Optional<Meter> findByAddress(String host, int logicalDevice) {
+    /** Every registered meter at {@code host} with logical device {@code logicalDevice}, in id order. */
+    public List<Meter> atAddress(String host, int logicalDevice) {
         java.util.Set<String> ids = byHost.get(host);
         if (ids == null) {
-            return Optional.empty();
+            return List.of();
         }
-        Meter found = null;
+        List<Meter> found = new java.util.ArrayList<>(1);
         for (String id : ids) {
             Meter m = meters.get(id);
             if (m != null && m.host().equals(host) && m.logicalDevice() == logicalDevice) {
-                if (found != null) {
-                    return Optional.empty();
-                }
-                found = m;
+                found.add(m);
             }
         }
-        return Optional.ofNullable(found);
+        found.sort(java.util.Comparator.comparing(Meter::meterId));
+        return found;
     }
 
     public void putAll(Collection<Meter> all) {

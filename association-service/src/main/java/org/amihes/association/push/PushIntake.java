@@ -121,18 +121,36 @@ public class PushIntake {
 
     /** A plain push, or a ciphered one without a system title: the meter at the source address. */
     private Future<Identified> byAddress(byte[] frame, PushDecoder.Envelope envelope, String sourceHost) {
-        Optional<Meter> sender = senders.byAddress(sourceHost, envelope);
-        if (sender.isEmpty()) {
-            return Future.failedFuture(new Unidentified(null, new Rejected("SECURITY", "HES-006", "HES-006: Push from an "
-                    + "unknown meter (no registered meter at " + sourceHost + " with logical device "
-                    + envelope.source() + ")")));
+        List<Meter> atAddress = senders.byAddress(sourceHost, envelope);
+        if (atAddress.size() != 1) {
+            return Future.failedFuture(new Unidentified(null, new Rejected("SECURITY", "HES-006",
+                    unattributed(sourceHost, envelope.source(), atAddress))));
         }
-        Meter meter = sender.get();
+        Meter meter = atAddress.get(0);
         Future<Notification> decoded = envelope.ciphered()
                 ? keysOf(meter).map(keys -> decipher(frame, meter, keys))
                 : plain(frame);
         return decoded.map(n -> new Identified(meter, n, "address"))
                 .recover(e -> Future.failedFuture(new Unidentified(meter, e instanceof Rejected r ? r : classified(e))));
+    }
+
+    /** Why a push named only by its source address has no sender: no meter there, or several. */
+    static String unattributed(String host, int logicalDevice, List<Meter> atAddress) {
+        if (atAddress.isEmpty()) {
+            return "HES-006: Push from an unknown meter (no registered meter at " + host + " with logical device "
+                    + logicalDevice + ")";
+        }
+        int shown = Math.min(atAddress.size(), 5);
+        StringBuilder ids = new StringBuilder();
+        for (int i = 0; i < shown; i++) {
+            ids.append(i == 0 ? "" : ", ").append(atAddress.get(i).meterId());
+        }
+        if (atAddress.size() > shown) {
+            ids.append(", ...");
+        }
+        return "HES-006: Push from an unattributable meter (" + atAddress.size() + " meters are registered at " + host
+                + " with logical device " + logicalDevice + ": " + ids + "; give each its own address, or cipher "
+                + "its pushes with its system title)";
     }
 
     /**

@@ -44,10 +44,10 @@ public class PushSenders {
             }
             identified.remove(title, known); // no longer registered
         }
-        Optional<Meter> atAddress = byAddress(host, envelope);
+        List<Meter> atAddress = byAddress(host, envelope);
         return sessions.metersWithSystemTitle(envelope.systemTitle()).map(ids -> {
             List<Meter> candidates = new ArrayList<>(ids.size());
-            atAddress.filter(m -> ids.contains(m.meterId())).ifPresent(candidates::add);
+            atAddress.stream().filter(m -> ids.contains(m.meterId())).forEach(candidates::add);
             for (String id : ids) {
                 directory.find(id).filter(m -> !candidates.contains(m)).ifPresent(candidates::add);
             }
@@ -60,15 +60,18 @@ public class PushSenders {
         identified.put(systemTitleHex, meter.meterId());
     }
 
-    /** The registered meter at the source address: the frame's source address is the meter's logical device. */
-    public Optional<Meter> byAddress(String host, PushDecoder.Envelope envelope) {
+    /**
+     * The registered meters at the source address, in id order: the frame's source address is the meter's logical
+     * device. One: the sender; none: unknown; several: the address cannot tell them apart.
+     */
+    public List<Meter> byAddress(String host, PushDecoder.Envelope envelope) {
         int source = envelope.source();
-        Optional<Meter> m = directory.findByAddress(host, source);
+        List<Meter> m = directory.atAddress(host, source);
         if (m.isEmpty() && envelope.framing() == gurux.dlms.enums.InterfaceType.HDLC) {
             // HDLC server addresses of 2 or 4 bytes carry the logical device in their upper part
-            m = directory.findByAddress(host, source >>> 14);
+            m = directory.atAddress(host, source >>> 14);
             if (m.isEmpty()) {
-                m = directory.findByAddress(host, source >>> 7);
+                m = directory.atAddress(host, source >>> 7);
             }
         }
         return m;

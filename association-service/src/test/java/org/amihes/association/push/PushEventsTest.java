@@ -65,14 +65,25 @@ class PushEventsTest {
                 AuthenticationLevel.NONE));
         directory.put(new Meter("G2", "aurora-ax1", "127.30.0.1", 4059, TransportKind.TCP_WRAPPER, 16, 2,
                 AuthenticationLevel.NONE));
-        assertThat(directory.findByAddress("127.20.39.250", 1)).map(Meter::meterId).contains("M9999");
-        assertThat(directory.findByAddress("127.30.0.1", 2)).map(Meter::meterId).contains("G2");
-        assertThat(directory.findByAddress("127.30.0.1", 3)).isEmpty();
-        assertThat(directory.findByAddress("127.99.0.1", 1)).isEmpty();
+        assertThat(directory.atAddress("127.20.39.250", 1)).extracting(Meter::meterId).containsExactly("M9999");
+        assertThat(directory.atAddress("127.30.0.1", 2)).extracting(Meter::meterId).containsExactly("G2");
+        assertThat(directory.atAddress("127.30.0.1", 3)).isEmpty();
+        assertThat(directory.atAddress("127.99.0.1", 1)).isEmpty();
         // a meter that moved is found at its new address only
         directory.put(new Meter("M0", "aurora-ax1", "127.40.0.1", 4059, TransportKind.TCP_WRAPPER, 16, 1,
                 AuthenticationLevel.NONE));
-        assertThat(directory.findByAddress("127.20.0.1", 1)).isEmpty();
-        assertThat(directory.findByAddress("127.40.0.1", 1)).map(Meter::meterId).contains("M0");
+        assertThat(directory.atAddress("127.20.0.1", 1)).isEmpty();
+        assertThat(directory.atAddress("127.40.0.1", 1)).extracting(Meter::meterId).containsExactly("M0");
+        // two meters registered at one address (a NAT gateway forwarding two ports): both named, none chosen
+        directory.put(new Meter("N2", "aurora-ax1", "127.50.0.1", 4060, TransportKind.TCP_WRAPPER, 16, 1,
+                AuthenticationLevel.NONE));
+        directory.put(new Meter("N1", "aurora-ax1", "127.50.0.1", 4059, TransportKind.TCP_WRAPPER, 16, 1,
+                AuthenticationLevel.NONE));
+        assertThat(directory.atAddress("127.50.0.1", 1)).extracting(Meter::meterId).containsExactly("N1", "N2");
+        assertThat(PushIntake.unattributed("127.50.0.1", 1, directory.atAddress("127.50.0.1", 1))).isEqualTo(
+                "HES-006: Push from an unattributable meter (2 meters are registered at 127.50.0.1 with logical "
+                        + "device 1: N1, N2; give each its own address, or cipher its pushes with its system title)");
+        assertThat(PushIntake.unattributed("127.99.0.1", 1, List.of())).isEqualTo(
+                "HES-006: Push from an unknown meter (no registered meter at 127.99.0.1 with logical device 1)");
     }
 }
