@@ -46,12 +46,13 @@ import org.amihes.simulator.VendorProfile;
  * Issue 13's benchmark: one image (512 KiB by default) to N simulated meters at a per-answer latency (100 ms ± 20 ms
  * by default), through the whole head-end (firmware-service campaign → RabbitMQ → association-service → the meters'
  * management associations, keys from security-service) against a <b>bare baseline</b> beside it: dlms-core alone
- * transferring the same image to the same meters, one association per meter, all meters at once, no broker, no
+ * transferring the same image to the same meters, one association per meter, all meters at once (or {@code inFlight=N}
+ * at a time on both sides: the campaign's concurrency and batch size), no broker, no
  * database. Reports wall time, blocks/s, and bytes on the wire (every frame sent and received, as framed, counted by
  * dlms-core) against the image's bytes. The simulator runs as its own process and is restarted between the two, so
  * both meet meters on their factory firmware.
  *
- * <pre>./hes bench firmware [meters=1000 imageKiB=512 latencyMs=100 jitterMs=20 chunkKiB=64 profile=aurora-ax1 ...]
+ * <pre>./hes bench firmware [meters=1000 imageKiB=512 latencyMs=100 jitterMs=20 chunkKiB=64 profile=aurora-ax1 inFlight=N ...]
  * java -cp benchmarks.jar org.amihes.bench.FirmwareBenchmark meters=20 latencyMs=100 jitterMs=20 imageKiB=512
  *      [chunkKiB=64] [profile=aurora-ax1] root=. db=amihes_bench vhost=amihes-bench resetDb=true
  *      report=benchmarks/reports/firmware.md</pre>
@@ -115,8 +116,11 @@ public final class FirmwareBenchmark {
         if (rest.stream().noneMatch(a -> a.startsWith("report="))) {
             rest.add("report=" + Path.of("benchmarks/reports/firmware.md").toAbsolutePath());
         }
+        boolean bounded = rest.stream().anyMatch(a -> a.startsWith("inFlight="));
         PipelineOptions o = PipelineOptions.parse(rest.toArray(String[]::new));
-        Result r = run(o, imageKiB * 1024, chunkKiB * 1024, command);
+        // inFlight=N: at most N meters at once on both sides (the campaign's concurrency and batch size); else all
+        Result r = run(o, imageKiB * 1024, chunkKiB * 1024, bounded ? Math.min(o.inFlight(), o.meters()) : o.meters(),
+                command);
         Files.createDirectories(o.report().getParent());
         Files.writeString(o.report(), r.markdown());
         System.out.println(r.markdown());
@@ -124,7 +128,7 @@ public final class FirmwareBenchmark {
         System.exit(r.bareCheck().passed() && r.pipelineCheck().passed() ? 0 : 1);
     }
 
-    static Result run(PipelineOptions o, int imageSize, int chunkBytes, String command) throws Exception {
+    static Result run(PipelineOptions o, int imageSize, int chunkBytes, int lanes, String command) throws Exception {
         String runId = UUID.randomUUID().toString().substring(0, 6);
         Path dir = o.workDir().resolve("firmware-" + runId);
         Files.createDirectories(dir);
@@ -150,7 +154,7 @@ public final class FirmwareBenchmark {
                     List.of("--state-out", bareState.toString()));
             started.add(simulator);
             String bareIdentifier = "BARE-" + UUID.randomUUID().toString().substring(0, 8);
-            Phase bare = bare(o, fleet, image, bareIdentifier);
+            Phase bare = bare(o, fleet, image, bareIdentifier, lanes);
             simulator.close();
             started.remove(simulator);
             Check bareCheck = check(bareState, fleet, bareIdentifier, imageSize);
@@ -161,12 +165,12 @@ public final class FirmwareBenchmark {
             started.add(simulator);
             VendorProfile p = VendorProfile.load(o.profiles().get(0));
             String identifier = p.manufacturer() + "-BENCH-" + UUID.randomUUID().toString().substring(0, 8);
-            Pipeline pipeline = pipeline(o, dir, fleet, registry, image, identifier, chunkBytes, started);
+            Pipeline pipeline = pipeline(o, dir, fleet, registry, image, identifier, chunkBytes, lanes, started);
             String loadAfter = loadAverage();
             simulator.close();
             started.remove(simulator);
             Check pipelineCheck = check(pipelineState, fleet, identifier, imageSize);
-            String md = report(o, imageSize, chunkBytes, bare, bareCheck, pipeline, pipelineCheck, command,
+            String md = report(o, imageSize, chunkBytes, lanes, bare, bareCheck, pipeline, pipelineCheck, command,
                     List.of(loadBefore, loadBetween, loadAfter));
             return new Result(bare, bareCheck, pipeline.phase(), pipelineCheck, pipeline.resultTransactions(),
                     pipeline.resultsApplied(), md);
@@ -207,7 +211,7 @@ public final class FirmwareBenchmark {
 
     // ---- the bare baseline: dlms-core alone ----
 
-    static Phase bare(PipelineOptions o, Fleet fleet, byte[] image, String identifier) throws Exception {
+    static Phase bare(PipelineOptions o, Fleet fleet, byte[] image, String identifier, int lanes) throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
             EventLoops loops = EventLoops.deploy(vertx, 2).toCompletionStage().toCompletableFuture().get();
@@ -216,19 +220,35 @@ public final class FirmwareBenchmark {
             AtomicLong blocks = new AtomicLong();
             AtomicLong wire = new AtomicLong();
             AtomicLong ok = new AtomicLong();
-            PipelineBenchmark.say("bare baseline: " + image.length + " bytes to " + o.meters() + " meters, all at once");
+            PipelineBenchmark.say("bare baseline: " + image.length + " bytes to " + o.meters() + " meters, " + lanes
+                    + " at once");
             long cpu0 = ProcStats.cpuNanos(ProcessHandle.current().pid());
             long t0 = System.nanoTime();
+            // lanes: each transfers to the next meter not yet taken until none are left
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.function.Supplier<Future<Void>> lane = new java.util.function.Supplier<>() {
+                @Override
+                public Future<Void> get() {
+                    int i = next.getAndIncrement();
+                    if (i >= fleet.meters().size()) {
+                        return Future.succeededFuture();
+                    }
+                    MeterSpec m = fleet.meters().get(i);
+                    SessionSettings s = BareBaseline.managementSettings(fleet, m, Duration.ofMillis(o.responseTimeoutMs()),
+                            1024);
+                    return associations.run(m.meterId(), s, counters, session -> transfer(session, identifier, image))
+                            .onSuccess(d -> {
+                                blocks.addAndGet(d.value()[0]);
+                                wire.addAndGet(d.value()[1]);
+                                ok.incrementAndGet();
+                            })
+                            .onFailure(e -> PipelineBenchmark.say("bare: " + m.meterId() + " failed: " + e.getMessage()))
+                            .<Void>mapEmpty().otherwiseEmpty().compose(x -> get());
+                }
+            };
             List<Future<?>> all = new ArrayList<>();
-            for (MeterSpec m : fleet.meters()) {
-                SessionSettings s = BareBaseline.managementSettings(fleet, m, Duration.ofMillis(o.responseTimeoutMs()), 1024);
-                all.add(associations.run(m.meterId(), s, counters, session -> transfer(session, identifier, image))
-                        .onSuccess(d -> {
-                            blocks.addAndGet(d.value()[0]);
-                            wire.addAndGet(d.value()[1]);
-                            ok.incrementAndGet();
-                        })
-                        .onFailure(e -> PipelineBenchmark.say("bare: " + m.meterId() + " failed: " + e.getMessage())));
+            for (int i = 0; i < lanes; i++) {
+                all.add(lane.get());
             }
             Future.join(all).toCompletionStage().toCompletableFuture().handle((x, e) -> null).get();
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -283,7 +303,7 @@ public final class FirmwareBenchmark {
     }
 
     static Pipeline pipeline(PipelineOptions o, Path dir, Fleet fleet, Path registry, byte[] image, String identifier,
-                             int chunkBytes, List<Child> started) throws Exception {
+                             int chunkBytes, int lanes, List<Child> started) throws Exception {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Map<String, String> common = new LinkedHashMap<>();
         common.put("HES_DB_NAME", o.dbName());
@@ -301,7 +321,7 @@ public final class FirmwareBenchmark {
         Map<String, String> assocEnv = new LinkedHashMap<>(DevCredentials.environment("association-service"));
         assocEnv.putAll(common);
         assocEnv.put("HTTP_PORT", Integer.toString(assocPort));
-        assocEnv.put("HES_MAX_SESSIONS", Integer.toString(Math.max(o.meters(), 10)));
+        assocEnv.put("HES_MAX_SESSIONS", Integer.toString(Math.max(lanes, 10)));
         // throughput against a bare loop without one: no bound on new associations per second
         assocEnv.put("HES_NEW_SESSIONS_PER_SECOND", "0");
         assocEnv.put("HES_RESPONSE_TIMEOUT", o.responseTimeoutMs() + "ms");
@@ -333,10 +353,10 @@ public final class FirmwareBenchmark {
                 .header("Content-Type", "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(image))
                 .build(), HttpResponse.BodyHandlers.ofString());
         String imageId = JSON.readTree(up.body()).get("id").asText();
-        String body = JSON.writeValueAsString(Map.of("imageId", imageId, "meterIds", ids, "concurrency", o.meters(),
-                "batchSize", o.meters()));
-        PipelineBenchmark.say("campaign: " + image.length + " bytes to " + o.meters() + " meters, all at once, chunks of "
-                + chunkBytes);
+        String body = JSON.writeValueAsString(Map.of("imageId", imageId, "meterIds", ids, "concurrency", lanes,
+                "batchSize", lanes));
+        PipelineBenchmark.say("campaign: " + image.length + " bytes to " + o.meters() + " meters, " + lanes
+                + " at once, chunks of " + chunkBytes);
         List<Child> services = List.of(security.child(), association, firmware);
         long cpu0 = services.stream().mapToLong(c -> ProcStats.cpuNanos(c.pid())).sum();
         String metrics0 = PipelineBenchmark.get(http, fwUrl + "/q/metrics");
@@ -391,19 +411,20 @@ public final class FirmwareBenchmark {
 
     // ---- the report ----
 
-    static String report(PipelineOptions o, int imageSize, int chunkBytes, Phase bare, Check bareCheck, Pipeline pipe,
+    static String report(PipelineOptions o, int imageSize, int chunkBytes, int lanes, Phase bare, Check bareCheck, Pipeline pipe,
                          Check pipelineCheck, String command, List<String> load) {
         Phase pipeline = pipe.phase();
         StringBuilder md = new StringBuilder();
         md.append("# Firmware image transfer: full pipeline vs bare dlms-core loop\n\n");
         md.append(String.format(Locale.ROOT, "%s, commit %s, %d cores. Image %d bytes (%d KiB) to %d %s meters, %s ms ± %s ms "
-                        + "per answer (simulator, its own process), all meters at once on both sides.\n\n"
+                        + "per answer (simulator, its own process), %s on both sides.\n\n"
                         + "Reproduce: `%s`\n\n"
                         + "Load average (1 / 5 / 15 min) of the shared machine: %s before, %s between the two sides, %s "
                         + "after (other developers' builds and tests ran at the same time: the ratio is the figure to read, "
                         + "not the absolute times).\n\n",
                 Instant.now(), commit(o), Runtime.getRuntime().availableProcessors(), imageSize, imageSize / 1024,
-                o.meters(), o.profile(), PipelineOptions.num(o.latencyMs()), PipelineOptions.num(o.jitterMs()), command,
+                o.meters(), o.profile(), PipelineOptions.num(o.latencyMs()), PipelineOptions.num(o.jitterMs()),
+                lanes >= o.meters() ? "all meters at once" : "at most " + lanes + " meters at once (inFlight)", command,
                 load.get(0), load.get(1), load.get(2)));
         md.append("| | wall time | meters upgraded | blocks | blocks/s | bytes on the wire | wire / image bytes | CPU s | CPU µs per block |\n");
         md.append("|---|---|---|---|---|---|---|---|---|\n");
