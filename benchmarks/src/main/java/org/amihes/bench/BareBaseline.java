@@ -153,7 +153,7 @@ public final class BareBaseline {
             return new SessionSettings(m.host(), m.port(), transport, Fleet.managementClient(p), m.logicalDevice(),
                     level, m.llsPassword(), responseTimeout, maxPdu, null);
         }
-        MeterKeys keys = fleet.keys(m.meterId());
+        MeterKeys keys = fleet.keys(m);
         KeyPair headEnd = level == AuthenticationLevel.HIGH_ECDSA ? fleet.headEndSigningKey(p.securitySuite()) : null;
         SecuritySettings security = new SecuritySettings(p.securitySuite(),
                 SecuritySettings.SecurityPolicy.valueOf(p.securityPolicy()), MeterKeys.HEAD_END_SYSTEM_TITLE,

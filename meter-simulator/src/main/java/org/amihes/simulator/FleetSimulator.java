@@ -43,6 +43,7 @@ public final class FleetSimulator implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicInteger mostFleetAssociations = new java.util.concurrent.atomic.AtomicInteger();
     private final List<String> deployments = new ArrayList<>(); // guarded by itself
     private volatile Map<String, MeterSpec> byAddress = Map.of();
+    private volatile Map<String, MeterSpec> byId = Map.of();
     private volatile Fleet fleet;
     private volatile Faults fleetFaults;
     private volatile java.util.function.Consumer<String> onAccept = meterId -> { };
@@ -107,9 +108,11 @@ public final class FleetSimulator implements AutoCloseable {
      */
     public void update(Fleet newFleet) {
         Map<String, MeterSpec> index = new HashMap<>();
+        Map<String, MeterSpec> ids = new HashMap<>();
         for (MeterSpec m : newFleet.meters()) {
             VendorProfile.load(m.profile()); // fail now on an unknown profile, not at the first connection
             index.put(address(m.host(), m.port()), m);
+            ids.put(m.meterId(), m);
         }
         Map<String, MeterSpec> before = new HashMap<>();
         if (fleet != null) {
@@ -122,11 +125,21 @@ public final class FleetSimulator implements AutoCloseable {
             }
         }
         byAddress = Map.copyOf(index);
+        byId = Map.copyOf(ids);
         this.fleet = newFleet;
     }
 
     public Fleet fleet() {
         return fleet;
+    }
+
+    /** The served meter with this id (a lookup, not a scan: a state file of 100,000 meters asks for each). */
+    public MeterSpec spec(String meterId) {
+        MeterSpec m = byId.get(meterId);
+        if (m == null) {
+            throw new IllegalArgumentException("no meter " + meterId + " in the fleet");
+        }
+        return m;
     }
 
     public MeterModel model() {
@@ -174,7 +187,7 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** Faults for one meter, overriding the fleet-wide ones; {@code null} returns it to the fleet-wide faults. */
     public void setFaults(String meterId, Faults faults) {
-        fleet.meter(meterId); // fail on an unknown meter
+        spec(meterId); // fail on an unknown meter
         if (faults == null) {
             meterFaults.remove(meterId);
         } else {
@@ -188,7 +201,7 @@ public final class FleetSimulator implements AutoCloseable {
      * (the block is written, its answer never sent), once per value.
      */
     public void dropConnectionAtFlashWrites(String meterId, long... writes) {
-        fleet.meter(meterId);
+        spec(meterId);
         java.util.Set<Long> at = ConcurrentHashMap.newKeySet();
         for (long w : writes) {
             at.add(w);
@@ -202,7 +215,7 @@ public final class FleetSimulator implements AutoCloseable {
      * it closes the connection instead, in its next {@code times} sessions that get there. {@code times} 0 clears it.
      */
     public void dropConnectionAtDataBlock(String meterId, long block, int times) {
-        fleet.meter(meterId);
+        spec(meterId);
         if (times <= 0) {
             dropAtDataBlocks.remove(meterId);
         } else {
@@ -251,21 +264,21 @@ public final class FleetSimulator implements AutoCloseable {
      * but no one heard the answer).
      */
     public void installCipherKeys(String meterId, byte[] blockCipherKey, byte[] authenticationKey) {
-        MeterSpec spec = fleet.meter(meterId);
+        MeterSpec spec = spec(meterId);
         MeterState state = stateOf(spec);
-        state.keys(() -> fleet.keys(meterId));
+        state.keys(() -> fleet.keys(spec));
         state.installCipherKeys(blockCipherKey, authenticationKey);
     }
 
     /** Writes of the activity calendar's passive attributes (6 to 10) the meter took since the simulator started. */
     public long calendarWrites(String meterId) {
-        MeterSpec spec = fleet.meter(meterId);
+        MeterSpec spec = spec(meterId);
         return spec == null ? 0 : stateOf(spec).calendar.writes();
     }
 
     /** The passive calendar's name a client wrote, null while it is the factory calendar. */
     public String passiveCalendarName(String meterId) {
-        MeterSpec spec = fleet.meter(meterId);
+        MeterSpec spec = spec(meterId);
         return spec == null ? null : stateOf(spec).calendar.passiveName();
     }
 
@@ -274,12 +287,12 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** How many associations the meter has open right now (see {@link MeterSnapshot#mostConcurrent()}). */
     public int associationsOpen(String meterId) {
-        MeterSpec spec = fleet.meter(meterId);
+        MeterSpec spec = spec(meterId);
         return spec == null ? 0 : stateOf(spec).associationsOpen();
     }
 
     public MeterSnapshot meterState(String meterId) {
-        return stateOf(fleet.meter(meterId)).snapshot(meterId);
+        return stateOf(spec(meterId)).snapshot(meterId);
     }
 
     /**
@@ -288,7 +301,7 @@ public final class FleetSimulator implements AutoCloseable {
      * @return whether the meter switched
      */
     public boolean manualReconnect(String meterId) {
-        return stateOf(fleet.meter(meterId)).disconnect.manualReconnect();
+        return stateOf(spec(meterId)).disconnect.manualReconnect();
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class MeterPushes {
 
     /** The meter pushes the push setup {@code trigger} fires, now; completes once its frames are handed to the network. */
     public Future<Pushed> push(String meterId, VendorProfile.Trigger trigger) {
-        MeterSpec spec = simulator.fleet().meter(meterId);
+        MeterSpec spec = simulator.spec(meterId);
         Target to = target;
         if (to == null) {
             return Future.failedFuture(new IllegalStateException("no push target set"));
@@ -126,19 +126,19 @@ public final class MeterPushes {
 
     /** The meter loses power: its event code becomes 1 (power down) and it pushes its POWER push setup. */
     public Future<Pushed> powerDown(String meterId) {
-        simulator.state(simulator.fleet().meter(meterId), false).eventCode(MeterEvent.POWER_DOWN);
+        simulator.state(simulator.spec(meterId), false).eventCode(MeterEvent.POWER_DOWN);
         return push(meterId, VendorProfile.Trigger.POWER);
     }
 
     /** Power is back: event code 2 (power up), and the POWER push setup pushes. */
     public Future<Pushed> powerUp(String meterId) {
-        simulator.state(simulator.fleet().meter(meterId), false).eventCode(MeterEvent.POWER_UP);
+        simulator.state(simulator.spec(meterId), false).eventCode(MeterEvent.POWER_UP);
         return push(meterId, VendorProfile.Trigger.POWER);
     }
 
     /** Alarm bits are set in the alarm register 0.0.97.98.0.255, and the ALARM push setup pushes. */
     public Future<Pushed> raiseAlarm(String meterId, long bits) {
-        simulator.state(simulator.fleet().meter(meterId), false).raiseAlarm(bits);
+        simulator.state(simulator.spec(meterId), false).raiseAlarm(bits);
         return push(meterId, VendorProfile.Trigger.ALARM);
     }
 

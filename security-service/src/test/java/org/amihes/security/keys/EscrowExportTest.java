@@ -56,7 +56,7 @@ class EscrowExportTest {
         for (int i : new int[] {0, 1, 2, 3, 4_999, 9_999}) { // every vendor, and the end of the stream
             JsonNode m = export.get("meters").get(i);
             MeterSpec spec = fleet.meters().get(i);
-            MeterKeys expected = fleet.keys(spec.meterId());
+            MeterKeys expected = fleet.keys(spec);
             assertThat(m.get("meterId").asText()).isEqualTo(spec.meterId());
             assertThat(unwrap(m.get("blockCipherKey").asText())).isEqualTo(expected.blockCipherKey());
             assertThat(unwrap(m.get("authenticationKey").asText())).isEqualTo(expected.authenticationKey());
