@@ -30,7 +30,7 @@ class FirmwareSmallIT {
                 "firstHost=127.41.0.1", "root=" + root, "workDir=" + Path.of("target", "firmware-it").toAbsolutePath(),
                 "report=" + Path.of("target", "firmware-it.md").toAbsolutePath());
 
-        FirmwareBenchmark.Result r = FirmwareBenchmark.run(options, IMAGE_KIB * 1024, CHUNK_BYTES, "FirmwareSmallIT");
+        FirmwareBenchmark.Result r = FirmwareBenchmark.run(options, IMAGE_KIB * 1024, CHUNK_BYTES, METERS, "FirmwareSmallIT");
         Files.writeString(options.report(), r.markdown());
 
         assertThat(r.bareCheck().passed()).as("bare: " + r.bareCheck().detail()).isTrue();
