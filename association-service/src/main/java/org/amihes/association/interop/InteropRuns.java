@@ -63,6 +63,8 @@ public class InteropRuns {
     private final AssociationConfig config;
     private final Vertx vertx;
     private long sweep = -1;
+    /** Runs the sweep is publishing again: the next sweep leaves them alone. */
+    private final Set<UUID> republishing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public InteropRuns(MeterDirectory directory, InteropRunStore store, InteropResultWriter writer, CommandJobs jobs,
                        AuditLog audit, AssociationConfig config, Vertx vertx) {
@@ -108,7 +110,12 @@ public class InteropRuns {
         return store.create(run, rows).invoke(() -> audit.pass("INTEROP_RUN_STARTED", null, run.runId().toString(),
                         Map.of("targets", targets.size(), "cases", plan.caseIds(), "allowWrites", writes,
                                 "requestedBy", actor, "selection", selection)))
-                .invoke(() -> publish(run, targets.stream().map(Meter::meterId).toList()).subscribe().with(v -> { }))
+                .invoke(() -> publish(run, targets.stream().map(Meter::meterId).toList()).subscribe().with(confirmed -> {
+                    if (!confirmed) {
+                        LOG.warnf("interop run %s stored, its jobs not all confirmed by the broker: the sweep publishes "
+                                + "them again", run.runId());
+                    }
+                }))
                 .replaceWith(run);
     }
 
@@ -122,10 +129,13 @@ public class InteropRuns {
         });
     }
 
-    /** The jobs of the run's meters, then the run marked published; a failure is left to the sweep. */
-    private Uni<Void> publish(InteropRunStore.Run run, List<String> meterIds) {
+    /**
+     * The jobs of the run's meters, then the run marked published: true; false when the broker did not confirm them
+     * all (left to the sweep).
+     */
+    private Uni<Boolean> publish(InteropRunStore.Run run, List<String> meterIds) {
         if (meterIds.isEmpty()) {
-            return store.published(run.runId());
+            return store.published(run.runId()).replaceWith(true);
         }
         InteropProbe probe = new InteropProbe(run.runId(), run.cases(), run.allowWrites(), run.capture());
         List<MeterJob> batch = new ArrayList<>(meterIds.size());
@@ -138,9 +148,10 @@ public class InteropRuns {
                 .chain(() -> store.published(run.runId()))
                 .invoke(() -> LOG.infof("interop run %s: %d jobs confirmed by the broker in %d ms", run.runId(),
                         batch.size(), (System.nanoTime() - start) / 1_000_000))
-                .onFailure().invoke(e -> LOG.warnf("interop run %s stored, its jobs not all confirmed by the broker (%s); "
-                        + "the sweep publishes them again", run.runId(), e.getMessage()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+                .replaceWith(true)
+                .onFailure().invoke(e -> LOG.debugf("interop run %s: jobs not all confirmed by the broker (%s)",
+                        run.runId(), e.getMessage()))
+                .onFailure().recoverWithItem(false);
     }
 
     /** {@code interop/<runId>/<meterId>}: one job per meter and run, whoever publishes it. */
@@ -152,9 +163,16 @@ public class InteropRuns {
     private void sweep() {
         store.unpublished(config.commands().republishAfter().multipliedBy(UNPUBLISHED_SWEEPS)).subscribe().with(runs -> {
             for (InteropRunStore.Run run : runs) {
-                store.pendingMeters(run.runId()).chain(ids -> publish(run, ids)).subscribe().with(
-                        v -> LOG.infof("interop run %s: pending jobs published again", run.runId()),
-                        e -> LOG.debugf("interop run %s: jobs still not published: %s", run.runId(), e.getMessage()));
+                if (!republishing.add(run.runId())) {
+                    continue; // the last sweep's publication of this run still awaits the broker
+                }
+                store.pendingMeters(run.runId()).chain(ids -> publish(run, ids).invoke(confirmed -> {
+                    if (confirmed) {
+                        LOG.infof("interop run %s: its %d pending jobs published again and confirmed", run.runId(),
+                                ids.size());
+                    }
+                })).eventually(() -> republishing.remove(run.runId())).subscribe().with(confirmed -> { },
+                        e -> LOG.debugf("interop run %s: pending meters not read: %s", run.runId(), e.getMessage()));
             }
         }, e -> LOG.debugf("interop sweep skipped: %s", e.getMessage()));
         writer.endSettled(null);
