@@ -1,13 +1,11 @@
 package org.amihes.association;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.net.ServerSocket;
 import java.time.Clock;
@@ -70,13 +68,7 @@ class BrokerRestartTest {
 
     @Test
     void jobsCompleteAcrossABrokerRestart() throws Exception {
-        for (MeterSpec m : simulator.fleet().meters()) {
-            VendorProfile p = VendorProfile.load(m.profile());
-            given().contentType(ContentType.JSON).body(Map.of("meterId", m.meterId(), "vendor", p.name(), "host", m.host(),
-                            "port", m.port(), "transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER",
-                            "clientAddress", 16, "logicalDevice", 1, "authentication", "NONE"))
-                    .put("/meters/" + m.meterId()).then().statusCode(201);
-        }
+        TestMeters.registerPublic(simulator.fleet().meters());
         Connection connection = TestRabbit.factory().newConnection("broker-restart-test"); // recovers by itself
         try {
             Channel ch = connection.createChannel();

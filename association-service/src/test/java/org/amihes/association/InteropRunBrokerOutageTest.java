@@ -25,7 +25,6 @@ import org.amihes.service.testing.BrokerLinkResource;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterSpec;
-import org.amihes.simulator.VendorProfile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,13 +75,7 @@ class InteropRunBrokerOutageTest {
     @Test
     void aRunStartedWhileTheBrokerIsUnreachableCompletesWhenItIsBackEachMeterProbedOnce() throws Exception {
         List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList();
-        for (MeterSpec m : simulator.fleet().meters()) {
-            VendorProfile p = VendorProfile.load(m.profile());
-            given().contentType(ContentType.JSON).body(Map.of("meterId", m.meterId(), "vendor", p.name(), "host", m.host(),
-                            "port", m.port(), "transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER",
-                            "clientAddress", 16, "logicalDevice", 1, "authentication", "NONE"))
-                    .put("/meters/" + m.meterId()).then().statusCode(201);
-        }
+        TestMeters.registerPublic(simulator.fleet().meters());
         // the job consumers are connected: what the broker is given is delivered
         long ready = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (given().get("/q/health/ready").statusCode() != 200 && System.nanoTime() < ready) {

@@ -58,13 +58,7 @@ class InteropRunTest {
             return;
         }
         registered = true;
-        for (MeterSpec m : simulator.fleet().meters()) {
-            VendorProfile p = VendorProfile.load(m.profile());
-            given().contentType(ContentType.JSON).body(Map.of("meterId", m.meterId(), "vendor", p.name(), "host", m.host(),
-                            "port", m.port(), "transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER",
-                            "clientAddress", 16, "logicalDevice", 1, "authentication", "NONE"))
-                    .put("/meters/" + m.meterId()).then().statusCode(201);
-        }
+        TestMeters.registerPublic(simulator.fleet().meters());
     }
 
     @AfterAll

@@ -1,10 +1,8 @@
 package org.amihes.association;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
@@ -69,13 +67,7 @@ class JobFlowTest {
             return;
         }
         registered = true;
-        for (MeterSpec m : simulator.fleet().meters()) {
-            VendorProfile p = VendorProfile.load(m.profile());
-            given().contentType(ContentType.JSON).body(Map.of("meterId", m.meterId(), "vendor", p.name(), "host", m.host(),
-                            "port", m.port(), "transport", p.framing() == VendorProfile.Framing.HDLC ? "TCP_HDLC" : "TCP_WRAPPER",
-                            "clientAddress", 16, "logicalDevice", 1, "authentication", "NONE"))
-                    .put("/meters/" + m.meterId()).then().statusCode(201);
-        }
+        TestMeters.registerPublic(simulator.fleet().meters());
     }
 
     @AfterAll
