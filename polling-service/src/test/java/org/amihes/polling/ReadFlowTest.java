@@ -100,6 +100,19 @@ class ReadFlowTest {
         given().get("/meters/" + meterId + "/readings").then().statusCode(200);
     }
 
+    @jakarta.inject.Inject
+    ObjectMapper applicationMapper;
+
+    /** The application's mapper (what reads job results) writes and reads instants with service-commons' UtcInstants. */
+    @Test
+    void theApplicationsMapperTakesInstantsTheFastWay() throws Exception {
+        assertThat(applicationMapper.getSerializerProviderInstance().findValueSerializer(Instant.class).getClass().getName())
+                .isEqualTo("org.amihes.service.rest.UtcInstants$Serializer");
+        Instant t = Instant.parse("2026-06-15T08:15:00.250Z");
+        assertThat(applicationMapper.writeValueAsString(t)).isEqualTo(JSON.writeValueAsString(t));
+        assertThat(applicationMapper.readValue("\"2026-06-15T08:15:00.250Z\"", Instant.class)).isEqualTo(t);
+    }
+
     @AfterAll
     static void close() throws Exception {
         connection.close();
