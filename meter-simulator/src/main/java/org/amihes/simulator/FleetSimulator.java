@@ -114,10 +114,7 @@ public final class FleetSimulator implements AutoCloseable {
             index.put(address(m.host(), m.port()), m);
             ids.put(m.meterId(), m);
         }
-        Map<String, MeterSpec> before = new HashMap<>();
-        if (fleet != null) {
-            fleet.meters().forEach(m -> before.put(m.meterId(), m));
-        }
+        Map<String, MeterSpec> before = byId; // the fleet served until now, by id (empty at start)
         for (MeterSpec m : newFleet.meters()) {
             MeterSpec old = before.get(m.meterId());
             if (m.fault() == MeterSpec.Fault.FLAKY && (old == null || old.fault() != MeterSpec.Fault.FLAKY)) {
