@@ -1,40 +1,69 @@
 package org.amihes.association.domain;
 
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * The results this replica produced lately, by job id, oldest forgotten first. A job the broker redelivers (its ack
  * was lost with the connection, or its result could not be published, e.g. in a broker restart) is answered from here
  * instead of contacting the meter again: the meter sees one session per job, and polling-service's idempotent ingest
  * absorbs a repeated result.
+ * <p>
+ * Bounded twice: at most {@code capacity} results, and at most {@code maxWeight} in total as {@code weight} measures
+ * them (what a result holds: a register read is a few values, a day of load profile hundreds), so a fleet of large
+ * results cannot fill the heap. What is forgotten is still in the durable journal.
  */
 public final class RecentResults<R> {
 
-    private final Map<String, R> byJob;
+    private record Held<R>(R result, long weight) {
+    }
 
+    private final int capacity;
+    private final long maxWeight;
+    private final ToLongFunction<R> weigher;
+    private final Map<String, Held<R>> byJob = new LinkedHashMap<>(16, 0.75f, false);
+    private long weight;
+
+    /** At most {@code capacity} results, whatever they hold. */
     public RecentResults(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+        this(capacity, Long.MAX_VALUE, r -> 1);
+    }
+
+    public RecentResults(int capacity, long maxWeight, ToLongFunction<R> weigher) {
+        if (capacity < 1 || maxWeight < 1) {
+            throw new IllegalArgumentException("capacity and maximum weight must be at least 1, got " + capacity
+                    + " and " + maxWeight);
         }
-        this.byJob = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, R> eldest) {
-                return size() > capacity;
-            }
-        };
+        this.capacity = capacity;
+        this.maxWeight = maxWeight;
+        this.weigher = weigher;
     }
 
     public synchronized void remember(String jobId, R result) {
-        byJob.put(jobId, result);
+        Held<R> held = new Held<>(result, Math.max(1, weigher.applyAsLong(result)));
+        Held<R> before = byJob.put(jobId, held);
+        weight += held.weight() - (before == null ? 0 : before.weight());
+        Iterator<Held<R>> oldest = byJob.values().iterator();
+        while ((byJob.size() > capacity || weight > maxWeight) && oldest.hasNext()) {
+            weight -= oldest.next().weight();
+            oldest.remove();
+        }
     }
 
     public synchronized Optional<R> find(String jobId) {
-        return Optional.ofNullable(byJob.get(jobId));
+        Held<R> held = byJob.get(jobId);
+        return held == null ? Optional.empty() : Optional.of(held.result());
     }
 
     public synchronized int size() {
         return byJob.size();
+    }
+
+    /** What the results held weigh together. */
+    public synchronized long weight() {
+        return weight;
     }
 }

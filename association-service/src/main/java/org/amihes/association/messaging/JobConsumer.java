@@ -13,6 +13,8 @@ import java.util.Map;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.MeterJobBatch;
 import org.amihes.contracts.MeterJobResult;
+import org.amihes.contracts.ProfileIntervals;
+import org.amihes.contracts.RegisterReadings;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.jboss.logging.Logger;
@@ -49,13 +51,18 @@ public class JobConsumer {
 
     private static final Logger LOG = Logger.getLogger(JobConsumer.class);
     /** More than the jobs a replica holds unacked at once (partitions × prefetch × jobs per message). */
-    private static final int RECENT_RESULTS = 50_000;
+    static final int RECENT_RESULTS = 50_000;
+    /**
+     * The most values the recent results hold together (tens of MiB): 50,000 register reads fit, about 1,700 days of
+     * 15-minute profile with two channels do; older ones are answered from the journal.
+     */
+    static final long RECENT_VALUES = 500_000;
 
     private final JsonMessages json;
     private final JobExecutor executor;
     private final ResultPublisher publisher;
     private final ResultJournal journal;
-    private final RecentResults<MeterJobResult> recent = new RecentResults<>(RECENT_RESULTS);
+    private final RecentResults<MeterJobResult> recent = recentResults();
     private final java.util.Map<String, Future<MeterJobResult>> running = new java.util.concurrent.ConcurrentHashMap<>();
 
     public JobConsumer(JsonMessages json, JobExecutor executor, ResultPublisher publisher, ResultJournal journal) {
@@ -121,6 +128,21 @@ public class JobConsumer {
         }
         // a copy delivered while the first is still running joins it instead of opening another session
         return executeOnce(job).compose(result -> Future.join(journal.record(result), publisher.publish(result)).mapEmpty());
+    }
+
+    static RecentResults<MeterJobResult> recentResults() {
+        return new RecentResults<>(RECENT_RESULTS, RECENT_VALUES, JobConsumer::valuesHeld);
+    }
+
+    /** About how many values a result holds: what its memory grows with. */
+    static long valuesHeld(MeterJobResult result) {
+        if (result.outcome() instanceof RegisterReadings r) {
+            return 1 + r.values().size();
+        }
+        if (result.outcome() instanceof ProfileIntervals p) {
+            return 1 + p.channels().size() + (long) p.intervals().size() * (1 + p.channels().size());
+        }
+        return 1;
     }
 
     private Future<MeterJobResult> executeOnce(MeterJob job) {

@@ -30,6 +30,24 @@ class RecentResultsTest {
     }
 
     @Test
+    void forgetsTheOldestUntilTheWeightFits() {
+        RecentResults<String> recent = new RecentResults<>(100, 10, String::length);
+        recent.remember("job-1", "aaaa");
+        recent.remember("job-2", "bbbb");
+        assertThat(recent.weight()).isEqualTo(8);
+        recent.remember("job-3", "cccc");
+        assertThat(recent.find("job-1")).isEmpty();
+        assertThat(recent.find("job-2")).contains("bbbb");
+        assertThat(recent.find("job-3")).contains("cccc");
+        assertThat(recent.weight()).isEqualTo(8);
+        recent.remember("job-3", "cc");
+        assertThat(recent.weight()).isEqualTo(6);
+        recent.remember("job-4", "d".repeat(11));
+        assertThat(recent.size()).isZero();
+        assertThat(recent.weight()).isZero();
+    }
+
+    @Test
     void refusesANonPositiveCapacity() {
         assertThatThrownBy(() -> new RecentResults<String>(0)).isInstanceOf(IllegalArgumentException.class);
     }
