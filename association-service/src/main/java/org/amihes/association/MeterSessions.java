@@ -83,9 +83,9 @@ public class MeterSessions {
                         clientCredentials.refused(token);
                     }
                 } : null);
-        counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(securityService),
+        counters = new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx, securityService),
                 config.counters().window(), config.counters().headroom());
-        credentialSource = new SecurityServiceCredentials(securityService);
+        credentialSource = new SecurityServiceCredentials(vertx, securityService);
         systemTitles = new org.amihes.association.client.SecurityServiceSystemTitles(securityService);
         credentials = new CredentialCache(config.keys().cacheSize(), config.keys().cacheTtl(), System::nanoTime);
     }

@@ -122,7 +122,7 @@ class InvocationCounterIT {
     void noSecurityServiceMeansNoCiphering() throws Exception {
         MeterSpec meter = simulator.fleet().meters().get(2);
         long before = simulator.meterState(meter.meterId()).sessions();
-        InvocationCounterStore unreachable = new InvocationCounterWindows(new SecurityServiceCounterReservations(
+        InvocationCounterStore unreachable = new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx,
                 new SecurityServiceClient(vertx, URI.create("http://127.0.0.1:" + ServiceProcess.freePort()),
                         Duration.ofSeconds(2), null)), WINDOW, 64);
         Future<MeterReading> read = reader.read(meter.meterId(), settings(meter), List.of("1.0.1.8.0.255"), unreachable);
@@ -132,7 +132,7 @@ class InvocationCounterIT {
     }
 
     private static InvocationCounterStore associationServiceCounters() {
-        return new InvocationCounterWindows(new SecurityServiceCounterReservations(new SecurityServiceClient(
+        return new InvocationCounterWindows(new SecurityServiceCounterReservations(vertx, new SecurityServiceClient(
                 vertx, URI.create(security.url()), Duration.ofSeconds(5),
                 // association-service's client token, as association-service presents it (fetched off the event loop)
                 new org.amihes.association.client.SecurityServiceClient.Bearer() {

@@ -3,8 +3,6 @@ package org.amihes.association.client;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -50,31 +48,67 @@ public final class SecurityServiceCredentials {
         }
     }
 
-    private final SecurityServiceClient client;
+    /** Lookups sent together: at most this many meters per request to security-service. */
+    static final int BATCH = 100;
+    /** How long a lookup waits for others to go with it. */
+    static final long GATHER_MS = 2;
 
-    public SecurityServiceCredentials(SecurityServiceClient client) {
-        this.client = client;
+    private record Wanted(String meterId, String profile) {
     }
 
+    private final SecurityServiceClient client;
+    private final Coalescer<Wanted, JsonObject> lookups;
+
+    public SecurityServiceCredentials(io.vertx.core.Vertx vertx, SecurityServiceClient client) {
+        this.client = client;
+        this.lookups = new Coalescer<>(vertx, BATCH, GATHER_MS, this::lookup);
+    }
+
+    /**
+     * A meter's credentials; lookups made at about the same time (the meters of a job batch) travel in one request
+     * ({@code POST /meters/credentials}), each answered as if asked alone.
+     */
     public Future<MeterCredentials> fetch(String meterId, String profile) {
-        return client.get("/meters/" + meterId + "/credentials?profile=" + URLEncoder.encode(profile, StandardCharsets.UTF_8))
+        return lookups.request(new Wanted(meterId, profile)).map(SecurityServiceCredentials::answer);
+    }
+
+    private Future<List<JsonObject>> lookup(List<Wanted> wanted) {
+        JsonArray meters = new JsonArray();
+        wanted.forEach(w -> meters.add(new JsonObject().put("meterId", w.meterId()).put("profile", w.profile())));
+        return client.post("/meters/credentials", new JsonObject().put("meters", meters).encode())
                 .recover(e -> Future.failedFuture(new Refused("HEAD_END", "HES-005", "HES-005: Keys unavailable "
                         + "(security-service at " + client.base() + " is unreachable: " + e.getMessage() + ")", e)))
                 .map(reply -> {
-                    if (reply.status() == 200) {
-                        return parse(reply.body().toJsonObject());
+                    if (reply.status() != 200) {
+                        throw new Refused("HEAD_END", "HES-005", "HES-005: Keys unavailable (security-service "
+                                + "answered HTTP " + reply.status() + ": " + detail(reply.body().toString()) + ")", null);
                     }
-                    String detail = detail(reply.body().toString());
-                    if (reply.status() == 409 && detail.startsWith("DLMS-004")) {
-                        throw new Refused("SECURITY", "DLMS-004", detail, null);
+                    JsonArray answers = reply.body().toJsonObject().getJsonArray("meters");
+                    List<JsonObject> out = new ArrayList<>(answers.size());
+                    for (int i = 0; i < answers.size(); i++) {
+                        out.add(answers.getJsonObject(i));
                     }
-                    if (reply.status() == 404 || reply.status() == 409) {
-                        throw new Refused("CONFIGURATION", "HES-002", "HES-002: Association cannot be set up ("
-                                + detail + ")", null);
-                    }
-                    throw new Refused("HEAD_END", "HES-005", "HES-005: Keys unavailable (security-service answered "
-                            + "HTTP " + reply.status() + ": " + detail + ")", null);
+                    return out;
                 });
+    }
+
+    /** One meter's answer: its credentials, or its refusal classified as a request for it alone would have been. */
+    private static MeterCredentials answer(JsonObject answer) {
+        JsonObject credentials = answer.getJsonObject("credentials");
+        if (credentials != null) {
+            return parse(credentials);
+        }
+        JsonObject problem = answer.getJsonObject("problem", new JsonObject());
+        int status = problem.getInteger("status", 500);
+        String detail = problem.getString("detail", "no detail");
+        if (status == 409 && detail.startsWith("DLMS-004")) {
+            throw new Refused("SECURITY", "DLMS-004", detail, null);
+        }
+        if (status == 404 || status == 409) {
+            throw new Refused("CONFIGURATION", "HES-002", "HES-002: Association cannot be set up (" + detail + ")", null);
+        }
+        throw new Refused("HEAD_END", "HES-005", "HES-005: Keys unavailable (security-service answered HTTP " + status
+                + " for meter " + answer.getString("meterId") + ": " + detail + ")", null);
     }
 
     private static String detail(String body) {

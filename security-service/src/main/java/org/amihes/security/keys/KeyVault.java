@@ -198,9 +198,20 @@ public class KeyVault {
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
     public Current current(String meterId) throws SQLException {
-        List<KeyStore.Row> rows = store.current(List.of(meterId)).getOrDefault(meterId, List.of());
-        return new Current(rows.stream().filter(r -> r.state() == KeyState.ACTIVE).findFirst().map(this::unwrap),
-                rows.stream().filter(r -> r.state() == KeyState.PENDING).findFirst().map(this::unwrap));
+        return current(List.of(meterId)).get(meterId);
+    }
+
+    /** The usable keys of each meter (one query), unwrapped; a meter without keys has an empty {@link Current}. */
+    public Map<String, Current> current(java.util.Collection<String> meterIds) throws SQLException {
+        Map<String, List<KeyStore.Row>> stored = store.current(meterIds);
+        Map<String, Current> out = new HashMap<>(meterIds.size() * 2);
+        for (String meterId : meterIds) {
+            List<KeyStore.Row> rows = stored.getOrDefault(meterId, List.of());
+            out.put(meterId, new Current(rows.stream().filter(r -> r.state() == KeyState.ACTIVE).findFirst()
+                    .map(this::unwrap), rows.stream().filter(r -> r.state() == KeyState.PENDING).findFirst()
+                    .map(this::unwrap)));
+        }
+        return out;
     }
 
     /** Every version of a meter, without secrets (what an operator may see). */

@@ -70,34 +70,102 @@ public class MeterCredentials {
         }
     }
 
+    /** One meter asked for in a batch, under the security profile its registry entry names. */
+    public record Wanted(String meterId, String profile) {
+    }
+
+    /** The answer for one meter of a batch: its credentials, or the problem a request for it alone would answer. */
+    public record Answer(String meterId, String profile, Response credentials, org.amihes.service.rest.Problem problem) {
+    }
+
     /** Blocking: unwraps in the HSM. */
     public Response of(String meterId, VersionedProfile stored) {
+        try {
+            return of(meterId, stored, vault.current(meterId), new HeadEnd());
+        } catch (SQLException e) {
+            throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The credentials of many meters, each answered as {@link #of(String, VersionedProfile)} would answer it alone:
+     * one query for all their keys, one unwrap per meter, the head-end's keys looked up once. Blocking.
+     *
+     * @param profiles the stored profiles by name; a name without one is answered 404 for its meters
+     */
+    public List<Answer> of(List<Wanted> wanted, java.util.Map<String, VersionedProfile> profiles) {
+        java.util.Map<String, KeyVault.Current> current;
+        try {
+            current = vault.current(wanted.stream().map(Wanted::meterId).distinct().toList());
+        } catch (SQLException e) {
+            throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
+        }
+        HeadEnd headEnd = new HeadEnd();
+        List<Answer> answers = new ArrayList<>(wanted.size());
+        for (Wanted w : wanted) {
+            try {
+                VersionedProfile stored = profiles.get(w.profile());
+                if (stored == null) {
+                    throw ProblemException.notFound("profile", "no security profile '" + w.profile() + "'");
+                }
+                answers.add(new Answer(w.meterId(), w.profile(), of(w.meterId(), stored, current.get(w.meterId()),
+                        headEnd), null));
+            } catch (ProblemException refused) {
+                answers.add(new Answer(w.meterId(), w.profile(), null, refused.problem()));
+            }
+        }
+        return answers;
+    }
+
+    /** The head-end's signing keys and system title, each looked up once for all the meters of a request. */
+    private final class HeadEnd {
+        private final java.util.Map<Integer, Optional<HeadEndKey>> signing = new java.util.HashMap<>();
+        private Optional<byte[]> systemTitle;
+
+        Optional<HeadEndKey> signing(int suite) {
+            Optional<HeadEndKey> known = signing.get(suite);
+            if (known == null) {
+                try {
+                    known = vault.headEnd(suite);
+                } catch (SQLException e) {
+                    throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
+                }
+                signing.put(suite, known);
+            }
+            return known;
+        }
+
+        Optional<byte[]> systemTitle() {
+            if (systemTitle == null) {
+                try {
+                    systemTitle = vault.headEndSystemTitle();
+                } catch (SQLException e) {
+                    throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
+                }
+            }
+            return systemTitle;
+        }
+    }
+
+    private Response of(String meterId, VersionedProfile stored, KeyVault.Current current, HeadEnd headEnd) {
         SecurityProfile profile = stored.profile();
         if (profile.securitySuite() < config.minimumSuite()) {
             throw ProblemException.conflict("profile", "security profile '" + profile.name() + "' uses suite "
                     + profile.securitySuite() + ", below the minimum suite " + config.minimumSuite()
                     + " this head-end allows (hes.keys.minimum-suite)");
         }
-        KeyVault.Current current;
-        Optional<HeadEndKey> signing;
-        try {
-            current = vault.current(meterId);
-            signing = profile.securitySuite() == 0 ? Optional.empty() : vault.headEnd(profile.securitySuite());
-        } catch (SQLException e) {
-            throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
-        }
         MeterKeys active = current.active().orElseThrow(() -> ProblemException.notFound("meterId",
                 "meter '" + meterId + "' has no active keys; import its key delivery"));
-        if (profile.authentication().name().equals(active.authentication().name())
-                && profile.securitySuite() == active.securitySuite()
-                && profile.securityPolicy() == active.securityPolicy()) {
-            // consistent
-        } else {
+        if (!profile.authentication().name().equals(active.authentication().name())
+                || profile.securitySuite() != active.securitySuite()
+                || profile.securityPolicy() != active.securityPolicy()) {
             throw ProblemException.conflict("profile", ProfileConsistency.SUITE_MISMATCH + ": security profile '"
                     + profile.name() + "' says " + describe(profile.authentication().name(), profile.securitySuite(),
                     profile.securityPolicy().name()) + ", the key delivery of meter " + meterId + " says "
                     + describe(active.authentication().name(), active.securitySuite(), active.securityPolicy().name()));
         }
+        Optional<HeadEndKey> signing = profile.securitySuite() == 0 ? Optional.empty()
+                : headEnd.signing(profile.securitySuite());
         if (profile.securitySuite() > 0 && signing.isEmpty()) {
             throw ProblemException.conflict("profile", "the head-end has no suite " + profile.securitySuite()
                     + " signing key; import a key delivery with a headEnd section");
@@ -107,14 +175,7 @@ public class MeterCredentials {
         List<Version> versions = new ArrayList<>(2);
         versions.add(version(active, hex));
         current.pending().ifPresent(p -> versions.add(version(p, hex)));
-        byte[] headEndTitle = signing.map(HeadEndKey::systemTitle).orElse(null);
-        if (headEndTitle == null) {
-            try {
-                headEndTitle = vault.headEndSystemTitle().orElse(null);
-            } catch (SQLException e) {
-                throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
-            }
-        }
+        byte[] headEndTitle = signing.map(HeadEndKey::systemTitle).orElseGet(() -> headEnd.systemTitle().orElse(null));
         return new Response(meterId, new Profile(profile.name(), stored.version(), profile.authentication().name(),
                 profile.securitySuite(), profile.securityPolicy().name(), profile.clientAddress(), profile.securitySetup(),
                 profile.frameCounter()), hex.formatHex(active.systemTitle()),

@@ -218,4 +218,37 @@ public class KeyResource {
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(found -> credentials.of(meterId, found));
     }
+
+    /** The answers of a batch of credential lookups, in the order asked. */
+    public record CredentialsAnswer(List<MeterCredentials.Answer> meters) {
+    }
+
+    /**
+     * The credentials of many meters in one request (association-service asks for the meters of a job batch
+     * together): each answered as {@code GET /meters/{meterId}/credentials} would answer it alone, a refusal as its
+     * problem (status and detail) in place of the credentials. Only for association-service's client.
+     */
+    @RolesAllowed(Roles.KEY_CONSUMER)
+    @POST
+    @Path("/meters/credentials")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<CredentialsAnswer> credentials(@NotNull @Valid CredentialsRequest request) {
+        credentials.authorizeConsumer(token.getClaim("azp"));
+        List<String> names = request.meters().stream().map(CredentialsRequest.Meter::profile).distinct().toList();
+        // one after the other: the profiles share the request's Hibernate Reactive session (a few names at most)
+        java.util.Map<String, org.amihes.security.domain.VersionedProfile> byName = new java.util.HashMap<>();
+        Uni<java.util.Map<String, org.amihes.security.domain.VersionedProfile>> found = Uni.createFrom().item(byName);
+        for (String name : names) {
+            found = found.chain(map -> profiles.find(name).map(p -> {
+                if (p != null) {
+                    map.put(name, p);
+                }
+                return map;
+            }));
+        }
+        List<MeterCredentials.Wanted> wanted = request.meters().stream()
+                .map(m -> new MeterCredentials.Wanted(m.meterId(), m.profile())).toList();
+        return found.emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(profilesByName -> new CredentialsAnswer(credentials.of(wanted, profilesByName)));
+    }
 }

@@ -121,6 +121,83 @@ class InvocationCounterResourceTest {
         given().get("/meters/" + meter + "/invocation-counters").then().statusCode(200).body("size()", equalTo(0));
     }
 
+    @Test
+    void aBatchReservesAsOneByOneWouldInTheOrderAsked() {
+        String a = uniqueMeter();
+        String b = uniqueMeter();
+        reserve(a, KEY, "{\"count\": 100}").statusCode(200).body("limit", equalTo(101));
+        String body = """
+                {"count": 10, "reservations": [
+                  {"meterId": "%s", "keyId": "%s"},
+                  {"meterId": "%s", "keyId": "%s", "atLeast": 5001},
+                  {"meterId": "%s", "keyId": "%s"},
+                  {"meterId": "%s", "keyId": "4845533030303031-suite2", "atLeast": 7}
+                ]}""".formatted(a, KEY, b, KEY, a, KEY, a);
+        reserveAll(body).statusCode(200)
+                .body("windows.meterId", equalTo(List.of(a, b, a, a)))
+                // a continues above what it had; asked twice in one request, it gets two windows, one after the other
+                .body("windows[0].window.first", equalTo(101)).body("windows[0].window.limit", equalTo(111))
+                .body("windows[2].window.first", equalTo(111)).body("windows[2].window.limit", equalTo(121))
+                // b is new: its window starts at its lower bound
+                .body("windows[1].window.first", equalTo(5001)).body("windows[1].window.limit", equalTo(5011))
+                .body("windows[3].window.first", equalTo(7)).body("windows[3].window.limit", equalTo(17))
+                .body("windows.refused", equalTo(java.util.Arrays.asList(null, null, null, null)));
+        // one by one continues where the batch ended
+        reserve(a, KEY, "{\"count\": 1}").statusCode(200).body("first", equalTo(121));
+        reserve(b, KEY, "{\"count\": 1}").statusCode(200).body("first", equalTo(5011));
+    }
+
+    @Test
+    void aKeyAtTheEndOfItsCounterSpaceIsRefusedAloneInABatch() {
+        String full = uniqueMeter();
+        String fine = uniqueMeter();
+        reserve(full, KEY, "{\"count\": 50, \"atLeast\": " + (COUNTER_SPACE - 100) + "}").statusCode(200);
+        reserveAll("""
+                {"count": 60, "reservations": [{"meterId": "%s", "keyId": "%s"}, {"meterId": "%s", "keyId": "%s"}]}"""
+                .formatted(fine, KEY, full, KEY)).statusCode(200)
+                .body("windows[0].window.first", equalTo(1)).body("windows[0].window.limit", equalTo(61))
+                .body("windows[1].window", org.hamcrest.Matchers.nullValue())
+                .body("windows[1].refused", containsString("change the key"));
+        given().get("/meters/" + full + "/invocation-counters").then().body("next", equalTo(List.of(COUNTER_SPACE - 50)));
+    }
+
+    @Test
+    void aThousandReservationsInOneRequestAndNoMore() {
+        String prefix = uniqueMeter();
+        StringBuilder body = new StringBuilder("{\"count\": 1000, \"reservations\": [");
+        for (int i = 0; i < 1000; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"meterId\": \"").append(prefix).append('-').append(i)
+                    .append("\", \"keyId\": \"").append(KEY).append("\"}");
+        }
+        var answer = reserveAll(body + "]}").statusCode(200).extract().jsonPath();
+        assertThat(answer.getList("windows")).hasSize(1000);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(answer.getString("windows[" + i + "].meterId")).isEqualTo(prefix + "-" + i);
+            assertThat(answer.getLong("windows[" + i + "].window.first")).isEqualTo(1);
+            assertThat(answer.getLong("windows[" + i + "].window.limit")).isEqualTo(1001);
+        }
+        StringBuilder tooMany = new StringBuilder("{\"count\": 1, \"reservations\": [");
+        for (int i = 0; i < 10_000; i++) {
+            tooMany.append(i == 0 ? "" : ",").append("{\"meterId\": \"").append(prefix).append("-x").append(i)
+                    .append("\", \"keyId\": \"").append(KEY).append("\"}");
+        }
+        reserveAll(tooMany + "]}").statusCode(400).contentType("application/problem+json")
+                .body("errors.field", hasItem(containsString("reservations")));
+        reserveAll("{\"count\": 1, \"reservations\": []}").statusCode(400);
+        reserveAll("{\"reservations\": [{\"meterId\": \"m\", \"keyId\": \"k\"}]}").statusCode(400)
+                .body("errors.field", hasItem(containsString("count")));
+        given().get("/meters/" + prefix + "-x0/invocation-counters").then().statusCode(200).body("size()", equalTo(0));
+        given().contentType(ContentType.JSON).body("{\"count\": 1, \"reservations\": [{\"meterId\": \"m\", "
+                        + "\"keyId\": \"k\"}]}").header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin())
+                .post("/invocation-counters/reservations").then().statusCode(403);
+    }
+
+    private static ValidatableResponse reserveAll(String body) {
+        return given().contentType(ContentType.JSON).body(body).header("Authorization", "Bearer "
+                        + org.amihes.service.testing.TestTokens.client("association-service"))
+                .post("/invocation-counters/reservations").then();
+    }
+
     private static ValidatableResponse reserve(String meter, String key, String body) {
         return given().contentType(ContentType.JSON).body(body).header("Authorization", "Bearer "
                         + org.amihes.service.testing.TestTokens.client("association-service")) // only its client reserves
