@@ -25,10 +25,13 @@ import org.junit.jupiter.api.Test;
  * Issue 15, defect 1: the first read requests against a freshly started polling-service, several at once, on a
  * loaded machine. Every one must be accepted (202 with a batch): a 5xx after the batch was stored makes a client
  * that retries read the fleet twice. Several rounds, each against a newly started process, with every core busy.
+ * <p>
+ * It guards the property; it has not reproduced the defect: run against the code before the fix it was written with
+ * (33c25f1^, on a database and RabbitMQ virtual host of its own, 2026-12-06) it passes too. The cause is not known.
  */
 class FirstReadIT {
 
-    static final int ROUNDS = 4;
+    static final int ROUNDS = 2;
     static final int CONCURRENT = 12;
 
     @Test
