@@ -1,5 +1,7 @@
 package org.amihes.association.client;
 
+import org.amihes.service.messaging.Coalescer;
+
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.amihes.association.domain.InvocationCounterWindows;

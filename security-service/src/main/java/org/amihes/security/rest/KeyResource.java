@@ -67,6 +67,9 @@ public class KeyResource {
     KeyStore keyStore;
 
     @Inject
+    org.amihes.security.persistence.InvocationCounterStore counters;
+
+    @Inject
     org.eclipse.microprofile.jwt.JsonWebToken token;
 
     /** who asks, from the token (an X-Actor header is ignored) */
@@ -250,5 +253,26 @@ public class KeyResource {
                 .map(m -> new MeterCredentials.Wanted(m.meterId(), m.profile())).toList();
         return found.emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(profilesByName -> new CredentialsAnswer(credentials.of(wanted, profilesByName)));
+    }
+
+    /** The windows of a batch of reservations in the order asked; a key at the end of its counter space has {@code refused}. */
+    public record CounterWindows(List<org.amihes.security.persistence.InvocationCounterStore.Reserved> windows) {
+    }
+
+    /**
+     * Invocation counter windows for many meters and keys in one request (association-service reserves those of the
+     * sessions it is about to open together: one statement in PostgreSQL), each as {@code POST
+     * /meters/{meterId}/invocation-counters/{keyId}/reservations} would reserve it; safe to repeat.
+     */
+    @RolesAllowed(Roles.KEY_CONSUMER)
+    @POST
+    @Path("/invocation-counters/reservations")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<CounterWindows> reserve(@NotNull @Valid CounterReservationsRequest request) {
+        credentials.authorizeConsumer(token.getClaim("azp"));
+        return counters.reserveAll(request.reservations().stream()
+                        .map(r -> new org.amihes.security.persistence.InvocationCounterStore.Wanted(r.meterId(), r.keyId(),
+                                r.atLeast() == null ? 1 : r.atLeast())).toList(), request.count())
+                .map(CounterWindows::new);
     }
 }

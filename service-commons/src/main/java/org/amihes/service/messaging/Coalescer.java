@@ -1,4 +1,4 @@
-package org.amihes.association.client;
+package org.amihes.service.messaging;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -10,9 +10,10 @@ import java.util.function.Function;
 
 /**
  * Turns many small requests into few large ones: requests made within {@code maxDelayMs} of the first (or until
- * {@code maxSize} are waiting) are sent together, and each caller gets its own answer on its own Vert.x context (a
- * session's event loop), as if it had asked alone. Thread-safe; {@code send} must not block and must answer one
- * result per request, in order.
+ * {@code maxSize} are waiting) are sent together, and each caller gets its own answer, as if it had asked alone: on its
+ * own Vert.x context (a session's event loop), or, for {@link Batcher}'s writes, where the send completed. Thread-safe;
+ * {@code send} must not block and must answer one result per request, in order; it runs on the caller's thread for a
+ * full batch and on a Vert.x timer otherwise.
  */
 public final class Coalescer<T, R> {
 
@@ -23,10 +24,17 @@ public final class Coalescer<T, R> {
     private final int maxSize;
     private final long maxDelayMs;
     private final Function<List<T>, Future<List<R>>> send;
+    private final boolean onCallersContext;
     private List<Waiting<T, R>> open = new ArrayList<>();
     private long timer = -1;
 
+    /** Each answer on the context of the caller that asked. */
     public Coalescer(Vertx vertx, int maxSize, long maxDelayMs, Function<List<T>, Future<List<R>>> send) {
+        this(vertx, maxSize, maxDelayMs, true, send);
+    }
+
+    /** @param onCallersContext false: answers on the thread that completes the send */
+    Coalescer(Vertx vertx, int maxSize, long maxDelayMs, boolean onCallersContext, Function<List<T>, Future<List<R>>> send) {
         if (maxSize < 1 || maxDelayMs < 1) {
             throw new IllegalArgumentException("maxSize and maxDelayMs must be positive");
         }
@@ -34,10 +42,11 @@ public final class Coalescer<T, R> {
         this.maxSize = maxSize;
         this.maxDelayMs = maxDelayMs;
         this.send = send;
+        this.onCallersContext = onCallersContext;
     }
 
     public Future<R> request(T request) {
-        Waiting<T, R> waiting = new Waiting<>(request, Promise.promise(), Vertx.currentContext());
+        Waiting<T, R> waiting = new Waiting<>(request, Promise.promise(), onCallersContext ? Vertx.currentContext() : null);
         List<Waiting<T, R>> full = null;
         synchronized (this) {
             open.add(waiting);

@@ -1,4 +1,4 @@
-package org.amihes.association.client;
+package org.amihes.service.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
