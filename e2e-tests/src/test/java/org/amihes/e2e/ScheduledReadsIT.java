@@ -132,7 +132,11 @@ class ScheduledReadsIT {
                 Map<String, Integer> byKey = new HashMap<>();
                 GetResponse r;
                 while ((r = ch.basicGet(mdmsQueue, true)) != null) {
-                    byKey.merge(r.getProps().getMessageId(), 1, Integer::sum);
+                    // an MdmsReadings message: each reading carries its dedup key
+                    for (String key : JsonPath.from(new String(r.getBody(), java.nio.charset.StandardCharsets.UTF_8))
+                            .getList("readings.dedupKey", String.class)) {
+                        byKey.merge(key, 1, Integer::sum);
+                    }
                 }
                 assertThat(byKey.keySet()).containsExactlyInAnyOrderElementsOf(storedKeys(ids));
                 System.out.printf("ScheduledReadsIT: MDMS messages per dedup key %s%n", new HashSet<>(byKey.values()));

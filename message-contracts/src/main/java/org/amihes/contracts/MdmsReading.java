@@ -4,9 +4,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 
 /**
- * A stored reading as polling-service publishes it to MDMS consumers (RabbitMQ exchange {@code mdms.readings}, MQTT
- * topic {@code hes/readings/<kind>/<meterId>}): one message per reading, JSON, the one definition of the MDMS schema
- * (documented field by field in the README, "MDMS publication").
+ * A stored reading as polling-service publishes it to MDMS consumers, inside an {@link MdmsReadings} message (RabbitMQ
+ * exchange {@code mdms.readings}, MQTT topic {@code hes/readings/<kind>/<meterId>}): JSON, the one definition of the
+ * MDMS schema (documented field by field in the README, "MDMS publication").
  *
  * @param dedupKey    {@link #dedupKey(Kind, String, String, String, Instant)}: the same reading published again
  *                    (at-least-once relay) carries the same key; a consumer keeps the first and drops repeats

@@ -52,4 +52,23 @@ class MdmsReadingTest {
                 + "\"2026-09-01T06:30:00Z\",\"value\":1,\"unit\":\"Wh\",\"source\":\"j\"}", MdmsReading.class))
                 .isInstanceOf(ValueInstantiationException.class).hasMessageContaining("meterId: required");
     }
+
+    @Test
+    void aMessageCarriesOneTo500ReadingsEachWithItsOwnKey() throws Exception {
+        java.util.List<MdmsReading> readings = new java.util.ArrayList<>();
+        for (int i = 0; i < MdmsReadings.MAX_READINGS; i++) {
+            readings.add(new MdmsReading(null, MdmsReading.Kind.REGISTER, "M" + i, null, "1.0.1.8.0.255", T,
+                    BigDecimal.valueOf(i), "Wh", BigDecimal.valueOf(i), 0, null, "j" + i, T));
+        }
+        MdmsReadings message = new MdmsReadings(readings);
+        String wire = JSON.writeValueAsString(message);
+        assertThat(wire).startsWith("{\"readings\":[{\"dedupKey\":\"M0/1.0.1.8.0.255/2026-09-01T06:30:00Z\"");
+        assertThat(JSON.readValue(wire, MdmsReadings.class)).isEqualTo(message);
+        assertThatThrownBy(() -> new MdmsReadings(java.util.List.of())).isInstanceOf(ContractViolation.class)
+                .hasMessageStartingWith("readings:");
+        java.util.List<MdmsReading> tooMany = new java.util.ArrayList<>(readings);
+        tooMany.add(readings.get(0));
+        assertThatThrownBy(() -> new MdmsReadings(tooMany)).isInstanceOf(ContractViolation.class)
+                .hasMessageContaining("501 readings, at most 500");
+    }
 }

@@ -30,8 +30,8 @@ public interface PollingConfig {
 
         Mqtt mqtt();
 
-        /** Outbox rows published per pass and channel (one confirm wait per pass). */
-        @WithDefault("500")
+        /** Outbox rows (each up to 500 readings) published per pass and channel (one confirm wait per pass). */
+        @WithDefault("4")
         int batchSize();
 
         /** A pass runs at least this often (and right after readings were stored). */
@@ -66,10 +66,11 @@ public interface PollingConfig {
             java.util.List<String> queues();
 
             /**
-             * The bound of each declared queue: it keeps the newest this many readings; older ones move to its
-             * overflow queue {@code <queue>.overflow} (dead-lettered, drop-head), bounded the same way.
+             * The bound of each declared queue: it keeps the newest this many messages (each up to 500 readings:
+             * 4,000 hold up to 2,000,000); older ones move to its overflow queue {@code <queue>.overflow}
+             * (dead-lettered, drop-head), bounded the same way.
              */
-            @WithDefault("2000000")
+            @WithDefault("4000")
             int maxLength();
 
             /** A reading older than this in a declared queue moves to its overflow queue (and leaves that after as long). */

@@ -18,8 +18,8 @@ import org.amihes.polling.PollingConfig;
 import org.jboss.logging.Logger;
 
 /**
- * Relays the MDMS outbox, each channel on its own: a pass claims the channel's oldest rows
- * ({@code FOR UPDATE SKIP LOCKED}: replicas never publish the same row at once), publishes them, and deletes them in
+ * Relays the MDMS outbox, each channel on its own: a pass claims the channel's oldest rows, each up to 500 readings
+ * ({@code FOR UPDATE SKIP LOCKED}: replicas never publish the same row at once), publishes their readings, and deletes them in
  * the same transaction once the channel's broker took every one; otherwise the transaction rolls back and the rows
  * wait for the next pass. So a reading is published at least once per channel, and more than once only when a
  * confirm or PUBACK was lost (a crash or a broken connection mid-pass): then again under the same dedup key.
@@ -79,7 +79,9 @@ public class MdmsRelay {
             again.get(channel.name()).set(true);
             return;
         }
-        int claim = channel instanceof MqttMdmsChannel ? Math.min(config.batchSize(), config.mqtt().maxInflight())
+        // an outbox row holds up to 500 readings: an MQTT pass claims what its in-flight window carries, one row at least
+        int claim = channel instanceof MqttMdmsChannel
+                ? Math.max(1, Math.min(config.batchSize(), config.mqtt().maxInflight() / MdmsOutbox.PER_ROW))
                 : config.batchSize();
         pass(channel, claim).subscribe().with(published -> {
             busy.set(false);
@@ -94,18 +96,19 @@ public class MdmsRelay {
 
     private Uni<Integer> pass(MdmsChannel channel, int claim) {
         return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT id, kind, meter_id, profile, obis, capture_time, value, raw, scaler, unit, status, source, "
-                        + "stored_at FROM polling.mdms_outbox WHERE channel = $1 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED")
+                .preparedQuery("SELECT id, kind, readings, meter_id, profile, obis, capture_time, value, raw, scaler, unit, "
+                        + "status, source, stored_at FROM polling.mdms_outbox WHERE channel = $1 ORDER BY id LIMIT $2 "
+                        + "FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(channel.name(), claim))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
                     List<Long> ids = new ArrayList<>(rows.size());
-                    List<MdmsReading> readings = new ArrayList<>(rows.size());
+                    List<MdmsReading> readings = new ArrayList<>(rows.size() * MdmsOutbox.PER_ROW);
                     for (Row r : rows) {
                         ids.add(r.getLong("id"));
-                        readings.add(reading(r));
+                        readings(r, readings);
                     }
                     return Uni.createFrom().completionStage(() -> channel.publish(readings))
                             .chain(() -> conn.preparedQuery("DELETE FROM polling.mdms_outbox WHERE id = ANY($1)")
@@ -114,14 +117,23 @@ public class MdmsRelay {
                 }));
     }
 
-    static MdmsReading reading(Row r) {
-        String meterId = r.getString("meter_id");
-        String profile = r.getString("profile");
-        String obis = r.getString("obis");
-        java.time.Instant capture = r.getOffsetDateTime("capture_time").toInstant();
+    /** The readings of one outbox row (its fields are parallel arrays), in the order they were stored. */
+    static void readings(Row r, List<MdmsReading> into) {
         MdmsReading.Kind kind = MdmsReading.Kind.valueOf(r.getString("kind"));
-        return new MdmsReading(MdmsReading.dedupKey(kind, meterId, profile, obis, capture), kind, meterId, profile, obis,
-                capture, r.getBigDecimal("value"), r.getString("unit"), r.getBigDecimal("raw"), r.getInteger("scaler"),
-                r.getString("status"), r.getString("source"), r.getOffsetDateTime("stored_at").toInstant());
+        String[] meterIds = r.getArrayOfStrings("meter_id");
+        String[] profiles = r.getArrayOfStrings("profile");
+        String[] obis = r.getArrayOfStrings("obis");
+        java.time.OffsetDateTime[] captures = r.getArrayOfOffsetDateTimes("capture_time");
+        java.math.BigDecimal[] values = r.getArrayOfBigDecimals("value");
+        java.math.BigDecimal[] raws = r.getArrayOfBigDecimals("raw");
+        Integer[] scalers = r.getArrayOfIntegers("scaler");
+        String[] units = r.getArrayOfStrings("unit");
+        String[] statuses = r.getArrayOfStrings("status");
+        String[] sources = r.getArrayOfStrings("source");
+        java.time.OffsetDateTime[] storedAt = r.getArrayOfOffsetDateTimes("stored_at");
+        for (int i = 0; i < meterIds.length; i++) {
+            into.add(new MdmsReading(null, kind, meterIds[i], profiles[i], obis[i], captures[i].toInstant(), values[i],
+                    units[i], raws[i], scalers[i], statuses[i], sources[i], storedAt[i].toInstant()));
+        }
     }
 }

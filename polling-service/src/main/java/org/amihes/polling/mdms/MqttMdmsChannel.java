@@ -21,13 +21,14 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.amihes.contracts.MdmsReading;
+import org.amihes.contracts.MdmsReadings;
 import org.amihes.polling.PollingConfig;
 import org.amihes.service.messaging.JsonMessages;
 import org.jboss.logging.Logger;
 
 /**
  * Readings to an MQTT broker (Mosquitto): QoS 1 to {@code <prefix>/<kind>/<meterId>}, the same JSON as on RabbitMQ
- * ({@link MdmsReading}); a pass completes when every PUBLISH got its PUBACK. The session is persistent (fixed client
+ * ({@link MdmsReadings}: here the meter's readings of the pass); a pass completes when every PUBLISH got its PUBACK. The session is persistent (fixed client
  * id, clean session false) and the client reconnects by itself; a reading whose PUBACK did not come is published
  * again by the next pass (same dedup key). Runs on one Vert.x context: never blocks it.
  */
@@ -127,39 +128,51 @@ public class MqttMdmsChannel implements MdmsChannel {
         return connected;
     }
 
-    /** At most {@code max-inflight} readings per call (the relay's pass is sized to it). */
+    /**
+     * The readings as {@link MdmsReadings} messages, one per meter and kind (up to 500 readings each), sent in windows
+     * of {@code max-inflight}: the next window once every PUBACK of this one came.
+     */
     @Override
     public CompletableFuture<Void> publish(List<MdmsReading> readings) {
+        List<List<MdmsReading>> messages = MdmsMessages.group(readings, this::topic);
         CompletableFuture<Void> all = new CompletableFuture<>();
-        context.runOnContext(v -> {
-            if (!connected) {
-                all.completeExceptionally(new IOException("not connected to the MQTT broker"));
-                return;
-            }
-            CompletableFuture<?>[] acks = new CompletableFuture<?>[readings.size()];
-            for (int i = 0; i < acks.length; i++) {
-                MdmsReading r = readings.get(i);
-                CompletableFuture<Void> ack = new CompletableFuture<>();
-                acks[i] = ack;
-                client.publish(topic(r), Buffer.buffer(json.write(r)), MqttQoS.AT_LEAST_ONCE, false, false)
-                        .onSuccess(id -> {
-                            if (ackedEarly.remove(id)) {
-                                ack.complete(null);
-                            } else {
-                                inflight.put(id, ack);
-                            }
-                        })
-                        .onFailure(ack::completeExceptionally);
-            }
-            CompletableFuture.allOf(acks).orTimeout(PUBACK_TIMEOUT_S, TimeUnit.SECONDS).whenComplete((ok, e) -> {
-                if (e != null) {
-                    all.completeExceptionally(e);
-                } else {
-                    all.complete(null);
-                }
-            });
-        });
+        context.runOnContext(v -> sendFrom(messages, 0, all));
         return all;
+    }
+
+    private void sendFrom(List<List<MdmsReading>> messages, int from, CompletableFuture<Void> all) {
+        if (from >= messages.size()) {
+            all.complete(null);
+            return;
+        }
+        if (!connected) {
+            all.completeExceptionally(new IOException("not connected to the MQTT broker"));
+            return;
+        }
+        int to = Math.min(messages.size(), from + config.maxInflight());
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[to - from];
+        for (int i = from; i < to; i++) {
+            List<MdmsReading> m = messages.get(i);
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            acks[i - from] = ack;
+            client.publish(topic(m.get(0)), Buffer.buffer(json.write(new MdmsReadings(m))), MqttQoS.AT_LEAST_ONCE, false,
+                            false)
+                    .onSuccess(id -> {
+                        if (ackedEarly.remove(id)) {
+                            ack.complete(null);
+                        } else {
+                            inflight.put(id, ack);
+                        }
+                    })
+                    .onFailure(ack::completeExceptionally);
+        }
+        CompletableFuture.allOf(acks).orTimeout(PUBACK_TIMEOUT_S, TimeUnit.SECONDS).whenComplete((ok, e) -> {
+            if (e != null) {
+                all.completeExceptionally(e);
+            } else {
+                context.runOnContext(v -> sendFrom(messages, to, all));
+            }
+        });
     }
 
     String topic(MdmsReading r) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import org.amihes.contracts.MdmsReading;
+import org.amihes.contracts.MdmsReadings;
 import org.amihes.polling.PollingConfig;
 import org.amihes.service.messaging.JsonMessages;
 import org.amihes.service.rabbitmq.ConfirmedPublisher;
@@ -16,10 +17,10 @@ import org.amihes.service.rabbitmq.RabbitConnections;
 import org.jboss.logging.Logger;
 
 /**
- * Readings to the RabbitMQ topic exchange {@code hes.mdms.amqp.exchange} (default {@code mdms.readings}): one persistent
- * JSON message per reading ({@link MdmsReading}), message id = the dedup key, routing key
- * {@code reading.<kind>.<obis>} (e.g. {@code reading.register.1.0.1.8.0.255}), confirms awaited per pass (multiple
- * acks). The configured durable queues are declared and bound ({@code #}) so nothing waits on a consumer being there,
+ * Readings to the RabbitMQ topic exchange {@code hes.mdms.amqp.exchange} (default {@code mdms.readings}): persistent
+ * JSON messages ({@link MdmsReadings}) of up to 500 readings of one routing key {@code reading.<kind>.<obis>} (e.g.
+ * {@code reading.register.1.0.1.8.0.255}), message id a digest of their dedup keys ({@link MdmsMessages}), confirms
+ * awaited per pass (multiple acks). The configured durable queues are declared and bound ({@code #}) so nothing waits on a consumer being there,
  * each a bounded buffer ({@link MdmsQueues}).
  */
 @ApplicationScoped
@@ -77,11 +78,12 @@ public class RabbitMdmsChannel implements MdmsChannel {
         if (p == null) {
             return CompletableFuture.failedFuture(new ConfirmedPublisher.NotConfirmed("not connected to the broker yet"));
         }
-        CompletableFuture<?>[] confirms = new CompletableFuture<?>[readings.size()];
+        List<List<MdmsReading>> messages = MdmsMessages.group(readings, RabbitMdmsChannel::routingKey);
+        CompletableFuture<?>[] confirms = new CompletableFuture<?>[messages.size()];
         for (int i = 0; i < confirms.length; i++) {
-            MdmsReading r = readings.get(i);
-            confirms[i] = p.publish(new ConfirmedPublisher.Outgoing(config.exchange(), routingKey(r), r.dedupKey(),
-                    json.write(r)));
+            List<MdmsReading> m = messages.get(i);
+            confirms[i] = p.publish(new ConfirmedPublisher.Outgoing(config.exchange(), routingKey(m.get(0)),
+                    MdmsMessages.messageId(m), json.write(new MdmsReadings(m))));
         }
         return CompletableFuture.allOf(confirms);
     }

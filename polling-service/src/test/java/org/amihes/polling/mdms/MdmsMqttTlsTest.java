@@ -69,7 +69,8 @@ class MdmsMqttTlsTest {
         MqttClient subscriber = MqttClient.create(vertx, tls("mdms-tls-subscriber-" + RUN));
         subscriber.publishHandler(m -> {
             try {
-                received.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
+                received.addAll(FakeAssociation.JSON.readValue(m.payload().getBytes(),
+                        org.amihes.contracts.MdmsReadings.class).readings());
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.xml.parsers.DocumentBuilderFactory;
 import org.amihes.contracts.MdmsReading;
+import org.amihes.contracts.MdmsReadings;
 import org.amihes.contracts.MeterJob;
 import org.amihes.polling.schedules.FakeAssociation;
 import org.amihes.polling.schedules.ReadProgress;
@@ -129,7 +130,15 @@ class MdmsPublicationTest {
                     .setCleanSession(cleanSession).setAutoKeepAlive(true));
             client.publishHandler(m -> {
                 try {
-                    into.add(FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReading.class));
+                    // one message per meter and kind: every reading in it is the topic's meter's
+                    MdmsReadings message = FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReadings.class);
+                    for (MdmsReading r : message.readings()) {
+                        if (!m.topicName().endsWith("/" + r.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
+                                + r.meterId())) {
+                            UNREADABLE.add(m.topicName() + ": holds a reading of " + r.kind() + " " + r.meterId());
+                        }
+                    }
+                    into.addAll(message.readings());
                 } catch (Throwable e) { // never thrown into the client's Netty handler (it closes the connection)
                     System.out.printf("MdmsPublicationTest: unreadable message on %s: %s: %s%n", m.topicName(), e,
                             m.payload().toString());
@@ -205,7 +214,7 @@ class MdmsPublicationTest {
             MosquittoSub.clearSession(awayId, awayTopics);
         }
         assertThat(UNREADABLE).as("messages the subscriber could not read").isEmpty();
-        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", RUN + "%")).isZero();
+        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", RUN + "%")).isZero();
 
         // the CIM export has the same readings
         int found = 0;
@@ -279,7 +288,7 @@ class MdmsPublicationTest {
         drainAmqp();
         assertThat(ours(mqtt, RUN + "P-")).hasSize(12);
         assertThat(ours(amqp, RUN + "P-")).hasSize(12);
-        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", RUN + "P-%")).isZero();
+        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", RUN + "P-%")).isZero();
 
         // the CIM export: one IntervalBlocks per meter channel, 15-minute ReadingType, the same values
         int found = 0;
@@ -303,6 +312,79 @@ class MdmsPublicationTest {
         }
         assertThat(found).isEqualTo(3);
         own.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    }
+
+    /**
+     * 12,000 readings stored by one read (6,000 meters, two registers): each reaches RabbitMQ once, in messages of at
+     * most 500 readings of one routing key, and MQTT once, in messages of one meter's readings; the outbox is empty
+     * after (its rows hold at most 500 readings each: a table constraint).
+     */
+    @Test
+    void twelveThousandReadingsGoOutOnceEachInMessagesOfAtMost500() throws Exception {
+        List<String> meters = IntStream.rangeClosed(1, 6000).mapToObj(i -> RUN + "B-" + i).toList();
+        List<MdmsReading> received = Collections.synchronizedList(new ArrayList<>());
+        List<Integer> mqttSizes = Collections.synchronizedList(new ArrayList<>());
+        MqttClient live = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER + "-many")
+                .setCleanSession(true).setMaxMessageSize(1 << 20).setAutoKeepAlive(true));
+        live.publishHandler(m -> {
+            try {
+                List<MdmsReading> readings = FakeAssociation.JSON.readValue(m.payload().getBytes(), MdmsReadings.class)
+                        .readings();
+                if (readings.get(0).meterId().startsWith(RUN + "B-")) {
+                    mqttSizes.add(readings.size());
+                    readings.stream().filter(r -> !m.topicName().endsWith("/register/" + r.meterId()))
+                            .forEach(r -> UNREADABLE.add(m.topicName() + ": holds a reading of " + r.meterId()));
+                    received.addAll(readings);
+                }
+            } catch (Throwable e) {
+                UNREADABLE.add(m.topicName() + ": " + e);
+            }
+        });
+        live.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        live.subscribe("hes-test/" + DB + "/readings/register/#", 1).toCompletionStage().toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
+        try {
+            association.register(meters, "mdms-vendor");
+            Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(7);
+            read(meters, t);
+            List<String> expected = keys(meters, t);
+            List<Integer> amqpSizes = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            List<MdmsReading> fromQueue = new ArrayList<>();
+            while (fromQueue.size() < expected.size() && System.nanoTime() < deadline) {
+                GetResponse r = association.channel().basicGet(QUEUE, true);
+                if (r == null) {
+                    Thread.sleep(50);
+                    continue;
+                }
+                List<MdmsReading> readings = FakeAssociation.JSON.readValue(r.getBody(), MdmsReadings.class).readings();
+                for (MdmsReading reading : readings) {
+                    assertThat(r.getEnvelope().getRoutingKey()).isEqualTo("reading.register." + reading.obis());
+                }
+                if (readings.get(0).meterId().startsWith(RUN + "B-")) {
+                    amqpSizes.add(readings.size());
+                    fromQueue.addAll(readings);
+                }
+            }
+            assertThat(fromQueue.stream().map(MdmsReading::dedupKey).toList()).as("RabbitMQ: each reading once")
+                    .containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(amqpSizes).allMatch(n -> n <= MdmsReadings.MAX_READINGS).hasSizeLessThan(expected.size() / 10);
+            deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (received.size() < expected.size() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            Thread.sleep(500);
+            assertThat(ours(received, RUN + "B-")).as("MQTT: each reading once").containsExactlyInAnyOrderElementsOf(expected);
+            assertThat(mqttSizes).allMatch(n -> n <= REGISTERS.size()).hasSizeBetween(meters.size(), expected.size());
+            MdmsReading one = received.stream().filter(r -> r.meterId().equals(meters.get(4321))
+                    && r.obis().equals(REGISTERS.get(0))).findFirst().orElseThrow();
+            assertThat(one.value()).isEqualByComparingTo(FakeAssociation.valueOf(meters.get(4321), REGISTERS.get(0)));
+            assertThat(UNREADABLE).isEmpty();
+            assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?",
+                    RUN + "B-%")).isZero();
+        } finally {
+            live.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
     }
 
     @Test
@@ -365,12 +447,12 @@ class MdmsPublicationTest {
         if (ours(received, prefix).size() < expected.size()) {
             System.out.printf("MdmsPublicationTest: %d of %d arrived in %s; the outbox holds %d rows of %s* (mqtt %d, amqp %d),"
                     + " %d rows in all%n", ours(received, prefix).size(), expected.size(), timeout, FakeAssociation.sql(
-                    "SELECT count(*) FROM polling.mdms_outbox WHERE meter_id LIKE ?", prefix + "%"), prefix,
-                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE channel = 'mqtt' AND meter_id LIKE ?",
+                    "SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", prefix + "%"), prefix,
+                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE o.channel = 'mqtt' AND m LIKE ?",
                             prefix + "%"),
-                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE channel = 'amqp' AND meter_id LIKE ?",
+                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE o.channel = 'amqp' AND m LIKE ?",
                             prefix + "%"),
-                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox"));
+                    FakeAssociation.sql("SELECT coalesce(sum(readings), 0) FROM polling.mdms_outbox"));
         }
         return ours(received, prefix);
     }
@@ -379,7 +461,7 @@ class MdmsPublicationTest {
     static void drainAmqp() throws Exception {
         GetResponse r;
         while ((r = association.channel().basicGet(QUEUE, true)) != null) {
-            amqp.add(FakeAssociation.JSON.readValue(r.getBody(), MdmsReading.class));
+            amqp.addAll(FakeAssociation.JSON.readValue(r.getBody(), MdmsReadings.class).readings());
         }
     }
 
@@ -393,11 +475,14 @@ class MdmsPublicationTest {
                 Thread.sleep(50);
                 continue;
             }
-            MdmsReading reading = FakeAssociation.JSON.readValue(r.getBody(), MdmsReading.class);
-            assertThat(r.getProps().getMessageId()).isEqualTo(reading.dedupKey());
-            assertThat(r.getEnvelope().getRoutingKey())
-                    .isEqualTo("reading." + reading.kind().name().toLowerCase(java.util.Locale.ROOT) + "." + reading.obis());
-            amqp.add(reading);
+            // a message holds readings of its routing key only
+            List<MdmsReading> readings = FakeAssociation.JSON.readValue(r.getBody(), MdmsReadings.class).readings();
+            assertThat(r.getProps().getMessageId()).startsWith("mdms-");
+            for (MdmsReading reading : readings) {
+                assertThat(r.getEnvelope().getRoutingKey()).isEqualTo(
+                        "reading." + reading.kind().name().toLowerCase(java.util.Locale.ROOT) + "." + reading.obis());
+            }
+            amqp.addAll(readings);
         }
         return ours(amqp, prefix);
     }

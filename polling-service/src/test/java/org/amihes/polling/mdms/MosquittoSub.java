@@ -33,7 +33,8 @@ final class MosquittoSub implements AutoCloseable {
                         subscribed = true;
                     } else if (line.startsWith("{")) {
                         try {
-                            into.add(org.amihes.polling.schedules.FakeAssociation.JSON.readValue(line, MdmsReading.class));
+                            into.addAll(org.amihes.polling.schedules.FakeAssociation.JSON.readValue(line,
+                                    org.amihes.contracts.MdmsReadings.class).readings());
                         } catch (IOException e) {
                             unreadable.add(line + ": " + e);
                         }
