@@ -7,7 +7,6 @@ import org.amihes.service.testing.TestTokens;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -718,25 +717,9 @@ public final class PipelineBenchmark {
         return r.body();
     }
 
-    /**
-     * A free listening port below the kernel's ephemeral range (32768 and up on Linux): a port the kernel hands out
-     * for bind(0) can be taken as the source port of one of the hundred thousand connections a run opens before the
-     * service that was to listen on it has started ("port in use", seen after a 100,000-meter bare pass).
-     */
+    /** Below the ephemeral range ({@link org.amihes.service.testing.ListeningPorts}: why). */
     static int freePort() throws IOException {
-        int span = 32_000 - 20_000;
-        int start = java.util.concurrent.ThreadLocalRandom.current().nextInt(span);
-        for (int i = 0; i < span; i++) {
-            int port = 20_000 + (start + i) % span;
-            try (ServerSocket s = new ServerSocket()) {
-                s.setReuseAddress(false);
-                s.bind(new java.net.InetSocketAddress("0.0.0.0", port));
-                return port;
-            } catch (IOException inUse) {
-                // the next one
-            }
-        }
-        throw new IOException("no free port between 20000 and 32000");
+        return org.amihes.service.testing.ListeningPorts.free();
     }
 
     static void say(String text) {

@@ -1,7 +1,6 @@
 package org.amihes.e2e;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -135,9 +134,8 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Below the ephemeral range: {@link org.amihes.service.testing.ListeningPorts}. */
     static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        return org.amihes.service.testing.ListeningPorts.free();
     }
 }

@@ -18,6 +18,16 @@ public final class SecurityServiceClient {
 
     /** An answer: status and body. */
     public record Reply(int status, Buffer body) {
+
+        /** The JSON objects of the array {@code field} of a JSON object body, in order (a batch answer's entries). */
+        public java.util.List<io.vertx.core.json.JsonObject> objects(String field) {
+            io.vertx.core.json.JsonArray array = body.toJsonObject().getJsonArray(field);
+            java.util.List<io.vertx.core.json.JsonObject> out = new java.util.ArrayList<>(array.size());
+            for (int i = 0; i < array.size(); i++) {
+                out.add(array.getJsonObject(i));
+            }
+            return out;
+        }
     }
 
     /** Where the requests' access tokens come from. */

@@ -70,12 +70,7 @@ public final class SecurityServiceCounterReservations implements InvocationCount
                         throw new CountersUnavailable("security-service refused to reserve invocation counters (HTTP "
                                 + reply.status() + "): " + reply.body(), null);
                     }
-                    io.vertx.core.json.JsonArray windows = reply.body().toJsonObject().getJsonArray("windows");
-                    java.util.List<JsonObject> out = new java.util.ArrayList<>(windows.size());
-                    for (int i = 0; i < windows.size(); i++) {
-                        out.add(windows.getJsonObject(i));
-                    }
-                    return out;
+                    return reply.objects("windows");
                 });
     }
 }

@@ -85,12 +85,7 @@ public final class SecurityServiceCredentials {
                         throw new Refused("HEAD_END", "HES-005", "HES-005: Keys unavailable (security-service "
                                 + "answered HTTP " + reply.status() + ": " + detail(reply.body().toString()) + ")", null);
                     }
-                    JsonArray answers = reply.body().toJsonObject().getJsonArray("meters");
-                    List<JsonObject> out = new ArrayList<>(answers.size());
-                    for (int i = 0; i < answers.size(); i++) {
-                        out.add(answers.getJsonObject(i));
-                    }
-                    return out;
+                    return reply.objects("meters");
                 });
     }
 

@@ -80,8 +80,17 @@ public class MeterCredentials {
 
     /** Blocking: unwraps in the HSM. */
     public Response of(String meterId, VersionedProfile stored) {
+        return of(meterId, stored, keyStore(() -> vault.current(meterId)), new HeadEnd());
+    }
+
+    /** A look-up in the key store (PostgreSQL); its failure is the store being unavailable. */
+    private interface KeyStoreCall<T> {
+        T call() throws SQLException;
+    }
+
+    private static <T> T keyStore(KeyStoreCall<T> call) {
         try {
-            return of(meterId, stored, vault.current(meterId), new HeadEnd());
+            return call.call();
         } catch (SQLException e) {
             throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
         }
@@ -94,12 +103,8 @@ public class MeterCredentials {
      * @param profiles the stored profiles by name; a name without one is answered 404 for its meters
      */
     public List<Answer> of(List<Wanted> wanted, java.util.Map<String, VersionedProfile> profiles) {
-        java.util.Map<String, KeyVault.Current> current;
-        try {
-            current = vault.current(wanted.stream().map(Wanted::meterId).distinct().toList());
-        } catch (SQLException e) {
-            throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
-        }
+        java.util.Map<String, KeyVault.Current> current = keyStore(() -> vault.current(wanted.stream()
+                .map(Wanted::meterId).distinct().toList()));
         HeadEnd headEnd = new HeadEnd();
         List<Answer> answers = new ArrayList<>(wanted.size());
         for (Wanted w : wanted) {
@@ -125,11 +130,7 @@ public class MeterCredentials {
         Optional<HeadEndKey> signing(int suite) {
             Optional<HeadEndKey> known = signing.get(suite);
             if (known == null) {
-                try {
-                    known = vault.headEnd(suite);
-                } catch (SQLException e) {
-                    throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
-                }
+                known = keyStore(() -> vault.headEnd(suite));
                 signing.put(suite, known);
             }
             return known;
@@ -137,11 +138,7 @@ public class MeterCredentials {
 
         Optional<byte[]> systemTitle() {
             if (systemTitle == null) {
-                try {
-                    systemTitle = vault.headEndSystemTitle();
-                } catch (SQLException e) {
-                    throw new IllegalStateException("key store unavailable: " + e.getMessage(), e);
-                }
+                systemTitle = keyStore(vault::headEndSystemTitle);
             }
             return systemTitle;
         }

@@ -29,13 +29,6 @@ public class InvocationCounterStore {
     public record StoredCounter(String keyId, long next, OffsetDateTime updatedAt) {
     }
 
-    private static final String RESERVE = """
-            INSERT INTO security.invocation_counter AS c (meter_id, key_id, next_counter, updated_at)
-            VALUES ($1, $2, $3::bigint + $4::bigint, now())
-            ON CONFLICT (meter_id, key_id)
-            DO UPDATE SET next_counter = GREATEST(c.next_counter, $3::bigint) + $4::bigint, updated_at = now()
-            RETURNING next_counter""";
-
     private final Pool pool;
 
     public InvocationCounterStore(Pool pool) {
@@ -48,9 +41,11 @@ public class InvocationCounterStore {
      * @param count   how many counters to reserve
      */
     public Uni<CounterWindow> reserve(String meterId, String keyId, long atLeast, int count) {
-        return pool.preparedQuery(RESERVE).execute(Tuple.of(meterId, keyId, atLeast, (long) count))
+        // the batch statement with one entry: the counters' arithmetic is in one place
+        return pool.preparedQuery(RESERVE_ALL).execute(Tuple.of(new String[] {meterId}, new String[] {keyId},
+                        new Long[] {atLeast}, (long) count))
                 .map(rows -> {
-                    long limit = rows.iterator().next().getLong(0);
+                    long limit = rows.iterator().next().getLong(2);
                     return new CounterWindow(meterId, keyId, limit - count, limit);
                 })
                 .onFailure(e -> e instanceof PgException pg && "23514".equals(pg.getSqlState()))
