@@ -164,6 +164,81 @@ class ReadFlowTest {
                 .extract().body().asString()).contains("\"value\":77.7,");
     }
 
+    /**
+     * Progress of a 10,000-meter batch is the tally the ingest keeps, not a count over its jobs: outcomes of four kinds
+     * (two associations, two failure classes, one failure without an association), a fifth of them delivered twice
+     * and some executed again with another meter time, each job counted once; equal to this test's own count of what
+     * it answered, and to a count over the stored jobs.
+     */
+    @Test
+    void tenThousandMixedResultsSomeDeliveredTwiceAreEachCountedOnce() throws Exception {
+        String prefix = "T" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> prefix + String.format("%05d", i)).toList();
+        publishRegistry(ids);
+        awaitKnown(ids.get(ids.size() - 1));
+        String batchId = given().contentType(ContentType.JSON).body(Map.of("meterIds", ids))
+                .post("/reads").then().statusCode(202).extract().path("batchId");
+        List<MeterJob> jobs = jobsOf(batchId, ids.size(), Duration.ofSeconds(60));
+        assertThat(jobs).hasSize(ids.size());
+        Instant t = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String hls = "HLS-GMAC: client 1 suite 0 policy AUTHENTICATED_ENCRYPTED";
+        List<MeterJobResult> results = new ArrayList<>();
+        Map<String, Integer> byAssociation = new java.util.TreeMap<>();
+        Map<String, Integer> byClass = new java.util.TreeMap<>();
+        int ok = 0;
+        for (int i = 0; i < jobs.size(); i++) {
+            MeterJob job = jobs.get(i);
+            List<RegisterValue> values = List.of(RegisterValue.of("1.0.1.8.0.255", new BigDecimal(i), 0, "Wh"));
+            MeterJobResult r = switch (i % 10) {
+                case 0 -> Results.failed(job, new MeterFailure("NETWORK", "DLMS-102", "DLMS-102: No answer", List.of()));
+                case 1 -> MeterJobResult.failed(job, null, new MeterFailure("SECURITY", "DLMS-004",
+                        "DLMS-004: Security Suite Mismatch", List.of()));
+                case 2, 3 -> MeterJobResult.ok(job, hls, new org.amihes.contracts.RegisterReadings(t, values));
+                default -> Results.ok(job, t, values);
+            };
+            results.add(r);
+            if (r.status() == MeterJobResult.Status.OK) {
+                ok++;
+            } else {
+                byClass.merge(r.failure().failureClass(), 1, Integer::sum);
+            }
+            if (r.association() != null) {
+                byAssociation.merge(r.association(), 1, Integer::sum);
+            }
+        }
+        for (int from = 0; from < results.size(); from += 200) {
+            publish(results.subList(from, from + 200).toArray(MeterJobResult[]::new));
+            if (from % 1000 == 0) {
+                // a fifth delivered twice; half of those as the job executed again (another meter time)
+                List<MeterJobResult> again = new ArrayList<>();
+                for (int i = from; i < from + 200; i++) {
+                    MeterJobResult r = results.get(i);
+                    again.add(r.status() == MeterJobResult.Status.OK && i % 2 == 0
+                            ? MeterJobResult.ok(jobs.get(i), r.association(), new org.amihes.contracts.RegisterReadings(
+                                    t.plusSeconds(60), List.of(RegisterValue.of("1.0.1.8.0.255", BigDecimal.ONE, 0, "Wh"))))
+                            : r);
+                }
+                publish(again.toArray(MeterJobResult[]::new));
+            }
+        }
+        Response progress = awaitDone(batchId, Duration.ofSeconds(60));
+        assertThat(progress.<Boolean>path("done")).isTrue();
+        assertThat(progress.<Integer>path("completed")).isEqualTo(ids.size());
+        assertThat(progress.<Integer>path("ok")).isEqualTo(ok).isEqualTo(8_000);
+        assertThat(progress.<Integer>path("failed")).isEqualTo(ids.size() - ok);
+        assertThat(progress.<Map<String, Integer>>path("failuresByClass")).isEqualTo(byClass);
+        assertThat(progress.<Map<String, Integer>>path("byAssociation")).isEqualTo(byAssociation);
+        // the tally agrees with the jobs themselves
+        assertThat(org.amihes.polling.schedules.FakeAssociation.sql("SELECT count(*) FROM polling.read_job WHERE "
+                + "batch_id = ?::uuid AND status = 'OK'", batchId)).isEqualTo(ok);
+        assertThat(org.amihes.polling.schedules.FakeAssociation.sql("SELECT count(*) FROM polling.read_job WHERE "
+                + "batch_id = ?::uuid AND association = ?", batchId, hls)).isEqualTo(byAssociation.get(hls).longValue());
+        // a late redelivery changes nothing
+        publish(results.subList(0, 200).toArray(MeterJobResult[]::new));
+        Thread.sleep(500);
+        assertThat(given().get("/reads/" + batchId).then().statusCode(200).extract().<Integer>path("ok")).isEqualTo(ok);
+    }
+
     @Test
     void idempotencyKeyReturnsTheSameBatchWithoutNewJobs() throws Exception {
         String key = UUID.randomUUID().toString();

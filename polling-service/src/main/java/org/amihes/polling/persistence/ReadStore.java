@@ -134,13 +134,21 @@ public class ReadStore {
                     ? r.association() : r.association().substring(0, 256);
         }
         return pool.withTransaction(conn -> conn
-                .preparedQuery("UPDATE polling.read_job j SET status = r.status, failure_class = r.failure_class, "
-                        + "failure_code = r.failure_code, failure_message = r.failure_message, completed_at = r.completed_at, "
-                        + "association = r.association "
+                // the jobs moved out of PENDING now, and only those, are counted into their batch's tally (progress)
+                .preparedQuery("WITH moved AS (UPDATE polling.read_job j SET status = r.status, "
+                        + "failure_class = r.failure_class, failure_code = r.failure_code, "
+                        + "failure_message = r.failure_message, completed_at = r.completed_at, association = r.association "
                         + "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], "
                         + "$7::text[]) AS r(job_id, status, failure_class, failure_code, failure_message, completed_at, "
                         + "association) "
-                        + "WHERE j.job_id = r.job_id AND j.status = 'PENDING' RETURNING j.job_id")
+                        + "WHERE j.job_id = r.job_id AND j.status = 'PENDING' "
+                        + "RETURNING j.job_id, j.batch_id, j.status, j.failure_class, j.association, j.completed_at), "
+                        + "tallied AS (INSERT INTO polling.read_batch_tally AS t (batch_id, status, failure_class, "
+                        + "association, n, last) SELECT batch_id, status, coalesce(failure_class, ''), "
+                        + "coalesce(association, ''), count(*), max(completed_at) FROM moved GROUP BY 1, 2, 3, 4 "
+                        + "ORDER BY 1, 2, 3, 4 ON CONFLICT (batch_id, status, failure_class, association) "
+                        + "DO UPDATE SET n = t.n + EXCLUDED.n, last = greatest(t.last, EXCLUDED.last)) "
+                        + "SELECT job_id FROM moved")
                 .execute(Tuple.tuple(List.of(jobIds, statuses, classes, codes, messages, completed, associations)))
                 .chain(updated -> {
                     java.util.Set<String> done = new java.util.HashSet<>();
@@ -240,9 +248,10 @@ public class ReadStore {
                         return Uni.createFrom().item(Optional.<BatchProgress>empty());
                     }
                     Row b = batch.iterator().next();
-                    return pool.preparedQuery("SELECT status, failure_class, association, count(*) AS n, "
-                                    + "max(completed_at) AS last FROM polling.read_job WHERE batch_id = $1 "
-                                    + "GROUP BY status, failure_class, association")
+                    // the tally the ingest keeps (V53): a few rows, however large the batch
+                    return pool.preparedQuery("SELECT status, nullif(failure_class, '') AS failure_class, "
+                                    + "nullif(association, '') AS association, n, last FROM polling.read_batch_tally "
+                                    + "WHERE batch_id = $1")
                             .execute(Tuple.of(batchId))
                             .map(rows -> {
                                 int ok = 0;
