@@ -96,24 +96,45 @@ public class MdmsRelay {
 
     private Uni<Integer> pass(MdmsChannel channel, int claim) {
         return pool.withTransaction(conn -> conn
-                .preparedQuery("SELECT id, kind, readings, meter_id, profile, obis, capture_time, value, raw, scaler, unit, "
-                        + "status, source, stored_at FROM polling.mdms_outbox WHERE channel = $1 ORDER BY id LIMIT $2 "
-                        + "FOR UPDATE SKIP LOCKED")
+                .preparedQuery("SELECT id, kind, meter_id, profile, obis, capture_time, value, raw, scaler, unit, "
+                        + "status, source, stored_at FROM polling.mdms_outbox WHERE channel = $1 AND rejected IS NULL "
+                        + "ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED")
                 .execute(Tuple.of(channel.name(), claim))
                 .chain(rows -> {
                     if (rows.size() == 0) {
                         return Uni.createFrom().item(0);
                     }
                     List<Long> ids = new ArrayList<>(rows.size());
+                    List<Long> refusedIds = new ArrayList<>();
+                    List<String> reasons = new ArrayList<>();
                     List<MdmsReading> readings = new ArrayList<>(rows.size() * MdmsOutbox.PER_ROW);
                     for (Row r : rows) {
+                        List<MdmsReading> of = new ArrayList<>(MdmsOutbox.PER_ROW);
+                        try {
+                            readings(r, of);
+                        } catch (RuntimeException refused) {
+                            // a row the MDMS contract refuses would fail every pass and hold back every row after it:
+                            // kept aside with the reason, never published, and said
+                            refusedIds.add(r.getLong("id"));
+                            reasons.add(refused.toString());
+                            LOG.errorf("MDMS %s: outbox row %d refused by the MDMS contract, kept aside (rejected): %s",
+                                    channel.name(), r.getLong("id"), refused);
+                            continue;
+                        }
                         ids.add(r.getLong("id"));
-                        readings(r, readings);
+                        readings.addAll(of);
                     }
-                    return Uni.createFrom().completionStage(() -> channel.publish(readings))
-                            .chain(() -> conn.preparedQuery("DELETE FROM polling.mdms_outbox WHERE id = ANY($1)")
-                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
-                            .replaceWith(ids.size());
+                    Uni<Void> setAside = refusedIds.isEmpty() ? Uni.createFrom().voidItem()
+                            : conn.preparedQuery("UPDATE polling.mdms_outbox o SET rejected = r.reason FROM "
+                                            + "unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE o.id = r.id")
+                                    .execute(Tuple.of(refusedIds.toArray(Long[]::new), reasons.toArray(String[]::new)))
+                                    .replaceWithVoid();
+                    Uni<Void> published = readings.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.createFrom().completionStage(() -> channel.publish(readings))
+                                    .chain(() -> conn.preparedQuery("DELETE FROM polling.mdms_outbox WHERE id = ANY($1)")
+                                            .execute(Tuple.of(ids.toArray(Long[]::new))))
+                                    .replaceWithVoid();
+                    return setAside.chain(() -> published).replaceWith(rows.size());
                 }));
     }
 

@@ -387,6 +387,37 @@ class MdmsPublicationTest {
         }
     }
 
+    /**
+     * An outbox row the MDMS contract refuses (a register reading without its unit, written behind the service's back)
+     * is set aside with the reason on each channel and never published; the readings stored after it still go out.
+     */
+    @Test
+    void anOutboxRowTheContractRefusesIsSetAsideAndTheRowsAfterItGoOut() throws Exception {
+        List<Long> bad = new ArrayList<>();
+        for (String channel : List.of("amqp", "mqtt")) {
+            bad.add(FakeAssociation.sql("INSERT INTO polling.mdms_outbox (channel, kind, readings, meter_id, profile, obis, "
+                    + "capture_time, value, raw, scaler, unit, status, source, stored_at) VALUES (?, 'REGISTER', 1, "
+                    + "ARRAY[?], ARRAY[NULL]::text[], ARRAY['1.0.1.8.0.255'], ARRAY[now()], ARRAY[1]::numeric[], "
+                    + "ARRAY[1]::numeric[], ARRAY[0], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY['j'], ARRAY[now()]) "
+                    + "RETURNING id", channel, RUN + "X-BAD"));
+        }
+        List<String> meters = IntStream.rangeClosed(1, 3).mapToObj(i -> RUN + "X-" + i).toList();
+        association.register(meters, "mdms-vendor");
+        Instant t = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(11);
+        read(meters, t);
+        List<String> expected = keys(meters, t);
+        assertThat(awaitAmqp(expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(awaitKeys(mqtt, expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
+        for (long id : bad) {
+            assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE id = ? AND rejected LIKE "
+                    + "'%unit: required%'", id)).as("row %d set aside with the reason", id).isEqualTo(1);
+        }
+        assertThat(ours(amqp, RUN + "X-BAD")).isEmpty();
+        assertThat(ours(mqtt, RUN + "X-BAD")).isEmpty();
+        FakeAssociation.sql("DELETE FROM polling.mdms_outbox WHERE id = ANY(?::bigint[])",
+                (Object) bad.stream().map(String::valueOf).toArray(String[]::new));
+    }
+
     @Test
     void theExportSaysWhatIsWrongWithItsRange() {
         assertProblem(given().get("/mdms/meter-readings?to=2026-01-01T00:00:00Z").then(), 400, "invalid-field", "from");
