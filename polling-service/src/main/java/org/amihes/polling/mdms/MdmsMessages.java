@@ -24,14 +24,15 @@ final class MdmsMessages {
         Map<String, List<MdmsReading>> open = new LinkedHashMap<>();
         List<List<MdmsReading>> out = new ArrayList<>();
         for (MdmsReading r : readings) {
-            List<MdmsReading> message = open.computeIfAbsent(destination.apply(r), d -> {
+            String to = destination.apply(r);
+            List<MdmsReading> message = open.computeIfAbsent(to, d -> {
                 List<MdmsReading> m = new ArrayList<>();
                 out.add(m);
                 return m;
             });
             message.add(r);
             if (message.size() == MdmsReadings.MAX_READINGS) {
-                open.remove(destination.apply(r)); // full: the next reading of this destination opens another message
+                open.remove(to); // full: the next reading of this destination opens another message
             }
         }
         return out;

@@ -79,10 +79,8 @@ public class MdmsRelay {
             again.get(channel.name()).set(true);
             return;
         }
-        // an outbox row holds up to 500 readings: an MQTT pass claims what its in-flight window carries, one row at least
-        int claim = channel instanceof MqttMdmsChannel
-                ? Math.max(1, Math.min(config.batchSize(), config.mqtt().maxInflight() / MdmsOutbox.PER_ROW))
-                : config.batchSize();
+        // every channel windows its own sends (MQTT by max-inflight), so a pass claims batch-size rows on each
+        int claim = config.batchSize();
         pass(channel, claim).subscribe().with(published -> {
             busy.set(false);
             if (published == claim || again.get(channel.name()).getAndSet(false)) {
