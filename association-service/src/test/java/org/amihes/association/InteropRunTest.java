@@ -40,13 +40,14 @@ class InteropRunTest {
     static Vertx vertx;
     static FleetSimulator simulator;
     static boolean registered;
+    static String fleetPrefix;
     @jakarta.inject.Inject
     org.amihes.association.commands.CommandJobs jobs;
 
     @BeforeAll
     static void start() throws Exception {
-        String prefix = "I" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        Fleet fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 21, "127.21.0.1", freePort()).withIdPrefix(prefix);
+        fleetPrefix = "I" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        Fleet fleet = Fleet.generate(4, VendorProfile.BUILT_IN, 21, "127.21.0.1", freePort()).withIdPrefix(fleetPrefix);
         vertx = Vertx.vertx();
         simulator = FleetSimulator.start(vertx, fleet, Clock.fixed(NOW, ZoneOffset.UTC), "0.0.0.0")
                 .toCompletionStage().toCompletableFuture().get();
@@ -304,6 +305,111 @@ class InteropRunTest {
         JsonPath after = given().get("/interop/runs/" + runId).then().statusCode(200).extract().jsonPath();
         assertThat(after.getInt("done")).isEqualTo(ids.size());
         assertThat(after.getMap("verdicts")).isEqualTo(run.getMap("verdicts"));
+    }
+
+    /**
+     * Issue 16: the same run request twice under one Idempotency-Key is one run: one run row, one target row and one
+     * probe job per meter, the repeat answered 200 with the first run (also once it ended, with its state then);
+     * another request under the key is 409 with nothing written; a blank or too long key is 400.
+     */
+    @Test
+    void theSameRunRequestTwiceUnderOneIdempotencyKeyIsOneRunProbedOnce() throws Exception {
+        List<String> ids = simulator.fleet().meters().stream().map(MeterSpec::meterId).toList().subList(0, 2);
+        String key = "interop-" + UUID.randomUUID();
+        Map<String, Object> request = Map.of("meterIds", ids, "cases", List.of("objects.clock"));
+        long runsBefore = runRows();
+        String runId = given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(request)
+                .post("/interop/runs").then().statusCode(202).body("targets", equalTo(2)).extract().path("runId");
+        io.restassured.response.Response again = given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(request).post("/interop/runs").then().statusCode(200).body("targets", equalTo(2))
+                .extract().response();
+        assertThat(again.<String>path("runId")).isEqualTo(runId);
+        assertThat(again.header("Location")).endsWith("/interop/runs/" + runId);
+        assertThat(awaitEnd(runId, Duration.ofSeconds(60)).getString("status")).isEqualTo("DONE");
+        // after the end: the same run with its state now; the same meters in the other order are the same request
+        given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .body(Map.of("meterIds", List.of(ids.get(1), ids.get(0)), "cases", List.of("objects.clock")))
+                .post("/interop/runs").then().statusCode(200).body("runId", equalTo(runId))
+                .body("status", equalTo("DONE")).body("done", equalTo(2)).body("pending", equalTo(0));
+
+        // another request under the key: 409 naming it, nothing stored
+        for (Map<String, Object> other : List.<Map<String, Object>>of(
+                Map.of("meterIds", ids, "cases", List.of("objects.energy")),
+                Map.of("meterIds", ids.subList(0, 1), "cases", List.of("objects.clock")),
+                Map.of("meterIds", ids, "cases", List.of("objects.clock"), "capture", true))) {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", key).body(other).post("/interop/runs")
+                    .then().statusCode(409).body("type", equalTo("urn:amihes:problem:conflict"))
+                    .body("errors[0].field", equalTo("Idempotency-Key"));
+        }
+        for (String bad : List.of(" ", "k".repeat(129))) {
+            given().contentType(ContentType.JSON).header("Idempotency-Key", bad).body(request).post("/interop/runs")
+                    .then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-field"))
+                    .body("errors[0].field", equalTo("Idempotency-Key"));
+        }
+        assertThat(runRows()).as("runs stored").isEqualTo(runsBefore + 1);
+        assertThat(org.amihes.service.testing.TestDatabase.count("SELECT count(*) FROM association.interop_run "
+                + "WHERE idempotency_key = ?", key)).isEqualTo(1);
+        assertThat(org.amihes.service.testing.TestDatabase.count("SELECT count(*) FROM association.interop_result "
+                + "WHERE run_id = ?", UUID.fromString(runId))).isEqualTo(2);
+
+        // one job per meter: a repeat that published them again would be answered (and audited) once more each
+        Thread.sleep(1_000);
+        String audit = Files.readString(Path.of("target/interop_audit.log"));
+        assertThat(audit.lines().filter(l -> l.contains("\"INTEROP_PROBE\"") && l.contains(runId))).hasSize(2);
+        assertThat(audit.lines().filter(l -> l.contains("\"INTEROP_RUN_STARTED\"") && l.contains(runId))).hasSize(1);
+    }
+
+    /** Eight requests at once under a new key: one run, every answer names it. */
+    @Test
+    void concurrentRequestsUnderANewIdempotencyKeyStartOneRun() throws Exception {
+        String meter = simulator.fleet().meters().get(2).meterId();
+        String key = "interop-raced-" + UUID.randomUUID();
+        long runsBefore = runRows();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        List<String> runIds = new java.util.ArrayList<>();
+        List<Integer> statuses = new java.util.ArrayList<>();
+        try {
+            List<java.util.concurrent.Callable<io.restassured.response.Response>> calls = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                calls.add(() -> given().contentType(ContentType.JSON).header("Idempotency-Key", key)
+                        .body(Map.of("meterIds", List.of(meter), "cases", List.of("objects.clock")))
+                        .post("/interop/runs").then().extract().response());
+            }
+            for (java.util.concurrent.Future<io.restassured.response.Response> f : pool.invokeAll(calls)) {
+                statuses.add(f.get().statusCode());
+                runIds.add(f.get().path("runId"));
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(statuses).containsOnlyOnce(202).containsOnly(200, 202);
+        assertThat(runIds).doesNotContainNull().containsOnly(runIds.get(0));
+        assertThat(runRows()).isEqualTo(runsBefore + 1);
+        assertThat(org.amihes.service.testing.TestDatabase.count("SELECT count(*) FROM association.interop_result "
+                + "WHERE run_id = ?", UUID.fromString(runIds.get(0)))).isEqualTo(1);
+        awaitEnd(runIds.get(0), Duration.ofSeconds(60));
+    }
+
+    /** Without a key, today's behaviour: the same request twice is two runs. */
+    @Test
+    void withoutAnIdempotencyKeyTheSameRequestTwiceIsTwoRuns() throws Exception {
+        Map<String, Object> request = Map.of("meterIds", List.of(simulator.fleet().meters().get(3).meterId()),
+                "cases", List.of("objects.clock"));
+        long runsBefore = runRows();
+        String first = given().contentType(ContentType.JSON).body(request).post("/interop/runs").then()
+                .statusCode(202).extract().path("runId");
+        String second = given().contentType(ContentType.JSON).body(request).post("/interop/runs").then()
+                .statusCode(202).extract().path("runId");
+        assertThat(second).isNotEqualTo(first);
+        assertThat(runRows()).isEqualTo(runsBefore + 2);
+        awaitEnd(first, Duration.ofSeconds(60));
+        awaitEnd(second, Duration.ofSeconds(60));
+    }
+
+    /** Runs stored over this class's fleet (its meters' ids carry the class's own prefix). */
+    static long runRows() {
+        return org.amihes.service.testing.TestDatabase.count("SELECT count(DISTINCT run_id) FROM "
+                + "association.interop_result WHERE meter_id LIKE ?", fleetPrefix + "%");
     }
 
     @Test

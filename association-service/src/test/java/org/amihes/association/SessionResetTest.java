@@ -55,6 +55,8 @@ class SessionResetTest {
     static FleetSimulator simulator;
     static TestBroker broker;
     static MeterSpec meter;
+    /** a hung meter of its own for the repeated reset, so the audit lines counted are that test's alone */
+    static MeterSpec resetTwice;
     static boolean registered;
 
     @BeforeAll
@@ -63,11 +65,13 @@ class SessionResetTest {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        Fleet fleet = Fleet.generate(2, List.of("aurora-ax1"), 17, "127.6.0.1", port)
+        Fleet fleet = Fleet.generate(3, List.of("aurora-ax1"), 17, "127.6.0.1", port)
                 .withIdPrefix("R" + UUID.randomUUID().toString().substring(0, 6) + "-");
         meter = fleet.meters().get(0);
+        resetTwice = fleet.meters().get(2);
         vertx = Vertx.vertx();
-        simulator = FleetSimulator.start(vertx, fleet.replace(meter.withFault(MeterSpec.Fault.HUNG)),
+        simulator = FleetSimulator.start(vertx, fleet.replace(meter.withFault(MeterSpec.Fault.HUNG))
+                        .replace(resetTwice.withFault(MeterSpec.Fault.HUNG)),
                 Clock.fixed(Instant.parse("2026-06-15T08:00:00Z"), ZoneOffset.UTC), "0.0.0.0")
                 .toCompletionStage().toCompletableFuture().get();
         broker = new TestBroker();
@@ -166,6 +170,58 @@ class SessionResetTest {
         awaitClosed(meter.meterId());
     }
 
+    /**
+     * Issue 16, a write applied twice has one effect: the first reset ends the hung association, the same reset again
+     * finds none (closedHere false) and ends nothing; one audit line says an association was closed, and the meter is
+     * read afterwards.
+     */
+    @Test
+    void aResetRepeatedClosesNothingMoreAndTheMeterIsReadAfterwards() throws Exception {
+        String meterId = resetTwice.meterId();
+        MeterJob hung = job(resetTwice);
+        broker.publishJob(hung);
+        awaitOpen(meterId);
+        JsonPath first = null;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < Duration.ofSeconds(5).toNanos()) {
+            first = given().post("/meters/" + meterId + "/session/reset").then().statusCode(200).extract().jsonPath();
+            if (first.getBoolean("closedHere")) {
+                break;
+            }
+            Thread.sleep(50);
+        }
+        assertThat(first.getBoolean("closedHere")).as("the first reset found the open association").isTrue();
+        MeterJobResult result = broker.awaitResults(1, WELL_BEFORE_THE_TIMEOUT).get(hung.jobId());
+        assertThat(result).as("the hung job's result").isNotNull();
+        assertThat(result.failure().code()).isEqualTo("DLMS-106");
+        awaitClosed(meterId);
+
+        JsonPath second = given().post("/meters/" + meterId + "/session/reset").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(second.getBoolean("closedHere")).as("nothing left to close").isFalse();
+        assertThat(second.getString("meterId")).isEqualTo(meterId);
+        String firstReset = first.getString("resetId");
+        String secondReset = second.getString("resetId");
+        assertThat(secondReset).isNotEqualTo(firstReset);
+
+        List<String> resets = Files.readAllLines(Path.of("target/interop_audit.log")).stream()
+                .filter(l -> l.contains("SESSION_RESET") && l.contains(meterId)).toList();
+        List<String> closed = resets.stream().filter(l -> l.contains("\"associationClosed\":true")).toList();
+        assertThat(closed).as("audit lines of a closed association").hasSize(1);
+        assertThat(closed.get(0)).contains(firstReset);
+        List<String> again = resets.stream().filter(l -> l.contains(secondReset)).toList();
+        assertThat(again).as("the repeated reset's audit line").hasSize(1);
+        assertThat(again.get(0)).contains("\"associationClosed\":false");
+
+        // the meter recovers: its next job opens a new association and reads it
+        simulator.update(simulator.fleet().replace(resetTwice.withFault(MeterSpec.Fault.NONE)));
+        MeterJob next = job(resetTwice);
+        broker.publishJob(next);
+        MeterJobResult read = broker.awaitResults(1, WELL_BEFORE_THE_TIMEOUT).get(next.jobId());
+        assertThat(read).as("the read after the resets").isNotNull();
+        assertThat(read.status()).as(String.valueOf(read.failure())).isEqualTo(MeterJobResult.Status.OK);
+    }
+
     @Test
     void aResetWithNothingOpenSaysSoAndAnUnknownMeterIs404() {
         MeterSpec idle = simulator.fleet().meters().get(1);
@@ -177,8 +233,12 @@ class SessionResetTest {
     }
 
     private static MeterJob job() {
+        return job(meter);
+    }
+
+    private static MeterJob job(MeterSpec target) {
         String batch = UUID.randomUUID().toString();
-        return new MeterJob(batch + "/" + meter.meterId(), batch, meter.meterId(), Instant.now(),
+        return new MeterJob(batch + "/" + target.meterId(), batch, target.meterId(), Instant.now(),
                 new ReadRegisters(List.of(ReadRegisters.ACTIVE_ENERGY_IMPORT)));
     }
 

@@ -96,6 +96,72 @@ class CommandsIT {
         throw new AssertionError("command " + key + " still pending: " + c.prettify());
     }
 
+    static io.restassured.response.ValidatableResponse send(MeterSpec m, Map<String, Object> command, String key) {
+        return given().baseUri(stack.association.url()).contentType(ContentType.JSON).header("Idempotency-Key", key)
+                .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.user("operator"))
+                .body(command).post("/meters/" + m.meterId() + "/commands").then();
+    }
+
+    /**
+     * Issue 16: every meter command asked again under its key is answered from the store without a session, and a key
+     * asked for by several clients at once is one command: counted at the meter (sessions, disconnector calls, clock
+     * and calendar writes), never from the head-end's answers.
+     */
+    @Test
+    void eachCommandAskedAgainUnderItsKeyOrByManyAtOnceReachesTheMeterOnce() throws Exception {
+        MeterSpec meter = stack.meters("aurora-ax1").get(1);
+        MeterSpec raced = stack.meters("corvus-c3").get(1);
+        String id = meter.meterId();
+        String disconnect = "disc2-" + UUID.randomUUID();
+        send(meter, "disconnect", disconnect).statusCode(202);
+        assertThat(awaitDone(disconnect).getString("status")).isEqualTo("OK");
+        Map<String, Object> reconnect = Map.of("type", "reconnect");
+        Map<String, Object> clockSync = Map.of("type", "clock-sync", "maxDriftSeconds", 30);
+        Instant activateAt = Instant.now().plus(Duration.ofDays(40)).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        Map<String, Object> tariff = Map.of("type", "tariff", "calendarName", "TOU-DAY", "activateAt", activateAt.toString(),
+                "switches", List.of(Map.of("at", "00:00", "tariff", 1), Map.of("at", "07:00", "tariff", 2)));
+        for (Map<String, Object> command : List.of(reconnect, clockSync, tariff)) {
+            String key = command.get("type") + "-" + UUID.randomUUID();
+            send(meter, command, key).statusCode(202);
+            JsonPath done = awaitDone(key);
+            assertThat(done.getString("status")).as(done.prettify()).isEqualTo("OK");
+            assertThat(done.getBoolean("result.outcome.written")).as(command + " written the first time").isTrue();
+            long sessions = stack.simulator.meterState(id).sessions();
+            long relay = stack.simulator.meterState(id).disconnectorCommands();
+            Duration clock = stack.simulator.meterState(id).clockOffset();
+            long calendar = stack.simulator.calendarWrites(id);
+            for (int i = 0; i < 3; i++) {
+                send(meter, command, key).statusCode(200).body("status", equalTo("OK"))
+                        .body("result.outcome.written", equalTo(true));
+            }
+            Thread.sleep(500); // a session the repeats caused, if any, would have begun by now
+            assertThat(stack.simulator.meterState(id).sessions()).as(command + " repeated: no session").isEqualTo(sessions);
+            assertThat(stack.simulator.meterState(id).disconnectorCommands()).isEqualTo(relay);
+            assertThat(stack.simulator.meterState(id).clockOffset()).isEqualTo(clock);
+            assertThat(stack.simulator.calendarWrites(id)).isEqualTo(calendar);
+        }
+        // disconnect control mode 1 (aurora-ax1's profile): a remote reconnect leaves the meter ready for reconnection
+        assertThat(stack.simulator.meterState(id).controlState()).as("reconnected once").isEqualTo(2);
+
+        // eight clients ask under one new key at once: one command, one session, one disconnector call
+        long sessions = stack.simulator.meterState(raced.meterId()).sessions();
+        long relay = stack.simulator.meterState(raced.meterId()).disconnectorCommands();
+        String key = "race-" + UUID.randomUUID();
+        List<java.util.concurrent.CompletableFuture<Integer>> racing = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racing.add(java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> send(raced, "disconnect", key).extract().statusCode()));
+        }
+        List<Integer> statuses = racing.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(statuses).as("accepted (202) or answered from the store (200), never refused").allMatch(c -> c == 202 || c == 200);
+        JsonPath done = awaitDone(key);
+        assertThat(done.getString("status")).as(done.prettify()).isEqualTo("OK");
+        Thread.sleep(1_000); // a second execution, if any, would have run by now
+        assertThat(stack.simulator.meterState(raced.meterId()).disconnectorCommands() - relay).as("one disconnector call")
+                .isEqualTo(1);
+        assertThat(stack.simulator.meterState(raced.meterId()).sessions() - sessions).as("one session").isEqualTo(1);
+    }
+
     @Test
     void everyWriteReachesTheMeterOnceHoweverOftenItIsAskedOrDelivered() throws Exception {
         MeterSpec hls = stack.meters("aurora-ax1").get(0);

@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.amihes.service.testing.BadRequests;
@@ -115,6 +116,24 @@ class BadInputTest {
                 .body("{\"meterIds\": [\"" + meter + "-other\"]}").post("/reads").then(), 409, "conflict", "Idempotency-Key");
         assertThat(TestDatabase.count("select count(*) from polling.read_batch where idempotency_key = ?", key)).isEqualTo(1);
         assertThat(TestDatabase.count("select count(*) from polling.read_job where meter_id like ?", meter + "%")).isEqualTo(1);
+    }
+
+    @Test
+    void eightReadsAtOnceUnderOneNewKeyAreOneBatch() {
+        String key = "BR" + UUID.randomUUID();
+        String meter = "BR" + UUID.randomUUID().toString().substring(0, 8);
+        String body = "{\"meterIds\": [\"" + meter + "\"]}";
+        List<java.util.concurrent.CompletableFuture<io.restassured.response.Response>> racing = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            racing.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> given().contentType(ContentType.JSON)
+                    .header("Idempotency-Key", key).body(body).post("/reads")));
+        }
+        List<io.restassured.response.Response> answers = racing.stream().map(java.util.concurrent.CompletableFuture::join).toList();
+        assertThat(answers).extracting(io.restassured.response.Response::statusCode).as("one accepted, the others repeats")
+                .containsOnly(202, 200).containsOnlyOnce(202);
+        assertThat(answers.stream().map(a -> a.<String>path("batchId")).distinct()).hasSize(1);
+        assertThat(TestDatabase.count("select count(*) from polling.read_batch where idempotency_key = ?", key)).isEqualTo(1);
+        assertThat(TestDatabase.count("select count(*) from polling.read_job where meter_id = ?", meter)).isEqualTo(1);
     }
 
     private static void assertNothingWritten() {

@@ -16,7 +16,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Interoperability runs and their per-meter verdicts (schema association, V20, V30, V50), shared by every replica:
+ * Interoperability runs and their per-meter verdicts (schema association, V20, V30, V50, V51), shared by every replica:
  * any replica answers for any run. Writes go in batches.
  */
 @ApplicationScoped
@@ -28,6 +28,10 @@ public class InteropRunStore {
     public record Run(UUID runId, String status, List<String> cases, boolean allowWrites, boolean capture,
                       String selection, int targets, String requestedBy, Instant requestedAt, Instant publishedAt,
                       Instant finishedAt) {
+    }
+
+    /** A run stored under an Idempotency-Key and the digest of the request that started it. */
+    public record Keyed(Run run, String requestDigest) {
     }
 
     /** A run's progress: target rows by status and DONE rows by verdict. */
@@ -61,14 +65,26 @@ public class InteropRunStore {
         this.pool = pool;
     }
 
-    /** The run and one PENDING row per target, in one transaction (batched inserts). */
-    public Uni<Void> create(Run run, List<String[]> meterAndVendor) {
+    /**
+     * The run and one PENDING row per target, in one transaction (batched inserts); under its Idempotency-Key and the
+     * request's digest (both null without a key). A key stored already fails with a unique violation, nothing stored.
+     */
+    public Uni<Void> create(Run run, String idempotencyKey, String requestDigest, List<String[]> meterAndVendor) {
         return pool.withTransaction(c -> c.preparedQuery("INSERT INTO association.interop_run (run_id, status, cases, "
-                        + "allow_writes, capture, selection, targets, requested_by) "
-                        + "VALUES ($1, 'RUNNING', $2, $3, $4, $5, $6, $7)")
-                .execute(Tuple.from(List.of(run.runId(), String.join(",", run.cases()), run.allowWrites(),
-                        run.capture(), run.selection(), run.targets(), run.requestedBy())))
+                        + "allow_writes, capture, selection, targets, requested_by, idempotency_key, request_digest) "
+                        + "VALUES ($1, 'RUNNING', $2, $3, $4, $5, $6, $7, $8, $9)")
+                .execute(Tuple.from(java.util.Arrays.asList(run.runId(), String.join(",", run.cases()),
+                        run.allowWrites(), run.capture(), run.selection(), run.targets(), run.requestedBy(),
+                        idempotencyKey, requestDigest)))
                 .chain(() -> insertTargets(c, run.runId(), meterAndVendor, 0)));
+    }
+
+    /** The run started under an Idempotency-Key, with the digest of the request that started it. */
+    public Uni<Optional<Keyed>> findByIdempotencyKey(String key) {
+        return pool.preparedQuery("SELECT * FROM association.interop_run WHERE idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? Optional.<Keyed>empty() : Optional.of(new Keyed(
+                        run(rows.iterator().next()), rows.iterator().next().getString("request_digest"))));
     }
 
     private Uni<Void> insertTargets(io.vertx.mutiny.sqlclient.SqlConnection c, UUID runId, List<String[]> rows,

@@ -25,6 +25,8 @@ import org.amihes.association.domain.MeterDirectory;
 import org.amihes.contracts.InteropProbe;
 import org.amihes.contracts.MeterJob;
 import org.amihes.interop.InteropPlan;
+import org.amihes.service.digest.Sha256;
+import org.amihes.service.persistence.UniqueViolation;
 import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.rest.Problem;
 import org.amihes.service.rest.ProblemException;
@@ -51,6 +53,11 @@ public class InteropRuns {
                           Boolean capture) {
     }
 
+    /** A run as {@link #start} answers it: created now, or stored before under the request's Idempotency-Key. */
+    public record Started(InteropRunStore.Run run, boolean created) {
+    }
+
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Logger LOG = Logger.getLogger(InteropRuns.class);
     /** A run's jobs not all confirmed this many sweeps after its start are published again (10,000 take a while). */
     static final int UNPUBLISHED_SWEEPS = 6;
@@ -88,9 +95,15 @@ public class InteropRuns {
 
     /**
      * Validates, stores the run and its targets, answers; their jobs are published meanwhile ({@code publishedAt} once
-     * the broker confirmed them all; if it does not, the sweep publishes them).
+     * the broker confirmed them all; if it does not, the sweep publishes them). With an {@code idempotencyKey} (null:
+     * none), a run stored under the key already is answered instead when the request is the same ({@link #digest}),
+     * storing and publishing nothing; another request under the key is 409. A concurrent request that stores the key
+     * first makes this one its repeat (the key's unique index).
      */
-    public Uni<InteropRunStore.Run> start(Request request, String actor) {
+    public Uni<Started> start(Request request, String idempotencyKey, String actor) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
+        }
         InteropPlan plan;
         try {
             plan = InteropPlan.of(request.cases());
@@ -98,16 +111,30 @@ public class InteropRuns {
             throw ProblemException.invalidField("cases", e.getMessage());
         }
         MeterGroup group = group(request);
-        List<Meter> targets = targets(group, request.group() != null ? "group.meterIds" : "meterIds");
+        String field = request.group() != null ? "group.meterIds" : "meterIds";
+        checkList(group, field);
         boolean writes = Boolean.TRUE.equals(request.allowWrites());
         boolean capture = Boolean.TRUE.equals(request.capture());
+        String digest = digest(group, plan.caseIds(), writes, capture);
+        Uni<Started> existing = idempotencyKey == null ? Uni.createFrom().nullItem() : repeated(idempotencyKey, digest);
+        return existing.chain(found -> found != null ? Uni.createFrom().item(found)
+                : create(targets(group, field), plan, writes, capture, group, idempotencyKey, digest, actor)
+                        // the same key stored meanwhile by a concurrent request: answered as a repeat of it
+                        .onFailure(UniqueViolation::test).recoverWithUni(e -> idempotencyKey == null
+                                ? Uni.createFrom().failure(e)
+                                : repeated(idempotencyKey, digest).onItem().ifNull().failWith(e)));
+    }
+
+    private Uni<Started> create(List<Meter> targets, InteropPlan plan, boolean writes, boolean capture,
+                                MeterGroup group, String idempotencyKey, String digest, String actor) {
         String selection = group.explicit() ? new JsonObject().put("meterIds", targets.size()).encode()
                 : new JsonObject().put("vendor", group.vendor()).put("tags", group.tags()).encode();
         InteropRunStore.Run run = new InteropRunStore.Run(UUID.randomUUID(), "RUNNING", plan.caseIds(), writes, capture,
                 selection, targets.size(), actor, Instant.now(), null, null);
         List<String[]> rows = new ArrayList<>(targets.size());
         targets.forEach(m -> rows.add(new String[] {m.meterId(), m.vendor()}));
-        return store.create(run, rows).invoke(() -> audit.pass("INTEROP_RUN_STARTED", null, run.runId().toString(),
+        return store.create(run, idempotencyKey, idempotencyKey == null ? null : digest, rows)
+                .invoke(() -> audit.pass("INTEROP_RUN_STARTED", null, run.runId().toString(),
                         Map.of("targets", targets.size(), "cases", plan.caseIds(), "allowWrites", writes,
                                 "requestedBy", actor, "selection", selection)))
                 .invoke(() -> publish(run, targets.stream().map(Meter::meterId).toList()).subscribe().with(confirmed -> {
@@ -116,7 +143,36 @@ public class InteropRuns {
                                 + "them again", run.runId());
                     }
                 }))
-                .replaceWith(run);
+                .replaceWith(new Started(run, true));
+    }
+
+    /**
+     * The run stored under the key when the request is the same (not created now); 409 when it is another request;
+     * null when the key is new.
+     */
+    private Uni<Started> repeated(String key, String digest) {
+        return store.findByIdempotencyKey(key).map(found -> found.map(stored -> {
+            if (!digest.equals(stored.requestDigest())) {
+                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another run ("
+                        + stored.run().runId() + "); use a new key for a new run");
+            }
+            return new Started(stored.run(), false);
+        }).orElse(null));
+    }
+
+    /**
+     * SHA-256 of the request's canonical form: what it runs (the plan's case ids, in plan order), over which meters
+     * (an explicit list in id order, or the filter with its tags sorted) and with which flags. Two requests that
+     * differ only in how they say it ({@code meterIds} or {@code group.meterIds}, order, an area or its cases, an
+     * absent flag or false) are the same request.
+     */
+    static String digest(MeterGroup group, List<String> caseIds, boolean writes, boolean capture) {
+        JsonObject targets = group.explicit()
+                ? new JsonObject().put("meterIds", group.meterIds().stream().sorted().toList())
+                : new JsonObject().put("vendor", group.vendor())
+                        .put("tags", new java.util.TreeSet<>(group.requiredTags()).stream().toList());
+        return Sha256.hex(new JsonObject().put("group", targets).put("cases", caseIds).put("allowWrites", writes)
+                .put("capture", capture).encode());
     }
 
     /** Asks the run to stop: meters not yet probed settle CANCELLED, meters being probed finish. */
@@ -194,6 +250,26 @@ public class InteropRuns {
         return group;
     }
 
+    /** An explicit list as a list: at least one meter, none null or listed twice (before the registry is asked). */
+    private static void checkList(MeterGroup group, String field) {
+        if (!group.explicit()) {
+            return;
+        }
+        List<String> ids = group.meterIds();
+        if (ids.isEmpty()) {
+            throw new ProblemException(Problem.ofField(Problem.Type.EMPTY_GROUP, field, "lists no meter: a run needs "
+                    + "at least one"));
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < ids.size(); i++) {
+            String id = ids.get(i);
+            if (id == null || !seen.add(id)) {
+                throw ProblemException.invalidRequest(field + "[" + i + "]", id == null ? "null" : "'" + id
+                        + "' is listed twice");
+            }
+        }
+    }
+
     /** The group's meters in this replica's registry (kept in step with every replica's by registry events). */
     private List<Meter> targets(MeterGroup group, String field) {
         if (!group.explicit()) {
@@ -211,21 +287,11 @@ public class InteropRuns {
             return out;
         }
         List<String> ids = group.meterIds();
-        if (ids.isEmpty()) {
-            throw new ProblemException(Problem.ofField(Problem.Type.EMPTY_GROUP, field, "lists no meter: a run needs "
-                    + "at least one"));
-        }
         List<Meter> out = new ArrayList<>(ids.size());
-        Set<String> seen = new HashSet<>();
         for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            if (id == null || !seen.add(id)) {
-                throw ProblemException.invalidRequest(field + "[" + i + "]", id == null ? "null" : "'" + id
-                        + "' is listed twice");
-            }
-            Optional<Meter> m = directory.find(id);
+            Optional<Meter> m = directory.find(ids.get(i));
             if (m.isEmpty()) {
-                throw ProblemException.invalidField(field + "[" + i + "]", "meter '" + id + "' is not registered");
+                throw ProblemException.invalidField(field + "[" + i + "]", "meter '" + ids.get(i) + "' is not registered");
             }
             out.add(m.get());
         }

@@ -4,16 +4,19 @@ import jakarta.annotation.security.RolesAllowed;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -61,13 +64,23 @@ public class InteropRunResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Start an interoperability run: {group} (the shared MeterGroup: meterIds, or a filter by "
             + "vendor and/or tags) or {meterIds}, optional cases (ids or areas), allowWrites, capture; 202 once the run "
-            + "and its targets are stored and their jobs published")
-    public Uni<Response> start(@NotNull @jakarta.validation.Valid InteropRuns.Request request) {
-        return runs.start(request, actor.name())
-                .map(run -> Response.accepted(new RunView(run.runId(), run.status(), run.cases(), run.allowWrites(),
-                                run.targets(), run.targets(), 0, 0, Map.of(), run.requestedBy(), run.requestedAt(),
-                                run.publishedAt(), null))
-                        .location(URI.create("/interop/runs/" + run.runId())).build());
+            + "and its targets are stored and their jobs published (with an Idempotency-Key, a repeat returns the same "
+            + "run with 200 and probes nothing, another request under the same key is 409)")
+    public Uni<Response> start(@NotNull @jakarta.validation.Valid InteropRuns.Request request,
+                               @HeaderParam(InteropRuns.IDEMPOTENCY_KEY) String idempotencyKey,
+                               @Context HttpServerRequest http) {
+        // RESTEasy passes a header sent empty as null: the raw header tells an empty key (400) from none
+        String key = idempotencyKey != null ? idempotencyKey : http.getHeader(InteropRuns.IDEMPOTENCY_KEY);
+        return runs.start(request, key, actor.name()).chain(started -> {
+            InteropRunStore.Run run = started.run();
+            URI location = URI.create("/interop/runs/" + run.runId());
+            if (!started.created()) {
+                return view(run).map(v -> Response.ok(v).location(location).build());
+            }
+            return Uni.createFrom().item(Response.accepted(new RunView(run.runId(), run.status(), run.cases(),
+                    run.allowWrites(), run.targets(), run.targets(), 0, 0, Map.of(), run.requestedBy(),
+                    run.requestedAt(), run.publishedAt(), null)).location(location).build());
+        });
     }
 
     @RolesAllowed(Roles.VIEWER)
@@ -75,10 +88,7 @@ public class InteropRunResource {
     @Path("/{runId}")
     @Operation(summary = "A run's progress: targets pending, done, cancelled; done ones by verdict")
     public Uni<RunView> get(@PathParam("runId") String runId) {
-        UUID id = id(runId);
-        return run(id).chain(run -> store.progress(id).map(p -> new RunView(run.runId(), run.status(), run.cases(),
-                run.allowWrites(), run.targets(), p.pending(), p.done(), p.cancelled(), p.verdicts(), run.requestedBy(),
-                run.requestedAt(), run.publishedAt(), run.finishedAt())));
+        return run(id(runId)).chain(this::view);
     }
 
     @RolesAllowed(Roles.OPERATOR)
@@ -184,6 +194,13 @@ public class InteropRunResource {
             }
             return out;
         });
+    }
+
+    /** The run as stored now, with its progress. */
+    private Uni<RunView> view(InteropRunStore.Run run) {
+        return store.progress(run.runId()).map(p -> new RunView(run.runId(), run.status(), run.cases(),
+                run.allowWrites(), run.targets(), p.pending(), p.done(), p.cancelled(), p.verdicts(), run.requestedBy(),
+                run.requestedAt(), run.publishedAt(), run.finishedAt()));
     }
 
     private Uni<InteropRunStore.Run> run(UUID id) {

@@ -232,16 +232,20 @@ public class CampaignStore {
                     batchSize = (int) free;
                 }
             }
-            try (PreparedStatement ps = con.prepareStatement(
-                    "UPDATE firmware.campaign_meter SET state = 'READING', attempt = 1, updated_at = now(), owner = ?, "
-                            + "jobs_sent = jobs_sent + 1, "
-                            + "job_id = 'fw/' || campaign_id || '/' || meter_id || '/read/1' WHERE campaign_id = ? AND meter_id IN "
-                            + "(SELECT meter_id FROM firmware.campaign_meter WHERE campaign_id = ? AND state = 'PENDING' "
-                            + "ORDER BY meter_id LIMIT ? FOR UPDATE SKIP LOCKED) RETURNING " + ROW)) {
-                ps.setString(1, replica);
-                ps.setObject(2, id);
-                ps.setObject(3, id);
-                ps.setInt(4, batchSize);
+            // the pick is MATERIALIZED, so it runs once: as "meter_id IN (SELECT ... LIMIT ? FOR UPDATE SKIP LOCKED)"
+            // PostgreSQL may rescan it per row (nested loop semi join), each rescan skipping the rows this UPDATE has
+            // just changed and taking the next ones, which started every PENDING meter past the bound
+            try (PreparedStatement ps = con.prepareStatement("WITH picked AS MATERIALIZED (SELECT meter_id AS picked_id "
+                    + "FROM firmware.campaign_meter WHERE campaign_id = ? AND state = 'PENDING' ORDER BY meter_id LIMIT ? "
+                    + "FOR UPDATE SKIP LOCKED) "
+                    + "UPDATE firmware.campaign_meter SET state = 'READING', attempt = 1, updated_at = now(), owner = ?, "
+                    + "jobs_sent = jobs_sent + 1, "
+                    + "job_id = 'fw/' || campaign_id || '/' || meter_id || '/read/1' FROM picked WHERE campaign_id = ? "
+                    + "AND meter_id = picked_id RETURNING " + ROW)) {
+                ps.setObject(1, id);
+                ps.setInt(2, batchSize);
+                ps.setString(3, replica);
+                ps.setObject(4, id);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(row(rs));

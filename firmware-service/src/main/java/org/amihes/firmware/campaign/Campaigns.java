@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.amihes.firmware.domain.ImageMetadata;
-import org.amihes.firmware.domain.Sha256;
+import org.amihes.service.digest.Sha256;
 import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.rest.ProblemException;
 

@@ -19,7 +19,7 @@ import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.amihes.firmware.domain.ImageMetadata;
-import org.amihes.firmware.domain.Sha256;
+import org.amihes.service.digest.Sha256;
 import org.amihes.firmware.messaging.FirmwareEvents;
 import org.amihes.firmware.persistence.ImageStore;
 import org.amihes.firmware.persistence.ImageStore.Registration;

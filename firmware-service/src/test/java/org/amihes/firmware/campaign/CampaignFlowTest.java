@@ -211,6 +211,89 @@ class CampaignFlowTest {
                 .body(Map.of("imageId", image, "group", Map.of("vendor", model), "window", window)).post("/campaigns")
                 .then().statusCode(201).body("meters", equalTo(2)).body("windowStart", equalTo("00:00"));
     }
+
+    /**
+     * Issue 16: pause, resume and cancel applied twice have one effect. Both answers are 200 with the campaign in the
+     * target state, firmware.campaign_event holds one event of that state, and the second resume publishes no job. Three
+     * meters, one at a time (concurrency 1): the first meter's read is answered while paused, so its first chunk is held
+     * until the resume sends it (the one job a resume publishes here); the other two stay PENDING until the cancel.
+     */
+    @Test
+    void pauseResumeAndCancelTwiceHaveOneEffectEach() throws Exception {
+        String run = "R" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = List.of(run + "1", run + "2", run + "3");
+        publishRegistry(ids, "aurora-ax1");
+        awaitView(run + "3");
+        String image = upload("AUR-AX1-" + run, "aurora-ax1");
+        String campaign = given().contentType(ContentType.JSON).header("Idempotency-Key", run + "key")
+                .body(Map.of("imageId", image, "meterIds", ids, "concurrency", 1, "batchSize", 1))
+                .post("/campaigns").then().statusCode(201).extract().path("id");
+        List<MeterJob> read = jobsOf(campaign, 1, Duration.ofSeconds(20));
+        assertThat(read).hasSize(1).allSatisfy(j -> assertThat(j.meterId()).isEqualTo(run + "1"));
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign_meter where campaign_id = ?::uuid "
+                + "and state = 'PENDING'", campaign)).as("one meter in flight, the bound").isEqualTo(2);
+
+        for (int i = 0; i < 2; i++) {
+            given().post("/campaigns/" + campaign + "/pause").then().statusCode(200).body("id", equalTo(campaign))
+                    .body("state", equalTo("PAUSED"));
+        }
+        assertThat(stateEvents(campaign, "PAUSED")).isEqualTo(1);
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign where id = ?::uuid and state = 'PAUSED'",
+                campaign)).isEqualTo(1);
+        answer(List.of(MeterJobResult.ok(read.get(0), "test", new FirmwareState("AUR-AX1-1.0", "AUR0001", 512, 0, 0))));
+        awaitCount(1, "select count(*) from firmware.campaign_meter where campaign_id = ?::uuid and meter_id = ? "
+                + "and state = 'TRANSFERRING' and job_id is null", campaign, run + "1"); // read, chunk held
+        assertThat(jobsOf(campaign, 1, Duration.ofSeconds(2))).as("paused: held").isEmpty();
+
+        for (int i = 0; i < 2; i++) {
+            given().post("/campaigns/" + campaign + "/resume").then().statusCode(200).body("id", equalTo(campaign))
+                    .body("state", equalTo("RUNNING"));
+        }
+        List<MeterJob> resumed = jobsOf(campaign, 2, Duration.ofSeconds(5)); // waits out a second job, if one came
+        assertThat(resumed).as("the held chunk once; no new meter while one is in flight").hasSize(1)
+                .allSatisfy(j -> {
+                    assertThat(j.meterId()).isEqualTo(run + "1");
+                    assertThat(j.command()).isInstanceOf(TransferImage.class);
+                });
+        assertThat(stateEvents(campaign, "RUNNING")).isEqualTo(1);
+        assertThat(TestDatabase.count("select sum(jobs_sent) from firmware.campaign_meter where campaign_id = ?::uuid",
+                campaign)).as("the read and the chunk").isEqualTo(2);
+
+        for (int i = 0; i < 2; i++) {
+            given().post("/campaigns/" + campaign + "/cancel").then().statusCode(200).body("id", equalTo(campaign))
+                    .body("state", equalTo("CANCELLED"));
+        }
+        assertThat(stateEvents(campaign, "CANCELLED")).isEqualTo(1);
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign_meter where campaign_id = ?::uuid "
+                + "and state = 'CANCELLED'", campaign)).as("the two pending meters").isEqualTo(2);
+
+        // cancelled is final: pausing or resuming it is refused and writes nothing
+        for (String change : List.of("pause", "resume")) {
+            given().post("/campaigns/" + campaign + "/" + change).then().statusCode(409)
+                    .body("type", equalTo("urn:amihes:problem:conflict")).body("errors[0].field", equalTo("state"));
+        }
+        assertThat(stateEvents(campaign, "PAUSED")).isEqualTo(1);
+        assertThat(stateEvents(campaign, "RUNNING")).isEqualTo(1);
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign where id = ?::uuid and state = 'CANCELLED'",
+                campaign)).isEqualTo(1);
+        assertThat(TestDatabase.count("select sum(jobs_sent) from firmware.campaign_meter where campaign_id = ?::uuid",
+                campaign)).isEqualTo(2);
+    }
+
+    /** Campaign-level events named {@code state} (CampaignStore#setState writes them with no meter). */
+    static long stateEvents(String campaign, String state) {
+        return TestDatabase.count("select count(*) from firmware.campaign_event where campaign_id = ?::uuid "
+                + "and meter_id is null and event = ?", campaign, state);
+    }
+
+    static void awaitCount(long expected, String sql, Object... parameters) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (TestDatabase.count(sql, parameters) != expected) {
+            assertThat(System.nanoTime()).as(sql + " never counted " + expected).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
     @Inject
     MeterRegistry metrics;
 

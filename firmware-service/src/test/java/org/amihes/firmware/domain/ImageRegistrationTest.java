@@ -1,5 +1,7 @@
 package org.amihes.firmware.domain;
 
+import org.amihes.service.digest.Sha256;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;

@@ -9,7 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.UUID;
-import org.amihes.firmware.domain.Sha256;
+import org.amihes.service.digest.Sha256;
 import org.amihes.firmware.messaging.ImageEventsProbe;
 import org.amihes.firmware.messaging.ImageRegistered;
 import org.junit.jupiter.api.Test;

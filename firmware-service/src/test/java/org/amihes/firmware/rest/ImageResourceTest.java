@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.amihes.firmware.domain.Sha256;
+import org.amihes.service.digest.Sha256;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest

@@ -67,6 +67,16 @@ public class ReadStore {
                 });
     }
 
+    /**
+     * The schedule whose manual run ({@code POST /schedules/{id}/run}) used this idempotency key, if one did: such a key
+     * names no read batch, but it is taken.
+     */
+    public Uni<Optional<UUID>> scheduleRunByIdempotencyKey(String key) {
+        return pool.preparedQuery("SELECT schedule_id FROM polling.schedule_fire WHERE idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+    }
+
     /** The batch and all its jobs (PENDING), atomically: a crash never leaves a batch without its jobs. */
     public Uni<Void> createBatch(UUID batchId, List<MeterJob> jobs, List<String> registers, String idempotencyKey) {
         return pool.withTransaction(conn -> createBatch(conn, batchId, jobs, registers, idempotencyKey));

@@ -13,6 +13,7 @@ import java.util.UUID;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.ReadProfile;
 import org.amihes.polling.messaging.JobDispatcher;
+import org.amihes.polling.persistence.ReadStore;
 import org.amihes.service.rest.ProblemException;
 
 /**
@@ -29,12 +30,14 @@ public class ProfileReads {
     static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ProfileStore store;
+    private final ReadStore readStore;
     private final JobDispatcher dispatcher;
     private final ProfilesConfig config;
     private final Clock clock = Clock.systemUTC();
 
-    public ProfileReads(ProfileStore store, JobDispatcher dispatcher, ProfilesConfig config) {
+    public ProfileReads(ProfileStore store, ReadStore readStore, JobDispatcher dispatcher, ProfilesConfig config) {
         this.store = store;
+        this.readStore = readStore;
         this.dispatcher = dispatcher;
         this.config = config;
     }
@@ -76,9 +79,13 @@ public class ProfileReads {
                 + ";to=" + request.to() + ";meters=" + (all ? "all" : "listed");
     }
 
-    /** The batch stored under the key, when the request is the same; 409 when it is another; null when the key is new. */
+    /**
+     * The batch stored under the key, when the request is the same; 409 when it is another (or the key named a schedule
+     * run); null when the key is new.
+     */
     private Uni<Started> repeated(String key, ProfileReadRequest request, boolean all) {
-        return store.batchByIdempotencyKey(key).map(found -> found.map(stored -> {
+        return store.batchByIdempotencyKey(key).call(found -> found.isPresent() ? Uni.createFrom().voidItem()
+                : refuseScheduleRunKey(key)).map(found -> found.map(stored -> {
             boolean same = fingerprint(request, all).equals(stored.request())
                     && (all || stored.meterIds().equals(request.meterIds().stream().sorted().toList()));
             if (!same) {
@@ -87,6 +94,14 @@ public class ProfileReads {
             }
             return new Started(stored.batchId(), stored.requested(), true);
         }).orElse(null));
+    }
+
+    /** A key a schedule's manual run used names no batch, but is taken: 409. */
+    private Uni<Void> refuseScheduleRunKey(String key) {
+        return readStore.scheduleRunByIdempotencyKey(key).invoke(run -> run.ifPresent(schedule -> {
+            throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (a run of "
+                    + "schedule " + schedule + "); use a new key for a new request");
+        })).replaceWithVoid();
     }
 
     private Uni<Started> store(ProfileReadRequest request, boolean all, String idempotencyKey) {

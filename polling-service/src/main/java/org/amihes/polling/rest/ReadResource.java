@@ -77,10 +77,12 @@ public class ReadResource {
 
     /**
      * The answer to a request whose idempotency key is stored already: the same batch (200) when it asks for the same
-     * meters and registers, 409 when it asks for something else; null when the key is new.
+     * meters and registers, 409 when it asks for something else (or the key named a schedule run); null when the key
+     * is new.
      */
     private Uni<Response> repeated(String key, List<String> meterIds, List<String> registers) {
-        return store.batchByIdempotencyKey(key).map(found -> found.map(stored -> {
+        return store.batchByIdempotencyKey(key).call(found -> found.isPresent() ? Uni.createFrom().voidItem()
+                : refuseScheduleRunKey(key)).map(found -> found.map(stored -> {
             boolean same = stored.registers().equals(registers)
                     && (meterIds == null || stored.meterIds().equals(meterIds.stream().sorted().toList()));
             if (!same) {
@@ -89,6 +91,14 @@ public class ReadResource {
             }
             return accepted(200, stored.batchId(), stored.requested(), registers);
         }).orElse(null));
+    }
+
+    /** A key a schedule's manual run used names no batch, but is taken: 409. */
+    private Uni<Void> refuseScheduleRunKey(String key) {
+        return store.scheduleRunByIdempotencyKey(key).invoke(run -> run.ifPresent(schedule -> {
+            throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (a run of "
+                    + "schedule " + schedule + "); use a new key for a new request");
+        })).replaceWithVoid();
     }
 
     @RolesAllowed(Roles.VIEWER)

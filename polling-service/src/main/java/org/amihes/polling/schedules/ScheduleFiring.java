@@ -1,6 +1,7 @@
 package org.amihes.polling.schedules;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.lang.management.ManagementFactory;
@@ -9,6 +10,8 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import org.amihes.polling.PollingConfig;
+import org.amihes.service.persistence.UniqueViolation;
+import org.amihes.service.rest.ProblemException;
 import org.jboss.logging.Logger;
 
 /**
@@ -51,23 +54,68 @@ public class ScheduleFiring {
             Instant now = claimed.get().now();
             Instant next = s.timing(now).nextAfter(now);
             return fire(conn, s, s.nextFire(), now, SCHEDULED, true, afterCommit)
+                    .call(fire -> store.recordFire(conn, s.id(), fire, null))
                     .call(() -> store.moveNextFire(conn, s.id(), next))
                     .map(Optional::of);
         })).invoke(() -> runAfterCommit(afterCommit));
     }
 
-    /** Fires a schedule now, whatever its timing ({@code POST /schedules/{id}/run}); empty when there is no such schedule. */
-    public Uni<Optional<ScheduleFire>> runNow(UUID id) {
-        AtomicReference<Runnable> afterCommit = new AtomicReference<>();
-        return store.pool().withTransaction(conn -> store.find(conn, id, true).chain(found -> {
-            if (found.isEmpty()) {
-                return Uni.createFrom().item(Optional.<ScheduleFire>empty());
-            }
-            return store.now(conn).chain(now -> fire(conn, found.get(), now, now, MANUAL, false, afterCommit))
-                    .map(Optional::of);
-        })).invoke(() -> runAfterCommit(afterCommit));
+    /** A manual fire; {@code repeated} when an earlier request under the same idempotency key made it. */
+    public record Run(ScheduleFire fire, boolean repeated) {
     }
 
+    /**
+     * Fires a schedule now, whatever its timing ({@code POST /schedules/{id}/run}); empty when there is no such schedule.
+     * With an idempotency key, the fire recorded under it answers a repeat for the same schedule (nothing fired), and a
+     * key used for another schedule's run or for a read batch ({@code POST /reads}, {@code POST /profiles/reads}) is a
+     * 409. Runs of one schedule wait for each other (the schedule's row is locked), so a repeat racing the first finds
+     * its fire; a race under one key on two schedules ends in the key's unique violation, answered as the other's run.
+     */
+    public Uni<Optional<Run>> runNow(UUID id, String idempotencyKey) {
+        AtomicReference<Runnable> afterCommit = new AtomicReference<>();
+        Uni<Optional<Run>> run = store.pool().withTransaction(conn -> store.find(conn, id, true).chain(found -> {
+            if (found.isEmpty()) {
+                return Uni.createFrom().item(Optional.<Run>empty());
+            }
+            return repeated(conn, id, idempotencyKey).chain(repeat -> repeat != null ? Uni.createFrom().item(Optional.of(repeat))
+                    : store.now(conn).chain(now -> fire(conn, found.get(), now, now, MANUAL, false, afterCommit))
+                            .call(fire -> store.recordFire(conn, id, fire, idempotencyKey))
+                            .map(fire -> Optional.of(new Run(fire, false))));
+        })).invoke(() -> runAfterCommit(afterCommit));
+        if (idempotencyKey == null) {
+            return run;
+        }
+        return run.onFailure(UniqueViolation::test).recoverWithUni(e -> repeated(store.pool(), id, idempotencyKey)
+                .onItem().ifNull().failWith(e).map(Optional::of));
+    }
+
+    /** The run stored under the key for this schedule; 409 when the key was used for anything else; null when it is new. */
+    private Uni<Run> repeated(SqlClient client, UUID id, String key) {
+        if (key == null) {
+            return Uni.createFrom().nullItem();
+        }
+        return store.fireByIdempotencyKey(client, key).chain(keyed -> {
+            if (keyed.isPresent()) {
+                if (!keyed.get().scheduleId().equals(id)) {
+                    throw conflict(key, "a run of schedule " + keyed.get().scheduleId());
+                }
+                return Uni.createFrom().item(new Run(keyed.get().fire(), true));
+            }
+            return store.batchByIdempotencyKey(client, key).map(batch -> {
+                if (batch.isPresent()) {
+                    throw conflict(key, "read batch " + batch.get());
+                }
+                return null;
+            });
+        });
+    }
+
+    private static ProblemException conflict(String key, String usedFor) {
+        return ProblemException.conflict(Schedules.IDEMPOTENCY_KEY, "key '" + key + "' was used for another request ("
+                + usedFor + "); use a new key for a new request");
+    }
+
+    /** Stores the work's batch and answers the fire, not recorded yet: the caller records it. */
     private Uni<ScheduleFire> fire(SqlConnection conn, StoredSchedule s, Instant due, Instant now, String trigger,
                                    boolean skipWhileRunning, AtomicReference<Runnable> afterCommit) {
         ScheduledWork work = works.of(s.kind());
@@ -76,26 +124,21 @@ public class ScheduleFiring {
                         : work.running(conn, last.get()));
         return busy.chain(running -> {
             if (running) {
-                return record(conn, s, new ScheduleFire(due, now, trigger, "SKIPPED", null, null,
+                return Uni.createFrom().item(new ScheduleFire(due, now, trigger, "SKIPPED", null, null,
                         "the previous fire's batch still has jobs outstanding", replica));
             }
             return groups.resolve(conn, s).chain(meters -> {
                 if (meters.isEmpty()) {
-                    return record(conn, s, new ScheduleFire(due, now, trigger, "SKIPPED", null, null,
+                    return Uni.createFrom().item(new ScheduleFire(due, now, trigger, "SKIPPED", null, null,
                             "the group has no meter now", replica));
                 }
                 String key = SCHEDULED.equals(trigger) ? "schedule:" + s.id() + ":" + due.toEpochMilli() : null;
-                return work.store(conn, meters, s.parameters(), key).chain(started -> {
+                return work.store(conn, meters, s.parameters(), key).map(started -> {
                     afterCommit.set(started.dispatch());
-                    return record(conn, s, new ScheduleFire(due, now, trigger, "FIRED", started.batchId(),
-                            started.requested(), null, replica));
+                    return new ScheduleFire(due, now, trigger, "FIRED", started.batchId(), started.requested(), null, replica);
                 });
             });
         });
-    }
-
-    private Uni<ScheduleFire> record(SqlConnection conn, StoredSchedule s, ScheduleFire fire) {
-        return store.recordFire(conn, s.id(), fire).replaceWith(fire);
     }
 
     private static void runAfterCommit(AtomicReference<Runnable> afterCommit) {

@@ -8,6 +8,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -33,9 +34,13 @@ public class ScheduleResource {
 
     @RolesAllowed(Roles.OPERATOR)
     @POST
-    @Operation(summary = "Create a schedule (201); a bad group, cron or parameter is a 4xx and stores nothing")
-    public Uni<Response> create(@Valid @NotNull ScheduleSpec spec) {
-        return schedules.create(spec).map(v -> Response.created(URI.create("/schedules/" + v.id())).entity(v).build());
+    @Operation(summary = "Create a schedule (201); a bad group, cron or parameter is a 4xx and stores nothing; with an "
+            + "Idempotency-Key, a repeat returns the same schedule with 200, another request under the same key is 409")
+    public Uni<Response> create(@Valid @NotNull ScheduleSpec spec,
+                                @HeaderParam(Schedules.IDEMPOTENCY_KEY) String idempotencyKey) {
+        checkKey(idempotencyKey);
+        return schedules.create(spec, idempotencyKey).map(c -> Response.status(c.repeated() ? 200 : 201)
+                .location(URI.create("/schedules/" + c.schedule().id())).entity(c.schedule()).build());
     }
 
     @RolesAllowed(Roles.VIEWER)
@@ -56,7 +61,8 @@ public class ScheduleResource {
     @RolesAllowed(Roles.OPERATOR)
     @PUT
     @Path("/{id}")
-    @Operation(summary = "Replace a schedule's definition; its next fire is computed anew")
+    @Operation(summary = "Replace a schedule's definition; its next fire is computed anew (the stored definition again "
+            + "changes nothing, not even the next fire)")
     public Uni<ScheduleView> put(@PathParam("id") String id, @Valid @NotNull ScheduleSpec spec) {
         UUID uuid = uuid(id);
         return schedules.update(uuid, spec).map(v -> v.orElseThrow(() -> notFound(id)));
@@ -78,16 +84,26 @@ public class ScheduleResource {
     @RolesAllowed(Roles.OPERATOR)
     @POST
     @Path("/{id}/run")
-    @Operation(summary = "Fire the schedule now (202 with the fire and its batch); its timing is unchanged")
-    public Uni<Response> run(@PathParam("id") String id) {
-        return firing.runNow(uuid(id)).map(f -> {
-            ScheduleFire fire = f.orElseThrow(() -> notFound(id));
-            Response.ResponseBuilder answer = Response.status(202).entity(fire);
+    @Operation(summary = "Fire the schedule now (202 with the fire and its batch); its timing is unchanged; with an "
+            + "Idempotency-Key, a repeat returns the same fire and batch with 200, the key used for anything else is 409")
+    public Uni<Response> run(@PathParam("id") String id, @HeaderParam(Schedules.IDEMPOTENCY_KEY) String idempotencyKey) {
+        UUID uuid = uuid(id);
+        checkKey(idempotencyKey);
+        return firing.runNow(uuid, idempotencyKey).map(r -> {
+            ScheduleFiring.Run run = r.orElseThrow(() -> notFound(id));
+            ScheduleFire fire = run.fire();
+            Response.ResponseBuilder answer = Response.status(run.repeated() ? 200 : 202).entity(fire);
             if (fire.batchId() != null) {
                 answer.location(URI.create("/reads/" + fire.batchId()));
             }
             return answer.build();
         });
+    }
+
+    private static void checkKey(String idempotencyKey) {
+        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
+            throw ProblemException.invalidField(Schedules.IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
+        }
     }
 
     private static UUID uuid(String id) {

@@ -34,4 +34,12 @@ public record ScheduleSpec(
     public boolean isEnabled() {
         return enabled == null || enabled;
     }
+
+    /**
+     * The definition as stored: the work's parameters as checked (defaults filled in), the zone and {@code enabled}
+     * given; equal to {@link StoredSchedule#spec()} of a schedule stored from an equal request.
+     */
+    public ScheduleSpec withDefaults(JsonNode checkedParameters) {
+        return new ScheduleSpec(name, group, new Job(job.kind(), checkedParameters), everySeconds, cron, zone(), isEnabled());
+    }
 }

@@ -26,6 +26,8 @@ public class ScheduleStore {
 
     static final String COLUMNS = "schedule_id, name, group_vendor, group_meters, group_tags, job_kind, job_parameters::text AS params, "
             + "every_seconds, cron, time_zone, enabled, next_fire, created_at, updated_at";
+    /** A fire ({@code f}) with the size of its batch ({@code b}, left-joined). */
+    static final String FIRE_COLUMNS = "f.due_at, f.fired_at, f.trigger, f.outcome, f.batch_id, b.requested, f.detail, f.replica";
 
     private final Pool pool;
     private final ObjectMapper mapper;
@@ -39,15 +41,31 @@ public class ScheduleStore {
         return pool;
     }
 
-    /** Stores a new schedule; {@code now} (the database's time) is its anchor. */
-    public Uni<Void> insert(UUID id, ScheduleSpec spec, JsonNode parameters, Instant nextFire, Instant now) {
+    /**
+     * Stores a new schedule; {@code now} (the database's time) is its anchor. With an idempotency key (else null), the
+     * request's fingerprint is stored with it; a key stored already is a unique violation.
+     */
+    public Uni<Void> insert(UUID id, ScheduleSpec spec, JsonNode parameters, Instant nextFire, Instant now,
+                            String idempotencyKey, String request) {
         return pool.preparedQuery("INSERT INTO polling.schedule (schedule_id, name, group_vendor, group_meters, job_kind, "
                         + "job_parameters, every_seconds, cron, time_zone, enabled, next_fire, created_at, updated_at, "
-                        + "group_tags) VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $12, $13)")
+                        + "group_tags, idempotency_key, idempotency_request) "
+                        + "VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15)")
                 .execute(Tuple.tuple(Arrays.<Object>asList(id, spec.name(), spec.group().vendor(), meters(spec),
                         spec.job().kind(), write(parameters), spec.everySeconds(), spec.cron(),
-                        spec.zone(), spec.isEnabled(), utc(nextFire), utc(now), tags(spec))))
+                        spec.zone(), spec.isEnabled(), utc(nextFire), utc(now), tags(spec), idempotencyKey, request)))
                 .replaceWithVoid();
+    }
+
+    /** The schedule created under an idempotency key, with the fingerprint of the request that created it. */
+    public record KeyedSchedule(UUID id, String request) {
+    }
+
+    public Uni<Optional<KeyedSchedule>> byIdempotencyKey(String key) {
+        return pool.preparedQuery("SELECT schedule_id, idempotency_request FROM polling.schedule WHERE idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new KeyedSchedule(
+                        rows.iterator().next().getUUID(0), rows.iterator().next().getString(1))));
     }
 
     /** Replaces a schedule's definition; false when there is no such schedule. */
@@ -117,29 +135,50 @@ public class ScheduleStore {
                 .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
     }
 
-    public Uni<Void> recordFire(SqlConnection conn, UUID id, ScheduleFire fire) {
+    /** Records a fire; with the idempotency key of the manual run that asked for it (else null). */
+    public Uni<Void> recordFire(SqlConnection conn, UUID id, ScheduleFire fire, String idempotencyKey) {
         return conn.preparedQuery("INSERT INTO polling.schedule_fire (schedule_id, due_at, fired_at, trigger, outcome, "
-                        + "batch_id, detail, replica) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+                        + "batch_id, detail, replica, idempotency_key) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
                 .execute(Tuple.tuple(Arrays.<Object>asList(id, utc(fire.dueAt()), utc(fire.firedAt()), fire.trigger(), fire.outcome(),
-                        fire.batchId(), fire.detail(), fire.replica())))
+                        fire.batchId(), fire.detail(), fire.replica(), idempotencyKey)))
                 .replaceWithVoid();
+    }
+
+    /** A fire recorded under an idempotency key, and its schedule. */
+    public record KeyedFire(UUID scheduleId, ScheduleFire fire) {
+    }
+
+    public Uni<Optional<KeyedFire>> fireByIdempotencyKey(SqlClient client, String key) {
+        return client.preparedQuery("SELECT f.schedule_id, " + FIRE_COLUMNS + " FROM polling.schedule_fire f "
+                        + "LEFT JOIN polling.read_batch b ON b.batch_id = f.batch_id WHERE f.idempotency_key = $1")
+                .execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(new KeyedFire(
+                        rows.iterator().next().getUUID("schedule_id"), fire(rows.iterator().next()))));
+    }
+
+    /** The read batch stored under an idempotency key ({@code POST /reads}, {@code POST /profiles/reads}), if any. */
+    public Uni<Optional<UUID>> batchByIdempotencyKey(SqlClient client, String key) {
+        return client.preparedQuery("SELECT batch_id FROM polling.read_batch WHERE idempotency_key = $1").execute(Tuple.of(key))
+                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
     }
 
     /** The schedule's latest fires, newest first, with the size of each batch. */
     public Uni<List<ScheduleFire>> fires(UUID id, int limit) {
-        return pool.preparedQuery("SELECT f.due_at, f.fired_at, f.trigger, f.outcome, f.batch_id, b.requested, f.detail, "
-                        + "f.replica FROM polling.schedule_fire f LEFT JOIN polling.read_batch b ON b.batch_id = f.batch_id "
+        return pool.preparedQuery("SELECT " + FIRE_COLUMNS + " FROM polling.schedule_fire f "
+                        + "LEFT JOIN polling.read_batch b ON b.batch_id = f.batch_id "
                         + "WHERE f.schedule_id = $1 ORDER BY f.fired_at DESC, f.due_at DESC LIMIT $2")
                 .execute(Tuple.of(id, limit))
                 .map(rows -> {
                     List<ScheduleFire> out = new ArrayList<>();
-                    for (Row r : rows) {
-                        out.add(new ScheduleFire(r.getOffsetDateTime("due_at").toInstant(),
-                                r.getOffsetDateTime("fired_at").toInstant(), r.getString("trigger"), r.getString("outcome"),
-                                r.getUUID("batch_id"), r.getInteger("requested"), r.getString("detail"), r.getString("replica")));
-                    }
+                    rows.forEach(r -> out.add(fire(r)));
                     return out;
                 });
+    }
+
+    private static ScheduleFire fire(Row r) {
+        return new ScheduleFire(r.getOffsetDateTime("due_at").toInstant(), r.getOffsetDateTime("fired_at").toInstant(),
+                r.getString("trigger"), r.getString("outcome"), r.getUUID("batch_id"), r.getInteger("requested"),
+                r.getString("detail"), r.getString("replica"));
     }
 
     private StoredSchedule schedule(Row r) {

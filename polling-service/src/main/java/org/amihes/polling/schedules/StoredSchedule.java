@@ -11,6 +11,11 @@ public record StoredSchedule(UUID id, String name, MeterGroup group, String kind
                              Integer everySeconds, String cron, String timeZone, boolean enabled, Instant nextFire,
                              Instant createdAt, Instant updatedAt) {
 
+    /** The definition, as a client writes it (with the defaults filled in). */
+    public ScheduleSpec spec() {
+        return new ScheduleSpec(name, group, new ScheduleSpec.Job(kind, parameters), everySeconds, cron, timeZone, enabled);
+    }
+
     public Timing timing(Instant now) {
         return everySeconds != null ? new Timing.Every(Duration.ofSeconds(everySeconds), updatedAt)
                 : Timing.cron(cron, timeZone, now);

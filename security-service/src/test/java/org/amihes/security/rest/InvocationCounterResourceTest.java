@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -145,6 +146,49 @@ class InvocationCounterResourceTest {
         // one by one continues where the batch ended
         reserve(a, KEY, "{\"count\": 1}").statusCode(200).body("first", equalTo(121));
         reserve(b, KEY, "{\"count\": 1}").statusCode(200).body("first", equalTo(5011));
+    }
+
+    /**
+     * Issue 16: a batch sent again is not answered with its windows again (a meter refuses a counter it has seen): each
+     * meter and key's second window starts where its first ended, no overlap and no gap, and the stored next counter
+     * is its lower bound plus both windows.
+     */
+    @Test
+    void theSameBatchTwiceGetsTheNextWindowsNeverTheSameOnes() {
+        String a = uniqueMeter();
+        String b = uniqueMeter();
+        String c = uniqueMeter();
+        String suite2 = "4845533030303031-suite2";
+        int count = 25;
+        List<String> meters = List.of(a, a, b, c);
+        List<String> keys = List.of(KEY, suite2, KEY, KEY);
+        long[] atLeast = {1, 7, 5001, 1}; // the first and the last name none: 1
+        String body = """
+                {"count": %d, "reservations": [
+                  {"meterId": "%s", "keyId": "%s"},
+                  {"meterId": "%s", "keyId": "%s", "atLeast": 7},
+                  {"meterId": "%s", "keyId": "%s", "atLeast": 5001},
+                  {"meterId": "%s", "keyId": "%s"}
+                ]}""".formatted(count, a, KEY, a, suite2, b, KEY, c, KEY);
+        var first = reserveAll(body).statusCode(200).extract().jsonPath();
+        var second = reserveAll(body).statusCode(200).extract().jsonPath();
+        for (int i = 0; i < meters.size(); i++) {
+            String w = "windows[" + i + "]";
+            for (var answer : List.of(first, second)) {
+                assertThat(answer.getString(w + ".meterId")).isEqualTo(meters.get(i));
+                assertThat(answer.getString(w + ".keyId")).isEqualTo(keys.get(i));
+                assertThat(answer.getString(w + ".refused")).isNull();
+            }
+            assertThat(first.getLong(w + ".window.first")).as(w).isEqualTo(atLeast[i]);
+            assertThat(first.getLong(w + ".window.limit")).as(w).isEqualTo(atLeast[i] + count);
+            assertThat(second.getLong(w + ".window.first")).as(w + " again: where the first ended")
+                    .isEqualTo(atLeast[i] + count);
+            assertThat(second.getLong(w + ".window.limit")).as(w).isEqualTo(atLeast[i] + 2L * count);
+            assertThat(TestDatabase.count("select next_counter from security.invocation_counter where meter_id = ? "
+                    + "and key_id = ?", meters.get(i), keys.get(i))).as(w + " stored").isEqualTo(atLeast[i] + 2L * count);
+        }
+        assertThat(TestDatabase.count("select count(*) from security.invocation_counter where meter_id in (?, ?, ?)",
+                a, b, c)).as("one row per meter and key, whatever the repeats").isEqualTo(4);
     }
 
     @Test

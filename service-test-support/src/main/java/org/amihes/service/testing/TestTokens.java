@@ -29,6 +29,7 @@ public final class TestTokens {
     }
 
     private static final Map<String, Cached> CACHE = new ConcurrentHashMap<>();
+    private static final Map<String, Object> LOCKS = new ConcurrentHashMap<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -80,12 +81,20 @@ public final class TestTokens {
         if (c != null && System.nanoTime() < c.refreshAt()) {
             return c.token();
         }
-        long asked = System.nanoTime();
-        JsonNode answer = request(form.get());
-        long lifetime = Math.max(0, answer.path("expires_in").asLong() - 30);
-        Cached fresh = new Cached(answer.path("access_token").asText(), asked + Duration.ofSeconds(lifetime).toNanos());
-        CACHE.put(key, fresh);
-        return fresh.token();
+        // one fetch per key at a time: threads of one test asking at once wait for it (Keycloak answered concurrent
+        // password grants of one user with "Invalid user credentials")
+        synchronized (LOCKS.computeIfAbsent(key, k -> new Object())) {
+            c = CACHE.get(key);
+            if (c != null && System.nanoTime() < c.refreshAt()) {
+                return c.token();
+            }
+            long asked = System.nanoTime();
+            JsonNode answer = request(form.get());
+            long lifetime = Math.max(0, answer.path("expires_in").asLong() - 30);
+            Cached fresh = new Cached(answer.path("access_token").asText(), asked + Duration.ofSeconds(lifetime).toNanos());
+            CACHE.put(key, fresh);
+            return fresh.token();
+        }
     }
 
     private static JsonNode request(Map<String, String> form) {
