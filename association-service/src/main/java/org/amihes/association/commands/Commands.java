@@ -10,6 +10,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.association.AssociationConfig;
 import org.amihes.contracts.MeterCommand;
 import org.amihes.contracts.MeterJob;
@@ -79,7 +80,7 @@ public class Commands {
             return store.find(idempotencyKey).map(existing -> {
                 CommandStore.Stored s = existing.orElseThrow();
                 if (!s.meterId().equals(meterId) || !s.command().equals(body)) {
-                    throw ProblemException.conflict("Idempotency-Key", "key '" + idempotencyKey + "' was used for "
+                    throw ProblemException.conflict(IdempotencyKey.HEADER, "key '" + idempotencyKey + "' was used for "
                             + s.commandType() + " of meter " + s.meterId() + "; a repeat must be the same command");
                 }
                 return new Requested(s, false);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.audit.AuditLog;
 import org.amihes.association.commands.CommandJobs;
@@ -56,8 +57,6 @@ public class InteropRuns {
     /** A run as {@link #start} answers it: created now, or stored before under the request's Idempotency-Key. */
     public record Started(InteropRunStore.Run run, boolean created) {
     }
-
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
     private static final Logger LOG = Logger.getLogger(InteropRuns.class);
     /** A run's jobs not all confirmed this many sweeps after its start are published again (10,000 take a while). */
     static final int UNPUBLISHED_SWEEPS = 6;
@@ -101,9 +100,7 @@ public class InteropRuns {
      * first makes this one its repeat (the key's unique index).
      */
     public Uni<Started> start(Request request, String idempotencyKey, String actor) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
-            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
-        }
+        IdempotencyKey.optional(idempotencyKey);
         InteropPlan plan;
         try {
             plan = InteropPlan.of(request.cases());
@@ -153,8 +150,7 @@ public class InteropRuns {
     private Uni<Started> repeated(String key, String digest) {
         return store.findByIdempotencyKey(key).map(found -> found.map(stored -> {
             if (!digest.equals(stored.requestDigest())) {
-                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another run ("
-                        + stored.run().runId() + "); use a new key for a new run");
+                throw IdempotencyKey.reused(key, "run " + stored.run().runId());
             }
             return new Started(stored.run(), false);
         }).orElse(null));

@@ -1,6 +1,7 @@
 package org.amihes.association.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Roles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -57,9 +58,9 @@ public class CommandResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Send a command to a meter (disconnect, reconnect, clock-sync, tariff); Idempotency-Key required")
     public Uni<Response> send(@PathParam("meterId") String meterId, @NotNull MeterCommand command,
-                              @RestHeader("Idempotency-Key") String key) {
-        if (key == null || key.isBlank() || key.length() > 128) {
-            throw ProblemException.invalidField("Idempotency-Key", "required: 1 to 128 characters, not blank; a repeat "
+                              @RestHeader(IdempotencyKey.HEADER) String key) {
+        if (key == null || key.isBlank() || key.length() > IdempotencyKey.MAX_LENGTH) {
+            throw ProblemException.invalidField(IdempotencyKey.HEADER, "required: 1 to 128 characters, not blank; a repeat "
                     + "with the same key answers the first request and never reaches the meter again");
         }
         if (!Commands.CLIENT_COMMANDS.contains(command.commandType())) {

@@ -1,6 +1,7 @@
 package org.amihes.association.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.mutiny.Uni;
@@ -67,10 +68,10 @@ public class InteropRunResource {
             + "and its targets are stored and their jobs published (with an Idempotency-Key, a repeat returns the same "
             + "run with 200 and probes nothing, another request under the same key is 409)")
     public Uni<Response> start(@NotNull @jakarta.validation.Valid InteropRuns.Request request,
-                               @HeaderParam(InteropRuns.IDEMPOTENCY_KEY) String idempotencyKey,
+                               @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
                                @Context HttpServerRequest http) {
         // RESTEasy passes a header sent empty as null: the raw header tells an empty key (400) from none
-        String key = idempotencyKey != null ? idempotencyKey : http.getHeader(InteropRuns.IDEMPOTENCY_KEY);
+        String key = idempotencyKey != null ? idempotencyKey : http.getHeader(IdempotencyKey.HEADER);
         return runs.start(request, key, actor.name()).chain(started -> {
             InteropRunStore.Run run = started.run();
             URI location = URI.create("/interop/runs/" + run.runId());

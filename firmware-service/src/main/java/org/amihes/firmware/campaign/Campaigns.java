@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.firmware.domain.ImageMetadata;
 import org.amihes.service.digest.Sha256;
 import org.amihes.service.registry.MeterGroup;
@@ -18,8 +19,6 @@ import org.amihes.service.rest.ProblemException;
 /** The campaign use cases: create (idempotent by key), pause, resume, cancel. Blocking (JDBC): call off event loops. */
 @ApplicationScoped
 public class Campaigns {
-
-    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final CampaignStore store;
     private final ImageCatalog images;
@@ -37,9 +36,7 @@ public class Campaigns {
     }
 
     public CampaignStore.Created create(Spec spec, String idempotencyKey, String actor) throws SQLException {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
-            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
-        }
+        IdempotencyKey.optional(idempotencyKey);
         ImageMetadata image = images.find(spec.imageId());
         if (image == null) {
             throw ProblemException.invalidField("imageId", "no firmware image '" + spec.imageId() + "'");
@@ -71,8 +68,7 @@ public class Campaigns {
                 Instant.now().truncatedTo(ChronoUnit.MICROS), null);
         CampaignStore.Created created = store.create(c, idempotencyKey, digest, image.model(), group);
         if (!created.created() && !created.requestDigest().equals(digest)) {
-            throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + idempotencyKey + "' was used for another "
-                    + "campaign (" + created.campaign().id() + "); use a new key for a new campaign");
+            throw IdempotencyKey.reused(idempotencyKey, "campaign " + created.campaign().id());
         }
         if (created.created()) {
             engine.nudge();

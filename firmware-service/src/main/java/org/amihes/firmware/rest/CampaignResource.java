@@ -1,6 +1,7 @@
 package org.amihes.firmware.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Actor;
 import org.amihes.service.security.Roles;
 
@@ -58,10 +59,10 @@ public class CampaignResource {
     @Blocking
     @Operation(summary = "Start a campaign (201; the same Idempotency-Key and request again: 200 with the same "
             + "campaign; the key with another request: 409)")
-    public Response create(@Valid @NotNull CampaignRequest request, @HeaderParam(Campaigns.IDEMPOTENCY_KEY) String key)
+    public Response create(@Valid @NotNull CampaignRequest request, @HeaderParam(IdempotencyKey.HEADER) String key)
             throws SQLException {
         if (key == null) {
-            throw ProblemException.invalidField(Campaigns.IDEMPOTENCY_KEY, "required: a repeated POST must not start "
+            throw ProblemException.invalidField(IdempotencyKey.HEADER, "required: a repeated POST must not start "
                     + "a second campaign");
         }
         CampaignRequest.Window w = request.window();

@@ -1,6 +1,7 @@
 package org.amihes.polling.profiles;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.mutiny.Uni;
@@ -33,7 +34,7 @@ public class ProfileReadResource {
             + "with an Idempotency-Key, a repeat returns the same batch with 200 and reads nothing, another request under "
             + "the same key is 409)")
     public Uni<Response> read(@Valid @NotNull ProfileReadRequest request,
-                              @HeaderParam(ProfileReads.IDEMPOTENCY_KEY) String idempotencyKey) {
+                              @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         return reads.start(request, idempotencyKey).map(s -> {
             String location = "/reads/" + s.batchId();
             return Response.status(s.repeated() ? 200 : 202).location(URI.create(location))

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.ReadProfile;
 import org.amihes.polling.messaging.JobDispatcher;
@@ -26,8 +27,6 @@ public class ProfileReads {
     /** A stored batch; {@code repeated} when an earlier request under the same idempotency key stored it. */
     public record Started(UUID batchId, int requested, boolean repeated) {
     }
-
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ProfileStore store;
     private final ReadStore readStore;
@@ -52,9 +51,7 @@ public class ProfileReads {
             throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "all",
                     "give either 'meterIds' or \"all\": true, not both and not neither");
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
-            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
-        }
+        IdempotencyKey.optional(idempotencyKey);
         checkRange(request.from(), request.to());
         if (request.profile() != null && !known(request.profile())) {
             throw ProblemException.invalidField("profile", "unknown profile '" + request.profile() + "'; known: "
@@ -89,8 +86,7 @@ public class ProfileReads {
             boolean same = fingerprint(request, all).equals(stored.request())
                     && (all || stored.meterIds().equals(request.meterIds().stream().sorted().toList()));
             if (!same) {
-                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (batch "
-                        + stored.batchId() + "); use a new key for a new request");
+                throw IdempotencyKey.reused(key, "batch " + stored.batchId());
             }
             return new Started(stored.batchId(), stored.requested(), true);
         }).orElse(null));
@@ -99,8 +95,7 @@ public class ProfileReads {
     /** A key a schedule's manual run used names no batch, but is taken: 409. */
     private Uni<Void> refuseScheduleRunKey(String key) {
         return readStore.scheduleRunByIdempotencyKey(key).invoke(run -> run.ifPresent(schedule -> {
-            throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (a run of "
-                    + "schedule " + schedule + "); use a new key for a new request");
+            throw IdempotencyKey.reused(key, "a run of schedule " + schedule);
         })).replaceWithVoid();
     }
 

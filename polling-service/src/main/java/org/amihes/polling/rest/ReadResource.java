@@ -1,6 +1,7 @@
 package org.amihes.polling.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -34,8 +35,6 @@ import org.jboss.resteasy.reactive.RestStreamElementType;
 @Path("/reads")
 public class ReadResource {
 
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
-
     private final MeterView view;
     private final ReadStore store;
     private final ReadBatches batches;
@@ -52,15 +51,13 @@ public class ReadResource {
     @Operation(summary = "Read meters now (202 with the batch; with an Idempotency-Key, a repeat returns the same batch "
             + "with 200, another request under the same key is 409)")
     @RolesAllowed(Roles.OPERATOR)
-    public Uni<Response> read(@Valid @NotNull ReadRequest request, @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey) {
+    public Uni<Response> read(@Valid @NotNull ReadRequest request, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         boolean all = Boolean.TRUE.equals(request.all());
         if (all == (request.meterIds() != null)) {
             throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "all",
                     "give either 'meterIds' or \"all\": true, not both and not neither");
         }
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
-            throw ProblemException.invalidField(IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
-        }
+        IdempotencyKey.optional(idempotencyKey);
         List<String> registers = request.registers() == null ? List.of(ReadRegisters.ACTIVE_ENERGY_IMPORT) : request.registers();
         if (!all) {
             rejectDuplicates(request.meterIds());
@@ -86,8 +83,7 @@ public class ReadResource {
             boolean same = stored.registers().equals(registers)
                     && (meterIds == null || stored.meterIds().equals(meterIds.stream().sorted().toList()));
             if (!same) {
-                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (batch "
-                        + stored.batchId() + "); use a new key for a new request");
+                throw IdempotencyKey.reused(key, "batch " + stored.batchId());
             }
             return accepted(200, stored.batchId(), stored.requested(), registers);
         }).orElse(null));
@@ -96,8 +92,7 @@ public class ReadResource {
     /** A key a schedule's manual run used names no batch, but is taken: 409. */
     private Uni<Void> refuseScheduleRunKey(String key) {
         return store.scheduleRunByIdempotencyKey(key).invoke(run -> run.ifPresent(schedule -> {
-            throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (a run of "
-                    + "schedule " + schedule + "); use a new key for a new request");
+            throw IdempotencyKey.reused(key, "a run of schedule " + schedule);
         })).replaceWithVoid();
     }
 

@@ -9,9 +9,9 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.polling.PollingConfig;
 import org.amihes.service.persistence.UniqueViolation;
-import org.amihes.service.rest.ProblemException;
 import org.jboss.logging.Logger;
 
 /**
@@ -97,22 +97,17 @@ public class ScheduleFiring {
         return store.fireByIdempotencyKey(client, key).chain(keyed -> {
             if (keyed.isPresent()) {
                 if (!keyed.get().scheduleId().equals(id)) {
-                    throw conflict(key, "a run of schedule " + keyed.get().scheduleId());
+                    throw IdempotencyKey.reused(key, "a run of schedule " + keyed.get().scheduleId());
                 }
                 return Uni.createFrom().item(new Run(keyed.get().fire(), true));
             }
             return store.batchByIdempotencyKey(client, key).map(batch -> {
                 if (batch.isPresent()) {
-                    throw conflict(key, "read batch " + batch.get());
+                    throw IdempotencyKey.reused(key, "read batch " + batch.get());
                 }
                 return null;
             });
         });
-    }
-
-    private static ProblemException conflict(String key, String usedFor) {
-        return ProblemException.conflict(Schedules.IDEMPOTENCY_KEY, "key '" + key + "' was used for another request ("
-                + usedFor + "); use a new key for a new request");
     }
 
     /** Stores the work's batch and answers the fire, not recorded yet: the caller records it. */

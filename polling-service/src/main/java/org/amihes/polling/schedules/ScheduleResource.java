@@ -1,6 +1,7 @@
 package org.amihes.polling.schedules;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.mutiny.Uni;
@@ -37,7 +38,7 @@ public class ScheduleResource {
     @Operation(summary = "Create a schedule (201); a bad group, cron or parameter is a 4xx and stores nothing; with an "
             + "Idempotency-Key, a repeat returns the same schedule with 200, another request under the same key is 409")
     public Uni<Response> create(@Valid @NotNull ScheduleSpec spec,
-                                @HeaderParam(Schedules.IDEMPOTENCY_KEY) String idempotencyKey) {
+                                @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         checkKey(idempotencyKey);
         return schedules.create(spec, idempotencyKey).map(c -> Response.status(c.repeated() ? 200 : 201)
                 .location(URI.create("/schedules/" + c.schedule().id())).entity(c.schedule()).build());
@@ -86,7 +87,7 @@ public class ScheduleResource {
     @Path("/{id}/run")
     @Operation(summary = "Fire the schedule now (202 with the fire and its batch); its timing is unchanged; with an "
             + "Idempotency-Key, a repeat returns the same fire and batch with 200, the key used for anything else is 409")
-    public Uni<Response> run(@PathParam("id") String id, @HeaderParam(Schedules.IDEMPOTENCY_KEY) String idempotencyKey) {
+    public Uni<Response> run(@PathParam("id") String id, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         UUID uuid = uuid(id);
         checkKey(idempotencyKey);
         return firing.runNow(uuid, idempotencyKey).map(r -> {
@@ -101,9 +102,7 @@ public class ScheduleResource {
     }
 
     private static void checkKey(String idempotencyKey) {
-        if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 128)) {
-            throw ProblemException.invalidField(Schedules.IDEMPOTENCY_KEY, "must be 1 to 128 characters, not blank");
-        }
+        IdempotencyKey.optional(idempotencyKey);
     }
 
     private static UUID uuid(String id) {

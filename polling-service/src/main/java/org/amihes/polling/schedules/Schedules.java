@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.digest.Sha256;
 import org.amihes.service.persistence.UniqueViolation;
 import org.amihes.service.rest.Problem;
@@ -26,7 +27,6 @@ import org.amihes.service.rest.ProblemException;
 public class Schedules {
 
     static final int FIRES_SHOWN = 20;
-    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final ScheduleStore store;
     private final MeterGroups groups;
@@ -74,8 +74,7 @@ public class Schedules {
                 return Uni.createFrom().nullItem();
             }
             if (!found.get().request().equals(request)) {
-                throw ProblemException.conflict(IDEMPOTENCY_KEY, "key '" + key + "' was used for another request (schedule "
-                        + found.get().id() + "); use a new key for a new request");
+                throw IdempotencyKey.reused(key, "schedule " + found.get().id());
             }
             // deleted meanwhile: its key went with it
             return view(found.get().id()).map(v -> v.map(schedule -> new Created(schedule, true)).orElse(null));
