@@ -34,7 +34,7 @@ final class Report {
                 %d simulated meters (%s, one loopback address each from %s), %s ms ± %s ms added per answer by the
                 simulator (normal draw, seeded), answer loss %s, %d sessions in flight, authentication %s. One session:
                 connect, AARQ/AARE, %s, RLRQ/RLRE, close.
-                Services: association-service and polling-service%s (packaged quarkus-run.jar, -Xmx%s each), RabbitMQ vhost
+                Services: association-service and polling-service%s (packaged quarkus-run.jar, -Xmx%s and ParallelGC each, as shipped), RabbitMQ vhost
                 `%s`, PostgreSQL database `%s`. Bare loop: -Xmx%s, its own JVM. Simulator: its own JVM.
                 %s
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), git(o), ProcStats.machine(), javaVersion(),
