@@ -292,6 +292,13 @@ public interface AssociationConfig {
         java.util.OptionalInt prefetch();
 
         /**
+         * Jobs this replica takes out of their messages at once (running or waiting for a session); further messages
+         * wait as they came, parsed but not started ({@link org.amihes.association.domain.JobWindow}). Default: twice
+         * the session bound, at least one full message.
+         */
+        java.util.OptionalInt window();
+
+        /**
          * This replica's index (0-based, e.g. a StatefulSet ordinal) among {@link #replicas()}: it subscribes first
          * to the partitions {@code p % replicas == ordinal} and to the others, as a standby, after {@link
          * #standbyDelay()}, so replicas started together share the partitions. Unset: all at once.

@@ -155,14 +155,42 @@ class AdmissionStormTest {
         }
     }
 
+    @jakarta.inject.Inject
+    org.amihes.association.messaging.JobConsumer consumer;
+
     @Test
     void aStormOfFiveThousandNewAssociationsKeepsTheRateBound() throws Exception {
         String batch = UUID.randomUUID().toString();
         starts.clear();
+        // the prefetch lets every message of the storm in at once; the jobs taken out of them stay within the job
+        // window (default: twice the session bound, 100 here; one job per message)
+        java.util.concurrent.atomic.AtomicInteger mostHeld = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger mostWaiting = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean storming = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (storming.get()) {
+                mostHeld.accumulateAndGet(consumer.jobsHeld(), Math::max);
+                mostWaiting.accumulateAndGet(consumer.messagesWaiting(), Math::max);
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000);
+            }
+        });
+        sampler.start();
         for (MeterSpec m : simulator.fleet().meters()) {
             broker.publishJob(read(batch, m, JobPriority.ON_DEMAND));
         }
-        Map<String, MeterJobResult> results = broker.awaitResults(METERS, Duration.ofSeconds(300));
+        Map<String, MeterJobResult> results;
+        try {
+            results = broker.awaitResults(METERS, Duration.ofSeconds(300));
+        } finally {
+            storming.set(false);
+            sampler.join();
+        }
+        System.out.printf("admission: at most %d jobs taken out of their messages, %d messages waiting for room%n",
+                mostHeld.get(), mostWaiting.get());
+        assertThat(mostHeld.get()).as("jobs held at once (window 100)").isBetween(50, 100);
+        assertThat(mostWaiting.get()).as("the storm's messages waited for room, delivered but not started")
+                .isGreaterThan(1_000);
+        assertThat(consumer.jobsHeld()).isZero();
         assertThat(results).hasSize(METERS);
         assertThat(results.values()).allMatch(r -> r.status() == MeterJobResult.Status.OK);
 

@@ -123,8 +123,9 @@ final class Report {
                 - **Session time**: bare loop, each session timed in the client (exact percentiles). Pipeline,
                   association-service's timer `hes.meter.session` (percentile histogram, from `/q/metrics` before and
                   after the batch, quantiles interpolated inside buckets as `histogram_quantile` does); it spans
-                  `MeterSessions.run` in `JobExecutor`, i.e. per-meter serialisation and admission (no wait when the
-                  prefetch equals the session bound, as here) plus the session itself.
+                  `MeterSessions.run` in `JobExecutor`, i.e. per-meter serialisation and admission (a replica takes at
+                  most twice the session bound of jobs out of their messages, so a job waits about one session at most
+                  for its turn) plus the session itself.
                 - **CPU per read**: utime + stime from `/proc/<pid>/stat` of each process over the pass or batch, divided by
                   the meters. The simulator runs in its own JVM, so its CPU is attributed to neither side (shown apart).
                   RabbitMQ and PostgreSQL are machine-wide servers shared with anything else running on this machine:

@@ -71,6 +71,10 @@ class FirstReadIT {
             Map<String, String> poll = new HashMap<>(E2eStack.polling());
             // a small pool: requests share connections from the first one on, as they do under load
             poll.put("quarkus.datasource.reactive.max-size", "2");
+            // tracing on, as deployed (Helm sets an OTLP endpoint): the request's spans and its context propagation
+            // are part of the response path; the collector is absent (a closed port), as on a fresh cluster
+            poll.put("quarkus.otel.sdk.disabled", "false");
+            poll.put("quarkus.otel.exporter.otlp.endpoint", "http://127.0.0.1:" + ServiceProcess.freePort());
             burners.forEach(Thread::start);
             for (int round = 0; round < ROUNDS; round++) {
                 try (ServiceProcess polling = ServiceProcess.start(root, "polling-service", poll, "first-read-polling-" + round)) {

@@ -4,7 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
+import java.util.Comparator;
+import org.amihes.association.AssociationConfig;
 import org.amihes.association.JobExecutor;
+import org.amihes.association.domain.JobWindow;
+import org.amihes.contracts.JobPriority;
 import org.amihes.association.domain.RecentResults;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,8 +68,12 @@ public class JobConsumer {
     private final ResultJournal journal;
     private final RecentResults<MeterJobResult> recent = recentResults();
     private final java.util.Map<String, Future<MeterJobResult>> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final JobWindow window;
 
-    public JobConsumer(JsonMessages json, JobExecutor executor, ResultPublisher publisher, ResultJournal journal) {
+    public JobConsumer(JsonMessages json, JobExecutor executor, ResultPublisher publisher, ResultJournal journal,
+                       AssociationConfig config) {
+        this.window = new JobWindow(config.jobs().window()
+                .orElse(Math.max(2 * config.sessions().maxConcurrent(), MeterJobBatch.MAX_JOBS)));
         this.json = json;
         this.journal = journal;
         this.executor = executor;
@@ -86,17 +94,36 @@ public class JobConsumer {
             return Future.succeededFuture(Verdict.reject(DeadLetters.reasonOf(e)));
         }
         List<MeterJob> jobs = batch.jobs();
-        Future<Map<String, MeterJobResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
-        return recorded.compose(known -> {
-            List<Future<Void>> done = new ArrayList<>(jobs.size());
-            for (MeterJob job : jobs) {
-                done.add(handle(job, known.get(job.jobId())));
-            }
-            return Future.join(done);
+        JobPriority priority = jobs.stream().map(MeterJob::priority).min(Comparator.naturalOrder()).orElseThrow();
+        return window.take(jobs.size(), priority).compose(admitted -> {
+            Future<Map<String, MeterJobResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
+            return recorded.transform(ar -> {
+                List<Future<Void>> done = new ArrayList<>(jobs.size());
+                for (MeterJob job : jobs) {
+                    Future<Void> one = ar.succeeded() ? handle(job, ar.result().get(job.jobId()))
+                            : Future.failedFuture(ar.cause());
+                    done.add(one.andThen(x -> window.release()));
+                }
+                return Future.join(done);
+            });
         }).map(Verdict.ACK).otherwise(error -> {
             LOG.debugf("jobs not all done (%s); message requeued", error.getMessage());
             return Verdict.REQUEUE;
         });
+    }
+
+    /** Starts no message any more (the service is stopping): those waiting go back to the broker. */
+    public void stopTaking() {
+        window.close();
+    }
+
+    /** Jobs taken out of their messages (running or waiting for a session), and messages waiting to be taken. */
+    public int jobsHeld() {
+        return window.held();
+    }
+
+    public int messagesWaiting() {
+        return window.waitingMessages();
     }
 
     /**

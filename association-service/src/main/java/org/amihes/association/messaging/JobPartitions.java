@@ -73,6 +73,10 @@ public class JobPartitions {
         this.requeued = Counter.builder("hes.jobs.requeued")
                 .description("messages of jobs sent back to their queue unfinished").register(metrics);
         this.consumer = consumer;
+        io.micrometer.core.instrument.Gauge.builder("hes.jobs.held", consumer, JobConsumer::jobsHeld)
+                .description("jobs taken out of their messages, running or waiting for a session").register(metrics);
+        io.micrometer.core.instrument.Gauge.builder("hes.jobs.messages.waiting", consumer, JobConsumer::messagesWaiting)
+                .description("messages of jobs delivered and waiting for room in the job window").register(metrics);
         this.sessions = sessions;
         this.vertx = vertx;
         this.exchange = topology.jobsExchange();
@@ -223,6 +227,7 @@ public class JobPartitions {
      */
     void onStop(@Observes @Priority(10) ShutdownEvent event) { // first: the publisher must outlive the drain
         stopping = true;
+        consumer.stopTaking();
         try {
             sessions.drain().toCompletionStage().toCompletableFuture()
                     .get(config.jobs().drainTimeout().toMillis(), TimeUnit.MILLISECONDS);

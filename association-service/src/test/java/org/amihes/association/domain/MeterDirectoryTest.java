@@ -42,4 +42,36 @@ class MeterDirectoryTest {
         assertThat(ids(m.page(9_998, 5))).containsExactly("M09998", "M09999");
         assertThat(ids(m.page(0, 10_000))).isSorted().hasSize(10_000);
     }
+
+    static Meter at(String id, String host, int logicalDevice) {
+        return new Meter(id, "SIM", host, 4059, TransportKind.TCP_WRAPPER, 16, logicalDevice, AuthenticationLevel.NONE);
+    }
+
+    @Test
+    void metersByAddressFollowTheirMovesWhetherAloneOrSeveralAtOneAddress() {
+        MeterDirectory directory = new MeterDirectory();
+        directory.put(at("A", "10.0.0.1", 1));
+        directory.put(at("A", "10.0.0.1", 1)); // the same again
+        assertThat(ids(directory.atAddress("10.0.0.1", 1))).containsExactly("A");
+        directory.put(at("C", "10.0.0.1", 1));
+        directory.put(at("B", "10.0.0.1", 1));
+        directory.put(at("D", "10.0.0.1", 2));
+        assertThat(ids(directory.atAddress("10.0.0.1", 1))).containsExactly("A", "B", "C");
+        assertThat(ids(directory.atAddress("10.0.0.1", 2))).containsExactly("D");
+        directory.put(at("B", "10.0.0.2", 1)); // moved away from a shared address
+        directory.put(at("E", "10.0.0.3", 1));
+        directory.put(at("E", "10.0.0.4", 1)); // moved away from its own address
+        directory.put(at("F", "10.0.0.2", 1)); // joins a moved one
+        assertThat(ids(directory.atAddress("10.0.0.1", 1))).containsExactly("A", "C");
+        assertThat(ids(directory.atAddress("10.0.0.2", 1))).containsExactly("B", "F");
+        assertThat(directory.atAddress("10.0.0.3", 1)).isEmpty();
+        assertThat(ids(directory.atAddress("10.0.0.4", 1))).containsExactly("E");
+        directory.put(at("A", "10.0.0.9", 1));
+        directory.put(at("C", "10.0.0.9", 1));
+        directory.put(at("D", "10.0.0.9", 2));
+        assertThat(directory.atAddress("10.0.0.1", 1)).isEmpty();
+        assertThat(directory.atAddress("10.0.0.1", 2)).isEmpty();
+        assertThat(ids(directory.atAddress("10.0.0.9", 1))).containsExactly("A", "C");
+        assertThat(directory.size()).isEqualTo(6);
+    }
 }
