@@ -341,7 +341,7 @@ class InteropRunTest {
                     .then().statusCode(409).body("type", equalTo("urn:amihes:problem:conflict"))
                     .body("errors[0].field", equalTo("Idempotency-Key"));
         }
-        for (String bad : List.of(" ", "k".repeat(129))) {
+        for (String bad : List.of("", " ", "k".repeat(129))) {
             given().contentType(ContentType.JSON).header("Idempotency-Key", bad).body(request).post("/interop/runs")
                     .then().statusCode(400).body("type", equalTo("urn:amihes:problem:invalid-field"))
                     .body("errors[0].field", equalTo("Idempotency-Key"));

@@ -54,8 +54,8 @@ public class InteropRuns {
                           Boolean capture) {
     }
 
-    /** A run as {@link #start} answers it: created now, or stored before under the request's Idempotency-Key. */
-    public record Started(InteropRunStore.Run run, boolean created) {
+    /** A run as {@link #start} answers it: created now, or stored before under its Idempotency-Key (repeated). */
+    public record Started(InteropRunStore.Run run, boolean repeated) {
     }
     private static final Logger LOG = Logger.getLogger(InteropRuns.class);
     /** A run's jobs not all confirmed this many sweeps after its start are published again (10,000 take a while). */
@@ -140,7 +140,7 @@ public class InteropRuns {
                                 + "them again", run.runId());
                     }
                 }))
-                .replaceWith(new Started(run, true));
+                .replaceWith(new Started(run, false));
     }
 
     /**
@@ -152,7 +152,7 @@ public class InteropRuns {
             if (!digest.equals(stored.requestDigest())) {
                 throw IdempotencyKey.reused(key, "run " + stored.run().runId());
             }
-            return new Started(stored.run(), false);
+            return new Started(stored.run(), true);
         }).orElse(null));
     }
 

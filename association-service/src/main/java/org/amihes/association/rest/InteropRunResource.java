@@ -5,7 +5,6 @@ import org.amihes.service.rest.IdempotencyKey;
 import org.amihes.service.security.Roles;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import jakarta.validation.constraints.NotNull;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -68,14 +66,12 @@ public class InteropRunResource {
             + "and its targets are stored and their jobs published (with an Idempotency-Key, a repeat returns the same "
             + "run with 200 and probes nothing, another request under the same key is 409)")
     public Uni<Response> start(@NotNull @jakarta.validation.Valid InteropRuns.Request request,
-                               @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey,
-                               @Context HttpServerRequest http) {
-        // RESTEasy passes a header sent empty as null: the raw header tells an empty key (400) from none
-        String key = idempotencyKey != null ? idempotencyKey : http.getHeader(IdempotencyKey.HEADER);
-        return runs.start(request, key, actor.name()).chain(started -> {
+                               @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
+        // a header sent empty is 400 before this (IdempotencyKeyFilter), not "no key"
+        return runs.start(request, idempotencyKey, actor.name()).chain(started -> {
             InteropRunStore.Run run = started.run();
             URI location = URI.create("/interop/runs/" + run.runId());
-            if (!started.created()) {
+            if (started.repeated()) {
                 return view(run).map(v -> Response.ok(v).location(location).build());
             }
             return Uni.createFrom().item(Response.accepted(new RunView(run.runId(), run.status(), run.cases(),

@@ -33,8 +33,8 @@ public class CampaignStore {
         this.db = db;
     }
 
-    /** What creating a campaign did: the campaign, and whether this request made it (false: the key's campaign). */
-    public record Created(Campaign campaign, boolean created, String requestDigest) {
+    /** What creating a campaign did: the campaign, and whether it was stored before under the key (repeated). */
+    public record Created(Campaign campaign, boolean repeated, String requestDigest) {
     }
 
     /**
@@ -64,7 +64,7 @@ public class CampaignStore {
                 ps.setTimestamp(12, Timestamp.from(c.createdAt()));
                 if (ps.executeUpdate() == 0) {
                     con.rollback();
-                    return byKey(con, idempotencyKey).map(e -> new Created(e.campaign(), false, e.requestDigest()))
+                    return byKey(con, idempotencyKey).map(e -> new Created(e.campaign(), true, e.requestDigest()))
                             .orElseThrow(() -> new SQLException("idempotency key " + idempotencyKey + " vanished"));
                 }
             }
@@ -100,7 +100,7 @@ public class CampaignStore {
             }
             event(con, c.id(), null, "CREATED", "by " + c.createdBy());
             con.commit();
-            return new Created(c, true, requestDigest);
+            return new Created(c, false, requestDigest);
         }
     }
 

@@ -67,10 +67,10 @@ public class Campaigns {
                 spec.batchSize(), spec.windowStart(), spec.windowEnd(), actor,
                 Instant.now().truncatedTo(ChronoUnit.MICROS), null);
         CampaignStore.Created created = store.create(c, idempotencyKey, digest, image.model(), group);
-        if (!created.created() && !created.requestDigest().equals(digest)) {
+        if (created.repeated() && !created.requestDigest().equals(digest)) {
             throw IdempotencyKey.reused(idempotencyKey, "campaign " + created.campaign().id());
         }
-        if (created.created()) {
+        if (!created.repeated()) {
             engine.nudge();
         }
         return created;

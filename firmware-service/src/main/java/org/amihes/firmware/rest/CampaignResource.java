@@ -77,7 +77,7 @@ public class CampaignResource {
                 w == null ? null : LocalTime.parse(w.start()), w == null ? null : LocalTime.parse(w.end()), false),
                 key, actor.name());
         CampaignView view = view(created.campaign().id());
-        return created.created() ? Response.created(URI.create("campaigns/" + view.id())).entity(view).build()
+        return !created.repeated() ? Response.created(URI.create("campaigns/" + view.id())).entity(view).build()
                 : Response.ok(view).build();
     }
 

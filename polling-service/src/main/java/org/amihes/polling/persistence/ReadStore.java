@@ -1,5 +1,7 @@
 package org.amihes.polling.persistence;
 
+import org.amihes.service.rest.IdempotencyKey;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -68,13 +70,17 @@ public class ReadStore {
     }
 
     /**
-     * The schedule whose manual run ({@code POST /schedules/{id}/run}) used this idempotency key, if one did: such a key
-     * names no read batch, but it is taken.
+     * Fails with 409 when a schedule's manual run ({@code POST /schedules/{id}/run}) used this idempotency key: such a
+     * key names no read batch, but it is taken.
      */
-    public Uni<Optional<UUID>> scheduleRunByIdempotencyKey(String key) {
+    public Uni<Void> refuseScheduleRunKey(String key) {
         return pool.preparedQuery("SELECT schedule_id FROM polling.schedule_fire WHERE idempotency_key = $1")
                 .execute(Tuple.of(key))
-                .map(rows -> rows.size() == 0 ? Optional.empty() : Optional.of(rows.iterator().next().getUUID(0)));
+                .invoke(rows -> {
+                    if (rows.size() > 0) {
+                        throw IdempotencyKey.reused(key, "a run of schedule " + rows.iterator().next().getUUID(0));
+                    }
+                }).replaceWithVoid();
     }
 
     /** The batch and all its jobs (PENDING), atomically: a crash never leaves a batch without its jobs. */

@@ -82,7 +82,7 @@ public class ProfileReads {
      */
     private Uni<Started> repeated(String key, ProfileReadRequest request, boolean all) {
         return store.batchByIdempotencyKey(key).call(found -> found.isPresent() ? Uni.createFrom().voidItem()
-                : refuseScheduleRunKey(key)).map(found -> found.map(stored -> {
+                : readStore.refuseScheduleRunKey(key)).map(found -> found.map(stored -> {
             boolean same = fingerprint(request, all).equals(stored.request())
                     && (all || stored.meterIds().equals(request.meterIds().stream().sorted().toList()));
             if (!same) {
@@ -92,12 +92,6 @@ public class ProfileReads {
         }).orElse(null));
     }
 
-    /** A key a schedule's manual run used names no batch, but is taken: 409. */
-    private Uni<Void> refuseScheduleRunKey(String key) {
-        return readStore.scheduleRunByIdempotencyKey(key).invoke(run -> run.ifPresent(schedule -> {
-            throw IdempotencyKey.reused(key, "a run of schedule " + schedule);
-        })).replaceWithVoid();
-    }
 
     private Uni<Started> store(ProfileReadRequest request, boolean all, String idempotencyKey) {
         Uni<Map<String, String>> vendors = all ? store.allVendors() : store.vendors(request.meterIds());

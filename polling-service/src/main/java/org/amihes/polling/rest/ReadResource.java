@@ -79,7 +79,7 @@ public class ReadResource {
      */
     private Uni<Response> repeated(String key, List<String> meterIds, List<String> registers) {
         return store.batchByIdempotencyKey(key).call(found -> found.isPresent() ? Uni.createFrom().voidItem()
-                : refuseScheduleRunKey(key)).map(found -> found.map(stored -> {
+                : store.refuseScheduleRunKey(key)).map(found -> found.map(stored -> {
             boolean same = stored.registers().equals(registers)
                     && (meterIds == null || stored.meterIds().equals(meterIds.stream().sorted().toList()));
             if (!same) {
@@ -89,12 +89,6 @@ public class ReadResource {
         }).orElse(null));
     }
 
-    /** A key a schedule's manual run used names no batch, but is taken: 409. */
-    private Uni<Void> refuseScheduleRunKey(String key) {
-        return store.scheduleRunByIdempotencyKey(key).invoke(run -> run.ifPresent(schedule -> {
-            throw IdempotencyKey.reused(key, "a run of schedule " + schedule);
-        })).replaceWithVoid();
-    }
 
     @RolesAllowed(Roles.VIEWER)
     @GET
