@@ -286,8 +286,8 @@ public interface AssociationConfig {
         String queuePrefix();
 
         /**
-         * Unacknowledged messages (each 1 to 100 jobs) per partition; default: a quarter of the session bound, so
-         * even one job per message keeps every session busy when one replica holds all partitions.
+         * Unacknowledged messages (each 1 to 100 jobs) per partition; default: the job window ({@link #window()})
+         * over the partitions, so even one job per message fills the window when one replica holds all partitions.
          */
         java.util.OptionalInt prefetch();
 

@@ -484,8 +484,15 @@ public final class PipelineBenchmark {
             throw new IllegalStateException(jar + " is missing: package the services first "
                     + "(./mvnw -B package -pl association-service,polling-service,benchmarks -am -Dmaven.test.skip=true)");
         }
-        // the services as shipped (./hes run, the container images): the throughput collector
-        return List.of(Child.java(), "-Xmx" + o.serviceXmx(), SERVICE_GC, "-jar", jar.toString());
+        // the services as shipped (./hes run, the container images): the throughput collector; an experiment adds
+        // options of its own in HES_BENCH_SERVICE_JVM_OPTS (e.g. compiler settings; the report's command line names it)
+        List<String> command = new java.util.ArrayList<>(List.of(Child.java(), "-Xmx" + o.serviceXmx(), SERVICE_GC));
+        String extra = System.getenv().getOrDefault("HES_BENCH_SERVICE_JVM_OPTS", "").trim();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
+        command.addAll(List.of("-jar", jar.toString()));
+        return command;
     }
 
     private static Phase batch(PipelineOptions o, int b, HttpClient http, String pollUrl, String assocUrl,

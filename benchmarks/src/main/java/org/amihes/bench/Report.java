@@ -34,7 +34,7 @@ final class Report {
                 %d simulated meters (%s, one loopback address each from %s), %s ms ± %s ms added per answer by the
                 simulator (normal draw, seeded), answer loss %s, %d sessions in flight, authentication %s. One session:
                 connect, AARQ/AARE, %s, RLRQ/RLRE, close.
-                Services: association-service and polling-service%s (packaged quarkus-run.jar, -Xmx%s and ParallelGC each, as shipped), RabbitMQ vhost
+                Services: association-service and polling-service%s (packaged quarkus-run.jar, -Xmx%s and ParallelGC each, as shipped%s), RabbitMQ vhost
                 `%s`, PostgreSQL database `%s`. Bare loop: -Xmx%s, its own JVM. Simulator: its own JVM.
                 %s
                 """, Instant.now().truncatedTo(ChronoUnit.SECONDS), git(o), ProcStats.machine(), javaVersion(),
@@ -43,7 +43,10 @@ final class Report {
                 o.profileDay() ? "the load profile of yesterday (UTC), both sides: capture objects, capture period, "
                         + "scaler_unit of the captured registers, the buffer by range (selective access)"
                         : "GET-with-list (energy scaler_unit and value, clock)",
-                o.secured() ? ", security-service" : "", o.serviceXmx(), o.vhost(), o.dbName(), o.bareXmx(),
+                o.secured() ? ", security-service" : "", o.serviceXmx(),
+                System.getenv().getOrDefault("HES_BENCH_SERVICE_JVM_OPTS", "").isBlank() ? ""
+                        : "; with `HES_BENCH_SERVICE_JVM_OPTS=" + System.getenv("HES_BENCH_SERVICE_JVM_OPTS").trim() + "`",
+                o.vhost(), o.dbName(), o.bareXmx(),
                 o.secured() ? SECURED : ""));
         if (!setup.isEmpty()) {
             md.append("Set-up (before the measured passes and batches):\n\n");

@@ -83,6 +83,10 @@ public final class JobWindow {
         refused.forEach(p -> p.fail(new Admission.Closed()));
     }
 
+    public int limit() {
+        return limit;
+    }
+
     public synchronized int held() {
         return held;
     }

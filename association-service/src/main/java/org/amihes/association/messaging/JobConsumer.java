@@ -117,6 +117,11 @@ public class JobConsumer {
         window.close();
     }
 
+    /** The most jobs taken out of their messages at once (a message alone may exceed it). */
+    public int windowSize() {
+        return window.limit();
+    }
+
     /** Jobs taken out of their messages (running or waiting for a session), and messages waiting to be taken. */
     public int jobsHeld() {
         return window.held();
@@ -151,10 +156,17 @@ public class JobConsumer {
     private Future<Void> handle(MeterJob job, MeterJobResult known) {
         if (known != null) {
             // recorded again in case this process had not recorded it yet (idempotent), then published again
-            return Future.join(journal.record(known), publisher.publish(known)).mapEmpty();
+            return recordAndPublish(known);
         }
         // a copy delivered while the first is still running joins it instead of opening another session
-        return executeOnce(job).compose(result -> Future.join(journal.record(result), publisher.publish(result)).mapEmpty());
+        return executeOnce(job).compose(this::recordAndPublish);
+    }
+
+    /** Into the journal and to the broker, written as JSON once for both. */
+    private Future<Void> recordAndPublish(MeterJobResult result) {
+        byte[] written = json.write(result);
+        return Future.join(journal.record(result.jobId(), written), publisher.publish(result, written))
+                .mapEmpty();
     }
 
     static RecentResults<MeterJobResult> recentResults() {

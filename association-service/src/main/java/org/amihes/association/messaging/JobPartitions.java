@@ -163,8 +163,10 @@ public class JobPartitions {
             return;
         }
         Channel ch = connection.createChannel();
-        // messages of 1 to MeterJobBatch.MAX_JOBS jobs: enough to keep the session bound busy even with one job each
-        ch.basicQos(config.jobs().prefetch().orElse(Math.max(2, config.sessions().maxConcurrent() / 4)));
+        // messages of 1 to MeterJobBatch.MAX_JOBS jobs: enough to fill the job window even with one job each when this
+        // replica holds every partition; more would only wait, parsed, on the heap
+        int partitions = config.jobs().partitions();
+        ch.basicQos(config.jobs().prefetch().orElse(Math.max(2, (consumer.windowSize() + partitions - 1) / partitions)));
         String queue = queue(partition);
         ch.basicConsume(queue, false, new DefaultConsumer(ch) {
             @Override

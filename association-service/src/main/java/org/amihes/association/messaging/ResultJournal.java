@@ -48,9 +48,9 @@ public class ResultJournal {
         vertx.setPeriodic(Duration.ofMinutes(1).toMillis(), Duration.ofHours(1).toMillis(), id -> purge());
     }
 
-    /** Completes once the result is durable. */
-    public Future<Void> record(MeterJobResult result) {
-        return batches.add(new Recorded(result.jobId(), json.write(result)));
+    /** Completes once the result ({@code written}: its JSON, as {@link JsonMessages#write} gives it) is durable. */
+    public Future<Void> record(String jobId, byte[] written) {
+        return batches.add(new Recorded(jobId, written));
     }
 
     /** The recorded results of those of {@code jobIds} that have one. */

@@ -25,16 +25,14 @@ import org.amihes.service.rabbitmq.RabbitConnections;
 @ApplicationScoped
 public class ResultPublisher {
 
-    private final JsonMessages json;
     private final ExchangePublisher out;
     /** One batcher per routing key (command type): a batch carries results of one command type. */
-    private final java.util.Map<String, Batcher<MeterJobResult>> batches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<String, Batcher<Written>> batches = new java.util.concurrent.ConcurrentHashMap<>();
     private final Vertx vertx;
     private final long delayMillis;
 
-    public ResultPublisher(JsonMessages json, Topology topology, RabbitConnections connections, Vertx vertx,
+    public ResultPublisher(Topology topology, RabbitConnections connections, Vertx vertx,
                                AssociationConfig config) {
-        this.json = json;
         this.out = new ExchangePublisher(connections, "job results", topology.resultsExchange(), "topic");
         this.vertx = vertx;
         this.delayMillis = Math.max(1, config.results().batchDelay().toMillis());
@@ -44,15 +42,40 @@ public class ResultPublisher {
         out.open(() -> { });
     }
 
-    /** Completes when the broker confirmed the batch that carries this result. */
-    public Future<Void> publish(MeterJobResult result) {
-        return batches.computeIfAbsent(result.routingKey(), key -> new Batcher<>(vertx, MeterJobResultBatch.MAX_RESULTS,
-                delayMillis, results -> publishBatch(key, results))).add(result);
+    /** A result and its JSON. */
+    private record Written(String jobId, byte[] json) {
     }
 
-    private Future<Void> publishBatch(String routingKey, List<MeterJobResult> results) {
-        return Future.fromCompletionStage(out.publish(routingKey,
-                results.get(0).jobId() + "+" + (results.size() - 1), json.write(new MeterJobResultBatch(results))));
+    /**
+     * Completes when the broker confirmed the batch that carries this result; {@code written} is its JSON as
+     * {@link JsonMessages#write} gives it (the bytes the journal keeps), so it is not written again.
+     */
+    public Future<Void> publish(MeterJobResult result, byte[] written) {
+        return batches.computeIfAbsent(result.routingKey(), key -> new Batcher<>(vertx, MeterJobResultBatch.MAX_RESULTS,
+                delayMillis, results -> publishBatch(key, results))).add(new Written(result.jobId(), written));
+    }
+
+    private Future<Void> publishBatch(String routingKey, List<Written> results) {
+        return Future.fromCompletionStage(out.publish(routingKey, results.get(0).jobId() + "+" + (results.size() - 1),
+                batchOf(results.stream().map(Written::json).toList())));
+    }
+
+    /** The {@link MeterJobResultBatch} of results already written as JSON, without reading or writing them again. */
+    static byte[] batchOf(List<byte[]> results) {
+        byte[] head = ("{\"" + MeterJobResultBatch.class.getRecordComponents()[0].getName() + "\":[")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        int size = head.length + results.size() + 1;
+        for (byte[] r : results) {
+            size += r.length;
+        }
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size).put(head);
+        for (int i = 0; i < results.size(); i++) {
+            if (i > 0) {
+                out.put((byte) ',');
+            }
+            out.put(results.get(i));
+        }
+        return out.put((byte) ']').put((byte) '}').array();
     }
 
     void onStop(@Observes @Priority(5000) ShutdownEvent event) throws InterruptedException {
