@@ -96,12 +96,23 @@ public class JobConsumer {
         List<MeterJob> jobs = batch.jobs();
         JobPriority priority = jobs.stream().map(MeterJob::priority).min(Comparator.naturalOrder()).orElseThrow();
         return window.take(jobs.size(), priority).compose(admitted -> {
-            Future<Map<String, MeterJobResult>> recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
+            Future<Map<String, MeterJobResult>> recorded;
+            try {
+                recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
+            } catch (RuntimeException e) {
+                recorded = Future.failedFuture(e);
+            }
+            // from here on each job gives its place in the window back when it ends, whatever happens
             return recorded.transform(ar -> {
                 List<Future<Void>> done = new ArrayList<>(jobs.size());
                 for (MeterJob job : jobs) {
-                    Future<Void> one = ar.succeeded() ? handle(job, ar.result().get(job.jobId()))
-                            : Future.failedFuture(ar.cause());
+                    Future<Void> one;
+                    try {
+                        one = ar.succeeded() ? handle(job, ar.result().get(job.jobId()))
+                                : Future.failedFuture(ar.cause());
+                    } catch (RuntimeException e) { // a job that fails at once still gives its place back
+                        one = Future.failedFuture(e);
+                    }
                     done.add(one.andThen(x -> window.release()));
                 }
                 return Future.join(done);
