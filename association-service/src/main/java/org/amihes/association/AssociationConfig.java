@@ -294,7 +294,7 @@ public interface AssociationConfig {
         /**
          * Jobs this replica takes out of their messages at once (running or waiting for a session); further messages
          * wait as they came, parsed but not started ({@link org.amihes.association.domain.JobWindow}). Default: twice
-         * the session bound, at least one full message.
+         * the session bound, at least two full messages (so a full one starts while another is still running).
          */
         java.util.OptionalInt window();
 

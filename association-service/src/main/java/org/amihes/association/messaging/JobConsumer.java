@@ -73,7 +73,7 @@ public class JobConsumer {
     public JobConsumer(JsonMessages json, JobExecutor executor, ResultPublisher publisher, ResultJournal journal,
                        AssociationConfig config) {
         this.window = new JobWindow(config.jobs().window()
-                .orElse(Math.max(2 * config.sessions().maxConcurrent(), MeterJobBatch.MAX_JOBS)));
+                .orElse(2 * Math.max(config.sessions().maxConcurrent(), MeterJobBatch.MAX_JOBS)));
         this.json = json;
         this.journal = journal;
         this.executor = executor;
