@@ -478,16 +478,24 @@ public final class PipelineBenchmark {
      */
     static final String SERVICE_GC = "-XX:+UseParallelGC";
 
+    /** JVM options an experiment adds to the services (e.g. compiler settings), from this environment variable. */
+    static final String EXPERIMENT_JVM_OPTS = "HES_BENCH_SERVICE_JVM_OPTS";
+
+    /** The experiment's options, empty when there is none. */
+    static String experimentJvmOpts() {
+        return System.getenv().getOrDefault(EXPERIMENT_JVM_OPTS, "").trim();
+    }
+
     static List<String> serviceCommand(PipelineOptions o, String module) {
         Path jar = o.root().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(jar + " is missing: package the services first "
                     + "(./mvnw -B package -pl association-service,polling-service,benchmarks -am -Dmaven.test.skip=true)");
         }
-        // the services as shipped (./hes run, the container images): the throughput collector; an experiment adds
-        // options of its own in HES_BENCH_SERVICE_JVM_OPTS (e.g. compiler settings; the report's command line names it)
+        // the services as shipped (./hes run, the container images): the throughput collector, and the options of an
+        // experiment (EXPERIMENT_JVM_OPTS; the report names them)
         List<String> command = new java.util.ArrayList<>(List.of(Child.java(), "-Xmx" + o.serviceXmx(), SERVICE_GC));
-        String extra = System.getenv().getOrDefault("HES_BENCH_SERVICE_JVM_OPTS", "").trim();
+        String extra = experimentJvmOpts();
         if (!extra.isEmpty()) {
             command.addAll(List.of(extra.split("\\s+")));
         }

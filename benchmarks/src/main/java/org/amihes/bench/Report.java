@@ -44,8 +44,8 @@ final class Report {
                         + "scaler_unit of the captured registers, the buffer by range (selective access)"
                         : "GET-with-list (energy scaler_unit and value, clock)",
                 o.secured() ? ", security-service" : "", o.serviceXmx(),
-                System.getenv().getOrDefault("HES_BENCH_SERVICE_JVM_OPTS", "").isBlank() ? ""
-                        : "; with `HES_BENCH_SERVICE_JVM_OPTS=" + System.getenv("HES_BENCH_SERVICE_JVM_OPTS").trim() + "`",
+                PipelineBenchmark.experimentJvmOpts().isEmpty() ? "" : "; with `"
+                        + PipelineBenchmark.EXPERIMENT_JVM_OPTS + "=" + PipelineBenchmark.experimentJvmOpts() + "`",
                 o.vhost(), o.dbName(), o.bareXmx(),
                 o.secured() ? SECURED : ""));
         if (!setup.isEmpty()) {

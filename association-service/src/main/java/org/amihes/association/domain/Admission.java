@@ -2,10 +2,8 @@ package org.amihes.association.domain;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.amihes.contracts.JobPriority;
@@ -35,8 +33,7 @@ public final class Admission {
     private double tokens;
     private long refilledAt;
     private boolean wakeupPending;
-    private final List<Queue<Promise<Void>>> waiting = new ArrayList<>();
-    private int waitingCount;
+    private final ByPriority<Promise<Void>> waiting = new ByPriority<>();
     private boolean closed;
     private final Promise<Void> idle = Promise.promise();
 
@@ -73,9 +70,6 @@ public final class Admission {
         this.wakeups = wakeups;
         this.tokens = burst;
         this.refilledAt = nanoClock.getAsLong();
-        for (int i = 0; i < JobPriority.values().length; i++) {
-            waiting.add(new ArrayDeque<>());
-        }
     }
 
     /** Runs {@code work} at {@link JobPriority#ON_DEMAND}. */
@@ -101,7 +95,7 @@ public final class Admission {
     }
 
     public synchronized int waiting() {
-        return waitingCount;
+        return waiting.size();
     }
 
     /**
@@ -109,14 +103,10 @@ public final class Admission {
      * returned future completes once the sessions already running have ended.
      */
     public Future<Void> close() {
-        List<Promise<Void>> refused = new ArrayList<>();
+        List<Promise<Void>> refused;
         synchronized (this) {
             closed = true;
-            waiting.forEach(q -> {
-                refused.addAll(q);
-                q.clear();
-            });
-            waitingCount = 0;
+            refused = waiting.drain();
             if (inUse == 0) {
                 idle.tryComplete();
             }
@@ -131,8 +121,7 @@ public final class Admission {
             if (closed) {
                 return Future.failedFuture(new Closed());
             }
-            waiting.get(priority.ordinal()).add(p);
-            waitingCount++;
+            waiting.add(priority, p);
         }
         admit();
         return p.future();
@@ -153,7 +142,7 @@ public final class Admission {
         List<Promise<Void>> admitted = new ArrayList<>();
         long wakeIn = -1;
         synchronized (this) {
-            while (waitingCount > 0 && inUse < permits) {
+            while (waiting.size() > 0 && inUse < permits) {
                 if (!takeToken()) {
                     if (!wakeupPending) {
                         wakeupPending = true;
@@ -162,8 +151,7 @@ public final class Admission {
                     break;
                 }
                 inUse++;
-                waitingCount--;
-                admitted.add(next());
+                admitted.add(waiting.poll());
             }
         }
         if (wakeIn >= 0) {
@@ -175,16 +163,6 @@ public final class Admission {
             });
         }
         admitted.forEach(Promise::complete); // outside the lock: completing runs the work
-    }
-
-    private Promise<Void> next() {
-        for (Queue<Promise<Void>> q : waiting) {
-            Promise<Void> p = q.poll();
-            if (p != null) {
-                return p;
-            }
-        }
-        throw new IllegalStateException("waiting count out of step");
     }
 
     private boolean takeToken() {

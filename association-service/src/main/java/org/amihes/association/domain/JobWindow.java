@@ -2,10 +2,8 @@ package org.amihes.association.domain;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import org.amihes.contracts.JobPriority;
 
 /**
@@ -23,9 +21,8 @@ public final class JobWindow {
     }
 
     private final int limit;
-    private final List<Queue<Waiting>> waiting = new ArrayList<>();
+    private final ByPriority<Waiting> waiting = new ByPriority<>();
     private int held;
-    private int waitingMessages;
     private boolean closed;
 
     public JobWindow(int limit) {
@@ -33,9 +30,6 @@ public final class JobWindow {
             throw new IllegalArgumentException("the window must hold at least 1 job, got " + limit);
         }
         this.limit = limit;
-        for (int i = 0; i < JobPriority.values().length; i++) {
-            waiting.add(new ArrayDeque<>());
-        }
     }
 
     /**
@@ -51,8 +45,7 @@ public final class JobWindow {
             if (closed) {
                 return Future.failedFuture(new Admission.Closed());
             }
-            waiting.get(priority.ordinal()).add(new Waiting(jobs, p));
-            waitingMessages++;
+            waiting.add(priority, new Waiting(jobs, p));
         }
         admit();
         return p.future();
@@ -71,16 +64,12 @@ public final class JobWindow {
 
     /** Admits no message any more: those waiting fail with {@link Admission.Closed} (the service is stopping). */
     public void close() {
-        List<Promise<Void>> refused = new ArrayList<>();
+        List<Waiting> refused;
         synchronized (this) {
             closed = true;
-            waiting.forEach(q -> {
-                q.forEach(w -> refused.add(w.admitted()));
-                q.clear();
-            });
-            waitingMessages = 0;
+            refused = waiting.drain();
         }
-        refused.forEach(p -> p.fail(new Admission.Closed()));
+        refused.forEach(w -> w.admitted().fail(new Admission.Closed()));
     }
 
     public int limit() {
@@ -92,38 +81,19 @@ public final class JobWindow {
     }
 
     public synchronized int waitingMessages() {
-        return waitingMessages;
+        return waiting.size();
     }
 
     private void admit() {
         List<Promise<Void>> admitted = new ArrayList<>();
         synchronized (this) {
             Waiting next;
-            while ((next = head()) != null && (held == 0 || held + next.jobs() <= limit)) {
-                poll();
+            while ((next = waiting.peek()) != null && (held == 0 || held + next.jobs() <= limit)) {
+                waiting.poll();
                 held += next.jobs();
                 admitted.add(next.admitted());
             }
         }
         admitted.forEach(Promise::complete);
-    }
-
-    private Waiting head() {
-        for (Queue<Waiting> q : waiting) {
-            if (!q.isEmpty()) {
-                return q.peek();
-            }
-        }
-        return null;
-    }
-
-    private void poll() {
-        for (Queue<Waiting> q : waiting) {
-            if (!q.isEmpty()) {
-                q.poll();
-                waitingMessages--;
-                return;
-            }
-        }
     }
 }

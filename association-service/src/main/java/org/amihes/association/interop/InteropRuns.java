@@ -100,7 +100,6 @@ public class InteropRuns {
      * first makes this one its repeat (the key's unique index).
      */
     public Uni<Started> start(Request request, String idempotencyKey, String actor) {
-        IdempotencyKey.optional(idempotencyKey);
         InteropPlan plan;
         try {
             plan = InteropPlan.of(request.cases());

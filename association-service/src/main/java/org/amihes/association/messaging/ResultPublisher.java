@@ -42,6 +42,10 @@ public class ResultPublisher {
         out.open(() -> { });
     }
 
+    /** How a {@link MeterJobResultBatch} begins in JSON: its one field, the list of results. */
+    private static final byte[] BATCH_HEAD = ("{\"" + MeterJobResultBatch.class.getRecordComponents()[0].getName()
+            + "\":[").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
     /** A result and its JSON. */
     private record Written(String jobId, byte[] json) {
     }
@@ -62,13 +66,11 @@ public class ResultPublisher {
 
     /** The {@link MeterJobResultBatch} of results already written as JSON, without reading or writing them again. */
     static byte[] batchOf(List<byte[]> results) {
-        byte[] head = ("{\"" + MeterJobResultBatch.class.getRecordComponents()[0].getName() + "\":[")
-                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        int size = head.length + results.size() + 1;
+        int size = BATCH_HEAD.length + results.size() + 1;
         for (byte[] r : results) {
             size += r.length;
         }
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size).put(head);
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size).put(BATCH_HEAD);
         for (int i = 0; i < results.size(); i++) {
             if (i > 0) {
                 out.put((byte) ',');

@@ -36,7 +36,6 @@ public class Campaigns {
     }
 
     public CampaignStore.Created create(Spec spec, String idempotencyKey, String actor) throws SQLException {
-        IdempotencyKey.optional(idempotencyKey);
         ImageMetadata image = images.find(spec.imageId());
         if (image == null) {
             throw ProblemException.invalidField("imageId", "no firmware image '" + spec.imageId() + "'");

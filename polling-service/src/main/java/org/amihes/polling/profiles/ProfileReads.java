@@ -51,7 +51,6 @@ public class ProfileReads {
             throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "all",
                     "give either 'meterIds' or \"all\": true, not both and not neither");
         }
-        IdempotencyKey.optional(idempotencyKey);
         checkRange(request.from(), request.to());
         if (request.profile() != null && !known(request.profile())) {
             throw ProblemException.invalidField("profile", "unknown profile '" + request.profile() + "'; known: "

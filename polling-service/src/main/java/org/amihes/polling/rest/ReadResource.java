@@ -57,7 +57,6 @@ public class ReadResource {
             throw ProblemException.invalidRequest(request.meterIds() == null ? "meterIds" : "all",
                     "give either 'meterIds' or \"all\": true, not both and not neither");
         }
-        IdempotencyKey.optional(idempotencyKey);
         List<String> registers = request.registers() == null ? List.of(ReadRegisters.ACTIVE_ENERGY_IMPORT) : request.registers();
         if (!all) {
             rejectDuplicates(request.meterIds());

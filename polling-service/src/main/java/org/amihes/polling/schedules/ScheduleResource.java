@@ -39,7 +39,6 @@ public class ScheduleResource {
             + "Idempotency-Key, a repeat returns the same schedule with 200, another request under the same key is 409")
     public Uni<Response> create(@Valid @NotNull ScheduleSpec spec,
                                 @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
-        checkKey(idempotencyKey);
         return schedules.create(spec, idempotencyKey).map(c -> Response.status(c.repeated() ? 200 : 201)
                 .location(URI.create("/schedules/" + c.schedule().id())).entity(c.schedule()).build());
     }
@@ -89,7 +88,6 @@ public class ScheduleResource {
             + "Idempotency-Key, a repeat returns the same fire and batch with 200, the key used for anything else is 409")
     public Uni<Response> run(@PathParam("id") String id, @HeaderParam(IdempotencyKey.HEADER) String idempotencyKey) {
         UUID uuid = uuid(id);
-        checkKey(idempotencyKey);
         return firing.runNow(uuid, idempotencyKey).map(r -> {
             ScheduleFiring.Run run = r.orElseThrow(() -> notFound(id));
             ScheduleFire fire = run.fire();
@@ -99,10 +97,6 @@ public class ScheduleResource {
             }
             return answer.build();
         });
-    }
-
-    private static void checkKey(String idempotencyKey) {
-        IdempotencyKey.optional(idempotencyKey);
     }
 
     private static UUID uuid(String id) {
