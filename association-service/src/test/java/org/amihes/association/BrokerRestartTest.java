@@ -33,17 +33,25 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * RabbitMQ restarted (stop_app, 5 s down, start_app) while jobs are being executed: the job consumer and the result
- * publisher recover by themselves, every job gets its result, and no meter ever has two associations at once.
- * (Issue 16's fast broker-restart test; the heavy version runs a whole fleet through both services.)
+ * The broker away for 5 s while jobs are being executed: the job consumer and the result publisher recover by
+ * themselves, every job gets its result, and no meter ever has two associations at once. (Issue 16's fast
+ * broker-restart test; the heavy version runs a whole fleet through both services.) In the default suite the outage is
+ * the application's own: its broker connections go through a {@link BrokerLink} that is cut (every connection closed,
+ * new ones refused) and mended, so test suites sharing the machine's RabbitMQ at the same time (./hes test runs modules
+ * side by side) go on. {@code ./hes test-faults} restarts RabbitMQ itself ({@code -Dfaults.broker-restart=true}:
+ * stop_app, 5 s, start_app).
  */
 @QuarkusTest
+@io.quarkus.test.common.WithTestResource(org.amihes.service.testing.BrokerLinkResource.class)
 class BrokerRestartTest {
 
     static final int METERS = 40;
     static final int JOBS_PER_METER = 15;
     static final String RESULTS_QUEUE = "association.results.restart-test";
     static Vertx vertx;
+
+    @org.amihes.service.testing.BrokerLinkResource.InjectBrokerLink
+    org.amihes.service.testing.BrokerLink brokerLink;
     static FleetSimulator simulator;
 
     @BeforeAll
@@ -95,7 +103,7 @@ class BrokerRestartTest {
             collect(connection, results, total / 5, Duration.ofSeconds(60));
             assertThat(results.size()).as("results before the outage").isGreaterThanOrEqualTo(total / 5).isLessThan(total);
 
-            BrokerOutage.restart(Duration.ofSeconds(5));
+            brokerAway(Duration.ofSeconds(5));
 
             collect(connection, results, total, Duration.ofSeconds(120));
             assertThat(results).as("every job has its result after the restart").hasSize(total);
@@ -116,6 +124,23 @@ class BrokerRestartTest {
                 connection.abort();
             }
         }
+    }
+
+    /** The application's link to the broker cut for {@code down}, or (test-faults) RabbitMQ itself restarted. */
+    private void brokerAway(Duration down) throws Exception {
+        if (Boolean.getBoolean("faults.broker-restart")) {
+            BrokerOutage.restart(down);
+            return;
+        }
+        long refusedBefore = brokerLink.refused();
+        brokerLink.cut();
+        try {
+            Thread.sleep(down.toMillis());
+        } finally {
+            brokerLink.mend();
+        }
+        assertThat(brokerLink.refused() - refusedBefore).as("the service tried to reconnect while its broker was away")
+                .isPositive();
     }
 
     /** Reads results (deduplicated by job id) until {@code until} arrived or the time is up; survives the outage. */

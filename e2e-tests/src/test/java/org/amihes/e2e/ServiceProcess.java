@@ -57,6 +57,7 @@ final class ServiceProcess implements AutoCloseable {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dquarkus.otel.sdk.disabled=true"));
+        command.addAll(jvmOptions());
         properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
         command.add("-jar");
         command.add(jar.toString());
@@ -73,6 +74,12 @@ final class ServiceProcess implements AutoCloseable {
         });
         Process p = builder.start();
         return new ServiceProcess(name, p, port, log);
+    }
+
+    /** JVM options for every service process of the run (failsafe's hes.e2e.service-jvm-options, space-separated). */
+    static List<String> jvmOptions() {
+        String options = System.getProperty("hes.e2e.service-jvm-options", "").trim();
+        return options.isEmpty() ? List.of() : List.of(options.split("\\s+"));
     }
 
     String url() {
