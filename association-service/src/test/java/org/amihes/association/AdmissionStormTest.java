@@ -44,7 +44,7 @@ class AdmissionStormTest {
 
     static final int RATE = 500;
     static final int BURST = 50;
-    static final int METERS = 5_000;
+    static final int METERS = 10_000;
 
     /** A rate bound well below what this machine can open, and every job of the backlog held in the process. */
     public static class Bounded implements QuarkusTestProfile {
@@ -159,7 +159,7 @@ class AdmissionStormTest {
     org.amihes.association.messaging.JobConsumer consumer;
 
     @Test
-    void aStormOfFiveThousandNewAssociationsKeepsTheRateBound() throws Exception {
+    void aStormOfTenThousandNewAssociationsKeepsTheRateBound() throws Exception {
         String batch = UUID.randomUUID().toString();
         starts.clear();
         // the prefetch lets every message of the storm in at once; the jobs taken out of them stay within the job

@@ -161,14 +161,14 @@ public class CampaignEngine {
             }
             incoming.add(new CampaignStore.Incoming(id.campaign(), result));
         }
-        List<Steps.Transition> made = store.applyAll(incoming, replica, (row, in) -> {
+        List<Steps.Transition> made = store.applyAll(incoming, replica, (row, in, state) -> {
             Campaign c = now.get(in.campaign());
             Steps.Transition next = Steps.onResult(row, imageOf.get(c.id()), c.oneShot(), in.result(),
                     config.stepAttempts());
             MeterRow r = next.row();
-            if (r.state().inFlight() && c.state().equals("CANCELLED")) {
+            if (r.state().inFlight() && state.equals("CANCELLED")) {
                 r = r.failed(MeterState.CANCELLED, null, null, "campaign cancelled at " + r.state());
-            } else if (r.state().inFlight() && c.state().equals("RUNNING")) {
+            } else if (r.state().inFlight() && state.equals("RUNNING")) {
                 r = r.withJob(Steps.jobId(c.id(), r));
             } else if (r.state().inFlight()) {
                 r = r.withJob(null); // paused: held at this step until the campaign runs again
@@ -191,19 +191,18 @@ public class CampaignEngine {
         publish(null, out);
     }
 
+    /**
+     * The campaign's settings (image, one-shot, creator: never changed after creation), from memory once read; its state
+     * is not taken from here (results read it in their own transaction, the tick from the store).
+     */
     private Optional<Campaign> campaignIfAny(UUID id) throws SQLException {
         Campaign c = campaigns.get(id);
-        if (c == null || !c.state().equals("RUNNING")) { // states change by REST: read the stored one
+        if (c == null) {
             Optional<Campaign> stored = store.campaign(id);
             stored.ifPresent(s -> campaigns.put(id, s));
             return stored;
         }
         return Optional.of(c);
-    }
-
-    /** Forgets the cached campaign (its state changed). */
-    public void changed(UUID id) {
-        campaigns.remove(id);
     }
 
     private MeterJob job(Campaign c, ImageMetadata image, MeterRow row, String jobId) throws SQLException {

@@ -275,6 +275,18 @@ public class CampaignStore {
         List<MeterRow> out = new ArrayList<>();
         try (Connection con = db.getConnection()) {
             con.setAutoCommit(false);
+            // running now, not when the tick listed it: a pause committed since holds its meters (the share lock makes
+            // a pause wait for this claim, or this claim for the pause)
+            try (PreparedStatement ps = con.prepareStatement("SELECT 1 FROM firmware.campaign WHERE id = ? "
+                    + "AND state = 'RUNNING' FOR SHARE")) {
+                ps.setObject(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        con.rollback();
+                        return out;
+                    }
+                }
+            }
             try (PreparedStatement ps = con.prepareStatement("SELECT " + ROW + " FROM firmware.campaign_meter m "
                     + "WHERE campaign_id = ? AND state IN " + IN_FLIGHT + " AND (job_id IS NULL OR owner IS NULL "
                     + "OR updated_at <= now() - CAST(? AS double precision) * interval '1 millisecond' OR (? AND owner = ?) OR NOT EXISTS "
@@ -325,9 +337,12 @@ public class CampaignStore {
     public record Incoming(UUID campaign, MeterJobResult result) {
     }
 
-    /** The transition a result makes of the row awaiting it; empty: none. */
+    /**
+     * The transition a result makes of the row awaiting it, under its campaign's state as stored when the result is
+     * applied (RUNNING, PAUSED, CANCELLED, ...); empty: none.
+     */
     public interface Decider {
-        Optional<Steps.Transition> decide(MeterRow row, Incoming result) throws SQLException;
+        Optional<Steps.Transition> decide(MeterRow row, Incoming result, String campaignState) throws SQLException;
     }
 
     /**
@@ -335,7 +350,10 @@ public class CampaignStore {
      * applying overlapping batches wait, never deadlock), each result is applied only if its meter still awaits that
      * job (a duplicate or late result changes nothing, also within the batch), the changed rows are written with one
      * batched UPDATE and the audit events with one batched INSERT, owned by {@code replica} (which sends the next
-     * jobs). Returns the transitions made, in the results' order.
+     * jobs). The campaigns' rows are read and share-locked first: a pause, resume or cancel (which updates the row)
+     * commits before this transaction reads the state or after it commits, never in between, so a result is applied
+     * under the state its campaign has, not one remembered from before a change. Returns the transitions made, in the
+     * results' order.
      */
     public List<Steps.Transition> applyAll(List<Incoming> results, String replica, Decider decider) throws SQLException {
         List<Steps.Transition> made = new ArrayList<>();
@@ -344,6 +362,16 @@ public class CampaignStore {
         }
         try (Connection con = db.getConnection()) {
             con.setAutoCommit(false);
+            Map<UUID, String> states = new java.util.HashMap<>();
+            try (PreparedStatement ps = con.prepareStatement("SELECT id, state FROM firmware.campaign WHERE id = "
+                    + "ANY(?::uuid[]) ORDER BY id FOR SHARE")) {
+                ps.setArray(1, con.createArrayOf("uuid", results.stream().map(Incoming::campaign).distinct().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        states.put(rs.getObject(1, UUID.class), rs.getString(2));
+                    }
+                }
+            }
             Map<String, MeterRow> rows = new java.util.HashMap<>();
             try (PreparedStatement ps = con.prepareStatement("SELECT " + ROW + " FROM firmware.campaign_meter WHERE "
                     + "(campaign_id, meter_id) IN (SELECT c, m FROM unnest(?::uuid[], ?::text[]) AS t(c, m)) "
@@ -366,7 +394,7 @@ public class CampaignStore {
                     if (row == null || !in.result().jobId().equals(row.jobId())) {
                         continue;
                     }
-                    Optional<Steps.Transition> t = decider.decide(row, in);
+                    Optional<Steps.Transition> t = decider.decide(row, in, states.get(in.campaign()));
                     if (t.isEmpty()) {
                         continue;
                     }

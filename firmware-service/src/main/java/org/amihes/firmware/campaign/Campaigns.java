@@ -96,7 +96,6 @@ public class Campaigns {
             }
             throw ProblemException.conflict("state", "campaign " + id + " is " + now.state() + ": it cannot become " + to);
         }
-        engine.changed(id);
         engine.nudge();
         return get(c.id());
     }
