@@ -55,13 +55,10 @@ class CampaignFlowTest {
 
     @BeforeAll
     static void broker() throws Exception {
-        connection = org.amihes.service.testing.TestRabbit.factory().newConnection("firmware-service-test");
-        channel = connection.createChannel();
-        channel.exchangeDeclare(JOBS, "x-consistent-hash", true);
-        channel.exchangeDeclare(RESULTS, "topic", true);
-        channel.exchangeDeclare(REGISTRY, "topic", true);
-        jobQueue = channel.queueDeclare().getQueue();
-        channel.queueBind(jobQueue, JOBS, "1"); // weight 1: every job lands here
+        TestJobQueue broker = new TestJobQueue("firmware-service-test", JOBS);
+        connection = broker.connection;
+        channel = broker.channel;
+        jobQueue = broker.queue;
     }
 
     static void publishRegistry(List<String> ids, String vendor) throws Exception {

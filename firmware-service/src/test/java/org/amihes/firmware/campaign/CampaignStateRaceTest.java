@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -56,24 +55,20 @@ class CampaignStateRaceTest {
     static final String JOBS = "meter-jobs.by-meter-ftest-race";
     static final int CAMPAIGNS = 60;
     static final int ROUNDS = 5;
-    static Connection connection;
+    static TestJobQueue broker;
     static Channel channel;
     static String jobQueue;
 
     @BeforeAll
     static void broker() throws Exception {
-        connection = org.amihes.service.testing.TestRabbit.factory().newConnection("firmware-race-test");
-        channel = connection.createChannel();
-        channel.exchangeDeclare(JOBS, "x-consistent-hash", true);
-        channel.exchangeDeclare(CampaignFlowTest.RESULTS, "topic", true);
-        channel.exchangeDeclare(CampaignFlowTest.REGISTRY, "topic", true);
-        jobQueue = channel.queueDeclare().getQueue();
-        channel.queueBind(jobQueue, JOBS, "1"); // weight 1: every job lands here
+        broker = new TestJobQueue("firmware-race-test", JOBS);
+        channel = broker.channel;
+        jobQueue = broker.queue;
     }
 
     @AfterAll
     static void close() throws Exception {
-        connection.close();
+        broker.connection.close();
     }
 
     @Test
