@@ -97,7 +97,32 @@ public final class TestTokens {
         }
     }
 
+    /** Password grants of this JVM, one at a time (the file lock below is per process). */
+    private static final Object PASSWORD_GRANTS = new Object();
+
+    /**
+     * Keycloak (the realm protects against brute force) answers all but one of several password grants of one user
+     * made at the same moment with "Invalid user credentials", and ./hes test builds modules side by side, so test JVMs
+     * ask at once: a password grant is made under a lock file shared by every JVM of this machine (TestTokensTest).
+     */
     private static JsonNode request(Map<String, String> form) {
+        if (!"password".equals(form.get("grant_type"))) {
+            return send(form);
+        }
+        java.nio.file.Path lock = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                "amihes-keycloak-password-grants.lock");
+        synchronized (PASSWORD_GRANTS) {
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(lock,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                 java.nio.channels.FileLock held = channel.lock()) {
+                return send(form);
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot lock " + lock + " for a password grant", e);
+            }
+        }
+    }
+
+    private static JsonNode send(Map<String, String> form) {
         TestKeycloak.ensureRunning();
         String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
