@@ -22,7 +22,9 @@ import org.jboss.logging.Logger;
  * ({@code FOR UPDATE SKIP LOCKED}: replicas never publish the same row at once), publishes their readings, and deletes them in
  * the same transaction once the channel's broker took every one; otherwise the transaction rolls back and the rows
  * wait for the next pass. So a reading is published at least once per channel, and more than once only when a
- * confirm or PUBACK was lost (a crash or a broken connection mid-pass): then again under the same dedup key.
+ * confirm or PUBACK was lost (a crash or a broken connection mid-pass): then again under the same dedup key. A row the
+ * MDMS contract refuses is set aside (column {@code rejected}, with the reason) by a pass that publishes nothing, so it
+ * is marked before the rows after it go out and never holds them back.
  */
 @ApplicationScoped
 public class MdmsRelay {
@@ -81,9 +83,9 @@ public class MdmsRelay {
         }
         // every channel windows its own sends (MQTT by max-inflight), so a pass claims batch-size rows on each
         int claim = config.batchSize();
-        pass(channel, claim).subscribe().with(published -> {
+        pass(channel, claim).subscribe().with(more -> {
             busy.set(false);
-            if (published == claim || again.get(channel.name()).getAndSet(false)) {
+            if (more || again.get(channel.name()).getAndSet(false)) {
                 kick(channel);
             }
         }, e -> {
@@ -92,7 +94,12 @@ public class MdmsRelay {
         });
     }
 
-    private Uni<Integer> pass(MdmsChannel channel, int claim) {
+    /**
+     * One pass over the channel's oldest rows; answers whether another pass should follow at once (the claim was full,
+     * or rows were set aside). Rows the MDMS contract refuses are set aside in a pass of their own, committed before any
+     * row after them is published: whoever sees those readings sees the refused rows marked.
+     */
+    private Uni<Boolean> pass(MdmsChannel channel, int claim) {
         return pool.withTransaction(conn -> conn
                 .preparedQuery("SELECT id, kind, meter_id, profile, obis, capture_time, value, raw, scaler, unit, "
                         + "status, source, stored_at FROM polling.mdms_outbox WHERE channel = $1 AND rejected IS NULL "
@@ -100,7 +107,7 @@ public class MdmsRelay {
                 .execute(Tuple.of(channel.name(), claim))
                 .chain(rows -> {
                     if (rows.size() == 0) {
-                        return Uni.createFrom().item(0);
+                        return Uni.createFrom().item(false);
                     }
                     List<Long> ids = new ArrayList<>(rows.size());
                     List<Long> refusedIds = new ArrayList<>();
@@ -122,17 +129,16 @@ public class MdmsRelay {
                         ids.add(r.getLong("id"));
                         readings.addAll(of);
                     }
-                    Uni<Void> setAside = refusedIds.isEmpty() ? Uni.createFrom().voidItem()
-                            : conn.preparedQuery("UPDATE polling.mdms_outbox o SET rejected = r.reason FROM "
-                                            + "unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE o.id = r.id")
-                                    .execute(Tuple.of(refusedIds.toArray(Long[]::new), reasons.toArray(String[]::new)))
-                                    .replaceWithVoid();
-                    Uni<Void> published = readings.isEmpty() ? Uni.createFrom().voidItem()
-                            : Uni.createFrom().completionStage(() -> channel.publish(readings))
-                                    .chain(() -> conn.preparedQuery("DELETE FROM polling.mdms_outbox WHERE id = ANY($1)")
-                                            .execute(Tuple.of(ids.toArray(Long[]::new))))
-                                    .replaceWithVoid();
-                    return setAside.chain(() -> published).replaceWith(rows.size());
+                    if (!refusedIds.isEmpty()) {
+                        return conn.preparedQuery("UPDATE polling.mdms_outbox o SET rejected = r.reason FROM "
+                                        + "unnest($1::bigint[], $2::text[]) AS r(id, reason) WHERE o.id = r.id")
+                                .execute(Tuple.of(refusedIds.toArray(Long[]::new), reasons.toArray(String[]::new)))
+                                .replaceWith(true);
+                    }
+                    return Uni.createFrom().completionStage(() -> channel.publish(readings))
+                            .chain(() -> conn.preparedQuery("DELETE FROM polling.mdms_outbox WHERE id = ANY($1)")
+                                    .execute(Tuple.of(ids.toArray(Long[]::new))))
+                            .replaceWith(rows.size() == claim);
                 }));
     }
 
