@@ -112,7 +112,7 @@ public class CampaignEngine {
             store.forgetOldReplicas();
         }
         for (Campaign c : store.active()) {
-            campaigns.put(c.id(), c);
+            campaigns.putIfAbsent(c.id(), c); // its fixed settings; the state is read in each transaction
             if (c.state().equals("RUNNING")) {
                 ImageMetadata image = images.image(c.imageId());
                 List<MeterJob> out = new ArrayList<>();

@@ -209,15 +209,9 @@ public class CampaignStore {
         List<MeterRow> out = new ArrayList<>();
         try (Connection con = db.getConnection()) {
             con.setAutoCommit(false);
-            try (PreparedStatement ps = con.prepareStatement("SELECT 1 FROM firmware.campaign WHERE id = ? "
-                    + "AND state = 'RUNNING' FOR UPDATE SKIP LOCKED")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) { // not running, or another replica is starting its meters now
-                        con.rollback();
-                        return out;
-                    }
-                }
+            if (!lockedRunning(con, id, "FOR UPDATE SKIP LOCKED")) { // or another replica is starting its meters now
+                con.rollback();
+                return out;
             }
             try (PreparedStatement ps = con.prepareStatement("SELECT count(*) FROM firmware.campaign_meter "
                     + "WHERE campaign_id = ? AND state IN " + IN_FLIGHT)) {
@@ -257,6 +251,17 @@ public class CampaignStore {
         return out;
     }
 
+    /** Whether the campaign is RUNNING in this transaction, its row locked with {@code lock} ("FOR SHARE", ...). */
+    private static boolean lockedRunning(Connection con, UUID id, String lock) throws SQLException {
+        try (PreparedStatement ps = con.prepareStatement("SELECT 1 FROM firmware.campaign WHERE id = ? "
+                + "AND state = 'RUNNING' " + lock)) {
+            ps.setObject(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
     /** The job id a claimed row is sent under. */
     public interface JobIdOf {
         String of(MeterRow row);
@@ -277,15 +282,9 @@ public class CampaignStore {
             con.setAutoCommit(false);
             // running now, not when the tick listed it: a pause committed since holds its meters (the share lock makes
             // a pause wait for this claim, or this claim for the pause)
-            try (PreparedStatement ps = con.prepareStatement("SELECT 1 FROM firmware.campaign WHERE id = ? "
-                    + "AND state = 'RUNNING' FOR SHARE")) {
-                ps.setObject(1, id);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        con.rollback();
-                        return out;
-                    }
-                }
+            if (!lockedRunning(con, id, "FOR SHARE")) {
+                con.rollback();
+                return out;
             }
             try (PreparedStatement ps = con.prepareStatement("SELECT " + ROW + " FROM firmware.campaign_meter m "
                     + "WHERE campaign_id = ? AND state IN " + IN_FLIGHT + " AND (job_id IS NULL OR owner IS NULL "
