@@ -35,7 +35,8 @@ public class AuditLog {
 
     private final ObjectMapper mapper;
     private final Path file;
-    private final BlockingQueue<String> pending = new LinkedBlockingQueue<>(MAX_PENDING);
+    /** Entries as they were appended; the writer thread turns them into lines (JSON is no work for an event loop). */
+    private final BlockingQueue<Entry> pending = new LinkedBlockingQueue<>(MAX_PENDING);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
     private volatile boolean running = true;
@@ -90,28 +91,38 @@ public class AuditLog {
         return dropped.get();
     }
 
+    /** One entry; {@code details} is the caller's and is not changed after it was appended. */
+    private record Entry(Instant at, String outcome, String operation, String meterId, String jobId,
+                         Map<String, Object> details) {
+    }
+
     private void append(String outcome, String operation, String meterId, String jobId, Map<String, Object> details) {
-        Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("ts", Instant.now().toString());
-        entry.put("outcome", outcome);
-        entry.put("operation", operation);
-        entry.put("meterId", meterId);
-        entry.put("jobId", jobId);
-        entry.putAll(details);
-        String line;
-        try {
-            line = mapper.writeValueAsString(entry);
-        } catch (IOException e) {
-            line = "{\"outcome\":\"" + outcome + "\",\"meterId\":\"" + meterId + "\",\"error\":\"unserialisable entry\"}";
-        }
-        if (!pending.offer(line)) {
+        Entry entry = new Entry(Instant.now(), outcome, operation, meterId, jobId, details);
+        if (!pending.offer(entry)) {
             dropped.incrementAndGet();
-            LOG.errorf("audit log queue full, entry dropped: %s", line);
+            LOG.errorf("audit log queue full, entry dropped: %s", line(entry));
+        }
+    }
+
+    /** The entry's JSON line: ts, outcome, operation, meterId, jobId, then the details in their order. */
+    private String line(Entry e) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("ts", e.at().toString());
+        json.put("outcome", e.outcome());
+        json.put("operation", e.operation());
+        json.put("meterId", e.meterId());
+        json.put("jobId", e.jobId());
+        json.putAll(e.details());
+        try {
+            return mapper.writeValueAsString(json);
+        } catch (IOException unserialisable) {
+            return "{\"outcome\":\"" + e.outcome() + "\",\"meterId\":\"" + e.meterId()
+                    + "\",\"error\":\"unserialisable entry\"}";
         }
     }
 
     private void drain() {
-        List<String> batch = new ArrayList<>();
+        List<Entry> batch = new ArrayList<>();
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
         } catch (IOException e) {
@@ -119,7 +130,7 @@ public class AuditLog {
         }
         while (running || !pending.isEmpty()) {
             try {
-                String first = pending.poll(200, TimeUnit.MILLISECONDS);
+                Entry first = pending.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -135,16 +146,16 @@ public class AuditLog {
         closeFile();
     }
 
-    private void write(List<String> lines) {
+    private void write(List<Entry> entries) {
         try {
             BufferedWriter w = writer();
-            for (String line : lines) {
-                w.write(line);
+            for (Entry entry : entries) {
+                w.write(line(entry));
                 w.newLine();
             }
             w.flush(); // each batch reaches the file before the writer waits for more
         } catch (IOException e) {
-            LOG.errorf(e, "cannot write %d audit entries to %s", lines.size(), file);
+            LOG.errorf(e, "cannot write %d audit entries to %s", entries.size(), file);
             closeFile();
         }
     }
