@@ -24,7 +24,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 15, defect 1: the first read requests against a freshly started polling-service, several at once, on a
  * loaded machine. Every one must be accepted (202 with a batch): a 5xx after the batch was stored makes a client
- * that retries read the fleet twice. Several rounds, each against a newly started process, with every core busy.
+ * that retries read the fleet twice. Several rounds, each against a newly started process, with every core busy; and
+ * one whose process started while Keycloak was unreachable, so that its first requests are the ones that load the
+ * realm's metadata and keys.
  * <p>
  * It guards the property; it has not reproduced the defect: run against the code before the fix it was written with
  * (33c25f1^, on a database and RabbitMQ virtual host of its own, 2026-12-06) it passes too. The cause is not known.
@@ -79,25 +81,51 @@ class FirstReadIT {
             for (int round = 0; round < ROUNDS; round++) {
                 try (ServiceProcess polling = ServiceProcess.start(root, "polling-service", poll, "first-read-polling-" + round)) {
                     polling.awaitReady(Duration.ofSeconds(120));
-                    List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
-                    for (int i = 0; i < CONCURRENT; i++) {
-                        answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(polling.url() + "/reads"))
-                                        .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
-                                        .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin())
-                                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                                HttpResponse.BodyHandlers.ofString()));
-                    }
-                    for (CompletableFuture<HttpResponse<String>> a : answers) {
-                        HttpResponse<String> r = a.get();
-                        if (r.statusCode() != 202) {
-                            failures.add("round " + round + ": " + r.statusCode() + " " + r.body());
-                        }
-                    }
+                    firstRequests(http, polling, body, "round " + round, failures);
+                }
+            }
+            // Keycloak unreachable while polling-service started (a Keycloak pod restarting, or started after the
+            // services): polling-service is ready without its OIDC provider, and its first requests, several at once,
+            // are the ones that fetch the realm's metadata and signing keys, asynchronously, in the request's path
+            URI keycloak = URI.create(org.amihes.service.testing.TestKeycloak.url());
+            try (org.amihes.service.testing.BrokerLink link = org.amihes.service.testing.BrokerLink.to(keycloak.getHost(),
+                    keycloak.getPort())) {
+                link.cut();
+                Map<String, String> late = new HashMap<>(poll);
+                late.put("quarkus.oidc.auth-server-url", "http://127.0.0.1:" + link.port() + "/realms/"
+                        + org.amihes.service.testing.TestKeycloak.REALM);
+                // the tokens name the realm as the test Keycloak serves it, not as the relay's address
+                late.put("quarkus.oidc.token.issuer", org.amihes.service.testing.TestKeycloak.realmUrl());
+                late.put("quarkus.oidc.connection-delay", "3S");
+                try (ServiceProcess polling = ServiceProcess.start(root, "polling-service", late, "first-read-polling-late")) {
+                    polling.awaitReady(Duration.ofSeconds(120));
+                    assertThat(link.refused()).as("polling-service tried to reach Keycloak while it started").isPositive();
+                    link.mend();
+                    firstRequests(http, polling, body, "Keycloak back after the start", failures);
                 }
             }
         } finally {
             burning.set(false);
         }
         assertThat(failures).as("answers other than 202 to the first requests after start").isEmpty();
+    }
+
+    /** {@link #CONCURRENT} read requests at once; what is not 202 goes into {@code failures}. */
+    private static void firstRequests(HttpClient http, ServiceProcess polling, String body, String when,
+                                      List<String> failures) throws Exception {
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < CONCURRENT; i++) {
+            answers.add(http.sendAsync(HttpRequest.newBuilder(URI.create(polling.url() + "/reads"))
+                            .timeout(Duration.ofSeconds(60)).header("Content-Type", "application/json")
+                            .header("Authorization", "Bearer " + org.amihes.service.testing.TestTokens.admin())
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> a : answers) {
+            HttpResponse<String> r = a.get();
+            if (r.statusCode() != 202) {
+                failures.add(when + ": " + r.statusCode() + " " + r.body());
+            }
+        }
     }
 }

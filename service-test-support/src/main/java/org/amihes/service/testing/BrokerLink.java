@@ -42,6 +42,11 @@ public final class BrokerLink implements AutoCloseable {
         return new BrokerLink(f.getHost(), f.getPort());
     }
 
+    /** A relay to any TCP service (e.g. the test Keycloak), listening on a free loopback port. */
+    public static BrokerLink to(String host, int port) throws IOException {
+        return new BrokerLink(host, port);
+    }
+
     /** The loopback port to give the service as its RabbitMQ port. */
     public int port() {
         return server.getLocalPort();
