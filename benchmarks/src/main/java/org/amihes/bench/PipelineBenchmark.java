@@ -338,10 +338,6 @@ public final class PipelineBenchmark {
         awaitKnown(http, pollUrl, ids.get(0), polling);
         awaitKnown(http, pollUrl, ids.get(ids.size() - 1), polling);
         say("services ready");
-        if (o.jfr()) {
-            association.jcmd("JFR.start", "name=bench", "settings=profile");
-            polling.jcmd("JFR.start", "name=bench", "settings=profile");
-        }
         Map<String, Child> hes = new LinkedHashMap<>();
         hes.put("association-service", association);
         hes.put("polling-service", polling);
@@ -350,6 +346,11 @@ public final class PipelineBenchmark {
         if (security != null) {
             hes.put("security-service", security.child());
             metricsUrls.put("security-service", "http://127.0.0.1:" + security.port() + "/q/metrics");
+        }
+        if (o.jfr()) { // every service of the run, security-service too in a secured one
+            for (Child service : hes.values()) {
+                service.jcmd("JFR.start", "name=bench", "settings=profile");
+            }
         }
 
         List<Phase> phases = new ArrayList<>();
