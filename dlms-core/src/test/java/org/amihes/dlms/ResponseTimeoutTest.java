@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import org.amihes.dlms.failure.DlmsException;
 import org.amihes.dlms.failure.FailureCode;
-import org.amihes.dlms.transport.TransportKind;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,10 +25,7 @@ class ResponseTimeoutTest extends ScriptedPeerTest {
         // the AARE comes at once; the GET sent 400 ms later is never answered
         try (ScriptedMeter meter = await(ScriptedMeter.start(vertx, List.of(
                 new ScriptedMeter.Answer(AareContextNameTest.acceptedAare(AareContextNameTest.CONTEXT_LN)))))) {
-            SessionSettings settings = SessionSettings.publicClient("127.0.0.1", meter.port(), TransportKind.TCP_WRAPPER)
-                    .withResponseTimeout(TIMEOUT);
-            DlmsSession session = await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
-                    transports.forKind(settings.transport()), settings));
+            DlmsSession session = await(meter.openPublic(vertx, transports, TIMEOUT));
             Thread.sleep(400);
 
             long sent = System.nanoTime();
@@ -50,10 +46,7 @@ class ResponseTimeoutTest extends ScriptedPeerTest {
         byte[] answer = AareContextNameTest.acceptedAare(AareContextNameTest.CONTEXT_LN);
         try (ScriptedMeter meter = await(ScriptedMeter.start(vertx, List.of(new ScriptedMeter.Answer(answer),
                 new ScriptedMeter.Answer(getError()), new ScriptedMeter.Answer(getError()))))) {
-            SessionSettings settings = SessionSettings.publicClient("127.0.0.1", meter.port(), TransportKind.TCP_WRAPPER)
-                    .withResponseTimeout(TIMEOUT);
-            DlmsSession session = await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
-                    transports.forKind(settings.transport()), settings));
+            DlmsSession session = await(meter.openPublic(vertx, transports, TIMEOUT));
             for (int i = 0; i < 2; i++) {
                 Thread.sleep(TIMEOUT.toMillis() * 2 / 3);
                 DlmsException e = failure(session.read(new GXDLMSData("0.0.96.1.0.255"), 2));

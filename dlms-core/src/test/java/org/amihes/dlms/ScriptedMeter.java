@@ -63,7 +63,16 @@ final class ScriptedMeter implements AutoCloseable {
 
     /** A public-client (16) session to this peer over the wrapper: the client its scripted AAREs answer. */
     Future<DlmsSession> openPublic(Vertx vertx, Transports transports) {
-        SessionSettings settings = SessionSettings.publicClient("127.0.0.1", port(), TransportKind.TCP_WRAPPER);
+        return open(vertx, transports, SessionSettings.publicClient("127.0.0.1", port(), TransportKind.TCP_WRAPPER));
+    }
+
+    /** The same, with its response timeout. */
+    Future<DlmsSession> openPublic(Vertx vertx, Transports transports, java.time.Duration responseTimeout) {
+        return open(vertx, transports, SessionSettings.publicClient("127.0.0.1", port(), TransportKind.TCP_WRAPPER)
+                .withResponseTimeout(responseTimeout));
+    }
+
+    private static Future<DlmsSession> open(Vertx vertx, Transports transports, SessionSettings settings) {
         return DlmsSession.open(vertx, vertx.getOrCreateContext(), transports.forKind(settings.transport()), settings);
     }
 

@@ -81,10 +81,7 @@ class SilentAarqTest extends ScriptedPeerTest {
         // Control: the AARE comes (spec-typed, see AareContextNameTest), the GET that follows goes unanswered.
         try (ScriptedMeter meter = await(ScriptedMeter.start(vertx, List.of(
                 new ScriptedMeter.Answer(AareContextNameTest.acceptedAare(AareContextNameTest.CONTEXT_LN)))))) {
-            SessionSettings settings = SessionSettings.publicClient("127.0.0.1", meter.port(), TransportKind.TCP_WRAPPER)
-                    .withResponseTimeout(SHORT);
-            DlmsSession session = await(DlmsSession.open(vertx, vertx.getOrCreateContext(),
-                    transports.forKind(settings.transport()), settings));
+            DlmsSession session = await(meter.openPublic(vertx, transports, SHORT));
 
             DlmsException e = failure(session.read(new GXDLMSData("0.0.96.1.0.255"), 2));
 

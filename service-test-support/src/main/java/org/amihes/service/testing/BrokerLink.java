@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * test can {@link #cut()}: every relayed connection is closed at once and new ones are closed as soon as they are
  * accepted, until {@link #mend()}. The service sees its broker connection lost and refused, as in a broker outage,
  * while the broker itself, other services and the test's own connections go on. Given to a Quarkus test by
- * {@link BrokerLinkResource}.
+ * {@link BrokerLinkResource}. {@link #to} relays to any other TCP service the same way (FirstReadIT cuts a service off
+ * Keycloak with it).
  */
 public final class BrokerLink implements AutoCloseable {
 
