@@ -516,7 +516,7 @@ public final class PipelineBenchmark {
         Map<Long, Long> broker0 = ProcStats.cpuOf(brokerPids);
         Map<Long, Long> db0 = ProcStats.cpuOf(dbPids);
         long[] machine0 = ProcStats.machineCpu();
-        HeapSampler heap = new HeapSampler(http, metricsUrls, o.sampleMs());
+        HeapSampler heap = new HeapSampler(http, hes, metricsUrls, o.sampleMs());
         heap.start();
 
         long t0 = System.nanoTime();
@@ -751,19 +751,27 @@ public final class PipelineBenchmark {
     }
 
     /** Peak heap in use of each service: {@code jvm_memory_used_bytes{area="heap"}} summed, every few hundred ms. */
+    /**
+     * Peak heap in use per service over a batch, sampled every {@code sampleMs} from the counters each JVM publishes in
+     * its hsperfdata file ({@link PerfCounters}): reading them costs the service nothing, where a scrape of its
+     * {@code /q/metrics} twice a second made it render every metric and charged that to its CPU per read. A service
+     * whose counters cannot be read (started with -XX:-UsePerfData) is scraped instead.
+     */
     private static final class HeapSampler {
         private final HttpClient http;
         private final Map<String, String> urls;
+        private final Map<String, PerfCounters> counters = new LinkedHashMap<>();
         private final int periodMs;
         private final Map<String, AtomicLong> peaks = new LinkedHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private Thread thread;
 
-        HeapSampler(HttpClient http, Map<String, String> urls, int periodMs) {
+        HeapSampler(HttpClient http, Map<String, Child> services, Map<String, String> urls, int periodMs) {
             this.http = http;
             this.urls = urls;
             this.periodMs = periodMs;
             urls.keySet().forEach(k -> peaks.put(k, new AtomicLong(-1)));
+            services.forEach((name, c) -> PerfCounters.of(c.pid()).ifPresent(p -> counters.put(name, p)));
         }
 
         void start() {
@@ -785,7 +793,9 @@ public final class PipelineBenchmark {
         private void sample() {
             urls.forEach((name, url) -> {
                 try {
-                    long used = (long) Prometheus.sum(get(http, url), "jvm_memory_used_bytes", "area=\"heap\"");
+                    PerfCounters c = counters.get(name);
+                    long used = c != null ? c.heapUsed()
+                            : (long) Prometheus.sum(get(http, url), "jvm_memory_used_bytes", "area=\"heap\"");
                     peaks.get(name).accumulateAndGet(used, Math::max);
                 } catch (Exception e) {
                     // a missed sample is not worth failing the run
@@ -798,6 +808,13 @@ public final class PipelineBenchmark {
             thread.interrupt();
             thread.join(5000);
             sample();
+            for (PerfCounters c : counters.values()) {
+                try {
+                    c.close();
+                } catch (java.io.IOException e) {
+                    // read-only mapping: nothing was written
+                }
+            }
             Map<String, Long> out = new LinkedHashMap<>();
             peaks.forEach((k, v) -> out.put(k, v.get()));
             return out;

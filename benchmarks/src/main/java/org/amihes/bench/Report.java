@@ -134,7 +134,8 @@ final class Report {
                   RabbitMQ and PostgreSQL are machine-wide servers shared with anything else running on this machine:
                   their rows are indicative only.
                 - **Peak heap**: bare loop, `MemoryMXBean` heap used sampled every 200 ms in its JVM; services,
-                  `jvm_memory_used_bytes{area="heap"}` summed over pools from `/q/metrics`, sampled during each batch.
+                  the used bytes of every heap space from the counters the JVM publishes in its hsperfdata file (what
+                  `jstat` reads; reading them runs nothing in the service), sampled during each batch.
                   **Peak RSS**: `VmHWM` of `/proc/<pid>/status` at the end of the pass or batch (peak since the JVM started).
                 - **Correctness**: bare loop, every meter's session ok or failed exactly once; pipeline, `GET /reads/{id}`
                   counts, and in PostgreSQL one job per meter for the batch, none pending, and as many readings (one
