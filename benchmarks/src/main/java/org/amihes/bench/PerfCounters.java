@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * A HotSpot JVM's performance counters as it publishes them itself, in the memory-mapped file
- * {@code <tmpdir>/hsperfdata_<user>/<pid>} (the file {@code jstat} reads). Reading them runs no code in that JVM: unlike
+ * {@code /tmp/hsperfdata_<user>/<pid>} (the file {@code jstat} reads; HotSpot puts it in the system's temporary
+ * directory, whatever {@code java.io.tmpdir} says). Reading them runs no code in that JVM: unlike
  * a scrape of its {@code /q/metrics}, sampling it every few hundred milliseconds adds nothing to the CPU the benchmark
  * charges to the service.
  * <p>
@@ -38,8 +39,7 @@ final class PerfCounters implements AutoCloseable {
 
     /** The counters of the JVM with this pid, if it publishes them (it does unless started with -XX:-UsePerfData). */
     static Optional<PerfCounters> of(long pid) {
-        Path file = Path.of(System.getProperty("java.io.tmpdir"), "hsperfdata_" + System.getProperty("user.name"),
-                Long.toString(pid));
+        Path file = Path.of("/tmp", "hsperfdata_" + System.getProperty("user.name"), Long.toString(pid));
         if (!Files.isReadable(file)) {
             return Optional.empty();
         }
