@@ -54,7 +54,10 @@ public class JobConsumer {
     }
 
     private static final Logger LOG = Logger.getLogger(JobConsumer.class);
-    /** More than the jobs a replica holds unacked at once (partitions × prefetch × jobs per message). */
+    /**
+     * More than the jobs a replica holds unacked at once (partitions × prefetch × jobs per message); results leave
+     * earlier, when their message is acked.
+     */
     static final int RECENT_RESULTS = 50_000;
     /**
      * The most values the recent results hold together (tens of MiB): 50,000 register reads fit, about 1,700 days of
@@ -117,7 +120,12 @@ public class JobConsumer {
                 }
                 return Future.join(done);
             });
-        }).map(Verdict.ACK).otherwise(error -> {
+        }).map(all -> {
+            // acked: the broker will not deliver these jobs again (if the ack is lost with the connection, the
+            // redelivered message is answered from the journal)
+            jobs.forEach(job -> recent.forget(job.jobId()));
+            return Verdict.ACK;
+        }).otherwise(error -> {
             LOG.debugf("jobs not all done (%s); message requeued", error.getMessage());
             return Verdict.REQUEUE;
         });
@@ -126,6 +134,11 @@ public class JobConsumer {
     /** Starts no message any more (the service is stopping): those waiting go back to the broker. */
     public void stopTaking() {
         window.close();
+    }
+
+    /** Whether this replica holds the result of {@code jobId} in memory (its message may still be redelivered). */
+    public boolean holdsResultOf(String jobId) {
+        return recent.find(jobId).isPresent();
     }
 
     /** The most jobs taken out of their messages at once (a message alone may exceed it). */

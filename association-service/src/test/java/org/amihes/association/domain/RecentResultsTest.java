@@ -48,6 +48,19 @@ class RecentResultsTest {
     }
 
     @Test
+    void aForgottenResultIsGoneWithItsWeight() {
+        RecentResults<String> recent = new RecentResults<>(100, 100, String::length);
+        recent.remember("job-1", "aaaa");
+        recent.remember("job-2", "bb");
+        recent.forget("job-1");
+        recent.forget("job-3"); // never held: nothing changes
+        assertThat(recent.find("job-1")).isEmpty();
+        assertThat(recent.find("job-2")).contains("bb");
+        assertThat(recent.size()).isEqualTo(1);
+        assertThat(recent.weight()).isEqualTo(2);
+    }
+
+    @Test
     void refusesANonPositiveCapacity() {
         assertThatThrownBy(() -> new RecentResults<String>(0)).isInstanceOf(IllegalArgumentException.class);
     }
