@@ -750,7 +750,6 @@ public final class PipelineBenchmark {
         System.out.println("[pipeline " + Instant.now().toString().substring(11, 19) + "] " + text);
     }
 
-    /** Peak heap in use of each service: {@code jvm_memory_used_bytes{area="heap"}} summed, every few hundred ms. */
     /**
      * Peak heap in use per service over a batch, sampled every {@code sampleMs} from the counters each JVM publishes in
      * its hsperfdata file ({@link PerfCounters}): reading them costs the service nothing, where a scrape of its
