@@ -102,7 +102,7 @@ class JobFlowTest {
         Map<String, MeterJobResult> results = broker.awaitResults(jobs.size(), Duration.ofSeconds(30));
         assertThat(results).hasSize(jobs.size());
         // each message is acked once its result is confirmed, and then the broker will not deliver it again: the
-        // replica forgets the results it kept for a redelivery (held longer, they cost a young GC copy each)
+        // replica forgets the results it kept for a redelivery (held longer, they filled the old generation)
         long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         while (jobs.stream().anyMatch(j -> consumer.holdsResultOf(j.jobId())) && System.nanoTime() < until) {
             Thread.sleep(50);
