@@ -27,6 +27,7 @@ import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
 import org.amihes.service.rabbitmq.DeadLetters;
+import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -174,6 +175,39 @@ class JobFlowTest {
             // the simulator counts the connections it saw: one per job, never two open at once
             assertThat(simulator.meterState(m.meterId()).sessions() - sessionsBefore.get(m.meterId())).isEqualTo(perMeter);
             assertThat(simulator.meterState(m.meterId()).mostConcurrent()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A job holds its place in the window until its result is durable, not only until it is published: with the
+     * journal's writes slowed (a trigger on this test's rows), every result reaches the results queue while its job is
+     * still held; the places come back once the rows are written. (A check of the window right after the last result
+     * raced the last releases: AdmissionStormTest failed so in a clean-clone run.)
+     */
+    @Test
+    void aJobHoldsItsWindowPlaceUntilItsResultIsRecorded() throws Exception {
+        List<MeterSpec> meters = simulator.fleet().meters().stream()
+                .filter(m -> !VendorProfile.load(m.profile()).energyRegisterNull()).limit(3).toList();
+        String batch = "slow-" + UUID.randomUUID();
+        TestDatabase.execute("CREATE OR REPLACE FUNCTION association.job_flow_test_slow() RETURNS trigger AS $$ BEGIN "
+                + "IF EXISTS (SELECT 1 FROM added WHERE job_id LIKE '" + batch + "/%') THEN PERFORM pg_sleep(3); END IF; "
+                + "RETURN NULL; END $$ LANGUAGE plpgsql");
+        TestDatabase.execute("CREATE TRIGGER job_flow_test_slow AFTER INSERT ON association.job_result "
+                + "REFERENCING NEW TABLE AS added FOR EACH STATEMENT EXECUTE FUNCTION association.job_flow_test_slow()");
+        try {
+            for (MeterSpec m : meters) {
+                broker.publishJob(new MeterJob(batch + "/" + m.meterId(), batch, m.meterId(), Instant.now(),
+                        new ReadRegisters(List.of())));
+            }
+            Map<String, MeterJobResult> results = broker.awaitResults(meters.size(), Duration.ofSeconds(30));
+            assertThat(results).hasSize(meters.size());
+            assertThat(consumer.jobsHeld()).as("jobs held while their results are being recorded").isPositive();
+            assertThat(JobsHeld.afterSettling(consumer, Duration.ofSeconds(30))).as("jobs held once recorded").isZero();
+            assertThat(TestDatabase.count("select count(*) from association.job_result where job_id like ?", batch + "/%"))
+                    .as("results recorded when the places came back").isEqualTo(meters.size());
+        } finally {
+            TestDatabase.execute("DROP TRIGGER job_flow_test_slow ON association.job_result");
+            TestDatabase.execute("DROP FUNCTION association.job_flow_test_slow()");
         }
     }
 

@@ -17,7 +17,7 @@ public final class TestDatabase {
 
     /** The single number a query such as {@code select count(*) from ... where ... = ?} returns. */
     public static long count(String sql, Object... parameters) {
-        try (Connection c = DriverManager.getConnection(url(), env("HES_DB_USER", "amihes"), env("HES_DB_PASSWORD", "amihes"));
+        try (Connection c = DriverManager.getConnection(url(), user(), password());
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i]);
@@ -26,6 +26,16 @@ public final class TestDatabase {
                 r.next();
                 return r.getLong(1);
             }
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs a statement that answers no rows (DDL, a test's trigger, a clean-up). */
+    public static void execute(String sql) {
+        try (Connection c = DriverManager.getConnection(url(), user(), password());
+             java.sql.Statement s = c.createStatement()) {
+            s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
