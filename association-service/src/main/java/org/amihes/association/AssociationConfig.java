@@ -293,8 +293,9 @@ public interface AssociationConfig {
 
         /**
          * Jobs this replica takes out of their messages at once (running or waiting for a session); further messages
-         * wait as they came, parsed but not started ({@link org.amihes.association.domain.JobWindow}). Default: twice
-         * the session bound, at least two full messages (so a full one starts while another is still running).
+         * wait as they came, not started ({@link org.amihes.association.domain.JobWindow}; a message whose headers
+         * announce its jobs is parsed only once admitted). Default: twice the session bound, at least two full
+         * messages (so a full one starts while another is still running).
          */
         java.util.OptionalInt window();
 

@@ -211,6 +211,57 @@ class JobFlowTest {
         }
     }
 
+    /** A publisher that sets no headers: the message is admitted by what its body says. */
+    @Test
+    void aMessageWithoutHeadersIsAdmittedByItsBody() throws Exception {
+        List<MeterSpec> meters = readable(2);
+        String batch = "raw-" + UUID.randomUUID();
+        List<MeterJob> jobs = meters.stream().map(m -> new MeterJob(batch + "/" + m.meterId(), batch, m.meterId(),
+                Instant.now(), new ReadRegisters(List.of()))).toList();
+        // one message although the meters' buckets differ: the route decides only the partition
+        broker.publishRaw(org.amihes.contracts.MeterJobBatch.routingKey(meters.get(0).meterId()),
+                TestBroker.JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(jobs)));
+        Map<String, MeterJobResult> results = broker.awaitResults(jobs.size(), Duration.ofSeconds(30));
+        assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(jobs.stream().map(MeterJob::jobId).toList());
+        assertThat(results.values()).allMatch(r -> r.status() == MeterJobResult.Status.OK);
+        assertThat(JobsHeld.afterSettling(consumer, Duration.ofSeconds(10))).isZero();
+    }
+
+    /** Headers that announce another number of jobs than the body carries: the body counts, no job is lost. */
+    @Test
+    void aMessageIsRunByItsBodyWhenItsHeadersMiscount() throws Exception {
+        List<MeterSpec> meters = readable(3);
+        String batch = "miscounted-" + UUID.randomUUID();
+        List<MeterJob> jobs = meters.stream().map(m -> new MeterJob(batch + "/" + m.meterId(), batch, m.meterId(),
+                Instant.now(), new ReadRegisters(List.of()))).toList();
+        broker.publishRaw(org.amihes.contracts.MeterJobBatch.routingKey(meters.get(0).meterId()),
+                TestBroker.JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(jobs)),
+                Map.of(org.amihes.contracts.MeterJobBatch.JOBS_HEADER, 1,
+                        org.amihes.contracts.MeterJobBatch.PRIORITY_HEADER, "ON_DEMAND"));
+        Map<String, MeterJobResult> results = broker.awaitResults(jobs.size(), Duration.ofSeconds(30));
+        assertThat(results.keySet()).containsExactlyInAnyOrderElementsOf(jobs.stream().map(MeterJob::jobId).toList());
+        assertThat(results.values()).allMatch(r -> r.status() == MeterJobResult.Status.OK);
+        assertThat(JobsHeld.afterSettling(consumer, Duration.ofSeconds(10))).isZero();
+    }
+
+    /** Admitted by its headers, then found unreadable: dead-lettered with the reason, and its places given back. */
+    @Test
+    void anAnnouncedMessageThatDoesNotParseIsDeadLetteredAndGivesItsPlacesBack() throws Exception {
+        String marker = UUID.randomUUID().toString();
+        broker.publishRaw("announced-malformed", ("{\"jobs\": [{\"jobId\": \"" + marker + "\", \"meterId\": [").getBytes(),
+                Map.of(org.amihes.contracts.MeterJobBatch.JOBS_HEADER, 5,
+                        org.amihes.contracts.MeterJobBatch.PRIORITY_HEADER, "SCHEDULED"));
+        com.rabbitmq.client.GetResponse dead = broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(10));
+        assertThat(dead).as("the malformed message in the dead-letter queue").isNotNull();
+        assertThat(dead.getProps().getHeaders().get(DeadLetters.REASON).toString()).contains("meterId");
+        assertThat(JobsHeld.afterSettling(consumer, Duration.ofSeconds(10))).as("places held after it").isZero();
+    }
+
+    private List<MeterSpec> readable(int n) {
+        return simulator.fleet().meters().stream().filter(m -> m.fault() == MeterSpec.Fault.NONE)
+                .filter(m -> !VendorProfile.load(m.profile()).energyRegisterNull()).limit(n).toList();
+    }
+
     @Test
     void malformedJobGoesToTheDeadLetterQueueWithTheReasonAndYieldsNoResult() throws Exception {
         String marker = UUID.randomUUID().toString();

@@ -41,8 +41,7 @@ final class TestBroker implements AutoCloseable {
 
     /** As polling-service does: in a message of jobs, routed by the meter's bucket. */
     void publishJob(org.amihes.contracts.MeterJob job) throws Exception {
-        publishRaw(org.amihes.contracts.MeterJobBatch.routingKey(job.meterId()),
-                JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(java.util.List.of(job))));
+        publish(new org.amihes.contracts.MeterJobBatch(java.util.List.of(job)));
     }
 
     /** Many jobs as polling-service sends them: those of one routing bucket together, up to 100 per message. */
@@ -52,13 +51,28 @@ final class TestBroker implements AutoCloseable {
             byBucket.computeIfAbsent(org.amihes.contracts.MeterJobBatch.routingKey(job.meterId()),
                     k -> new java.util.ArrayList<>()).add(job);
         }
-        for (Map.Entry<String, java.util.List<org.amihes.contracts.MeterJob>> e : byBucket.entrySet()) {
-            java.util.List<org.amihes.contracts.MeterJob> bucket = e.getValue();
+        for (java.util.List<org.amihes.contracts.MeterJob> bucket : byBucket.values()) {
             for (int from = 0; from < bucket.size(); from += org.amihes.contracts.MeterJobBatch.MAX_JOBS) {
-                publishRaw(e.getKey(), JSON.writeValueAsBytes(new org.amihes.contracts.MeterJobBatch(bucket.subList(from,
-                        Math.min(bucket.size(), from + org.amihes.contracts.MeterJobBatch.MAX_JOBS)))));
+                publish(new org.amihes.contracts.MeterJobBatch(bucket.subList(from,
+                        Math.min(bucket.size(), from + org.amihes.contracts.MeterJobBatch.MAX_JOBS))));
             }
         }
+    }
+
+    /** One message of jobs, with the headers that announce them, routed by its first meter's bucket. */
+    void publish(org.amihes.contracts.MeterJobBatch batch) throws Exception {
+        publishRaw(org.amihes.contracts.MeterJobBatch.routingKey(batch.jobs().get(0).meterId()),
+                JSON.writeValueAsBytes(batch), batch.headers());
+    }
+
+    /** A message as given, without headers (a publisher that announces nothing, or a malformed one). */
+    void publishRaw(String routingKey, byte[] body) throws Exception {
+        publishRaw(routingKey, body, null);
+    }
+
+    void publishRaw(String routingKey, byte[] body, Map<String, Object> headers) throws Exception {
+        channel.basicPublish(JOBS, routingKey, new AMQP.BasicProperties.Builder().contentType("application/json")
+                .deliveryMode(2).headers(headers).build(), body);
     }
 
     /** A private queue bound to {@code exchange} (a topic exchange) with {@code bindingKey}; gone with the test. */
@@ -76,11 +90,6 @@ final class TestBroker implements AutoCloseable {
             out.add(r.getBody());
         }
         return out;
-    }
-
-    void publishRaw(String routingKey, byte[] body) throws Exception {
-        channel.basicPublish(JOBS, routingKey, new AMQP.BasicProperties.Builder().contentType("application/json")
-                .deliveryMode(2).build(), body);
     }
 
     /** Results received within {@code timeout}, by job id, until {@code expected} arrived. */

@@ -53,11 +53,16 @@ public final class JobWindow {
 
     /** One job that {@link #take} admitted ended. */
     public void release() {
+        release(1);
+    }
+
+    /** {@code jobs} places that {@link #take} admitted are given back at once (a message that never started). */
+    public void release(int jobs) {
         synchronized (this) {
-            if (held < 1) {
-                throw new IllegalStateException("a job released that the window did not hold");
+            if (jobs < 1 || held < jobs) {
+                throw new IllegalStateException(jobs + " jobs released of the " + held + " the window holds");
             }
-            held--;
+            held -= jobs;
         }
         admit();
     }

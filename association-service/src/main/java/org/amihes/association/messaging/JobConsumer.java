@@ -4,16 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.util.Comparator;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.JobExecutor;
 import org.amihes.association.domain.JobWindow;
-import org.amihes.contracts.JobPriority;
 import org.amihes.association.domain.RecentResults;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.MeterJobBatch;
 import org.amihes.contracts.MeterJobResult;
@@ -88,47 +87,71 @@ public class JobConsumer {
      * message as a whole. It is acked once every job's result is confirmed by the broker; if one is not, the message
      * is requeued, and on its redelivery ({@code redelivered}) the jobs already executed, by this replica or by one
      * that died before acking, are answered again from memory or from the {@link ResultJournal}, without a session.
+     * A message whose headers {@code announced} its jobs waits for room in the window as it came (bytes) and is parsed
+     * once admitted; one without is parsed first (its jobs and priority are in the body).
      */
-    public Future<Verdict> onJobs(byte[] body, boolean redelivered) {
-        MeterJobBatch batch;
-        try {
-            batch = json.read(body, MeterJobBatch.class);
-        } catch (IOException | RuntimeException e) {
-            return Future.succeededFuture(Verdict.reject(DeadLetters.reasonOf(e)));
-        }
-        List<MeterJob> jobs = batch.jobs();
-        JobPriority priority = jobs.stream().map(MeterJob::priority).min(Comparator.naturalOrder()).orElseThrow();
-        return window.take(jobs.size(), priority).compose(admitted -> {
-            Future<Map<String, MeterJobResult>> recorded;
+    public Future<Verdict> onJobs(byte[] body, boolean redelivered, Optional<MeterJobBatch.Announced> announced) {
+        if (announced.isEmpty()) {
+            MeterJobBatch batch;
             try {
-                recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
-            } catch (RuntimeException e) {
-                recorded = Future.failedFuture(e);
+                batch = json.read(body, MeterJobBatch.class);
+            } catch (IOException | RuntimeException e) {
+                return Future.succeededFuture(Verdict.reject(DeadLetters.reasonOf(e)));
             }
-            // from here on each job gives its place in the window back when it ends, whatever happens
-            return recorded.transform(ar -> {
-                List<Future<Void>> done = new ArrayList<>(jobs.size());
-                for (MeterJob job : jobs) {
-                    Future<Void> one;
-                    try {
-                        one = ar.succeeded() ? handle(job, ar.result().get(job.jobId()))
-                                : Future.failedFuture(ar.cause());
-                    } catch (RuntimeException e) { // a job that fails at once still gives its place back
-                        one = Future.failedFuture(e);
-                    }
-                    done.add(one.andThen(x -> window.release()));
+            return window.take(batch.jobs().size(), batch.priority()).compose(admitted -> run(batch.jobs(), redelivered))
+                    .otherwise(this::requeue);
+        }
+        int places = announced.get().jobs();
+        return window.take(places, announced.get().priority()).compose(admitted -> {
+            MeterJobBatch batch;
+            try {
+                batch = json.read(body, MeterJobBatch.class);
+            } catch (IOException | RuntimeException e) {
+                window.release(places);
+                return Future.succeededFuture(Verdict.reject(DeadLetters.reasonOf(e)));
+            }
+            if (batch.jobs().size() == places) {
+                return run(batch.jobs(), redelivered);
+            }
+            // the body counts: its places are taken again for what it carries (a publisher's mistake, not a reason
+            // to lose its jobs)
+            LOG.warnf("a message announced %d jobs and carries %d", places, batch.jobs().size());
+            window.release(places);
+            return window.take(batch.jobs().size(), batch.priority()).compose(again -> run(batch.jobs(), redelivered));
+        }).otherwise(this::requeue);
+    }
+
+    /** The admitted jobs of one message: each gives its place in the window back when it ends, whatever happens. */
+    private Future<Verdict> run(List<MeterJob> jobs, boolean redelivered) {
+        Future<Map<String, MeterJobResult>> recorded;
+        try {
+            recorded = redelivered ? recorded(jobs) : Future.succeededFuture(Map.of());
+        } catch (RuntimeException e) {
+            recorded = Future.failedFuture(e);
+        }
+        return recorded.transform(ar -> {
+            List<Future<Void>> done = new ArrayList<>(jobs.size());
+            for (MeterJob job : jobs) {
+                Future<Void> one;
+                try {
+                    one = ar.succeeded() ? handle(job, ar.result().get(job.jobId())) : Future.failedFuture(ar.cause());
+                } catch (RuntimeException e) { // a job that fails at once still gives its place back
+                    one = Future.failedFuture(e);
                 }
-                return Future.join(done);
-            });
+                done.add(one.andThen(x -> window.release()));
+            }
+            return Future.join(done);
         }).map(all -> {
             // acked: the broker will not deliver these jobs again (if the ack is lost with the connection, the
             // redelivered message is answered from the journal)
             jobs.forEach(job -> recent.forget(job.jobId()));
             return Verdict.ACK;
-        }).otherwise(error -> {
-            LOG.debugf("jobs not all done (%s); message requeued", error.getMessage());
-            return Verdict.REQUEUE;
         });
+    }
+
+    private Verdict requeue(Throwable error) {
+        LOG.debugf("jobs not all done (%s); message requeued", error.getMessage());
+        return Verdict.REQUEUE;
     }
 
     /** Starts no message any more (the service is stopping): those waiting go back to the broker. */

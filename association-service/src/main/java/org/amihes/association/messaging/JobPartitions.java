@@ -19,15 +19,16 @@ import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.amihes.contracts.MeterJobBatch;
 import org.amihes.association.AssociationConfig;
 import org.amihes.association.MeterSessions;
 import org.amihes.association.messaging.JobConsumer.Settlement;
 import org.amihes.association.messaging.JobConsumer.Verdict;
-import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.messaging.Topology;
 import org.amihes.service.rabbitmq.DeadLetters;
 import org.amihes.service.rabbitmq.RabbitConnections;
@@ -164,7 +165,8 @@ public class JobPartitions {
         }
         Channel ch = connection.createChannel();
         // messages of 1 to MeterJobBatch.MAX_JOBS jobs: enough to fill the job window even with one job each when this
-        // replica holds every partition; more would only wait, parsed, on the heap
+        // replica holds every partition; more would only wait on the heap (as they came, when their headers announce
+        // their jobs: parsed once admitted)
         int partitions = config.jobs().partitions();
         ch.basicQos(config.jobs().prefetch().orElse(Math.max(2, (consumer.windowSize() + partitions - 1) / partitions)));
         String queue = queue(partition);
@@ -177,7 +179,8 @@ public class JobPartitions {
                 unsettled.incrementAndGet();
                 Received received = new Received(ch, envelope.getDeliveryTag(), new DeadLetters.Letter(queue,
                         deadLetterQueue(), envelope.getExchange(), envelope.getRoutingKey(), properties, body));
-                context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver())
+                Optional<MeterJobBatch.Announced> announced = MeterJobBatch.announced(properties.getHeaders());
+                context.runOnContext(v -> consumer.onJobs(body, envelope.isRedeliver(), announced)
                         .onComplete(ar -> settleOrPause(received, ar.succeeded() ? ar.result() : Verdict.REQUEUE)));
             }
         });

@@ -14,7 +14,8 @@ import org.amihes.service.rabbitmq.RabbitConnections;
 /**
  * Publishes meter jobs to the jobs exchange (consistent hash) as {@link MeterJobBatch}es: the jobs of one routing
  * bucket together, up to {@link MeterJobBatch#MAX_JOBS} per message, routed by the bucket, so each meter lands in one
- * partition of association-service whatever service asked; with broker confirms, many awaiting their confirm at once.
+ * partition of association-service whatever service asked, with the headers that announce its jobs (a replica
+ * admits it before it parses it); with broker confirms, many awaiting their confirm at once.
  * A service that sends jobs has one bean of a subclass naming its role (the connection readiness requires); it opens
  * when the service starts and closes when it stops.
  */
@@ -42,8 +43,10 @@ public abstract class MeterJobPublisher {
         List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
         byBucket.forEach((key, bucket) -> {
             for (int from = 0; from < bucket.size(); from += MeterJobBatch.MAX_JOBS) {
-                List<MeterJob> part = bucket.subList(from, Math.min(bucket.size(), from + MeterJobBatch.MAX_JOBS));
-                confirms.add(out.publish(key, part.get(0).jobId() + "+" + (part.size() - 1), json.write(new MeterJobBatch(part))));
+                MeterJobBatch batch = new MeterJobBatch(bucket.subList(from,
+                        Math.min(bucket.size(), from + MeterJobBatch.MAX_JOBS)));
+                confirms.add(out.publish(key, batch.jobs().get(0).jobId() + "+" + (batch.jobs().size() - 1),
+                        json.write(batch), batch.headers()));
             }
         });
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));

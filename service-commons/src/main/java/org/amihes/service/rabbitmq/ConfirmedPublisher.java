@@ -33,7 +33,12 @@ public final class ConfirmedPublisher implements AutoCloseable {
         }
     }
 
-    public record Outgoing(String exchange, String routingKey, String messageId, byte[] body) {
+    /** A persistent JSON message; {@code headers} may be null (none). */
+    public record Outgoing(String exchange, String routingKey, String messageId, byte[] body,
+                           java.util.Map<String, Object> headers) {
+        public Outgoing(String exchange, String routingKey, String messageId, byte[] body) {
+            this(exchange, routingKey, messageId, body, null);
+        }
     }
 
     private record Pending(Outgoing message, CompletableFuture<Void> confirmed) {
@@ -123,7 +128,7 @@ public final class ConfirmedPublisher implements AutoCloseable {
     private void publishNow(Pending p) {
         Outgoing m = p.message();
         AMQP.BasicProperties props = new AMQP.BasicProperties.Builder().contentType("application/json")
-                .deliveryMode(2).messageId(m.messageId()).build();
+                .deliveryMode(2).messageId(m.messageId()).headers(m.headers()).build();
         try {
             long seq = channel.getNextPublishSeqNo();
             unconfirmed.put(seq, p.confirmed());

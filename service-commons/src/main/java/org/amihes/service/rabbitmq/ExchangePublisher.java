@@ -48,11 +48,17 @@ public final class ExchangePublisher {
 
     /** Completes when the broker confirmed the message. */
     public CompletableFuture<Void> publish(String routingKey, String messageId, byte[] body) {
+        return publish(routingKey, messageId, body, null);
+    }
+
+    /** Completes when the broker confirmed the message, sent with {@code headers} (null: none). */
+    public CompletableFuture<Void> publish(String routingKey, String messageId, byte[] body,
+                                           java.util.Map<String, Object> headers) {
         ConfirmedPublisher p = publisher.getNow(null);
         if (p == null) {
             return CompletableFuture.failedFuture(new ConfirmedPublisher.NotConfirmed("not connected to the broker yet"));
         }
-        return p.publish(new ConfirmedPublisher.Outgoing(exchange, routingKey, messageId, body));
+        return p.publish(new ConfirmedPublisher.Outgoing(exchange, routingKey, messageId, body, headers));
     }
 
     public boolean ready() {
