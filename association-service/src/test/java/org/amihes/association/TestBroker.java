@@ -46,23 +46,14 @@ final class TestBroker implements AutoCloseable {
 
     /** Many jobs as polling-service sends them: those of one routing bucket together, up to 100 per message. */
     void publishJobs(java.util.List<org.amihes.contracts.MeterJob> jobs) throws Exception {
-        Map<String, java.util.List<org.amihes.contracts.MeterJob>> byBucket = new HashMap<>();
-        for (org.amihes.contracts.MeterJob job : jobs) {
-            byBucket.computeIfAbsent(org.amihes.contracts.MeterJobBatch.routingKey(job.meterId()),
-                    k -> new java.util.ArrayList<>()).add(job);
-        }
-        for (java.util.List<org.amihes.contracts.MeterJob> bucket : byBucket.values()) {
-            for (int from = 0; from < bucket.size(); from += org.amihes.contracts.MeterJobBatch.MAX_JOBS) {
-                publish(new org.amihes.contracts.MeterJobBatch(bucket.subList(from,
-                        Math.min(bucket.size(), from + org.amihes.contracts.MeterJobBatch.MAX_JOBS))));
-            }
+        for (org.amihes.contracts.MeterJobBatch batch : org.amihes.contracts.MeterJobBatch.of(jobs)) {
+            publish(batch);
         }
     }
 
     /** One message of jobs, with the headers that announce them, routed by its first meter's bucket. */
     void publish(org.amihes.contracts.MeterJobBatch batch) throws Exception {
-        publishRaw(org.amihes.contracts.MeterJobBatch.routingKey(batch.jobs().get(0).meterId()),
-                JSON.writeValueAsBytes(batch), batch.headers());
+        publishRaw(batch.routingKey(), JSON.writeValueAsBytes(batch), batch.headers());
     }
 
     /** A message as given, without headers (a publisher that announces nothing, or a malformed one). */

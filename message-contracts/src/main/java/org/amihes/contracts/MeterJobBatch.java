@@ -40,6 +40,29 @@ public record MeterJobBatch(List<MeterJob> jobs) {
         jobs = List.copyOf(jobs);
     }
 
+    /**
+     * {@code jobs} as messages: those of one routing bucket together, up to {@link #MAX_JOBS} per message, in the
+     * order given within a bucket (a meter's jobs keep their order).
+     */
+    public static List<MeterJobBatch> of(List<MeterJob> jobs) {
+        Map<String, List<MeterJob>> byBucket = new java.util.LinkedHashMap<>();
+        for (MeterJob job : jobs) {
+            byBucket.computeIfAbsent(routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
+        }
+        List<MeterJobBatch> batches = new java.util.ArrayList<>(jobs.size() / MAX_JOBS + byBucket.size());
+        for (List<MeterJob> bucket : byBucket.values()) {
+            for (int from = 0; from < bucket.size(); from += MAX_JOBS) {
+                batches.add(new MeterJobBatch(bucket.subList(from, Math.min(bucket.size(), from + MAX_JOBS))));
+            }
+        }
+        return batches;
+    }
+
+    /** The routing key to publish it with: its first meter's bucket (every meter's, for a message {@link #of} made). */
+    public String routingKey() {
+        return routingKey(jobs.get(0).meterId());
+    }
+
     /** Its most urgent job's priority: the order in which waiting messages start. */
     public JobPriority priority() {
         return jobs.stream().map(MeterJob::priority).min(Comparator.naturalOrder()).orElseThrow();

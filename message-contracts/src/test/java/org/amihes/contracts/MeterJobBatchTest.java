@@ -66,4 +66,48 @@ class MeterJobBatchTest {
         withNull.put("hes-priority", "ON_DEMAND");
         assertThat(MeterJobBatch.announced(withNull)).isEmpty();
     }
+
+    /**
+     * 10,000 meters with one job each and one meter with 250: every job in exactly one message, a message's jobs all
+     * of one bucket (the one it is routed by), at most 100, and a meter's jobs in the order they were given.
+     */
+    @Test
+    void jobsBecomeMessagesByBucketAtMostAHundredEach() {
+        List<MeterJob> jobs = new java.util.ArrayList<>();
+        for (int i = 0; i < 10_000; i++) {
+            jobs.add(job(String.valueOf(i), i % 7 == 0 ? JobPriority.ON_DEMAND : JobPriority.SCHEDULED));
+        }
+        for (int k = 0; k < 250; k++) {
+            jobs.add(new MeterJob("busy/" + k, "b1", "BUSY", Instant.parse("2026-06-15T08:00:00Z"),
+                    new ReadRegisters(List.of(ReadRegisters.ACTIVE_ENERGY_IMPORT))));
+        }
+        List<MeterJobBatch> batches = MeterJobBatch.of(jobs);
+
+        Map<String, Integer> perBucket = new HashMap<>();
+        jobs.forEach(j -> perBucket.merge(MeterJobBatch.routingKey(j.meterId()), 1, Integer::sum));
+        int expected = perBucket.values().stream().mapToInt(n -> (n + 99) / 100).sum();
+        assertThat(batches).hasSize(expected);
+        List<String> seen = new java.util.ArrayList<>();
+        List<String> busy = new java.util.ArrayList<>();
+        for (MeterJobBatch b : batches) {
+            assertThat(b.jobs()).hasSizeBetween(1, 100);
+            assertThat(b.jobs()).allMatch(j -> MeterJobBatch.routingKey(j.meterId()).equals(b.routingKey()));
+            b.jobs().forEach(j -> seen.add(j.jobId()));
+            b.jobs().stream().filter(j -> j.meterId().equals("BUSY")).forEach(j -> busy.add(j.jobId()));
+        }
+        assertThat(seen).hasSize(jobs.size()).containsExactlyInAnyOrderElementsOf(jobs.stream().map(MeterJob::jobId).toList());
+        assertThat(busy).containsExactlyElementsOf(java.util.stream.IntStream.range(0, 250).mapToObj(k -> "busy/" + k).toList());
+    }
+
+    /** On the wire a message is its jobs: what announces them travels in headers, not in the body. */
+    @Test
+    void itsBodyIsItsJobsAlone() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper()
+                .registerModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule());
+        MeterJobBatch batch = new MeterJobBatch(List.of(job("1", JobPriority.ON_DEMAND)));
+        com.fasterxml.jackson.databind.JsonNode tree = json.readTree(json.writeValueAsBytes(batch));
+        List<String> fields = new java.util.ArrayList<>();
+        tree.fieldNames().forEachRemaining(fields::add);
+        assertThat(fields).containsExactly("jobs");
+    }
 }

@@ -36,19 +36,11 @@ public abstract class MeterJobPublisher {
 
     /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
     public CompletableFuture<Void> publishAll(List<MeterJob> jobs) {
-        java.util.Map<String, List<MeterJob>> byBucket = new java.util.HashMap<>();
-        for (MeterJob job : jobs) {
-            byBucket.computeIfAbsent(MeterJobBatch.routingKey(job.meterId()), k -> new java.util.ArrayList<>()).add(job);
-        }
         List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
-        byBucket.forEach((key, bucket) -> {
-            for (int from = 0; from < bucket.size(); from += MeterJobBatch.MAX_JOBS) {
-                MeterJobBatch batch = new MeterJobBatch(bucket.subList(from,
-                        Math.min(bucket.size(), from + MeterJobBatch.MAX_JOBS)));
-                confirms.add(out.publish(key, batch.jobs().get(0).jobId() + "+" + (batch.jobs().size() - 1),
-                        json.write(batch), batch.headers()));
-            }
-        });
+        for (MeterJobBatch batch : MeterJobBatch.of(jobs)) {
+            confirms.add(out.publish(batch.routingKey(), batch.jobs().get(0).jobId() + "+" + (batch.jobs().size() - 1),
+                    json.write(batch), batch.headers()));
+        }
         return CompletableFuture.allOf(confirms.toArray(CompletableFuture[]::new));
     }
 

@@ -1,0 +1,73 @@
+package org.amihes.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.amihes.service.testing.TestRabbit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code ./hes test} starts with the tests' queues empty: jobs a run cut short left in them (a test that failed midway
+ * through a 10,000-job storm, say) would otherwise be taken by the next run's services as their own, and its counts of
+ * results would be off. Against this machine's RabbitMQ, through the script's own step, as {@code ./hes test} runs it.
+ */
+class TestQueuesResetIT {
+
+    @Test
+    void theTestsQueuesAreEmptiedAndNoOtherQueue() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> tests = List.of("reset-" + run + ".test", "reset-" + run + ".e2e.07", "reset-" + run + "-ptest");
+        String other = "reset-" + run + ".kept";
+        try (Connection c = TestRabbit.factory().newConnection("test-queues-reset"); Channel ch = c.createChannel()) {
+            try {
+                for (String q : concat(tests, other)) {
+                    ch.queueDeclare(q, true, false, false, null);
+                    for (int i = 0; i < 3; i++) {
+                        ch.basicPublish("", q, null, ("left by an earlier run " + i).getBytes(StandardCharsets.UTF_8));
+                    }
+                }
+                for (String q : concat(tests, other)) {
+                    awaitMessages(ch, q, 3);
+                }
+
+                Process p = new ProcessBuilder("bash", "-c", "source ./hes; reset_test_queues")
+                        .directory(ServiceProcess.projectRoot().toFile()).redirectErrorStream(true).start();
+                p.getOutputStream().close();
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the step ended").isTrue();
+                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(p.exitValue()).as(out).isZero();
+
+                for (String q : tests) {
+                    assertThat(ch.queueDeclarePassive(q).getMessageCount()).as(q + ": " + out).isZero();
+                    assertThat(out).contains("emptying the test queue " + q);
+                }
+                assertThat(ch.queueDeclarePassive(other).getMessageCount()).as(other + " is no test's").isEqualTo(3);
+                assertThat(out).doesNotContain(other);
+            } finally {
+                for (String q : concat(tests, other)) {
+                    ch.queueDelete(q);
+                }
+            }
+        }
+    }
+
+    private static List<String> concat(List<String> tests, String other) {
+        List<String> all = new java.util.ArrayList<>(tests);
+        all.add(other);
+        return all;
+    }
+
+    private static void awaitMessages(Channel ch, String queue, int n) throws Exception {
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (ch.queueDeclarePassive(queue).getMessageCount() < n && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(ch.queueDeclarePassive(queue).getMessageCount()).as(queue).isEqualTo(n);
+    }
+}
