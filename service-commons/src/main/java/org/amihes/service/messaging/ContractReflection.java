@@ -18,6 +18,7 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
         org.amihes.contracts.MdmsReadings.class, org.amihes.contracts.MeterCommand.class,
         org.amihes.contracts.MeterConnectivityChanged.class, org.amihes.contracts.MeterFailure.class,
         org.amihes.contracts.MeterJob.class, org.amihes.contracts.MeterJobBatch.class,
+        org.amihes.contracts.MeterJobBatch.Announced.class,
         org.amihes.contracts.MeterJobResult.class, org.amihes.contracts.MeterJobResult.Status.class,
         org.amihes.contracts.MeterJobResultBatch.class, org.amihes.contracts.MeterPushEvent.class,
         org.amihes.contracts.MeterPushEvent.Kind.class, org.amihes.contracts.MeterPushEvent.PushedValue.class,
