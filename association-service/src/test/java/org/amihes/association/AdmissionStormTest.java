@@ -182,9 +182,8 @@ class AdmissionStormTest {
         // admitted. One that does not parse, announced as scheduled work, starts after the whole storm: it reaches the
         // dead-letter queue only then (read on arrival, it would be there at once)
         String unreadable = "unreadable-" + UUID.randomUUID();
-        broker.publishRaw("unreadable", ("{\"jobs\": [{\"jobId\": \"" + unreadable + "\", \"meterId\": [").getBytes(),
-                Map.of(org.amihes.contracts.MeterJobBatch.JOBS_HEADER, 1,
-                        org.amihes.contracts.MeterJobBatch.PRIORITY_HEADER, JobPriority.SCHEDULED.name()));
+        broker.publishRaw("unreadable", TestBroker.unreadableJobs(unreadable),
+                new org.amihes.contracts.MeterJobBatch.Announced(1, JobPriority.SCHEDULED).headers());
         Map<String, MeterJobResult> results;
         try {
             assertThat(broker.take(TestBroker.DLQ, unreadable, Duration.ofSeconds(3)))

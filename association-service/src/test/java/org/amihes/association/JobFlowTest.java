@@ -220,8 +220,8 @@ class JobFlowTest {
     /** Headers that announce another number of jobs than the body carries: the body counts, no job is lost. */
     @Test
     void aMessageIsRunByItsBodyWhenItsHeadersMiscount() throws Exception {
-        assertOneMessageRuns(readable(3), "miscounted-", Map.of(org.amihes.contracts.MeterJobBatch.JOBS_HEADER, 1,
-                org.amihes.contracts.MeterJobBatch.PRIORITY_HEADER, "ON_DEMAND"));
+        assertOneMessageRuns(readable(3), "miscounted-",
+                new org.amihes.contracts.MeterJobBatch.Announced(1, org.amihes.contracts.JobPriority.ON_DEMAND).headers());
     }
 
     /**
@@ -246,9 +246,8 @@ class JobFlowTest {
     @Test
     void anAnnouncedMessageThatDoesNotParseIsDeadLetteredAndGivesItsPlacesBack() throws Exception {
         String marker = UUID.randomUUID().toString();
-        broker.publishRaw("announced-malformed", ("{\"jobs\": [{\"jobId\": \"" + marker + "\", \"meterId\": [").getBytes(),
-                Map.of(org.amihes.contracts.MeterJobBatch.JOBS_HEADER, 5,
-                        org.amihes.contracts.MeterJobBatch.PRIORITY_HEADER, "SCHEDULED"));
+        broker.publishRaw("announced-malformed", TestBroker.unreadableJobs(marker),
+                new org.amihes.contracts.MeterJobBatch.Announced(5, org.amihes.contracts.JobPriority.SCHEDULED).headers());
         com.rabbitmq.client.GetResponse dead = broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(10));
         assertThat(dead).as("the malformed message in the dead-letter queue").isNotNull();
         assertThat(dead.getProps().getHeaders().get(DeadLetters.REASON).toString()).contains("meterId");
@@ -263,7 +262,7 @@ class JobFlowTest {
     @Test
     void malformedJobGoesToTheDeadLetterQueueWithTheReasonAndYieldsNoResult() throws Exception {
         String marker = UUID.randomUUID().toString();
-        broker.publishRaw("malformed", ("{\"jobs\": [{\"jobId\": \"" + marker + "\", \"meterId\": [").getBytes());
+        broker.publishRaw("malformed", TestBroker.unreadableJobs(marker));
         com.rabbitmq.client.GetResponse dead = broker.take(TestBroker.DLQ, marker, Duration.ofSeconds(10));
         assertThat(dead).as("the malformed message in the dead-letter queue").isNotNull();
         Map<String, Object> headers = dead.getProps().getHeaders();

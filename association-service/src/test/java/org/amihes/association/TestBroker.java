@@ -56,6 +56,11 @@ final class TestBroker implements AutoCloseable {
         publishRaw(batch.routingKey(), JSON.writeValueAsBytes(batch), batch.headers());
     }
 
+    /** A message of jobs that does not parse (its first job cut off in the middle), marked with {@code marker}. */
+    static byte[] unreadableJobs(String marker) {
+        return ("{\"jobs\": [{\"jobId\": \"" + marker + "\", \"meterId\": [").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** A message as given, without headers (a publisher that announces nothing, or a malformed one). */
     void publishRaw(String routingKey, byte[] body) throws Exception {
         publishRaw(routingKey, body, null);

@@ -26,6 +26,10 @@ public record MeterJobBatch(List<MeterJob> jobs) {
 
     /** What a message's headers say of it before its body is read. */
     public record Announced(int jobs, JobPriority priority) {
+        /** The headers that say it ({@link #announced} reads them). */
+        public Map<String, Object> headers() {
+            return Map.of(JOBS_HEADER, jobs, PRIORITY_HEADER, priority.name());
+        }
     }
 
     public MeterJobBatch {
@@ -70,7 +74,7 @@ public record MeterJobBatch(List<MeterJob> jobs) {
 
     /** The headers to publish it with ({@link #announced}). */
     public Map<String, Object> headers() {
-        return Map.of(JOBS_HEADER, jobs.size(), PRIORITY_HEADER, priority().name());
+        return new Announced(jobs.size(), priority()).headers();
     }
 
     /**
