@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.polling.application.ReadBatches;
 import org.amihes.polling.messaging.JobDispatcher;
 import org.amihes.polling.persistence.ReadStore;
-import org.amihes.polling.schedules.FakeAssociation;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -81,11 +81,11 @@ class AnswerOffTheRequestThreadTest {
             assertThat(answer.statusCode()).as(answer.asString()).isEqualTo(202);
             String batchId = answer.path("batchId");
             assertThat(answer.header("Location")).endsWith("/reads/" + batchId);
-            assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.read_batch WHERE batch_id = ?",
+            assertThat(TestDatabase.sql("SELECT count(*) FROM polling.read_batch WHERE batch_id = ?",
                     UUID.fromString(batchId))).isEqualTo(1L);
         }
         assertThat(ElsewhereReadBatches.HANDED_BACK).hasValue(2);
-        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.read_job WHERE meter_id = ?", meter))
+        assertThat(TestDatabase.sql("SELECT count(*) FROM polling.read_job WHERE meter_id = ?", meter))
                 .isEqualTo(2L);
     }
 }

@@ -229,9 +229,9 @@ class ReadFlowTest {
         assertThat(progress.<Map<String, Integer>>path("failuresByClass")).isEqualTo(byClass);
         assertThat(progress.<Map<String, Integer>>path("byAssociation")).isEqualTo(byAssociation);
         // the tally agrees with the jobs themselves
-        assertThat(org.amihes.polling.schedules.FakeAssociation.sql("SELECT count(*) FROM polling.read_job WHERE "
+        assertThat(org.amihes.service.testing.TestDatabase.sql("SELECT count(*) FROM polling.read_job WHERE "
                 + "batch_id = ?::uuid AND status = 'OK'", batchId)).isEqualTo(ok);
-        assertThat(org.amihes.polling.schedules.FakeAssociation.sql("SELECT count(*) FROM polling.read_job WHERE "
+        assertThat(org.amihes.service.testing.TestDatabase.sql("SELECT count(*) FROM polling.read_job WHERE "
                 + "batch_id = ?::uuid AND association = ?", batchId, hls)).isEqualTo(byAssociation.get(hls).longValue());
         // a late redelivery changes nothing
         publish(results.subList(0, 200).toArray(MeterJobResult[]::new));

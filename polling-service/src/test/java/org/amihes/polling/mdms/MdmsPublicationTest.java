@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import javax.xml.parsers.DocumentBuilderFactory;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.contracts.MdmsReading;
 import org.amihes.contracts.MdmsReadings;
 import org.amihes.contracts.MeterJob;
@@ -74,7 +75,7 @@ class MdmsPublicationTest {
         awaitQueue(QUEUE + ".overflow");
         association.channel().queuePurge(QUEUE);
         // nor are the readings earlier test classes left in the outbox (ScheduleTest's 10,000)
-        FakeAssociation.sql("DELETE FROM polling.mdms_outbox");
+        TestDatabase.sql("DELETE FROM polling.mdms_outbox");
         vertx = Vertx.vertx();
         // the subscriber's session from an earlier run holds what other test classes published since (up to the
         // broker's queue limit): start from a clean session, then keep it (clean session false) from here on
@@ -214,7 +215,7 @@ class MdmsPublicationTest {
             MosquittoSub.clearSession(awayId, awayTopics);
         }
         assertThat(UNREADABLE).as("messages the subscriber could not read").isEmpty();
-        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", RUN + "%")).isZero();
+        assertThat(TestDatabase.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", RUN + "%")).isZero();
 
         // the CIM export has the same readings
         int found = 0;
@@ -288,7 +289,7 @@ class MdmsPublicationTest {
         drainAmqp();
         assertThat(ours(mqtt, RUN + "P-")).hasSize(12);
         assertThat(ours(amqp, RUN + "P-")).hasSize(12);
-        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", RUN + "P-%")).isZero();
+        assertThat(TestDatabase.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", RUN + "P-%")).isZero();
 
         // the CIM export: one IntervalBlocks per meter channel, 15-minute ReadingType, the same values
         int found = 0;
@@ -380,7 +381,7 @@ class MdmsPublicationTest {
                     && r.obis().equals(REGISTERS.get(0))).findFirst().orElseThrow();
             assertThat(one.value()).isEqualByComparingTo(FakeAssociation.valueOf(meters.get(4321), REGISTERS.get(0)));
             assertThat(UNREADABLE).isEmpty();
-            assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?",
+            assertThat(TestDatabase.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?",
                     RUN + "B-%")).isZero();
         } finally {
             live.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
@@ -395,7 +396,7 @@ class MdmsPublicationTest {
     void anOutboxRowTheContractRefusesIsSetAsideAndTheRowsAfterItGoOut() throws Exception {
         List<Long> bad = new ArrayList<>();
         for (String channel : List.of("amqp", "mqtt")) {
-            bad.add(FakeAssociation.sql("INSERT INTO polling.mdms_outbox (channel, kind, readings, meter_id, profile, obis, "
+            bad.add(TestDatabase.sql("INSERT INTO polling.mdms_outbox (channel, kind, readings, meter_id, profile, obis, "
                     + "capture_time, value, raw, scaler, unit, status, source, stored_at) VALUES (?, 'REGISTER', 1, "
                     + "ARRAY[?], ARRAY[NULL]::text[], ARRAY['1.0.1.8.0.255'], ARRAY[now()], ARRAY[1]::numeric[], "
                     + "ARRAY[1]::numeric[], ARRAY[0], ARRAY[NULL]::text[], ARRAY[NULL]::text[], ARRAY['j'], ARRAY[now()]) "
@@ -409,9 +410,9 @@ class MdmsPublicationTest {
         // the pass that publishes this test's good rows on AMQP holds its transaction open a while after the broker has
         // them (a slow commit, as on a loaded machine): a row the contract refuses must be set aside before the rows
         // after it are published, not in the same transaction (a clean-clone CI run saw the readings before the mark)
-        FakeAssociation.sql("CREATE OR REPLACE FUNCTION polling.mdms_test_slow_delete() RETURNS trigger AS "
+        TestDatabase.sql("CREATE OR REPLACE FUNCTION polling.mdms_test_slow_delete() RETURNS trigger AS "
                 + "$$ BEGIN PERFORM pg_sleep(2); RETURN OLD; END $$ LANGUAGE plpgsql");
-        FakeAssociation.sql("CREATE TRIGGER mdms_test_slow_delete BEFORE DELETE ON polling.mdms_outbox FOR EACH ROW "
+        TestDatabase.sql("CREATE TRIGGER mdms_test_slow_delete BEFORE DELETE ON polling.mdms_outbox FOR EACH ROW "
                 + "WHEN (OLD.channel = 'amqp' AND OLD.meter_id[1] LIKE '" + RUN + "X-_') "
                 + "EXECUTE FUNCTION polling.mdms_test_slow_delete()");
         try {
@@ -424,17 +425,17 @@ class MdmsPublicationTest {
             assertThat(awaitKeys(received, expected, Duration.ofSeconds(20))).containsExactlyInAnyOrderElementsOf(expected);
             assertSetAside(bad.get(1));
         } finally {
-            FakeAssociation.sql("DROP TRIGGER mdms_test_slow_delete ON polling.mdms_outbox");
+            TestDatabase.sql("DROP TRIGGER mdms_test_slow_delete ON polling.mdms_outbox");
             live.disconnect().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
         assertThat(ours(amqp, RUN + "X-BAD")).isEmpty();
         assertThat(ours(received, RUN + "X-BAD")).isEmpty();
-        FakeAssociation.sql("DELETE FROM polling.mdms_outbox WHERE id = ANY(?::bigint[])",
+        TestDatabase.sql("DELETE FROM polling.mdms_outbox WHERE id = ANY(?::bigint[])",
                 (Object) bad.stream().map(String::valueOf).toArray(String[]::new));
     }
 
     private static void assertSetAside(long outboxRow) throws Exception {
-        assertThat(FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox WHERE id = ? AND rejected LIKE "
+        assertThat(TestDatabase.sql("SELECT count(*) FROM polling.mdms_outbox WHERE id = ? AND rejected LIKE "
                 + "'%unit: required%'", outboxRow)).as("row %d set aside with the reason", outboxRow).isEqualTo(1);
     }
 
@@ -497,13 +498,13 @@ class MdmsPublicationTest {
         }
         if (ours(received, prefix).size() < expected.size()) {
             System.out.printf("MdmsPublicationTest: %d of %d arrived in %s; the outbox holds %d rows of %s* (mqtt %d, amqp %d),"
-                    + " %d rows in all%n", ours(received, prefix).size(), expected.size(), timeout, FakeAssociation.sql(
+                    + " %d rows in all%n", ours(received, prefix).size(), expected.size(), timeout, TestDatabase.sql(
                     "SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE m LIKE ?", prefix + "%"), prefix,
-                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE o.channel = 'mqtt' AND m LIKE ?",
+                    TestDatabase.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE o.channel = 'mqtt' AND m LIKE ?",
                             prefix + "%"),
-                    FakeAssociation.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE o.channel = 'amqp' AND m LIKE ?",
+                    TestDatabase.sql("SELECT count(*) FROM polling.mdms_outbox o, unnest(o.meter_id) m WHERE o.channel = 'amqp' AND m LIKE ?",
                             prefix + "%"),
-                    FakeAssociation.sql("SELECT coalesce(sum(readings), 0) FROM polling.mdms_outbox"));
+                    TestDatabase.sql("SELECT coalesce(sum(readings), 0) FROM polling.mdms_outbox"));
         }
         return ours(received, prefix);
     }

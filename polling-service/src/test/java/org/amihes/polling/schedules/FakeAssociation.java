@@ -8,7 +8,6 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.GetResponse;
 import java.math.BigDecimal;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -70,7 +69,7 @@ public final class FakeAssociation implements AutoCloseable {
                     JSON.writeValueAsBytes(new MeterRegistryChange(UUID.randomUUID().toString(), false, part)));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (sql("SELECT count(*) FROM polling.meter WHERE meter_id = ANY(?)", (Object) ids.toArray(String[]::new)) < ids.size()) {
+        while (org.amihes.service.testing.TestDatabase.sql("SELECT count(*) FROM polling.meter WHERE meter_id = ANY(?)", (Object) ids.toArray(String[]::new)) < ids.size()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the view did not take the registry events");
             }
@@ -175,28 +174,6 @@ public final class FakeAssociation implements AutoCloseable {
     /** A value per meter and register that the test can recompute. */
     public static BigDecimal valueOf(String meterId, String obis) {
         return BigDecimal.valueOf(Math.abs((long) (meterId + obis).hashCode()) % 1_000_000);
-    }
-
-    public static long sql(String query, Object... parameters) throws Exception {
-        try (java.sql.Connection c = jdbc(); var s = c.prepareStatement(query)) {
-            for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i] instanceof String[] a ? c.createArrayOf("text", a) : parameters[i]);
-            }
-            if (!s.execute()) {
-                return s.getUpdateCount();
-            }
-            try (var r = s.getResultSet()) {
-                r.next();
-                return r.getLong(1);
-            }
-        }
-    }
-
-    static java.sql.Connection jdbc() throws Exception {
-        String env = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
-        return DriverManager.getConnection("jdbc:postgresql://" + System.getenv().getOrDefault("HES_DB_HOST", "127.0.0.1")
-                + ":" + System.getenv().getOrDefault("HES_DB_PORT", "5432") + "/" + env,
-                System.getenv().getOrDefault("HES_DB_USER", "amihes"), System.getenv().getOrDefault("HES_DB_PASSWORD", "amihes"));
     }
 
     public Connection connection() {

@@ -1,7 +1,7 @@
 package org.amihes.polling.schedules;
 
 import static io.restassured.RestAssured.given;
-import static org.amihes.polling.schedules.FakeAssociation.sql;
+import static org.amihes.service.testing.TestDatabase.sql;
 import static org.amihes.polling.schedules.ScheduleTest.READS;
 import static org.amihes.polling.schedules.ScheduleTest.json;
 import static org.amihes.polling.schedules.ScheduleTest.spec;

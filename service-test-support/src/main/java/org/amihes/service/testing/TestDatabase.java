@@ -17,12 +17,23 @@ public final class TestDatabase {
 
     /** The single number a query such as {@code select count(*) from ... where ... = ?} returns. */
     public static long count(String sql, Object... parameters) {
+        return sql(sql, parameters);
+    }
+
+    /**
+     * Runs one statement: a query answers the first column of its first row as a number, any other statement its
+     * update count. A {@code String[]} parameter is passed as a {@code text[]} (for {@code = ANY(?)}).
+     */
+    public static long sql(String sql, Object... parameters) {
         try (Connection c = DriverManager.getConnection(url(), user(), password());
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
-                s.setObject(i + 1, parameters[i]);
+                s.setObject(i + 1, parameters[i] instanceof String[] a ? c.createArrayOf("text", a) : parameters[i]);
             }
-            try (ResultSet r = s.executeQuery()) {
+            if (!s.execute()) {
+                return s.getUpdateCount();
+            }
+            try (ResultSet r = s.getResultSet()) {
                 r.next();
                 return r.getLong(1);
             }
