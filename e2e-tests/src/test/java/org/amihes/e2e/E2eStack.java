@@ -18,10 +18,10 @@ final class E2eStack {
     }
 
     private static Map<String, String> common() {
-        String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
+        String jdbc = org.amihes.service.testing.TestDatabase.url();
         Map<String, String> m = new HashMap<>();
-        m.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + db);
-        m.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + db);
+        m.put("quarkus.datasource.reactive.url", jdbc.substring("jdbc:".length()));
+        m.put("quarkus.datasource.jdbc.url", jdbc);
         m.put("hes.topology.jobs-exchange", "meter-jobs.by-meter-e2e");
         m.put("hes.topology.results-exchange", "meter-results-e2e");
         m.put("hes.topology.registry-exchange", "meter-registry-e2e");

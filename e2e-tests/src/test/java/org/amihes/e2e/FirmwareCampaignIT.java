@@ -13,7 +13,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -34,6 +33,7 @@ import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -318,8 +318,7 @@ class FirmwareCampaignIT {
 
     /** Waits until firmware-service's view of the registry (fed by registry events) has every meter. */
     static void awaitView(List<String> ids) throws Exception {
-        String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "amihes", "amihes")) {
+        try (Connection c = TestDatabase.connection()) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (System.nanoTime() < deadline) {
                 try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM firmware.meter WHERE meter_id = ANY(?)")) {

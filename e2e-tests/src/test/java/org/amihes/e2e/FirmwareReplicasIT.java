@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -22,6 +21,7 @@ import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -124,7 +124,7 @@ class FirmwareReplicasIT {
         long total = ids.size() * (long) blocks2;
         long ownedByA = 0;
         while (System.nanoTime() < deadline && written(ids, before) < total) {
-            ownedByA = count("SELECT count(*) FROM firmware.campaign_meter WHERE campaign_id = ?::uuid AND owner = ? "
+            ownedByA = TestDatabase.count("SELECT count(*) FROM firmware.campaign_meter WHERE campaign_id = ?::uuid AND owner = ? "
                     + "AND state IN ('READING','TRANSFERRING','VERIFYING','ACTIVATING','CONFIRMING')", campaign2,
                     "fw-" + run + "-a");
             if (ownedByA > 0 && written(ids, before) >= total / 3) {
@@ -143,7 +143,7 @@ class FirmwareReplicasIT {
             assertThat(stack.simulator.meterState(id).flashWrites() - before.get(id)).as("each block of %s once", id)
                     .isEqualTo(blocks2);
         }
-        assertThat(count("SELECT count(*) FROM firmware.campaign_event WHERE campaign_id = ?::uuid AND event = 'CONFIRMED'",
+        assertThat(TestDatabase.count("SELECT count(*) FROM firmware.campaign_event WHERE campaign_id = ?::uuid AND event = 'CONFIRMED'",
                 campaign2)).isEqualTo(ids.size());
     }
 
@@ -196,7 +196,7 @@ class FirmwareReplicasIT {
 
     static Map<String, Long> perMeter(String sql, Object... params) throws Exception {
         Map<String, Long> out = new HashMap<>();
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
+        try (Connection c = TestDatabase.connection(); PreparedStatement ps = c.prepareStatement(sql)) {
             for (int i = 0; i < params.length; i++) {
                 ps.setObject(i + 1, params[i]);
             }
@@ -207,23 +207,6 @@ class FirmwareReplicasIT {
             }
         }
         return out;
-    }
-
-    static long count(String sql, Object... params) throws Exception {
-        try (Connection c = connect(); PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    static Connection connect() throws Exception {
-        String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "amihes", "amihes");
     }
 
     static byte[] image(int size, long seed) {

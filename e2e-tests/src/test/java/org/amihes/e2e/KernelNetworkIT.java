@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.MeterModel;
 import org.amihes.simulator.MeterSpec;
@@ -167,7 +168,7 @@ class KernelNetworkIT {
     /** meter → raw register value stored for the batch (polling.reading). */
     private static Map<String, BigInteger> storedRaw(String batch) throws Exception {
         Map<String, BigInteger> raw = new HashMap<>();
-        try (Connection c = ReadBatches.database();
+        try (Connection c = TestDatabase.connection();
              var st = c.prepareStatement("SELECT meter_id, raw FROM polling.reading WHERE job_id LIKE ?")) {
             st.setString(1, batch + "/%");
             try (ResultSet rs = st.executeQuery()) {

@@ -35,11 +35,7 @@ class KilledReplicaIT {
     static final int UNACKED = 20;
 
     private static int recordedNotPublished(String batch, JsonPath progress) {
-        try {
-            return ReadBatches.recordedResults(batch) - progress.getInt("completed");
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return ReadBatches.recordedResults(batch) - progress.getInt("completed");
     }
 
     @Test

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.simulator.Faults;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.FleetSimulator;
@@ -128,7 +129,7 @@ class LoadProfileIT {
     }
 
     static long stored(String meterId) throws Exception {
-        try (Connection c = ReadBatches.database();
+        try (Connection c = TestDatabase.connection();
              var st = c.prepareStatement("SELECT count(*) FROM polling.profile_interval WHERE meter_id = ?")) {
             st.setString(1, meterId);
             try (ResultSet rs = st.executeQuery()) {
@@ -175,7 +176,7 @@ class LoadProfileIT {
         } while (!after.getList("gaps").isEmpty() && System.nanoTime() < deadline);
         assertThat(after.getList("gaps")).as(after.prettify()).isEmpty();
         assertThat(after.getInt("backfills[0].attempts")).isBetween(1, 3);
-        try (Connection c = ReadBatches.database();
+        try (Connection c = TestDatabase.connection();
              var st = c.prepareStatement("SELECT range_from, range_to FROM polling.profile_job WHERE meter_id = ? AND backfill")) {
             st.setString(1, victim.meterId());
             try (ResultSet rs = st.executeQuery()) {

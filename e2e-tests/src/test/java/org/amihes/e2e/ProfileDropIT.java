@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.FleetSimulator;
 import org.amihes.simulator.MeterModel;
@@ -163,7 +164,7 @@ class ProfileDropIT {
     /** capture time → raw value of the meter's stored intervals; fails on a capture stored twice. */
     private static Map<Instant, BigInteger> stored(String meterId) throws Exception {
         Map<Instant, BigInteger> out = new HashMap<>();
-        try (Connection c = ReadBatches.database();
+        try (Connection c = TestDatabase.connection();
              var st = c.prepareStatement("SELECT captured_at, raw FROM polling.profile_interval WHERE meter_id = ?")) {
             st.setString(1, meterId);
             try (ResultSet rs = st.executeQuery()) {

@@ -4,7 +4,7 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import org.amihes.service.testing.TestDatabase;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -55,7 +55,7 @@ final class ReadBatches {
     /** jobId → readings stored for it, for every job of the batch that has any. */
     static Map<String, Integer> readingsByJob(String batch) throws SQLException {
         Map<String, Integer> byJob = new HashMap<>();
-        try (Connection c = database();
+        try (Connection c = TestDatabase.connection();
              var st = c.prepareStatement("SELECT job_id, count(*) FROM polling.reading WHERE job_id LIKE ? GROUP BY job_id")) {
             st.setString(1, batch + "/%");
             try (ResultSet rs = st.executeQuery()) {
@@ -68,19 +68,7 @@ final class ReadBatches {
     }
 
     /** Results association-service has recorded in its journal for the batch's jobs. */
-    static int recordedResults(String batch) throws SQLException {
-        try (Connection c = database();
-             var st = c.prepareStatement("SELECT count(*) FROM association.job_result WHERE job_id LIKE ?")) {
-            st.setString(1, batch + "/%");
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
-        }
-    }
-
-    static Connection database() throws SQLException {
-        String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
-        return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + db, "amihes", "amihes");
+    static int recordedResults(String batch) {
+        return (int) TestDatabase.count("SELECT count(*) FROM association.job_result WHERE job_id LIKE ?", batch + "/%");
     }
 }

@@ -18,6 +18,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -175,7 +176,7 @@ class ScheduledReadsIT {
     /** Every scheduled fire in due order (the API shows the latest 20; the database has all). */
     private static List<Fire> fires(String scheduleId) throws Exception {
         List<Fire> out = new ArrayList<>();
-        try (Connection c = ReadBatches.database(); var st = c.prepareStatement("SELECT due_at, fired_at, outcome, "
+        try (Connection c = TestDatabase.connection(); var st = c.prepareStatement("SELECT due_at, fired_at, outcome, "
                 + "batch_id::text, replica FROM polling.schedule_fire WHERE schedule_id = ?::uuid AND trigger = 'SCHEDULED' "
                 + "ORDER BY due_at")) {
             st.setString(1, scheduleId);
@@ -191,7 +192,7 @@ class ScheduledReadsIT {
 
     private static List<String> batches(String scheduleId) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = ReadBatches.database(); var st = c.prepareStatement(
+        try (Connection c = TestDatabase.connection(); var st = c.prepareStatement(
                 "SELECT batch_id::text FROM polling.read_batch WHERE idempotency_key LIKE ?")) {
             st.setString(1, "schedule:" + scheduleId + ":%");
             try (ResultSet rs = st.executeQuery()) {
@@ -205,7 +206,7 @@ class ScheduledReadsIT {
 
     private static Set<String> storedKeys(List<String> ids) throws Exception {
         Set<String> out = new HashSet<>();
-        try (Connection c = ReadBatches.database(); var st = c.prepareStatement(
+        try (Connection c = TestDatabase.connection(); var st = c.prepareStatement(
                 "SELECT meter_id, obis, meter_time FROM polling.reading WHERE meter_id = ANY(?)")) {
             st.setArray(1, c.createArrayOf("text", ids.toArray()));
             try (ResultSet rs = st.executeQuery()) {
@@ -219,7 +220,7 @@ class ScheduledReadsIT {
 
     private static List<String> batchKeys(String scheduleId) throws Exception {
         List<String> out = new ArrayList<>();
-        try (Connection c = ReadBatches.database(); var st = c.prepareStatement(
+        try (Connection c = TestDatabase.connection(); var st = c.prepareStatement(
                 "SELECT idempotency_key FROM polling.read_batch WHERE idempotency_key LIKE ?")) {
             st.setString(1, "schedule:" + scheduleId + ":%");
             try (ResultSet rs = st.executeQuery()) {

@@ -25,9 +25,9 @@ class SecurityStartupIT {
 
     static ServiceProcess start(Map<String, String> environment, String name) throws Exception {
         Map<String, String> props = new HashMap<>();
-        String db = System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test");
-        props.put("quarkus.datasource.reactive.url", "postgresql://127.0.0.1:5432/" + db);
-        props.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://127.0.0.1:5432/" + db);
+        String jdbc = org.amihes.service.testing.TestDatabase.url();
+        props.put("quarkus.datasource.reactive.url", jdbc.substring("jdbc:".length()));
+        props.put("quarkus.datasource.jdbc.url", jdbc);
         props.put("hes.events.exchange", "security-events-e2e");
         return ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", props, name, environment);
     }

@@ -25,7 +25,7 @@ public final class TestDatabase {
      * update count. A {@code String[]} parameter is passed as a {@code text[]} (for {@code = ANY(?)}).
      */
     public static long sql(String sql, Object... parameters) {
-        try (Connection c = DriverManager.getConnection(url(), user(), password());
+        try (Connection c = connection();
              PreparedStatement s = c.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 s.setObject(i + 1, parameters[i] instanceof String[] a ? c.createArrayOf("text", a) : parameters[i]);
@@ -44,12 +44,17 @@ public final class TestDatabase {
 
     /** Runs a statement that answers no rows (DDL, a test's trigger, a clean-up). */
     public static void execute(String sql) {
-        try (Connection c = DriverManager.getConnection(url(), user(), password());
+        try (Connection c = connection();
              java.sql.Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(sql + ": " + e.getMessage(), e);
         }
+    }
+
+    /** A connection of the test's own to the test database, for queries that answer more than one number. */
+    public static Connection connection() throws SQLException {
+        return DriverManager.getConnection(url(), user(), password());
     }
 
     static String user() {
@@ -60,7 +65,8 @@ public final class TestDatabase {
         return env("HES_DB_PASSWORD", "amihes");
     }
 
-    static String url() {
+    /** The test database's JDBC URL; a service under test gets the same ({@code postgresql://...} without "jdbc:"). */
+    public static String url() {
         return "jdbc:postgresql://" + env("HES_DB_HOST", "127.0.0.1") + ":" + env("HES_DB_PORT", "5432") + "/"
                 + env("HES_TEST_DB_NAME", "amihes_test");
     }
