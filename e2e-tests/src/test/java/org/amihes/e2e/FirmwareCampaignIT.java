@@ -27,13 +27,13 @@ import java.util.stream.Collectors;
 import org.amihes.contracts.MeterJob;
 import org.amihes.contracts.MeterJobBatch;
 import org.amihes.contracts.TransferImage;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.MeterSnapshot;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**

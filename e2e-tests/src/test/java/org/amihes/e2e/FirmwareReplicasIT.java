@@ -16,12 +16,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.amihes.service.testing.TestDatabase;
 import org.amihes.simulator.Fleet;
 import org.amihes.simulator.MeterSpec;
 import org.amihes.simulator.VendorProfile;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**

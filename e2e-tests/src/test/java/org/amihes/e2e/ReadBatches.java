@@ -4,13 +4,13 @@ import static io.restassured.RestAssured.given;
 
 import io.restassured.path.json.JsonPath;
 import java.sql.Connection;
-import org.amihes.service.testing.TestDatabase;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Predicate;
+import org.amihes.service.testing.TestDatabase;
 
 /** Following a read batch through polling-service's API, and counting what it stored in its database. */
 final class ReadBatches {

@@ -17,10 +17,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import org.amihes.service.testing.TestDatabase;
 import org.amihes.polling.application.ReadBatches;
 import org.amihes.polling.messaging.JobDispatcher;
 import org.amihes.polling.persistence.ReadStore;
+import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
 
 /**
