@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
@@ -105,13 +106,20 @@ public final class BareBaseline {
         HeapPeak heap = HeapPeak.start();
         ObjectMapper json = new ObjectMapper();
         long pid = ProcessHandle.current().pid();
+        Optional<PerfCounters> perf = PerfCounters.of(pid); // its own: what the JIT did in each pass
         for (int pass = 1; pass <= passes; pass++) {
             System.out.println("PASS_START " + pass);
             System.out.flush();
             heap.reset();
             long cpu0 = ProcStats.cpuNanos(pid);
+            Optional<PerfCounters.Jit> jit0 = perf.flatMap(PerfCounters::jit);
             Map<String, Object> result = pass(reader, meterIds, sessions, counters, inFlight);
             long cpu1 = ProcStats.cpuNanos(pid);
+            Optional<PerfCounters.Jit> jit1 = perf.flatMap(PerfCounters::jit);
+            if (jit0.isPresent() && jit1.isPresent()) {
+                result.put("jitSeconds", jit1.get().minus(jit0.get()).seconds());
+                result.put("jitCompiles", jit1.get().minus(jit0.get()).compiles());
+            }
             result.put("pass", pass);
             result.put("cpuNanos", cpu1 - cpu0);
             result.put("peakHeapBytes", heap.peak());

@@ -31,6 +31,17 @@ final class PerfCounters implements AutoCloseable {
     private final FileChannel channel;
     private final MappedByteBuffer map;
     private final List<Integer> heapUsedOffsets = new ArrayList<>();
+    /** Offsets of the JIT's counters ({@code java.ci.totalTime}, {@code sun.ci.*Compiles}) and of the tick frequency. */
+    private final java.util.Map<String, Integer> named = new java.util.HashMap<>();
+    private static final java.util.Set<String> NAMED = java.util.Set.of("java.ci.totalTime", "sun.os.hrt.frequency",
+            "sun.ci.standardCompiles", "sun.ci.osrCompiles");
+
+    /** What the JIT has done since the JVM started: compiling time (summed over compiler threads) and methods compiled. */
+    record Jit(double seconds, long compiles) {
+        Jit minus(Jit earlier) {
+            return new Jit(seconds - earlier.seconds, compiles - earlier.compiles);
+        }
+    }
 
     private PerfCounters(FileChannel channel, MappedByteBuffer map) {
         this.channel = channel;
@@ -73,6 +84,8 @@ final class PerfCounters implements AutoCloseable {
             if (type == 'J' && vectorLength == 0 && name.startsWith("sun.gc.generation.") && name.contains(".space.")
                     && name.endsWith(".used")) {
                 heapUsedOffsets.add(at + dataOffset);
+            } else if (type == 'J' && vectorLength == 0 && NAMED.contains(name)) {
+                named.put(name, at + dataOffset);
             }
             at += length;
         }
@@ -96,6 +109,16 @@ final class PerfCounters implements AutoCloseable {
             sum += map.getLong(offset);
         }
         return sum;
+    }
+
+    /** The JIT's counters now; empty when the JVM does not publish them. */
+    Optional<Jit> jit() {
+        if (!named.keySet().containsAll(NAMED)) {
+            return Optional.empty();
+        }
+        long frequency = map.getLong(named.get("sun.os.hrt.frequency"));
+        return Optional.of(new Jit((double) map.getLong(named.get("java.ci.totalTime")) / frequency,
+                map.getLong(named.get("sun.ci.standardCompiles")) + map.getLong(named.get("sun.ci.osrCompiles"))));
     }
 
     @Override

@@ -64,7 +64,8 @@ public final class PipelineBenchmark {
     public record Phase(String label, int meters, int ok, int failed, long wallNanos, long acceptNanos, double p50Ms,
                         double p99Ms,
                         Map<String, Long> cpuNanos, Map<String, Long> peakHeap, Map<String, Long> peakRss,
-                        Map<String, Long> otherCpuNanos, double machineBusy, Check check) {
+                        Map<String, Long> otherCpuNanos, double machineBusy, Check check,
+                        Map<String, PerfCounters.Jit> jit) {
 
         public double metersPerSecond() {
             return meters / (wallNanos / 1e9);
@@ -278,7 +279,9 @@ public final class PipelineBenchmark {
                 Map.of("bare client", r.get("cpuNanos").asLong()),
                 Map.of("bare client", r.get("peakHeapBytes").asLong()),
                 Map.of("bare client", r.get("peakRssBytes").asLong()),
-                Map.of("simulator", simCpu), machineBusy, check);
+                Map.of("simulator", simCpu), machineBusy, check,
+                r.has("jitSeconds") ? Map.of("bare client", new PerfCounters.Jit(r.get("jitSeconds").asDouble(),
+                        r.get("jitCompiles").asLong())) : Map.of());
     }
 
     // -------------------------------------------------------------------------------------------------- pipeline
@@ -565,6 +568,7 @@ public final class PipelineBenchmark {
         other.put("PostgreSQL (all postgres processes)", ProcStats.delta(db0, ProcStats.cpuOf(dbPids)));
         double busy = busy(machine0, ProcStats.machineCpu());
         Map<String, Long> peakHeap = heap.stop();
+        Map<String, PerfCounters.Jit> jit = heap.jit();
         Map<String, Long> rss = new LinkedHashMap<>();
         hes.forEach((name, c) -> rss.put(name, ProcStats.peakRss(c.pid())));
         TreeMap<Double, Double> hist = Prometheus.minus(
@@ -578,7 +582,7 @@ public final class PipelineBenchmark {
                 check.detail()));
         return new Phase("pipeline batch " + b + (b == 1 ? " (first after start)" : ""), ids.size(), ok, failed, wall,
                 accepted, Prometheus.quantile(hist, 0.50) * 1e3, Prometheus.quantile(hist, 0.99) * 1e3, cpu, peakHeap, rss, other,
-                busy, check);
+                busy, check, jit);
     }
 
     /**
@@ -762,6 +766,8 @@ public final class PipelineBenchmark {
         private final Map<String, PerfCounters> counters = new LinkedHashMap<>();
         private final int periodMs;
         private final Map<String, AtomicLong> peaks = new LinkedHashMap<>();
+        private final Map<String, PerfCounters.Jit> jitAtStart = new LinkedHashMap<>();
+        private final Map<String, PerfCounters.Jit> jit = new LinkedHashMap<>();
         private final AtomicBoolean running = new AtomicBoolean(true);
         private Thread thread;
 
@@ -774,6 +780,7 @@ public final class PipelineBenchmark {
         }
 
         void start() {
+            counters.forEach((name, c) -> c.jit().ifPresent(j -> jitAtStart.put(name, j)));
             sample();
             thread = new Thread(() -> {
                 while (running.get()) {
@@ -807,6 +814,11 @@ public final class PipelineBenchmark {
             thread.interrupt();
             thread.join(5000);
             sample();
+            counters.forEach((name, c) -> c.jit().ifPresent(j -> {
+                if (jitAtStart.containsKey(name)) {
+                    jit.put(name, j.minus(jitAtStart.get(name)));
+                }
+            }));
             for (PerfCounters c : counters.values()) {
                 try {
                     c.close();
@@ -817,6 +829,11 @@ public final class PipelineBenchmark {
             Map<String, Long> out = new LinkedHashMap<>();
             peaks.forEach((k, v) -> out.put(k, v.get()));
             return out;
+        }
+
+        /** What each service's JIT did between {@link #start} and {@link #stop} (from its hsperfdata counters). */
+        Map<String, PerfCounters.Jit> jit() {
+            return jit;
         }
     }
 }

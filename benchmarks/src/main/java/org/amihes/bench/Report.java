@@ -19,6 +19,12 @@ final class Report {
     private Report() {
     }
 
+    /** Seconds the process's JIT spent compiling in the phase, with the methods it compiled. */
+    private static String jit(Phase p, String process) {
+        PerfCounters.Jit j = p.jit().get(process);
+        return j == null ? "–" : String.format(Locale.ROOT, "%.1f (%,d methods)", j.seconds(), j.compiles());
+    }
+
     static String markdown(PipelineOptions o, List<Phase> bare, List<Phase> pipeline, Map<String, String> profiles,
                            List<String> setup) {
         List<Phase> all = new ArrayList<>(bare);
@@ -77,6 +83,9 @@ final class Report {
         row(md, all, "peak RSS, VmHWM (MiB): bare client", p -> mib(p.peakRss().get("bare client")));
         row(md, all, "  association-service", p -> mib(p.peakRss().get("association-service")));
         row(md, all, "  polling-service", p -> mib(p.peakRss().get("polling-service")));
+        row(md, all, "JIT compiling (s, summed over compiler threads): bare client", p -> jit(p, "bare client"));
+        row(md, all, "  association-service", p -> jit(p, "association-service"));
+        row(md, all, "  polling-service", p -> jit(p, "polling-service"));
         row(md, all, "**throughput vs best bare pass**", p -> "**" + f2(p.metersPerSecond() / best.metersPerSecond()) + "×**");
         row(md, all, "CPU per read vs best bare pass", p -> f2(p.cpuMicrosPerRead() / best.cpuMicrosPerRead()) + "×");
         row(md, all, "simulator CPU per read (µs, neither side)", p -> perRead(p.otherCpuNanos().get("simulator"), p.meters()));
@@ -137,6 +146,10 @@ final class Report {
                   the used bytes of every heap space from the counters the JVM publishes in its hsperfdata file (what
                   `jstat` reads; reading them runs nothing in the service), sampled during each batch.
                   **Peak RSS**: `VmHWM` of `/proc/<pid>/status` at the end of the pass or batch (peak since the JVM started).
+                - **JIT compiling**: HotSpot's own counters in each JVM's hsperfdata file (`java.ci.totalTime` in ticks of
+                  `sun.os.hrt.frequency`, `sun.ci.standardCompiles` + `sun.ci.osrCompiles`), from the start to the end of
+                  the pass or batch: time spent compiling, summed over the compiler threads (they run beside the
+                  application threads and take their CPU), and how many methods were compiled.
                 - **Correctness**: bare loop, every meter's session ok or failed exactly once; pipeline, `GET /reads/{id}`
                   counts, and in PostgreSQL one job per meter for the batch, none pending, and as many readings (one
                   register) as meters read ok, each for a distinct meter. Without injected loss, any failed read fails

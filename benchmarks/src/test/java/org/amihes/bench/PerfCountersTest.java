@@ -73,6 +73,47 @@ class PerfCountersTest {
         }
     }
 
+    /** The child: works until the JIT has compiled, prints its own compiling time (ms) and count, waits for a line. */
+    public static final class Compiling {
+        public static void main(String[] args) throws Exception {
+            long sum = 0;
+            for (int i = 0; i < 3_000_000; i++) {
+                sum += Integer.toHexString(i).hashCode() ^ Long.toString(sum).length();
+            }
+            Thread.sleep(500); // compilations queued by the loop finish
+            System.out.println(ManagementFactory.getCompilationMXBean().getTotalCompilationTime() + " " + (sum & 1));
+            System.out.flush();
+            new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    /**
+     * The JIT's work read from outside ({@code java.ci.totalTime}, {@code sun.ci.*Compiles}) is what the JVM says of
+     * itself ({@code CompilationMXBean.getTotalCompilationTime}), and it compiled methods to get there.
+     */
+    @Test
+    void theJitsCompilingTimeReadFromOutsideIsWhatTheJvmSaysOfItself() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-XX:+UseParallelGC", "-cp", System.getProperty("java.class.path"),
+                Compiling.class.getName()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+             PrintStream toChild = new PrintStream(child.getOutputStream(), true, StandardCharsets.UTF_8)) {
+            long ownMillis = Long.parseLong(lines.readLine().split(" ")[0]);
+            try (PerfCounters counters = PerfCounters.of(child.pid()).orElseThrow()) {
+                PerfCounters.Jit jit = counters.jit().orElseThrow();
+                assertThat(ownMillis).as("the child compiled for a while").isPositive();
+                // the same counter seen a moment later: never less, a little more at most if a compilation ended since
+                assertThat(jit.seconds() * 1000).isBetween(ownMillis - 1.0, ownMillis + 250.0);
+                assertThat(jit.compiles()).as("methods compiled").isGreaterThan(50);
+                assertThat(jit.minus(jit)).isEqualTo(new PerfCounters.Jit(0, 0));
+            }
+            toChild.println();
+        } finally {
+            child.destroy();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aProcessWithoutCountersHasNone() {
         assertThat(PerfCounters.of(Long.MAX_VALUE)).isEmpty();

@@ -34,6 +34,8 @@ class PipelineSmallIT {
         Phase bare = result.bare().get(0);
         assertThat(bare.check().passed()).as(bare.check().detail()).isTrue();
         assertThat(bare.ok()).as("bare loop: every meter read").isEqualTo(METERS);
+        // a cold pass compiles: every JVM of the run publishes its JIT's counters and the report shows them
+        assertThat(bare.jit().get("bare client").compiles()).as("bare loop's first pass compiles").isPositive();
 
         assertThat(result.pipeline()).hasSize(2);
         for (Phase batch : result.pipeline()) {
@@ -42,7 +44,12 @@ class PipelineSmallIT {
             assertThat(batch.failed()).as(batch.label()).isZero();
             assertThat(batch.check().storedRows()).as(batch.label() + ": one reading stored per meter").isEqualTo(METERS);
             assertThat(batch.check().storedMeters()).as(batch.label() + ": readings of distinct meters").isEqualTo(METERS);
+            assertThat(batch.jit()).as(batch.label() + ": JIT counters of both services").containsOnlyKeys(
+                    "association-service", "polling-service");
         }
-        assertThat(result.markdown()).contains("| wall time (s) |").contains("every meter read once (none failed without injected loss), stored once");
+        assertThat(result.pipeline().get(0).jit().get("association-service").compiles())
+                .as("the first batch after start compiles in association-service").isPositive();
+        assertThat(result.markdown()).contains("| wall time (s) |").contains("every meter read once (none failed without injected loss), stored once")
+                .contains("| JIT compiling (s, summed over compiler threads): bare client |");
     }
 }
