@@ -117,8 +117,9 @@ public final class BareBaseline {
             long cpu1 = ProcStats.cpuNanos(pid);
             Optional<PerfCounters.Jit> jit1 = perf.flatMap(PerfCounters::jit);
             if (jit0.isPresent() && jit1.isPresent()) {
-                result.put("jitSeconds", jit1.get().minus(jit0.get()).seconds());
-                result.put("jitCompiles", jit1.get().minus(jit0.get()).compiles());
+                PerfCounters.Jit jit = jit1.get().minus(jit0.get());
+                result.put("jitSeconds", jit.seconds());
+                result.put("jitCompiles", jit.compiles());
             }
             result.put("pass", pass);
             result.put("cpuNanos", cpu1 - cpu0);

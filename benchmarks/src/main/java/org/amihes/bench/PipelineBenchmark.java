@@ -758,7 +758,8 @@ public final class PipelineBenchmark {
      * Peak heap in use per service over a batch, sampled every {@code sampleMs} from the counters each JVM publishes in
      * its hsperfdata file ({@link PerfCounters}): reading them costs the service nothing, where a scrape of its
      * {@code /q/metrics} twice a second made it render every metric and charged that to its CPU per read. A service
-     * whose counters cannot be read (started with -XX:-UsePerfData) is scraped instead.
+     * whose counters cannot be read (started with -XX:-UsePerfData) is scraped instead. From the same counters, what
+     * each service's JIT did between {@link #start} and {@link #stop} ({@link #jit}).
      */
     private static final class HeapSampler {
         private final HttpClient http;

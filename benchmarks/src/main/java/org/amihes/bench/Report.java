@@ -86,6 +86,9 @@ final class Report {
         row(md, all, "JIT compiling (s, summed over compiler threads): bare client", p -> jit(p, "bare client"));
         row(md, all, "  association-service", p -> jit(p, "association-service"));
         row(md, all, "  polling-service", p -> jit(p, "polling-service"));
+        if (o.secured()) {
+            row(md, all, "  security-service", p -> jit(p, "security-service"));
+        }
         row(md, all, "**throughput vs best bare pass**", p -> "**" + f2(p.metersPerSecond() / best.metersPerSecond()) + "×**");
         row(md, all, "CPU per read vs best bare pass", p -> f2(p.cpuMicrosPerRead() / best.cpuMicrosPerRead()) + "×");
         row(md, all, "simulator CPU per read (µs, neither side)", p -> perRead(p.otherCpuNanos().get("simulator"), p.meters()));

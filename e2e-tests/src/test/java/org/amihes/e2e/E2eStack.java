@@ -17,11 +17,15 @@ final class E2eStack {
     private E2eStack() {
     }
 
-    private static Map<String, String> common() {
+    /** A service's datasource settings: the test database the tests look into ({@code TestDatabase}). */
+    static Map<String, String> datasource() {
         String jdbc = org.amihes.service.testing.TestDatabase.url();
-        Map<String, String> m = new HashMap<>();
-        m.put("quarkus.datasource.reactive.url", jdbc.substring("jdbc:".length()));
-        m.put("quarkus.datasource.jdbc.url", jdbc);
+        return Map.of("quarkus.datasource.reactive.url", jdbc.substring("jdbc:".length()),
+                "quarkus.datasource.jdbc.url", jdbc);
+    }
+
+    private static Map<String, String> common() {
+        Map<String, String> m = new HashMap<>(datasource());
         m.put("hes.topology.jobs-exchange", "meter-jobs.by-meter-e2e");
         m.put("hes.topology.results-exchange", "meter-results-e2e");
         m.put("hes.topology.registry-exchange", "meter-registry-e2e");

@@ -24,10 +24,7 @@ import org.junit.jupiter.api.Test;
 class SecurityStartupIT {
 
     static ServiceProcess start(Map<String, String> environment, String name) throws Exception {
-        Map<String, String> props = new HashMap<>();
-        String jdbc = org.amihes.service.testing.TestDatabase.url();
-        props.put("quarkus.datasource.reactive.url", jdbc.substring("jdbc:".length()));
-        props.put("quarkus.datasource.jdbc.url", jdbc);
+        Map<String, String> props = new HashMap<>(E2eStack.datasource());
         props.put("hes.events.exchange", "security-events-e2e");
         return ServiceProcess.start(ServiceProcess.projectRoot(), "security-service", props, name, environment);
     }

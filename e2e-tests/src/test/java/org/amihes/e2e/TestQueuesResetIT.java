@@ -24,15 +24,16 @@ class TestQueuesResetIT {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> tests = List.of("reset-" + run + ".test", "reset-" + run + ".e2e.07", "reset-" + run + "-ptest");
         String other = "reset-" + run + ".kept";
+        List<String> all = java.util.stream.Stream.concat(tests.stream(), java.util.stream.Stream.of(other)).toList();
         try (Connection c = TestRabbit.factory().newConnection("test-queues-reset"); Channel ch = c.createChannel()) {
             try {
-                for (String q : concat(tests, other)) {
+                for (String q : all) {
                     ch.queueDeclare(q, true, false, false, null);
                     for (int i = 0; i < 3; i++) {
                         ch.basicPublish("", q, null, ("left by an earlier run " + i).getBytes(StandardCharsets.UTF_8));
                     }
                 }
-                for (String q : concat(tests, other)) {
+                for (String q : all) {
                     awaitMessages(ch, q, 3);
                 }
 
@@ -50,17 +51,11 @@ class TestQueuesResetIT {
                 assertThat(ch.queueDeclarePassive(other).getMessageCount()).as(other + " is no test's").isEqualTo(3);
                 assertThat(out).doesNotContain(other);
             } finally {
-                for (String q : concat(tests, other)) {
+                for (String q : all) {
                     ch.queueDelete(q);
                 }
             }
         }
-    }
-
-    private static List<String> concat(List<String> tests, String other) {
-        List<String> all = new java.util.ArrayList<>(tests);
-        all.add(other);
-        return all;
     }
 
     private static void awaitMessages(Channel ch, String queue, int n) throws Exception {

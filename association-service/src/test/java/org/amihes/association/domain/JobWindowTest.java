@@ -94,6 +94,11 @@ class JobWindowTest {
         assertThatThrownBy(() -> new JobWindow(0)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** How many jobs the test's message {@code i} carries: 1 to 100. */
+    private static int jobsOf(int i) {
+        return 1 + (i * 37) % 100;
+    }
+
     /** 20,000 messages of 1 to 100 jobs from four threads, jobs ending on four others: never more held than allowed. */
     @Test
     void underConcurrentTakesAndReleasesTheBoundHoldsAndEveryMessageStarts() throws Exception {
@@ -108,13 +113,13 @@ class JobWindowTest {
         ExecutorService enders = Executors.newFixedThreadPool(4);
         int expectedJobs = 0;
         for (int i = 0; i < messages; i++) {
-            expectedJobs += 1 + (i * 37) % 100;
+            expectedJobs += jobsOf(i);
         }
         // every job counted after it gave its place back: a message's jobs end on four threads in any order
         CountDownLatch allEnded = new CountDownLatch(expectedJobs);
         try {
             for (int i = 0; i < messages; i++) {
-                int jobs = 1 + (i * 37) % 100;
+                int jobs = jobsOf(i);
                 JobPriority priority = i % 3 == 0 ? JobPriority.ON_DEMAND : JobPriority.SCHEDULED;
                 takers.execute(() -> window.take(jobs, priority).onSuccess(v -> {
                     int now = heldNow.addAndGet(jobs);

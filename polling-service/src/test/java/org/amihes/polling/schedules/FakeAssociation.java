@@ -22,6 +22,7 @@ import org.amihes.contracts.ReadRegisters;
 import org.amihes.contracts.RegisterReadings;
 import org.amihes.contracts.RegisterValue;
 import org.amihes.contracts.RegisteredMeter;
+import org.amihes.service.testing.TestDatabase;
 
 /**
  * The test plays association-service on the real broker: registry events for polling-service's view, the jobs
@@ -69,7 +70,8 @@ public final class FakeAssociation implements AutoCloseable {
                     JSON.writeValueAsBytes(new MeterRegistryChange(UUID.randomUUID().toString(), false, part)));
         }
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (org.amihes.service.testing.TestDatabase.sql("SELECT count(*) FROM polling.meter WHERE meter_id = ANY(?)", (Object) ids.toArray(String[]::new)) < ids.size()) {
+        while (TestDatabase.sql("SELECT count(*) FROM polling.meter WHERE meter_id = ANY(?)",
+                (Object) ids.toArray(String[]::new)) < ids.size()) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("the view did not take the registry events");
             }
