@@ -8,6 +8,9 @@
 #   tools/mqtt-tls.sh conf DIR PORT     write DIR/mosquitto.conf: TLS listener on 127.0.0.1:PORT, persistence in DIR
 #                                       (persistent sessions survive a restart), no cap on messages queued for a
 #                                       subscriber that is away
+#   tools/mqtt-tls.sh plain DIR PORT    the same without TLS: the Mosquitto ./hes starts on 1883 when none runs, and the
+#                                       one MdmsPublicationTest starts for itself (the package's default configuration
+#                                       keeps 1,000 messages for a subscriber that falls behind and drops the rest)
 set -euo pipefail
 
 certs() {
@@ -31,28 +34,43 @@ certs() {
   chmod 600 "$dir/ca.key" "$dir/server.key"
 }
 
-conf() {
+# the settings every Mosquitto of the project's own has: no cap on what is queued for a subscriber that is away or
+# behind, persistent sessions kept in DIR
+common() {
   local dir="$1" port="$2"
   mkdir -p "$dir/data"
-  cat >"$dir/mosquitto.conf" <<CONF
-# written by tools/mqtt-tls.sh: the project's own Mosquitto with a TLS listener (MDMS publication)
+  cat <<CONF
 per_listener_settings false
-# started as root, Mosquitto would switch to user mosquitto and could not read the key: stay who started it
+# started as root, Mosquitto would switch to user mosquitto and could not read its files: stay who started it
 user $(id -un)
 allow_anonymous true
 max_queued_messages 0
 persistence true
 persistence_location $dir/data/
 listener $port 127.0.0.1
-cafile $dir/ca.pem
-certfile $dir/server.pem
-keyfile $dir/server.key
-tls_version tlsv1.2
 CONF
+}
+
+conf() {
+  local dir="$1" port="$2"
+  {
+    echo "# written by tools/mqtt-tls.sh: the project's own Mosquitto with a TLS listener (MDMS publication)"
+    common "$dir" "$port"
+    printf 'cafile %s\ncertfile %s\nkeyfile %s\ntls_version tlsv1.2\n' "$dir/ca.pem" "$dir/server.pem" "$dir/server.key"
+  } >"$dir/mosquitto.conf"
+}
+
+plain() {
+  local dir="$1" port="$2"
+  {
+    echo "# written by tools/mqtt-tls.sh: the project's own Mosquitto without TLS (MDMS publication)"
+    common "$dir" "$port"
+  } >"$dir/mosquitto.conf"
 }
 
 case "${1:-}" in
   certs) certs "$2" ;;
   conf) conf "$2" "$3" ;;
-  *) echo "usage: $0 certs DIR | conf DIR PORT" >&2; exit 2 ;;
+  plain) plain "$2" "$3" ;;
+  *) echo "usage: $0 certs DIR | conf DIR PORT | plain DIR PORT" >&2; exit 2 ;;
 esac

@@ -5,6 +5,7 @@ import static org.amihes.service.testing.BadRequests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.GetResponse;
+import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.core.Vertx;
@@ -37,11 +38,14 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * MDMS publication against the real PostgreSQL, RabbitMQ and Mosquitto (127.0.0.1:1883): every stored reading reaches a
- * RabbitMQ consumer (durable queue) and an MQTT subscriber (QoS 1, persistent session) exactly once, also when the
- * consumer was away while the readings were stored; a redelivered result publishes nothing; the CIM export has them.
+ * MDMS publication against the real PostgreSQL, RabbitMQ and Mosquitto: every stored reading reaches a RabbitMQ consumer
+ * (durable queue) and an MQTT subscriber (QoS 1, persistent session) exactly once, also when the consumer was away while
+ * the readings were stored; a redelivered result publishes nothing; the CIM export has them. The Mosquitto is the
+ * test's own ({@link MosquittoPlain}, configured as {@code ./hes} configures its own): the machine's may cap what it
+ * queues for a subscriber, and once dropped the messages of a subscriber that fell behind on a busy machine.
  */
 @QuarkusTest
+@QuarkusTestResource(value = MosquittoPlain.class, restrictToAnnotatedClass = true)
 class MdmsPublicationTest {
 
     static final String RUN = "MD" + UUID.randomUUID().toString().substring(0, 6);
@@ -77,10 +81,9 @@ class MdmsPublicationTest {
         // nor are the readings earlier test classes left in the outbox (ScheduleTest's 10,000)
         TestDatabase.sql("DELETE FROM polling.mdms_outbox");
         vertx = Vertx.vertx();
-        // the subscriber's session from an earlier run holds what other test classes published since (up to the
-        // broker's queue limit): start from a clean session, then keep it (clean session false) from here on
+        // start from a clean session, then keep it (clean session false) from here on
         MqttClient clean = MqttClient.create(vertx, new MqttClientOptions().setClientId(SUBSCRIBER).setCleanSession(true));
-        clean.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        clean.connect(MosquittoPlain.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         clean.disconnect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         connectSubscriber();
     }
@@ -148,7 +151,7 @@ class MdmsPublicationTest {
             });
             client.exceptionHandler(e -> System.out.printf("MdmsPublicationTest: subscriber %s: %s%n", clientId, e));
             try {
-                client.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                client.connect(MosquittoPlain.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 client.subscribe(topics).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
                 return client;
             } catch (java.util.concurrent.ExecutionException e) {
@@ -341,7 +344,7 @@ class MdmsPublicationTest {
                 UNREADABLE.add(m.topicName() + ": " + e);
             }
         });
-        live.connect(1883, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        live.connect(MosquittoPlain.port(), "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         live.subscribe("hes-test/" + DB + "/readings/register/#", 1).toCompletionStage().toCompletableFuture()
                 .get(10, TimeUnit.SECONDS);
         try {

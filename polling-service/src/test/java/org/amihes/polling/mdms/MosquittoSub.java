@@ -79,7 +79,7 @@ final class MosquittoSub implements AutoCloseable {
 
     private static List<String> command(String clientId, boolean clean, List<String> topics) {
         // line-buffered (coreutils' stdbuf): into a pipe, its stdio would hold the SUBACK line and the payloads back
-        List<String> cmd = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", "1883", "-i", clientId,
+        List<String> cmd = new ArrayList<>(List.of("stdbuf", "-oL", "mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(MosquittoPlain.port()), "-i", clientId,
                 "-q", "1", "-d"));
         if (!clean) {
             cmd.add("-c");
