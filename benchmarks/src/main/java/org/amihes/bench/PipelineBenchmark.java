@@ -313,6 +313,10 @@ public final class PipelineBenchmark {
         Map<String, String> pollEnv = new LinkedHashMap<>(DevCredentials.environment("polling-service"));
         pollEnv.putAll(common);
         pollEnv.put("HTTP_PORT", Integer.toString(pollPort));
+        // MDMS publication to MQTT as shipped, under the benchmark's own topics and client id: a subscriber of the
+        // production topics on the same broker sees none of the benchmark's readings
+        pollEnv.put("HES_MQTT_TOPIC_PREFIX", "hes-bench/" + o.dbName() + "/readings");
+        pollEnv.put("HES_MDMS_MQTT_CLIENT_ID", "amihes-polling-bench-" + o.dbName());
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         Security security = null;
         if (o.secured()) {
@@ -701,7 +705,14 @@ public final class PipelineBenchmark {
             throw new IllegalArgumentException("resetDb=true refuses the database 'amihes' (the running stack's)");
         }
         say("resetDb: dropping schemas association, polling, security and firmware in " + o.dbName());
-        try (Connection db = connect(o); Statement s = db.createStatement()) {
+        Connection db;
+        try {
+            db = connect(o);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot open the benchmark's database " + o.dbName() + " (./hes bench and "
+                    + "./hes test make it and the virtual host " + o.vhost() + "): " + e.getMessage(), e);
+        }
+        try (db; Statement s = db.createStatement()) {
             s.execute("DROP SCHEMA IF EXISTS association CASCADE");
             s.execute("DROP SCHEMA IF EXISTS polling CASCADE");
             s.execute("DROP SCHEMA IF EXISTS security CASCADE");

@@ -21,8 +21,9 @@ import java.util.Map;
  * @param profile      the simulated vendor profile, or several separated by commas (the fleet cycles through them)
  * @param batches      pipeline read requests one after the other (the first right after the services started)
  * @param barePasses   passes of the bare loop over the fleet in one JVM (the first cold)
- * @param dbName       PostgreSQL database of the services (HES_DB_NAME); host, port, user from HES_DB_* as theirs
- * @param vhost        RabbitMQ virtual host of the services (RABBITMQ_VHOST)
+ * @param dbName       PostgreSQL database of the services (HES_DB_NAME; default {@link #DEFAULT_DB}); host, port, user
+ *                     from HES_DB_* as theirs
+ * @param vhost        RabbitMQ virtual host of the services (RABBITMQ_VHOST; default {@link #DEFAULT_VHOST})
  * @param resetDb      drop the services' schemas (association, polling) in {@code dbName} first: a clean registry
  * @param registryFile give association-service the registry as HES_REGISTRY_FILE (imported at start) instead of
  *                     {@code POST /meters/import} after it is ready: the whole registry in one request, or in chunks
@@ -55,11 +56,18 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
         }
     }
 
+    /**
+     * The benchmark's own database and RabbitMQ virtual host unless HES_BENCH_DB_NAME / HES_BENCH_VHOST or the options
+     * name others: {@code ./hes bench} and {@code ./hes test} make both and empty the virtual host first (its
+     * {@code bench_target}); never the running stack's (amihes, "/") nor the tests' (amihes_test).
+     */
+    static final String DEFAULT_DB = "amihes_bench";
+    static final String DEFAULT_VHOST = "amihes-bench";
+
     /** Defaults: the small configuration (2,000 meters, 20 ms ± 5 ms, 200 in flight, two batches). */
     public static PipelineOptions parse(String... args) {
         Map<String, String> o = Args.parse(args, NAMES);
         Path root = Path.of(o.getOrDefault("root", System.getProperty("hes.project.root", "."))).toAbsolutePath().normalize();
-        String env = System.getenv().getOrDefault("HES_BENCH_DB_NAME", System.getenv().getOrDefault("HES_TEST_DB_NAME", "amihes_test"));
         PipelineOptions p = new PipelineOptions(
                 Integer.parseInt(o.getOrDefault("meters", "2000")),
                 Double.parseDouble(o.getOrDefault("latencyMs", "20")),
@@ -77,8 +85,8 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                 o.getOrDefault("simulatorXmx", ""),
                 Integer.parseInt(o.getOrDefault("responseTimeoutMs", "5000")),
                 Integer.parseInt(o.getOrDefault("sampleMs", "500")),
-                o.getOrDefault("db", env),
-                o.getOrDefault("vhost", System.getenv().getOrDefault("RABBITMQ_VHOST", "/")),
+                o.getOrDefault("db", System.getenv().getOrDefault("HES_BENCH_DB_NAME", DEFAULT_DB)),
+                o.getOrDefault("vhost", System.getenv().getOrDefault("HES_BENCH_VHOST", DEFAULT_VHOST)),
                 Boolean.parseBoolean(o.getOrDefault("resetDb", "false")),
                 Boolean.parseBoolean(o.getOrDefault("registryFile", "false")),
                 Integer.parseInt(o.getOrDefault("importChunk", "0")),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The firmware benchmark's own code on a small fleet, in the default suite so the harness cannot rot: the simulator,
  * the bare dlms-core transfer loop, and the packaged security-, association- and firmware-service as processes, on
- * the test database and RABBITMQ_VHOST (like {@link PipelineSmallIT}). It asserts what the simulator says after each
+ * the benchmark's own database and virtual host (like {@link PipelineSmallIT}). It asserts what the simulator says after each
  * side (every meter on the image, one flash write per block of the simulator's image_block_size) and, from
  * firmware-service's scraped metrics, that it applied every result the campaign needed in fewer transactions than
  * results, never a time; the report lands in target/firmware-it.md.
@@ -27,7 +27,7 @@ class FirmwareSmallIT {
     void everyMeterIsUpgradedWithOneFlashWritePerBlockOnBothSides() throws Exception {
         Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
         PipelineOptions options = PipelineOptions.parse("meters=" + METERS, "latencyMs=20", "jitterMs=5", "auth=HLS",
-                "firstHost=127.41.0.1", "root=" + root, "workDir=" + Path.of("target", "firmware-it").toAbsolutePath(),
+                "firstHost=127.41.0.1", "resetDb=true", "root=" + root, "workDir=" + Path.of("target", "firmware-it").toAbsolutePath(),
                 "report=" + Path.of("target", "firmware-it.md").toAbsolutePath());
 
         FirmwareBenchmark.Result r = FirmwareBenchmark.run(options, IMAGE_KIB * 1024, CHUNK_BYTES, METERS, "FirmwareSmallIT");

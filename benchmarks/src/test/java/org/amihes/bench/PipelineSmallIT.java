@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The pipeline benchmark's own code on a small fleet, in the default suite so the harness cannot rot: the simulator,
- * the bare loop and the packaged association-service and polling-service as processes, on the test database
- * (HES_TEST_DB_NAME, default amihes_test) and RABBITMQ_VHOST (default "/": like every test of the suite, do not run
- * it on the virtual host of a stack that is running). It asserts that every meter was read and stored exactly once
+ * the bare loop and the packaged association-service and polling-service as processes, on the benchmark's own
+ * database and RabbitMQ virtual host (amihes_bench, amihes-bench: {@code ./hes test} makes them and empties the virtual
+ * host first, as {@code ./hes bench} does; the schemas are dropped at the start), so that neither what other tests left
+ * in the test database nor jobs in the production queue names of the default virtual host meet it, and it leaves
+ * nothing in either (on the test database and "/", it once sent an e2e test's unsent batches to the production queues,
+ * where the next run's association-service took them). It asserts that every meter was read and stored exactly once
  * per batch, never a time; the report lands in target/pipeline-it.md.
  */
 class PipelineSmallIT {
@@ -23,7 +26,7 @@ class PipelineSmallIT {
     void everyMeterIsReadAndStoredExactlyOncePerBatch() throws Exception {
         Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
         PipelineOptions options = PipelineOptions.parse("meters=" + METERS, "latencyMs=20", "jitterMs=5",
-                "inFlight=200", "batches=2", "barePasses=1", "root=" + root,
+                "inFlight=200", "batches=2", "barePasses=1", "resetDb=true", "root=" + root,
                 "workDir=" + Path.of("target", "pipeline-it").toAbsolutePath(),
                 "report=" + Path.of("target", "pipeline-it.md").toAbsolutePath());
 
