@@ -53,6 +53,7 @@ CONF
 
 conf() {
   local dir="$1" port="$2"
+  mkdir -p "$dir"
   {
     echo "# written by tools/mqtt-tls.sh: the project's own Mosquitto with a TLS listener (MDMS publication)"
     common "$dir" "$port"
@@ -62,6 +63,7 @@ conf() {
 
 plain() {
   local dir="$1" port="$2"
+  mkdir -p "$dir"
   {
     echo "# written by tools/mqtt-tls.sh: the project's own Mosquitto without TLS (MDMS publication)"
     common "$dir" "$port"
