@@ -8,8 +8,8 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.amihes.service.testing.TestRabbit;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +36,12 @@ class BenchTargetIT {
             try (Connection c = bench.newConnection("bench-target-it"); Channel ch = c.createChannel()) {
                 ch.queueDeclare(jobs, true, false, false, null);
                 ch.basicPublish("", jobs, null, "a job of a run cut short".getBytes(StandardCharsets.UTF_8));
-                awaitMessages(ch, jobs, 1);
+                HesSteps.awaitMessages(ch, jobs, 1);
             }
             try (Connection c = TestRabbit.factory().newConnection("bench-target-it"); Channel ch = c.createChannel()) {
                 ch.queueDeclare(kept, true, false, false, null);
                 ch.basicPublish("", kept, null, "the default virtual host's".getBytes(StandardCharsets.UTF_8));
-                awaitMessages(ch, kept, 1);
+                HesSteps.awaitMessages(ch, kept, 1);
             }
 
             String again = benchTarget(vhost);
@@ -57,7 +57,7 @@ class BenchTargetIT {
                         .isEqualTo(1);
             }
         } finally {
-            script("as_root \"$(sbin_cmd rabbitmqctl)\" -q delete_vhost " + vhost + " >/dev/null 2>&1 || true");
+            HesSteps.run(Map.of(), "as_root \"$(sbin_cmd rabbitmqctl)\" -q delete_vhost " + vhost + " >/dev/null 2>&1 || true");
             try (Connection c = TestRabbit.factory().newConnection("bench-target-it"); Channel ch = c.createChannel()) {
                 ch.queueDelete(kept); // also when an assertion failed: nothing of the test's is left in "/"
             }
@@ -66,26 +66,9 @@ class BenchTargetIT {
 
     /** {@code bench_target} on {@code vhost} and the benchmark's database; what it said. */
     private static String benchTarget(String vhost) throws Exception {
-        String out = script("HES_BENCH_VHOST=" + vhost + " bench_target && echo \"db=$HES_BENCH_DB_NAME vhost=$HES_BENCH_VHOST\"");
+        String out = HesSteps.run(Map.of("HES_BENCH_VHOST", vhost),
+                "unset HES_BENCH_DB_NAME; bench_target && echo \"db=$HES_BENCH_DB_NAME vhost=$HES_BENCH_VHOST\"");
         assertThat(out).contains("db=amihes_bench vhost=" + vhost);
         return out;
-    }
-
-    private static String script(String command) throws Exception {
-        Process p = new ProcessBuilder("bash", "-c", "unset HES_BENCH_DB_NAME; source ./hes; " + command)
-                .directory(ServiceProcess.projectRoot().toFile()).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the step ended").isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
-    }
-
-    private static void awaitMessages(Channel ch, String queue, int n) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ch.queueDeclarePassive(queue).getMessageCount() < n && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
-        assertThat(ch.queueDeclarePassive(queue).getMessageCount()).as(queue).isEqualTo(n);
     }
 }

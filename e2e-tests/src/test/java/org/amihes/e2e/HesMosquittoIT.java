@@ -35,7 +35,7 @@ class HesMosquittoIT {
         }
         Map<String, String> env = Map.of("HES_RUN_DIR", run.toString(), "HES_MQTT_PORT", String.valueOf(port));
         try {
-            String started = script(env, "ensure_mosquitto");
+            String started = HesSteps.run(env, "ensure_mosquitto");
             assertThat(started).contains("starting Mosquitto on 127.0.0.1:" + port);
             assertThat(Files.readString(run.resolve("mosquitto/mosquitto.conf")))
                     .contains("listener " + port + " 127.0.0.1").contains("max_queued_messages 0");
@@ -60,7 +60,7 @@ class HesMosquittoIT {
             assertThat(received).as("messages kept for the subscriber while it was away").hasSize(MESSAGES)
                     .doesNotHaveDuplicates().contains("m0", "m" + (MESSAGES - 1));
 
-            String stopped = script(env, "stop_started");
+            String stopped = HesSteps.run(env, "stop_started");
             assertThat(stopped).contains("stopping Mosquitto (started by ./hes)");
             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (listening(port) && System.nanoTime() < until) {
@@ -101,17 +101,5 @@ class HesMosquittoIT {
         } catch (java.io.IOException e) {
             return false;
         }
-    }
-
-    private static String script(Map<String, String> env, String command) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source ./hes; " + command)
-                .directory(ServiceProcess.projectRoot().toFile()).redirectErrorStream(true);
-        pb.environment().putAll(env);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(command + " ended").isTrue();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.exitValue()).as(out).isZero();
-        return out;
     }
 }

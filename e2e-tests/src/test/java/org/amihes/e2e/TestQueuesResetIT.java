@@ -7,8 +7,8 @@ import com.rabbitmq.client.Connection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.amihes.service.testing.TestRabbit;
 import org.junit.jupiter.api.Test;
 
@@ -34,15 +34,10 @@ class TestQueuesResetIT {
                     }
                 }
                 for (String q : all) {
-                    awaitMessages(ch, q, 3);
+                    HesSteps.awaitMessages(ch, q, 3);
                 }
 
-                Process p = new ProcessBuilder("bash", "-c", "source ./hes; reset_test_queues")
-                        .directory(ServiceProcess.projectRoot().toFile()).redirectErrorStream(true).start();
-                p.getOutputStream().close();
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("the step ended").isTrue();
-                String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                assertThat(p.exitValue()).as(out).isZero();
+                String out = HesSteps.run(Map.of(), "reset_test_queues");
 
                 for (String q : tests) {
                     assertThat(ch.queueDeclarePassive(q).getMessageCount()).as(q + ": " + out).isZero();
@@ -56,13 +51,5 @@ class TestQueuesResetIT {
                 }
             }
         }
-    }
-
-    private static void awaitMessages(Channel ch, String queue, int n) throws Exception {
-        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (ch.queueDeclarePassive(queue).getMessageCount() < n && System.nanoTime() < until) {
-            Thread.sleep(20);
-        }
-        assertThat(ch.queueDeclarePassive(queue).getMessageCount()).as(queue).isEqualTo(n);
     }
 }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.amihes.service.testing.ProjectRoot;
 
 /**
  * A Mosquitto of a test's own on a free port of 127.0.0.1, configured by the project's {@code tools/mqtt-tls.sh} as
@@ -34,10 +35,11 @@ final class TestMosquitto implements AutoCloseable {
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
             }
+            String script = ProjectRoot.path().resolve("tools/mqtt-tls.sh").toString();
             if (tls) {
-                run(script().toString(), "certs", dir.toString());
+                run(script, "certs", dir.toString());
             }
-            run(script().toString(), tls ? "conf" : "plain", dir.toString(), String.valueOf(port));
+            run(script, tls ? "conf" : "plain", dir.toString(), String.valueOf(port));
             Process process = new ProcessBuilder(command(), "-c", dir.resolve("mosquitto.conf").toString())
                     .redirectErrorStream(true).redirectOutput(dir.resolve("mosquitto.log").toFile()).start();
             long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -73,16 +75,6 @@ final class TestMosquitto implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static Path script() {
-        Path here = Path.of("").toAbsolutePath();
-        for (Path p = here; p != null; p = p.getParent()) {
-            if (Files.isExecutable(p.resolve("tools/mqtt-tls.sh"))) {
-                return p.resolve("tools/mqtt-tls.sh");
-            }
-        }
-        throw new IllegalStateException("tools/mqtt-tls.sh not found above " + here);
     }
 
     private static String command() {

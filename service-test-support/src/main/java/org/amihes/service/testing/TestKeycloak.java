@@ -48,7 +48,7 @@ public final class TestKeycloak {
     /** Where ./hes keeps the realm's secrets (a file per client id, demo-password for the demo users). */
     public static Path secretsDir() {
         String dir = System.getenv("HES_KEYCLOAK_SECRETS_DIR");
-        return dir != null && !dir.isBlank() ? Path.of(dir) : projectRoot().resolve(".run/keycloak/secrets");
+        return dir != null && !dir.isBlank() ? Path.of(dir) : ProjectRoot.path().resolve(".run/keycloak/secrets");
     }
 
     /** A secret of the realm: a client's (by client id) or {@code demo-password}. */
@@ -75,7 +75,7 @@ public final class TestKeycloak {
             throw new IllegalStateException("Keycloak at HES_KEYCLOAK_URL=" + external + " does not serve the realm "
                     + REALM + " (import keycloak/ami-realm.json there)");
         }
-        Path root = projectRoot();
+        Path root = ProjectRoot.path();
         Path log = Path.of("target", "keycloak-start.log").toAbsolutePath();
         try {
             Files.createDirectories(log.getParent());
@@ -112,16 +112,5 @@ public final class TestKeycloak {
             Thread.currentThread().interrupt();
             return false;
         }
-    }
-
-    /** The project's root (where ./hes is): a test runs in its module's directory. */
-    static Path projectRoot() {
-        Path dir = Path.of(System.getProperty("hes.project.root", System.getProperty("user.dir"))).toAbsolutePath();
-        for (Path d = dir; d != null; d = d.getParent()) {
-            if (Files.isRegularFile(d.resolve("hes")) && Files.isRegularFile(d.resolve("pom.xml"))) {
-                return d;
-            }
-        }
-        throw new IllegalStateException("no project root (a directory with ./hes) above " + dir);
     }
 }
