@@ -12,6 +12,7 @@ import io.restassured.specification.RequestSpecification;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
+import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.testing.BadRequests;
 import org.amihes.service.testing.TestDatabase;
 import org.junit.jupiter.api.Test;
@@ -61,6 +62,8 @@ class BadInputTest {
                 read("POST /reads neither meterIds nor all", "{\"registers\": [\"1.0.1.8.0.255\"]}", 400, "invalid-request", "meterIds"),
                 read("POST /reads both meterIds and all", "{" + meters + ", \"all\": true}", 400, "invalid-request", "all"),
                 read("POST /reads empty meterIds", "{\"meterIds\": []}", 400, "invalid-field", "meterIds"),
+                read("POST /reads one meter more than a request may list", ids(MeterGroup.MAX_IDS + 1, RUN), 400,
+                        "invalid-field", "meterIds"),
                 read("POST /reads meter id not an id", "{\"meterIds\": [\"" + M1 + "\", \"no such id!\"]}", 400, "invalid-field", "meterIds[1]"),
                 read("POST /reads duplicate meter", "{\"meterIds\": [\"" + M1 + "\", \"" + M1 + "\"]}", 400, "invalid-request", "meterIds[1]"),
                 read("POST /reads register not OBIS", "{" + meters + ", \"registers\": [\"energy\"]}", 400, "invalid-field", "registers[0]"),
@@ -134,6 +137,29 @@ class BadInputTest {
         assertThat(answers.stream().map(a -> a.<String>path("batchId")).distinct()).hasSize(1);
         assertThat(TestDatabase.count("select count(*) from polling.read_batch where idempotency_key = ?", key)).isEqualTo(1);
         assertThat(TestDatabase.count("select count(*) from polling.read_job where meter_id = ?", meter)).isEqualTo(1);
+    }
+
+    /** {"meterIds": [...]}: {@code n} ids, each {@code prefix} and its number. */
+    static String ids(int n, String prefix) {
+        StringBuilder body = new StringBuilder(n * (prefix.length() + 10)).append("{\"meterIds\": [");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "\"" : ", \"").append(prefix).append(i).append('"');
+        }
+        return body.append("]}").toString();
+    }
+
+    @Test
+    void tenThousandIdsThatAreNoIdsAreAnsweredWithTheFirstHundredAndTheirCount() {
+        var answer = given().contentType("application/json").header("Idempotency-Key", RUN + "k-many-bad")
+                .body(ids(10_000, "not an id ")).post("/reads").then().statusCode(400)
+                .contentType("application/problem+json").extract().jsonPath();
+        assertThat(answer.getString("type")).endsWith("invalid-field");
+        List<String> fields = answer.getList("errors.field");
+        assertThat(fields).as("the first hundred, in order").hasSize(100)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 100).mapToObj(i -> "meterIds[" + i + "]")
+                        .toList());
+        assertThat(answer.getString("detail")).startsWith("10000 invalid values, the first 100: meterIds[0] is not a meter id;");
+        assertNothingWritten();
     }
 
     private static void assertNothingWritten() {

@@ -9,6 +9,8 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,8 +52,10 @@ public class InteropRuns {
      * as firmware campaigns take it); cases empty for the whole plan; capture true to keep a pcap of each meter's
      * traffic (GET .../meters/{meterId}/capture.pcap).
      */
-    public record Request(@Valid MeterGroup group, List<String> meterIds, List<String> cases, Boolean allowWrites,
-                          Boolean capture) {
+    public record Request(@Valid MeterGroup group,
+                          @Size(max = MeterGroup.MAX_IDS) List<@Pattern(regexp = MeterGroup.ID,
+                                  message = MeterGroup.ID_MESSAGE) String> meterIds,
+                          List<String> cases, Boolean allowWrites, Boolean capture) {
     }
 
     /** A run as {@link #start} answers it: created now, or stored before under its Idempotency-Key (repeated). */

@@ -21,7 +21,7 @@ import org.amihes.service.registry.MeterGroup;
  */
 public record CampaignRequest(
         @NotNull UUID imageId,
-        @Size(min = 1, max = 200_000) List<@Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "is not a meter id") String> meterIds,
+        @Size(min = 1, max = MeterGroup.MAX_IDS) List<@Pattern(regexp = MeterGroup.ID, message = MeterGroup.ID_MESSAGE) String> meterIds,
         @Valid MeterGroup group,
         @Min(1) @Max(10_000) Integer concurrency,
         @Min(1) @Max(10_000) Integer batchSize,

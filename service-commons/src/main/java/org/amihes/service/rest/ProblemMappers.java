@@ -63,12 +63,18 @@ public class ProblemMappers {
                         List.of(new FieldError("$", "no body"))));
             }
         }
+        int count = e.getConstraintViolations().size();
+        // a list of 200,000 bad ids is 200,000 violations: the answer names the first of them, and how many there are
         List<FieldError> errors = e.getConstraintViolations().stream()
                 .map(v -> new FieldError(fieldOf(v), v.getMessage()))
-                .sorted(Comparator.comparing(FieldError::field))
+                .sorted(Comparator.comparing(FieldError::field, ProblemMappers::naturally))
+                .limit(RecordFile.MAX_ERRORS)
                 .toList();
         String detail = errors.stream().map(f -> f.field() + " " + f.message())
                 .reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        if (count > errors.size()) {
+            detail = count + " invalid values, the first " + errors.size() + ": " + detail;
+        }
         return respond(Problem.of(Type.INVALID_FIELD, detail, errors));
     }
 
@@ -222,5 +228,40 @@ public class ProblemMappers {
         String[] parts = path.split("\\.");
         return parts.length > 2 ? String.join(".", java.util.Arrays.copyOfRange(parts, 2, parts.length))
                 : parts[parts.length - 1];
+    }
+
+    /** Field names in reading order: the numbers in them compared as numbers ({@code ids[2]} before {@code ids[10]}). */
+    static int naturally(String a, String b) {
+        int i = 0;
+        int j = 0;
+        while (i < a.length() && j < b.length()) {
+            char x = a.charAt(i);
+            char y = b.charAt(j);
+            if (Character.isDigit(x) && Character.isDigit(y)) {
+                int ei = i;
+                int ej = j;
+                while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
+                    ei++;
+                }
+                while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
+                    ej++;
+                }
+                String nx = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
+                String ny = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
+                int c = nx.length() != ny.length() ? Integer.compare(nx.length(), ny.length()) : nx.compareTo(ny);
+                if (c != 0) {
+                    return c;
+                }
+                i = ei;
+                j = ej;
+            } else {
+                if (x != y) {
+                    return Character.compare(x, y);
+                }
+                i++;
+                j++;
+            }
+        }
+        return Integer.compare(a.length() - i, b.length() - j);
     }
 }

@@ -154,8 +154,47 @@ final class BadInputCases {
             cases.add(json(name, ids, "duplicate key " + field, method, target, mediaType,
                     "{\"" + field + "\": " + right + ",\n\"" + field + "\": " + right + "}",
                     Expect.of(400, "malformed-json", field)));
+            oneTooMany(name, ids, method, target, mediaType, field, propertySchema, cases);
+            if ("object".equals(type(propertySchema))) { // a group of meters: its lists too
+                for (Iterator<Map.Entry<String, JsonNode>> inner = properties(propertySchema); inner.hasNext(); ) {
+                    Map.Entry<String, JsonNode> p = inner.next();
+                    oneTooMany(name, ids, method, target, mediaType, field + "." + p.getKey(), resolve(p.getValue()),
+                            cases);
+                }
+            }
         }
         return cases;
+    }
+
+    /**
+     * A list one item longer than its declared {@code maxItems}, every item of its items' type and pattern: refused,
+     * naming the list, before anything is stored ({@code field} a property or {@code group.meterIds}, one level down).
+     */
+    private void oneTooMany(String name, List<String> ids, String method, String target, String mediaType,
+                            String field, JsonNode schema, List<Case> cases) {
+        if (!"array".equals(type(schema)) || !schema.has("maxItems")) {
+            return;
+        }
+        int max = schema.path("maxItems").asInt();
+        String item = itemValue(resolve(schema.path("items")));
+        StringBuilder list = new StringBuilder((max + 1) * (item.length() + 1) + 2).append('[');
+        for (int i = 0; i <= max; i++) {
+            list.append(i == 0 ? "" : ",").append(item);
+        }
+        String value = list.append(']').toString();
+        int dot = field.indexOf('.');
+        String body = dot < 0 ? "{\"" + field + "\": " + value + "}"
+                : "{\"" + field.substring(0, dot) + "\": {\"" + field.substring(dot + 1) + "\": " + value + "}}";
+        cases.add(json(name, ids, field + " one item more than " + max, method, target, mediaType, body,
+                Expect.of(400, "invalid-field", field)));
+    }
+
+    /** An item a list's {@code items} schema accepts by type and pattern (a string of its pattern, else its shape). */
+    private static String itemValue(JsonNode schema) {
+        if ("string".equals(type(schema)) && schema.hasNonNull("pattern") && schema.path("enum").isEmpty()) {
+            return "\"" + matching(schema.path("pattern").asText(), "a") + "\"";
+        }
+        return rightShape(schema);
     }
 
     private static Case json(String name, List<String> ids, String kind, String method, String path,
