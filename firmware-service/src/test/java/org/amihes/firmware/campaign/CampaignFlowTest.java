@@ -371,6 +371,29 @@ class CampaignFlowTest {
         given().post("/campaigns/" + campaign + "/cancel").then().statusCode(200);
     }
     /**
+     * A campaign's meters as a group of 10,000 listed ids ({@code group.meterIds}, validated apart from the top-level
+     * {@code meterIds}): every one stored and asked for its firmware once, no other meter.
+     */
+    @Test
+    void aGroupOfTenThousandListedMetersIsTheCampaignsMeters() throws Exception {
+        String run = "L" + UUID.randomUUID().toString().substring(0, 6) + "-";
+        List<String> ids = IntStream.range(0, 10_000).mapToObj(i -> run + String.format("%05d", i)).toList();
+        publishRegistry(ids, "aurora-ax1");
+        awaitView(ids.get(ids.size() - 1));
+        String image = upload("AUR-AX1-" + run, "aurora-ax1");
+        Map<String, Object> body = Map.of("imageId", image, "group", Map.of("meterIds", ids), "concurrency", 10_000,
+                "batchSize", 10_000);
+        String campaign = given().contentType(ContentType.JSON).header("Idempotency-Key", run + "key").body(body)
+                .post("/campaigns").then().statusCode(201).extract().path("id");
+        assertThat(TestDatabase.count("select count(*) from firmware.campaign_meter where campaign_id = ?::uuid",
+                campaign)).isEqualTo(10_000);
+        List<MeterJob> reads = jobsOf(campaign, 10_000, Duration.ofSeconds(180));
+        assertThat(reads).allSatisfy(j -> assertThat(j.command()).isInstanceOf(ReadFirmware.class))
+                .extracting(MeterJob::meterId).containsExactlyInAnyOrderElementsOf(ids);
+        given().post("/campaigns/" + campaign + "/cancel").then().statusCode(200);
+    }
+
+    /**
      * Item "group filter": a 10,000-meter registry view, announced by registry events with tags (the test's own model
      * of the registry: meter n is of the image's model unless n % 3 == 0, carries feeder-(n % 10), and the run's pilot
      * tag when n % 7 == 0). A group by vendor and tags, and one by a tag alone, select exactly the meters the model

@@ -276,6 +276,34 @@ class ScheduleTest {
     }
 
     /**
+     * A schedule's group of 10,000 listed meters replaced by PUT with another 10,000 (half of them new): the answer
+     * and a later read of the schedule hold the new list, and a fire reads exactly the new meters, none of the old.
+     */
+    @Test
+    void aGroupOfTenThousandListedMetersReplacedByAnotherFiresExactlyTheNewOnes() throws Exception {
+        List<String> first = IntStream.range(0, 10_000).mapToObj(i -> String.format("%s-P%05d", RUN, i)).toList();
+        List<String> second = IntStream.range(5_000, 15_000).mapToObj(i -> String.format("%s-P%05d", RUN, i)).toList();
+        association.register(IntStream.range(0, 15_000).mapToObj(i -> String.format("%s-P%05d", RUN, i)).toList(),
+                VENDOR + "-put");
+        String id = given().contentType(ContentType.JSON)
+                .body(spec(RUN + "-put", "{\"meterIds\":" + json(first) + "}", "\"cron\":\"0 0 1 1 *\"", READS))
+                .post("/schedules").then().statusCode(201).extract().path("id");
+        Response replaced = given().contentType(ContentType.JSON)
+                .body(spec(RUN + "-put", "{\"meterIds\":" + json(second) + "}", "\"cron\":\"0 0 1 1 *\"", READS))
+                .put("/schedules/" + id).then().statusCode(200).extract().response();
+        assertThat(replaced.<List<String>>path("group.meterIds")).containsExactlyElementsOf(second);
+        assertThat(given().get("/schedules/" + id).then().statusCode(200).extract().<List<String>>path("group.meterIds"))
+                .containsExactlyElementsOf(second);
+        Response run = given().post("/schedules/" + id + "/run").then().statusCode(202).extract().response();
+        assertThat(run.<Integer>path("requested")).isEqualTo(10_000);
+        List<MeterJob> jobs = association.jobsOf(run.path("batchId"), 10_000, Duration.ofSeconds(60));
+        assertThat(jobs).extracting(MeterJob::meterId).containsExactlyInAnyOrderElementsOf(second);
+        association.answer(jobs, Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        assertThat(ReadProgress.awaitDone(run.path("batchId"))).isEqualTo(10_000);
+        given().delete("/schedules/" + id).then().statusCode(204);
+    }
+
+    /**
      * A filter group (service-commons MeterGroup: vendor and tags) over a 10,000-meter registry view, announced by
      * registry events with tags (the test's model: meter n is of the run's vendor unless n % 4 == 0, carries
      * zone-(n % 5) and, when n % 9 == 0, the run's pilot tag): the fire reads exactly the meters the model selects.
