@@ -205,6 +205,11 @@ public class JobExecutor {
         int version = credentials.keys().get(index).version();
         return attempt(job, handler, m, () -> credentials.session(m, index, timeout, pdu), credentials.describe(index),
                 session -> new JobContext(session, credentials, version), more)
+                .onSuccess(result -> {
+                    if (result.status() == MeterJobResult.Status.OK && credentials.keys().get(0).version() != version) {
+                        sessions.keysAccepted(m, version);
+                    }
+                })
                 .recover(error -> {
                     if (!(error instanceof TryOtherKeys)) {
                         return Future.failedFuture(error);

@@ -116,6 +116,14 @@ public class MeterSessions {
                 () -> credentialSource.fetch(meter.meterId(), meter.securityProfile()));
     }
 
+    /**
+     * The meter associated with key {@code version}: the credentials held for it try that version first from now on
+     * (after a rotation's confirmation, the retired version is not offered to the meter before the new one).
+     */
+    public void keysAccepted(Meter meter, int version) {
+        credentials.update(meter.meterId() + "/" + meter.securityProfile(), c -> c.preferring(version));
+    }
+
     /** Forgets a meter's credentials (its association refused them): the next session asks again. */
     public void forgetCredentials(Meter meter) {
         credentials.invalidate(meter.meterId() + "/" + meter.securityProfile());

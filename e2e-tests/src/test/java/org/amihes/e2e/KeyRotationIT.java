@@ -144,9 +144,27 @@ class KeyRotationIT {
         }
         // the LLS meter has no ciphered association: key_transfer is refused, it keeps its keys
         assertThat(done.getList("failures.meterId")).contains(lls.get(0).meterId(), silent.meterId());
-        // read after the rotation: association-service still holds version 1 for some; the meter refuses it and
-        // the head-end finds version 2
+        // read after the rotation: association-service still holds version 1 ACTIVE and version 2 PENDING (its
+        // credentials from the confirmation), but the meter accepted version 2 in the confirmation: that one comes
+        // first, so no read is first refused with the retired version 1 (before: every meter's first read after a
+        // rotation failed DLMS-404 with version 1, one and a half sessions more per meter, audited READ_ATTEMPT)
+        Instant afterRotation = Instant.now();
         readAllOk(ciphered);
+        List<String> cipheredIds = ciphered.stream().map(MeterSpec::meterId).toList();
+        List<JsonNode> audit = new java.util.ArrayList<>();
+        for (String line : java.nio.file.Files.readAllLines(stack.audit())) {
+            JsonNode entry = JSON.readTree(line);
+            if (cipheredIds.contains(entry.path("meterId").asText())) {
+                audit.add(entry);
+            }
+        }
+        assertThat(audit.stream().filter(e -> e.path("operation").asText().equals("READ_ATTEMPT")
+                && Instant.parse(e.path("ts").asText()).isAfter(afterRotation)).map(JsonNode::toString).toList())
+                .as("reads after the rotation refused with the old keys first").isEmpty();
+        // the confirmation's audit names the meter's time as a time
+        List<JsonNode> confirms = audit.stream().filter(e -> e.path("operation").asText().equals("KEY_CONFIRM")).toList();
+        assertThat(confirms).hasSize(ciphered.size()).allSatisfy(e -> assertThat(e.path("meterTime").asText())
+                .as(e.toString()).matches("\\d{4}-\\d{2}-\\d{2}T.*Z"));
 
         // the silent meter: its transfer never happened, it is still on version 1 with version 2 PENDING, readable
         stack.simulator.setFaults(silent.meterId(), Faults.NONE);

@@ -28,8 +28,12 @@ public class ConfirmKeysHandler implements CommandHandler<ConfirmKeys> {
 
     @Override
     public Future<Handled> run(JobContext context, ConfirmKeys command) {
-        return context.session().read(new GXDLMSClock(MeterReader.CLOCK), 2).map(time -> new Handled(
+        GXDLMSClock clock = new GXDLMSClock(MeterReader.CLOCK);
+        // the clock object holds the time read (the raw answer is its octet string)
+        return context.session().read(clock, 2).map(raw -> new Handled(
                 new KeysInstalled(command.version(), context.keyVersion()),
-                Map.of("version", command.version(), "meterTime", String.valueOf(time)), List.of()));
+                Map.of("version", command.version(), "meterTime", clock.getTime() == null
+                        || clock.getTime().getValue() == null ? "none" : clock.getTime().getValue().toInstant().toString()),
+                List.of()));
     }
 }

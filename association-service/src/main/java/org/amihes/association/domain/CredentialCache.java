@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Meter credentials in memory: at most {@code capacity} (least recently used dropped first), each for at most
@@ -48,6 +49,19 @@ public final class CredentialCache {
         }
         fresh.value().onFailure(x -> forget(key, fresh));
         return fresh.value();
+    }
+
+    /**
+     * Replaces a meter's credentials held (fetched and not expired) with {@code change} of them, keeping their expiry;
+     * nothing when none are held.
+     */
+    public void update(String key, UnaryOperator<MeterCredentials> change) {
+        synchronized (entries) {
+            Entry e = entries.get(key);
+            if (e != null && e.value().succeeded() && clock.getAsLong() - e.expiresAt() < 0) {
+                entries.put(key, new Entry(Future.succeededFuture(change.apply(e.value().result())), e.expiresAt()));
+            }
+        }
     }
 
     /** Drops a meter's entry: after an association refused its keys, the next one asks security-service again. */

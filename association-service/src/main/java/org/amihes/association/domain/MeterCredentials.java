@@ -14,7 +14,8 @@ import org.amihes.dlms.SessionSettings;
  * keys, from security-service. In memory only (bounded and expiring in {@link CredentialCache}); {@link #toString()}
  * never shows a key.
  *
- * @param keys             the ACTIVE version first, then, during a rotation, the PENDING one
+ * @param keys             in the order to try them: the ACTIVE version first, then, during a rotation, the PENDING
+ *                         one; the version the meter last accepted first ({@link #preferring})
  * @param meterSigningKey  the meter's ECDSA public key (HLS-ECDSA), null otherwise
  * @param headEndSigningKey the head-end's ECDSA key pair for the suite (HLS-ECDSA), null otherwise
  */
@@ -39,6 +40,22 @@ public record MeterCredentials(String profile, int profileVersion, Authenticatio
         }
     }
 
+    /**
+     * These credentials with {@code version} tried first: the meter associated with it (a rotation's confirmation made
+     * with the PENDING version), so it holds that version, whatever security-service's states said when they were
+     * fetched. The same credentials when that version is first already or not here.
+     */
+    public MeterCredentials preferring(int version) {
+        if (keys.get(0).version() == version || keys.stream().noneMatch(k -> k.version() == version)) {
+            return this;
+        }
+        List<KeyVersion> reordered = new java.util.ArrayList<>(keys.size());
+        keys.stream().filter(k -> k.version() == version).forEach(reordered::add);
+        keys.stream().filter(k -> k.version() != version).forEach(reordered::add);
+        return new MeterCredentials(profile, profileVersion, authentication, suite, policy, clientAddress, objects,
+                headEndSystemTitle, reordered, meterSigningKey, headEndSigningKey);
+    }
+
     /** The session with the given key version (index into {@link #keys()}). */
     public SessionSettings session(Meter meter, int keyIndex, Duration responseTimeout, int maxPduSize) {
         KeyVersion key = keys.get(keyIndex);
@@ -54,7 +71,7 @@ public record MeterCredentials(String profile, int profileVersion, Authenticatio
 
     /**
      * Indexes into {@link #keys()} to associate with: the given version only, or, with none given, every version in
-     * order (ACTIVE first, then PENDING). Empty when the given version is not here.
+     * the order of {@link #keys()}. Empty when the given version is not here.
      */
     public List<Integer> candidates(Integer version) {
         List<Integer> out = new java.util.ArrayList<>(keys.size());

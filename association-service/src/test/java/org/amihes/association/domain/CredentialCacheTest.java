@@ -23,6 +23,38 @@ class CredentialCacheTest {
                 null, null);
     }
 
+    /** Version 1 ACTIVE and version 2 PENDING, as security-service answers during a rotation. */
+    static MeterCredentials rotating() {
+        return new MeterCredentials("p", 1, AuthenticationLevel.HIGH_GMAC, 0,
+                SecuritySettings.SecurityPolicy.AUTHENTICATED_ENCRYPTED, 1, SecurityObjects.FIND_ON_METER,
+                new byte[8], List.of(new MeterCredentials.KeyVersion(1, "ACTIVE", new byte[16], new byte[16], null, null),
+                        new MeterCredentials.KeyVersion(2, "PENDING", new byte[16], new byte[16], null, null)),
+                null, null);
+    }
+
+    @Test
+    void theVersionAMeterAcceptedIsTriedFirstUntilTheCredentialsExpire() {
+        AtomicLong now = new AtomicLong();
+        CredentialCache cache = new CredentialCache(10, Duration.ofMinutes(5), now::get);
+        cache.get("M1", () -> Future.succeededFuture(rotating()));
+        assertThat(cache.get("M1", () -> Future.failedFuture("not asked")).result().candidates(null))
+                .as("ACTIVE, then PENDING").containsExactly(0, 1);
+
+        cache.update("M1", c -> c.preferring(2));
+        MeterCredentials held = cache.get("M1", () -> Future.failedFuture("not asked")).result();
+        assertThat(held.keys()).extracting(MeterCredentials.KeyVersion::version).containsExactly(2, 1);
+        assertThat(held.candidates(null)).containsExactly(0, 1);
+        assertThat(held.candidates(1)).containsExactly(1);
+        assertThat(held.preferring(2)).isSameAs(held);
+        assertThat(held.preferring(3)).as("a version not held").isSameAs(held);
+
+        cache.update("M2", c -> c.preferring(2)); // nothing held: nothing made
+        assertThat(cache.size()).isEqualTo(1);
+        now.addAndGet(Duration.ofMinutes(6).toNanos());
+        cache.update("M1", c -> c.preferring(1)); // expired: left to the next fetch
+        assertThat(cache.get("M1", () -> Future.succeededFuture(credentials("fresh"))).result().profile()).isEqualTo("fresh");
+    }
+
     @Test
     void heldUntilTheirTimeThenAskedAgain() {
         AtomicLong now = new AtomicLong();
