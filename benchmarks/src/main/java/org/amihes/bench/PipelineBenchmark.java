@@ -45,7 +45,8 @@ import org.amihes.simulator.MeterSpec;
  * broker, no database;</li>
  * <li>starts the packaged association-service and polling-service ({@code target/quarkus-app/quarkus-run.jar}) as
  * processes with their own database and virtual host, and sends {@code batches} read requests one after the other
- * ({@code POST /reads} with the fleet's meter ids, then {@code GET /reads/{id}} until done), measuring each;</li>
+ * ({@code POST /reads} with the fleet's meter ids, or with {@code schedule=true} {@code POST /schedules/{id}/run} of a
+ * schedule whose group lists them, then {@code GET /reads/{id}} until done), measuring each;</li>
  * <li>checks that every meter was read once and stored once per batch (REST progress and PostgreSQL);</li>
  * <li>writes the Markdown report.</li>
  * </ol>
@@ -321,6 +322,15 @@ public final class PipelineBenchmark {
         Security security = null;
         if (o.secured()) {
             security = startSecurity(o, dir, common, started, http, setup);
+            // the keys just imported, exported again for escrow (at most the 100,000 one request may name)
+            List<String> escrowed = fleet.meters().stream().map(MeterSpec::meterId).limit(100_000).toList();
+            EscrowExportStep.Outcome escrow = EscrowExportStep.run(http, "http://127.0.0.1:" + security.port(), fleet,
+                    escrowed, dir, System.getenv("HES_HSM_SLOT") != null);
+            setup.add(escrow.line());
+            say(escrow.line());
+            if (escrow.problem() != null) {
+                throw new IllegalStateException(escrow.problem());
+            }
             assocEnv.put("SECURITY_SERVICE_URL", "http://127.0.0.1:" + security.port());
             // association-service's own client credentials for counters and keys (the secret ./hes made)
             assocEnv.put("HES_OIDC_CLIENT_SECRET_FILE",
@@ -360,12 +370,17 @@ public final class PipelineBenchmark {
             }
         }
 
+        String schedule = o.schedule() ? createSchedule(http, pollUrl, ids, setup) : null;
         List<Phase> phases = new ArrayList<>();
         for (int b = 1; b <= o.batches(); b++) {
             if (b > 1) {
                 Thread.sleep(1500); // meter time moves on: a second reading of a meter is a new row, not a duplicate
             }
-            phases.add(batch(o, b, http, pollUrl, assocUrl, ids, hes, metricsUrls, simulator));
+            if (b == 2 && o.rotate()) {
+                setup.add(KeyRotationStep.run(http, "http://127.0.0.1:" + security.port(), ids));
+            }
+            phases.add(batch(o, b, http, pollUrl, assocUrl, ids, hes, metricsUrls, simulator, schedule,
+                    o.rotate() ? (b == 1 ? 1 : 2) : 0));
         }
         if (o.jfr()) {
             for (Map.Entry<String, Child> s : hes.entrySet()) {
@@ -511,9 +526,31 @@ public final class PipelineBenchmark {
         return command;
     }
 
+    /**
+     * {@code schedule=true}: a schedule whose group lists the fleet's meters (fired by hand, its cron once a year),
+     * as a utility reads its fleet day to day; the time to store it is set-up. Its id.
+     */
+    private static String createSchedule(HttpClient http, String pollUrl, List<String> ids, List<String> setup)
+            throws Exception {
+        String body = JSON.writeValueAsString(Map.of("name", "bench-" + UUID.randomUUID(), "group",
+                Map.of("meterIds", ids), "cron", "0 0 1 1 *", "job", Map.of("kind", "read-registers")));
+        long t0 = System.nanoTime();
+        HttpResponse<String> r = http.send(authorized(URI.create(pollUrl + "/schedules"))
+                .header("Content-Type", "application/json").timeout(Duration.ofMinutes(10))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("POST /schedules answered " + r.statusCode() + ": " + r.body());
+        }
+        String id = JSON.readTree(r.body()).get("id").asText();
+        setup.add(String.format(Locale.ROOT, "schedule (`POST /schedules`, its group listing the %d meters, cron once a "
+                + "year): stored in %.1f s; each batch is `POST /schedules/%s/run`", ids.size(),
+                (System.nanoTime() - t0) / 1e9, id));
+        return id;
+    }
+
     private static Phase batch(PipelineOptions o, int b, HttpClient http, String pollUrl, String assocUrl,
                                List<String> ids, Map<String, Child> hes, Map<String, String> metricsUrls,
-                               Child simulator) throws Exception {
+                               Child simulator, String schedule, int keyVersion) throws Exception {
         List<Long> brokerPids = ProcStats.pidsNamed("beam.smp");
         List<Long> dbPids = ProcStats.pidsNamed("postgres");
         TreeMap<Double, Double> hist0 = Prometheus.buckets(get(http, assocUrl + "/q/metrics"), SESSION_TIMER);
@@ -534,7 +571,10 @@ public final class PipelineBenchmark {
                 ? JSON.writeValueAsString(Map.of("meterIds", ids, "from", today.minus(Duration.ofDays(1)).toString(),
                         "to", today.toString()))
                 : JSON.writeValueAsString(Map.of("meterIds", ids));
-        String path = o.profileDay() ? "/profiles/reads" : "/reads";
+        String path = o.profileDay() ? "/profiles/reads" : schedule != null ? "/schedules/" + schedule + "/run" : "/reads";
+        if (schedule != null) {
+            body = "";
+        }
         long acceptDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
         while (batchId == null) {
             t0 = System.nanoTime();
@@ -581,7 +621,7 @@ public final class PipelineBenchmark {
         int ok = progress.get("ok").asInt();
         int failed = progress.get("failed").asInt();
         Check check = o.profileDay() ? verifyProfiles(o, batchId, progress, ids, today, wall)
-                : verify(o, batchId, progress, ids.size(), hes.containsKey("security-service"));
+                : verify(o, batchId, progress, ids.size(), hes.containsKey("security-service"), keyVersion);
         say(String.format(Locale.ROOT, "batch %d: %.2f s, %d ok, %d failed; %s", b, wall / 1e9, ok, failed,
                 check.detail()));
         return new Phase("pipeline batch " + b + (b == 1 ? " (first after start)" : ""), ids.size(), ok, failed, wall,
@@ -640,9 +680,12 @@ public final class PipelineBenchmark {
         return new Check(passed, detail, (int) Math.min(Integer.MAX_VALUE, intervals), meters);
     }
 
-    /** REST progress and what PostgreSQL holds for the batch: one job per meter, all done, one reading per ok. */
-    private static Check verify(PipelineOptions o, String batchId, JsonNode progress, int meters, boolean secured)
-            throws Exception {
+    /**
+     * REST progress and what PostgreSQL holds for the batch: one job per meter, all done, one reading per ok; with
+     * {@code keyVersion} above 0, every association named was made with that key version of the meters.
+     */
+    private static Check verify(PipelineOptions o, String batchId, JsonNode progress, int meters, boolean secured,
+                                int keyVersion) throws Exception {
         int requested = progress.get("requested").asInt();
         int completed = progress.get("completed").asInt();
         int ok = progress.get("ok").asInt();
@@ -678,7 +721,10 @@ public final class PipelineBenchmark {
         boolean associations = !secured || (byAssociation != null && byAssociation.size() > 0
                 && !byAssociation.fieldNames().next().isEmpty()
                 && java.util.stream.StreamSupport.stream(((Iterable<String>) byAssociation::fieldNames).spliterator(), false)
-                        .noneMatch(a -> a.startsWith("public")));
+                        .noneMatch(a -> a.startsWith("public")))
+                && (keyVersion == 0 || java.util.stream.StreamSupport.stream(
+                        ((Iterable<String>) byAssociation::fieldNames).spliterator(), false)
+                        .allMatch(a -> a.contains("key v" + keyVersion + " ")));
         boolean passed = requested == meters && completed == meters && ok + failed == meters && jobs == meters
                 && jobMeters == meters && pending == 0 && rows == ok && rowMeters == ok && associations
                 // without injected loss every meter must be read: a failed read is a defect, not a figure

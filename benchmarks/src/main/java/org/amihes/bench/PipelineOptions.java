@@ -40,16 +40,24 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                               int batches, int barePasses, String firstHost, String profile, long seed,
                               String serviceXmx, String bareXmx, String simulatorXmx, int responseTimeoutMs,
                               int sampleMs, String dbName, String vhost, boolean resetDb, boolean registryFile,
-                              int importChunk, boolean jfr, boolean profileDay, Path root,
+                              int importChunk, boolean jfr, boolean profileDay, boolean schedule, boolean rotate,
+                              Path root,
                               Path workDir, Path report, String command) {
 
     static final List<String> NAMES = List.of("meters", "latencyMs", "jitterMs", "loss", "inFlight", "auth", "batches",
             "barePasses", "firstHost", "profile", "seed", "serviceXmx", "bareXmx", "simulatorXmx", "responseTimeoutMs",
-            "sampleMs", "db", "vhost", "resetDb", "registryFile", "importChunk", "jfr", "profileDay", "root", "workDir", "report", "command");
+            "sampleMs", "db", "vhost", "resetDb", "registryFile", "importChunk", "jfr", "profileDay", "schedule", "rotate", "root", "workDir", "report", "command");
 
     public PipelineOptions {
         if (meters < 1 || inFlight < 1 || batches < 1 || barePasses < 1) {
             throw new IllegalArgumentException("meters, inFlight, batches and barePasses must be at least 1");
+        }
+        if (schedule && profileDay) {
+            throw new IllegalArgumentException("schedule=true reads registers through a schedule: not with profileDay=true");
+        }
+        if (rotate && (!auth.equals("HLS") || batches < 2)) {
+            throw new IllegalArgumentException("rotate=true rotates the keys between batch 1 and 2: needs auth=hls and "
+                    + "batches of at least 2");
         }
         if (!auth.equals("NONE") && !auth.equals("HLS")) {
             throw new IllegalArgumentException("auth=" + auth + ": NONE (public client) or HLS (management association)");
@@ -92,6 +100,8 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
                 Integer.parseInt(o.getOrDefault("importChunk", "0")),
                 Boolean.parseBoolean(o.getOrDefault("jfr", "false")),
                 Boolean.parseBoolean(o.getOrDefault("profileDay", "false")),
+                Boolean.parseBoolean(o.getOrDefault("schedule", "false")),
+                Boolean.parseBoolean(o.getOrDefault("rotate", "false")),
                 root,
                 Path.of(o.getOrDefault("workDir", root.resolve("benchmarks/target/pipeline-run").toString())).toAbsolutePath(),
                 Path.of(o.getOrDefault("report", root.resolve("benchmarks/reports/pipeline.md").toString())).toAbsolutePath(),
@@ -102,13 +112,15 @@ public record PipelineOptions(int meters, double latencyMs, double jitterMs, dou
     PipelineOptions withCommand(String c) {
         return new PipelineOptions(meters, latencyMs, jitterMs, loss, inFlight, auth, batches, barePasses, firstHost,
                 profile, seed, serviceXmx, bareXmx, simulatorXmx, responseTimeoutMs, sampleMs, dbName, vhost, resetDb,
-                registryFile, importChunk, jfr, profileDay, root, workDir, report, c);
+                registryFile, importChunk, jfr, profileDay, schedule, rotate, root, workDir, report,
+                c);
     }
 
     String defaultCommand() {
         return String.format(Locale.ROOT, "./hes bench pipeline meters=%d latencyMs=%s jitterMs=%s loss=%s inFlight=%d "
                         + "auth=%s profile=%s%s", meters, num(latencyMs), num(jitterMs), num(loss), inFlight, auth, profile,
-                (jfr ? " jfr=true" : "") + (profileDay ? " profileDay=true" : ""));
+                (jfr ? " jfr=true" : "") + (profileDay ? " profileDay=true" : "") + (schedule ? " schedule=true" : "")
+                        + (rotate ? " rotate=true" : ""));
     }
 
     /** The simulated vendor profiles of the fleet. */

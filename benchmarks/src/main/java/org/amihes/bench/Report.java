@@ -55,7 +55,8 @@ final class Report {
                 o.vhost(), o.dbName(), o.bareXmx(),
                 o.secured() ? SECURED : ""));
         if (!setup.isEmpty()) {
-            md.append("Set-up (before the measured passes and batches):\n\n");
+            md.append(o.rotate() ? "Set-up, and the step between the batches (neither in the batches' figures):\n\n"
+                    : "Set-up (before the measured passes and batches):\n\n");
             setup.forEach(line -> md.append("- ").append(line).append('\n'));
             md.append('\n');
         }
@@ -66,7 +67,7 @@ final class Report {
         all.forEach(p -> md.append("---:|"));
         md.append('\n');
         row(md, all, "wall time (s)", p -> f2(p.wallNanos() / 1e9));
-        row(md, all, "  of which POST /reads until 202 (s)", p -> p.acceptNanos() < 0 ? "–" : f2(p.acceptNanos() / 1e9));
+        row(md, all, "  of which " + request(o) + " until 202 (s)", p -> p.acceptNanos() < 0 ? "–" : f2(p.acceptNanos() / 1e9));
         row(md, all, "meters/s", p -> f0(p.metersPerSecond()));
         row(md, all, "read ok / failed", p -> p.ok() + " / " + p.failed());
         row(md, all, "session p50 (ms)", p -> f1(p.p50Ms()));
@@ -133,7 +134,7 @@ final class Report {
                 ## How it is measured
 
                 - **Wall time**: bare loop, from the first session started to the last ended; pipeline, from `POST /reads`
-                  (with the fleet's meter ids) sent to `GET /reads/{id}` first answering `done` (polled every 100 ms), so it
+                  (with the fleet's meter ids; with `schedule=true`, `POST /schedules/{id}/run` of a schedule listing them) sent to `GET /reads/{id}` first answering `done` (polled every 100 ms), so it
                   includes storing and publishing the jobs and storing every result.
                 - **Session time**: bare loop, each session timed in the client (exact percentiles). Pipeline,
                   association-service's timer `hes.meter.session` (percentile histogram, from `/q/metrics` before and
@@ -233,5 +234,10 @@ final class Report {
         } catch (Exception e) {
             return "unknown";
         }
+    }
+
+    /** The request that starts a batch: a read, a profile read, or a schedule's fire. */
+    static String request(PipelineOptions o) {
+        return o.profileDay() ? "POST /profiles/reads" : o.schedule() ? "POST /schedules/{id}/run" : "POST /reads";
     }
 }

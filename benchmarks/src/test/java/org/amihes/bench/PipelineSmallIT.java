@@ -55,4 +55,27 @@ class PipelineSmallIT {
         assertThat(result.markdown()).contains("| wall time (s) |").contains("every meter read once (none failed without injected loss), stored once")
                 .contains("| JIT compiling (s, summed over compiler threads): bare client |");
     }
+
+    /** {@code schedule=true}: the batch is a schedule's fire (its group lists the fleet), read and stored once. */
+    @Test
+    void aScheduleFireReadsAndStoresEveryMeterOnce() throws Exception {
+        Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
+        int meters = 1000;
+        PipelineOptions options = PipelineOptions.parse("meters=" + meters, "latencyMs=20", "jitterMs=5",
+                "inFlight=200", "batches=1", "barePasses=1", "resetDb=true", "schedule=true", "root=" + root,
+                "workDir=" + Path.of("target", "pipeline-schedule-it").toAbsolutePath(),
+                "report=" + Path.of("target", "pipeline-schedule-it.md").toAbsolutePath());
+
+        Result result = PipelineBenchmark.run(options);
+        Files.writeString(options.report(), result.markdown());
+
+        assertThat(result.pipeline()).hasSize(1);
+        Phase batch = result.pipeline().get(0);
+        assertThat(batch.check().passed()).as(batch.check().detail()).isTrue();
+        assertThat(batch.ok()).as("every meter read").isEqualTo(meters);
+        assertThat(batch.check().storedRows()).as("one reading stored per meter").isEqualTo(meters);
+        assertThat(batch.check().storedMeters()).as("readings of distinct meters").isEqualTo(meters);
+        assertThat(result.markdown()).contains("schedule (`POST /schedules`, its group listing the 1000 meters")
+                .contains("| of which POST /schedules/{id}/run until 202 (s) |".replace("| of", "|   of"));
+    }
 }

@@ -203,41 +203,52 @@ public class KeyStore {
         }
     }
 
+    /** A confirmed key version to make ACTIVE, with its event. */
+    public record Activation(String meterId, int version, Event event) {
+    }
+
     /**
-     * Makes {@code version} the meter's ACTIVE version and the one before RETIRED, in one transaction; false when
-     * the version is not PENDING (already ACTIVE: a repeated confirmation; or unknown).
+     * Makes each activation's version the meter's ACTIVE version and the one before RETIRED, all in one transaction
+     * (three statement batches); a version that is not PENDING (already ACTIVE: a repeated confirmation; or unknown)
+     * is left as it is, without its event. The number activated.
      */
-    public boolean activate(String meterId, int version, Event event) throws SQLException {
+    public int activate(List<Activation> activations) throws SQLException {
+        if (activations.isEmpty()) {
+            return 0;
+        }
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                boolean pending;
-                try (PreparedStatement s = c.prepareStatement("SELECT version FROM security.meter_key WHERE meter_id = ? "
+                List<Activation> pending = new ArrayList<>(activations.size());
+                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM security.meter_key WHERE meter_id = ? "
                         + "AND version = ? AND state = 'PENDING' FOR UPDATE")) {
-                    s.setString(1, meterId);
-                    s.setInt(2, version);
-                    try (ResultSet rs = s.executeQuery()) {
-                        pending = rs.next();
+                    for (Activation a : activations) {
+                        s.setString(1, a.meterId());
+                        s.setInt(2, a.version());
+                        try (ResultSet rs = s.executeQuery()) {
+                            if (rs.next()) {
+                                pending.add(a);
+                            }
+                        }
                     }
                 }
-                if (!pending) {
-                    c.rollback();
-                    return false;
+                try (PreparedStatement retire = c.prepareStatement("UPDATE security.meter_key SET state = 'RETIRED', "
+                        + "state_changed_at = now() WHERE meter_id = ? AND state = 'ACTIVE'");
+                     PreparedStatement activate = c.prepareStatement("UPDATE security.meter_key SET state = 'ACTIVE', "
+                             + "state_changed_at = now() WHERE meter_id = ? AND version = ?")) {
+                    for (Activation a : pending) {
+                        retire.setString(1, a.meterId());
+                        retire.addBatch();
+                        activate.setString(1, a.meterId());
+                        activate.setInt(2, a.version());
+                        activate.addBatch();
+                    }
+                    retire.executeBatch();
+                    activate.executeBatch();
                 }
-                try (PreparedStatement s = c.prepareStatement("UPDATE security.meter_key SET state = 'RETIRED', "
-                        + "state_changed_at = now() WHERE meter_id = ? AND state = 'ACTIVE'")) {
-                    s.setString(1, meterId);
-                    s.executeUpdate();
-                }
-                try (PreparedStatement s = c.prepareStatement("UPDATE security.meter_key SET state = 'ACTIVE', "
-                        + "state_changed_at = now() WHERE meter_id = ? AND version = ?")) {
-                    s.setString(1, meterId);
-                    s.setInt(2, version);
-                    s.executeUpdate();
-                }
-                insertEvents(c, List.of(event));
+                insertEvents(c, pending.stream().map(Activation::event).toList());
                 c.commit();
-                return true;
+                return pending.size();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;

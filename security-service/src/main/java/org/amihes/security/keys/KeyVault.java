@@ -183,9 +183,9 @@ public class KeyVault {
         }
     }
 
-    /** Makes the confirmed version ACTIVE (the old one RETIRED, kept); false when it was not PENDING. */
-    public boolean activate(String meterId, int version, String actor) throws SQLException {
-        return store.activate(meterId, version, new KeyStore.Event(actor, "ACTIVATED", meterId, version,
+    /** The activation of a confirmed version ({@link KeyStore#activate}: ACTIVE, the old one RETIRED, kept). */
+    public KeyStore.Activation activation(String meterId, int version, String actor) {
+        return new KeyStore.Activation(meterId, version, new KeyStore.Event(actor, "ACTIVATED", meterId, version,
                 "confirmed by a new association with it; the version before is RETIRED"));
     }
 

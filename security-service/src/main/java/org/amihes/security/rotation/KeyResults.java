@@ -33,14 +33,14 @@ public class KeyResults {
     @Blocking
     public void onResults(Object body) throws IOException, SQLException {
         MeterJobResultBatch batch = json.read(body, MeterJobResultBatch.class);
-        for (MeterJobResult result : batch.results()) {
-            try {
-                rotations.onResult(result);
-            } catch (SQLException | RuntimeException e) {
-                LOG.errorf(e, "key result %s of %s not handled; its message goes to the dead-letter queue (the "
-                        + "rotation can be asked for again)", result.jobId(), result.meterId());
-                throw e;
-            }
+        try {
+            rotations.onResults(batch.results());
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "%d key results (the first %s of %s) not handled; their message goes to the dead-letter queue "
+                    + "(the rotation can be asked for again)", batch.results().size(),
+                    batch.results().isEmpty() ? "-" : batch.results().get(0).jobId(),
+                    batch.results().isEmpty() ? "-" : batch.results().get(0).meterId());
+            throw e;
         }
         LOG.debugf("%d key results handled", batch.results().size());
     }

@@ -81,35 +81,48 @@ public class KeyRotations {
         return new Progress(batchId, meters, byState, done, store.rotationFailures(batchId, 100));
     }
 
-    /** A key-transfer or key-confirm result from association-service: the next step, or the failure recorded. */
-    public void onResult(MeterJobResult result) throws SQLException {
-        String[] id = result.jobId().split("/");
-        if (id.length != 5 || !result.jobId().startsWith(PREFIX)) {
-            LOG.warnf("key result %s is not one of a rotation's jobs; ignored", result.jobId());
-            return;
-        }
-        UUID batch = UUID.fromString(id[1]);
-        String meterId = result.meterId();
-        int version = Integer.parseInt(id[4]);
+    /**
+     * Key-transfer and key-confirm results from association-service (one message of them): each meter's next step,
+     * or its failure recorded. Written together: the confirmed versions activated in one transaction, the events and
+     * the rotation rows in one statement batch each, the confirmation jobs published with one wait for the broker's
+     * confirms (one transaction and one confirm per result made a 100,000-meter rotation take ~20 minutes).
+     */
+    public void onResults(List<MeterJobResult> results) throws SQLException {
         String actor = "association-service";
-        if (result.status() == MeterJobResult.Status.FAILED) {
-            store.rotations(List.of(new KeyStore.RotationRow(batch, meterId, version, "FAILED",
-                    result.failure().code() + " in " + result.command() + ": " + result.failure().message(), actor)));
-            store.events(List.of(new KeyStore.Event(actor, result.command().equals(TransferKeys.TYPE)
-                    ? "TRANSFER_FAILED" : "CONFIRM_FAILED", meterId, version, result.failure().code())));
-            return;
+        List<KeyStore.Event> events = new ArrayList<>();
+        List<KeyStore.RotationRow> rows = new ArrayList<>();
+        List<MeterJob> confirms = new ArrayList<>();
+        List<KeyStore.Activation> activations = new ArrayList<>();
+        for (MeterJobResult result : results) {
+            String[] id = result.jobId().split("/");
+            if (id.length != 5 || !result.jobId().startsWith(PREFIX)) {
+                LOG.warnf("key result %s is not one of a rotation's jobs; ignored", result.jobId());
+                continue;
+            }
+            UUID batch = UUID.fromString(id[1]);
+            String meterId = result.meterId();
+            int version = Integer.parseInt(id[4]);
+            if (result.status() == MeterJobResult.Status.FAILED) {
+                rows.add(new KeyStore.RotationRow(batch, meterId, version, "FAILED",
+                        result.failure().code() + " in " + result.command() + ": " + result.failure().message(), actor));
+                events.add(new KeyStore.Event(actor, result.command().equals(TransferKeys.TYPE)
+                        ? "TRANSFER_FAILED" : "CONFIRM_FAILED", meterId, version, result.failure().code()));
+            } else if (result.command().equals(TransferKeys.TYPE)) {
+                KeysInstalled installed = (KeysInstalled) result.outcome();
+                events.add(new KeyStore.Event(actor, "TRANSFERRED", meterId, version,
+                        "key_transfer answered success (association with key v" + installed.usedVersion() + ")"));
+                rows.add(new KeyStore.RotationRow(batch, meterId, version, "CONFIRM_SENT", null, actor));
+                confirms.add(new MeterJob(jobId(batch, meterId, "confirm", version), batch.toString(), meterId,
+                        Instant.now(), new ConfirmKeys(version)));
+            } else {
+                activations.add(vault.activation(meterId, version, actor));
+                rows.add(new KeyStore.RotationRow(batch, meterId, version, "ACTIVE", null, actor));
+            }
         }
-        KeysInstalled installed = (KeysInstalled) result.outcome();
-        if (result.command().equals(TransferKeys.TYPE)) {
-            store.events(List.of(new KeyStore.Event(actor, "TRANSFERRED", meterId, version,
-                    "key_transfer answered success (association with key v" + installed.usedVersion() + ")")));
-            store.rotations(List.of(new KeyStore.RotationRow(batch, meterId, version, "CONFIRM_SENT", null, actor)));
-            publish(List.of(new MeterJob(jobId(batch, meterId, "confirm", version), batch.toString(), meterId,
-                    Instant.now(), new ConfirmKeys(version))));
-        } else {
-            vault.activate(meterId, version, actor);
-            store.rotations(List.of(new KeyStore.RotationRow(batch, meterId, version, "ACTIVE", null, actor)));
-        }
+        store.activate(activations);
+        store.events(events);
+        store.rotations(rows);
+        publish(confirms);
     }
 
     static String jobId(UUID batch, String meterId, String step, int version) {
