@@ -30,10 +30,10 @@ final class KeyRotationStep {
     /** The report's line; throws when a meter did not end with its new keys ACTIVE. */
     static String run(HttpClient http, String securityUrl, List<String> ids) throws Exception {
         List<String> meters = ids.subList(0, Math.min(ids.size(), 100_000));
-        String token = TestTokens.user("security-officer");
         long t0 = System.nanoTime();
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(securityUrl + "/keys/rotations"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TestTokens.user("security-officer"))
+                .header("Content-Type", "application/json")
                 .timeout(Duration.ofMinutes(10))
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("meterIds", meters)))).build(),
                 HttpResponse.BodyHandlers.ofString());

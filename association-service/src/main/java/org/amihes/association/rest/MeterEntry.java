@@ -14,7 +14,7 @@ import org.amihes.service.registry.MeterGroup;
 
 /** One meter as clients write it (PUT /meters/{id}, and each entry of meter_registry.json). */
 public record MeterEntry(
-        @NotBlank @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
+        @NotBlank @Pattern(regexp = MeterGroup.ID, message = "must be 1-64 letters, digits, '.', '_' or '-'")
         String meterId,
         @NotBlank @Size(max = 64) String vendor,
         @NotBlank @Size(max = 255) String host,

@@ -2,6 +2,7 @@ package org.amihes.firmware.rest;
 
 import jakarta.annotation.security.RolesAllowed;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.rest.QueryParams;
 import org.amihes.service.security.Actor;
 import org.amihes.service.security.Roles;
@@ -64,7 +65,7 @@ public class MeterFirmwareResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Push an image to one meter: transferred and activated; a meter already on it is refused by "
             + "its bootloader (409, nothing written)")
-    public Uni<Response> push(@RestPath @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "is not a meter id") String meterId,
+    public Uni<Response> push(@RestPath @Pattern(regexp = MeterGroup.ID, message = MeterGroup.ID_MESSAGE) String meterId,
             @RestQuery @NotBlank @Size(max = 255) String identifier,
             @RestQuery @NotBlank @Size(max = 64) String version,
             @RestQuery @NotBlank @Pattern(regexp = "[A-Z]{3}", message = "must be the manufacturer's 3-letter FLAG id (upper case), e.g. AUR") String vendor,

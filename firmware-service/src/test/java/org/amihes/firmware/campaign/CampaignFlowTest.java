@@ -297,6 +297,14 @@ class CampaignFlowTest {
     @Inject
     javax.sql.DataSource db;
 
+    /** 10,000 aurora-ax1 meters named {@code run} and a number, announced by registry events and in the view. */
+    static List<String> tenThousandAuroraMeters(String run) throws Exception {
+        List<String> ids = IntStream.range(0, 10_000).mapToObj(i -> run + String.format("%05d", i)).toList();
+        publishRegistry(ids, "aurora-ax1");
+        awaitView(ids.get(ids.size() - 1));
+        return ids;
+    }
+
     /**
      * Item "batched result writes": 10,000 read results, answered in messages of {@link MeterJobResultBatch#MAX_RESULTS}
      * (as association-service gathers them), one message of them twice. Each meter's block size is the test's own
@@ -305,9 +313,7 @@ class CampaignFlowTest {
     @Test
     void tenThousandResultsLandCorrectlyInOneTransactionPerMessage() throws Exception {
         String run = "B" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        List<String> ids = IntStream.range(0, 10_000).mapToObj(i -> run + String.format("%05d", i)).toList();
-        publishRegistry(ids, "aurora-ax1");
-        awaitView(ids.get(ids.size() - 1));
+        List<String> ids = tenThousandAuroraMeters(run);
         String image = upload("AUR-AX1-" + run, "aurora-ax1"); // 3,000 bytes
         Map<String, Object> body = Map.of("imageId", image, "meterIds", ids, "concurrency", 10_000, "batchSize", 10_000);
         String campaign = given().contentType(ContentType.JSON).header("Idempotency-Key", run + "key").body(body)
@@ -377,9 +383,7 @@ class CampaignFlowTest {
     @Test
     void aGroupOfTenThousandListedMetersIsTheCampaignsMeters() throws Exception {
         String run = "L" + UUID.randomUUID().toString().substring(0, 6) + "-";
-        List<String> ids = IntStream.range(0, 10_000).mapToObj(i -> run + String.format("%05d", i)).toList();
-        publishRegistry(ids, "aurora-ax1");
-        awaitView(ids.get(ids.size() - 1));
+        List<String> ids = tenThousandAuroraMeters(run);
         String image = upload("AUR-AX1-" + run, "aurora-ax1");
         Map<String, Object> body = Map.of("imageId", image, "group", Map.of("meterIds", ids), "concurrency", 10_000,
                 "batchSize", 10_000);

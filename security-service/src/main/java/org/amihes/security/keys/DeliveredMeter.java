@@ -11,13 +11,14 @@ import java.util.HexFormat;
 import java.util.List;
 import org.amihes.security.domain.Authentication;
 import org.amihes.security.domain.SecurityPolicy;
+import org.amihes.service.registry.MeterGroup;
 
 /**
  * One meter of a key delivery file (schema: README, "Key delivery file"). Hex strings are case-insensitive.
  * {@link #problems} checks what depends on the suite and mechanism; messages name fields, never values.
  */
 public record DeliveredMeter(
-        @NotNull @Pattern(regexp = "[A-Za-z0-9._-]{1,64}", message = "must be 1-64 letters, digits, '.', '_' or '-'")
+        @NotNull @Pattern(regexp = MeterGroup.ID, message = "must be 1-64 letters, digits, '.', '_' or '-'")
         String meterId,
         @NotNull @Pattern(regexp = "[0-9A-Fa-f]{16}", message = "must be 16 hex digits (8 bytes)") String systemTitle,
         @NotNull Authentication authentication,

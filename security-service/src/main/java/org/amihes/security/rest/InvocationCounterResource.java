@@ -1,6 +1,7 @@
 package org.amihes.security.rest;
 
 import jakarta.annotation.security.RolesAllowed;
+import org.amihes.service.registry.MeterGroup;
 import org.amihes.service.security.Roles;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -31,7 +32,7 @@ import org.jboss.resteasy.reactive.RestPath;
 @Consumes(MediaType.APPLICATION_JSON)
 public class InvocationCounterResource {
 
-    static final String ID = "[A-Za-z0-9._-]{1,64}";
+    static final String ID = MeterGroup.ID;
 
     @Inject
     InvocationCounterStore store;
