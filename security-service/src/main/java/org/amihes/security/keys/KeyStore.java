@@ -9,8 +9,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.amihes.security.domain.Authentication;
 import org.amihes.security.domain.SecurityPolicy;
@@ -219,19 +221,7 @@ public class KeyStore {
         try (Connection c = db.getConnection()) {
             c.setAutoCommit(false);
             try {
-                List<Activation> pending = new ArrayList<>(activations.size());
-                try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM security.meter_key WHERE meter_id = ? "
-                        + "AND version = ? AND state = 'PENDING' FOR UPDATE")) {
-                    for (Activation a : activations) {
-                        s.setString(1, a.meterId());
-                        s.setInt(2, a.version());
-                        try (ResultSet rs = s.executeQuery()) {
-                            if (rs.next()) {
-                                pending.add(a);
-                            }
-                        }
-                    }
-                }
+                List<Activation> pending = pending(c, activations);
                 try (PreparedStatement retire = c.prepareStatement("UPDATE security.meter_key SET state = 'RETIRED', "
                         + "state_changed_at = now() WHERE meter_id = ? AND state = 'ACTIVE'");
                      PreparedStatement activate = c.prepareStatement("UPDATE security.meter_key SET state = 'ACTIVE', "
@@ -258,9 +248,77 @@ public class KeyStore {
         }
     }
 
+    /**
+     * The activations whose version is PENDING, each (meter, version) once, their rows locked: one query for all of
+     * them (in meter order, so two transactions lock shared rows in the same order).
+     */
+    private static List<Activation> pending(Connection c, List<Activation> activations) throws SQLException {
+        Set<Map.Entry<String, Integer>> found = new HashSet<>();
+        try (PreparedStatement s = c.prepareStatement("SELECT k.meter_id, k.version FROM security.meter_key k "
+                + "JOIN unnest(?::varchar[], ?::int[]) AS a(meter_id, version) USING (meter_id, version) "
+                + "WHERE k.state = 'PENDING' ORDER BY k.meter_id, k.version FOR UPDATE OF k")) {
+            s.setArray(1, c.createArrayOf("varchar", activations.stream().map(Activation::meterId).toArray()));
+            s.setArray(2, c.createArrayOf("integer", activations.stream().map(Activation::version).toArray()));
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    found.add(Map.entry(rs.getString(1), rs.getInt(2)));
+                }
+            }
+        }
+        List<Activation> pending = new ArrayList<>(found.size());
+        for (Activation a : activations) {
+            if (found.remove(Map.entry(a.meterId(), a.version()))) {
+                pending.add(a);
+            }
+        }
+        return pending;
+    }
+
     /** Rotation progress rows: inserted, or moved to a new state. */
     public void rotations(List<RotationRow> rows) throws SQLException {
-        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO security.key_rotation "
+        try (Connection c = db.getConnection()) {
+            rotations(c, rows);
+        }
+    }
+
+    /** What a claim of PREPARING rotation rows does with them: the rows to write in their place. */
+    public interface Preparation {
+        List<RotationRow> prepare(List<RotationRow> claimed) throws Exception;
+    }
+
+    /**
+     * Claims the oldest PREPARING rotation rows, at most {@code limit} ({@code FOR UPDATE SKIP LOCKED}: a row another
+     * transaction holds is left to it), hands them to {@code preparation} and writes the rows it answers in the same
+     * transaction. When it throws, the claim is rolled back: the rows stay PREPARING for the next claim. How many rows
+     * were claimed (0: none waits).
+     */
+    public int preparing(int limit, Preparation preparation) throws Exception {
+        try (Connection c = db.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<RotationRow> claimed;
+                try (PreparedStatement s = c.prepareStatement("SELECT batch_id, meter_id, version, state, failure, actor "
+                        + "FROM security.key_rotation WHERE state = 'PREPARING' ORDER BY updated_at LIMIT ? "
+                        + "FOR UPDATE SKIP LOCKED")) {
+                    s.setInt(1, limit);
+                    claimed = rotationRows(s);
+                }
+                if (!claimed.isEmpty()) {
+                    rotations(c, preparation.prepare(claimed));
+                }
+                c.commit();
+                return claimed.size();
+            } catch (Exception e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
+    private static void rotations(Connection c, List<RotationRow> rows) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO security.key_rotation "
                 + "(batch_id, meter_id, version, state, failure, actor) VALUES (?, ?, ?, ?, ?, ?) "
                 + "ON CONFLICT (batch_id, meter_id) DO UPDATE SET version = EXCLUDED.version, state = EXCLUDED.state, "
                 + "failure = EXCLUDED.failure, updated_at = now() "

@@ -16,4 +16,11 @@ public interface KeysConfig {
     /** The lowest security suite a profile may use: 1 refuses suite 0 (the field manual's hardening). */
     @WithDefault("0")
     int minimumSuite();
+
+    /**
+     * How often the rotation preparer looks for meters left PREPARING (by another replica, a stopped process, a broker
+     * away); a rotation asked for here is prepared at once.
+     */
+    @WithDefault("10s")
+    java.time.Duration rotationInterval();
 }

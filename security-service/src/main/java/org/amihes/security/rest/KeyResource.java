@@ -64,6 +64,9 @@ public class KeyResource {
     KeyRotations rotations;
 
     @Inject
+    org.amihes.security.rotation.RotationPreparer preparer;
+
+    @Inject
     KeyStore keyStore;
 
     @Inject
@@ -133,7 +136,8 @@ public class KeyResource {
 
     /**
      * Rotates the global keys of the meters: each gets a PENDING version (or keeps the one a rotation already made),
-     * transferred and then confirmed by association-service before it becomes ACTIVE. 202 with the batch to follow.
+     * transferred and then confirmed by association-service before it becomes ACTIVE. 202 once the meters are listed
+     * (PREPARING): the versions are made and sent after the answer, a chunk at a time, followed in the progress.
      */
     @RolesAllowed(Roles.SECURITY_OFFICER)
     @POST
@@ -144,6 +148,7 @@ public class KeyResource {
             throws SQLException {
         List<String> ids = request.meterIds().stream().distinct().toList();
         KeyRotations.Started started = rotations.start(ids, actor.name());
+        preparer.wake();
         return jakarta.ws.rs.core.Response.accepted(started)
                 .location(java.net.URI.create("/keys/rotations/" + started.batchId())).build();
     }
