@@ -281,6 +281,17 @@ public class KeyStore {
         }
     }
 
+    /** A new rotation batch: each of its meters PREPARING, in one statement. */
+    public void listRotation(java.util.UUID batchId, List<String> meterIds, String actor) throws SQLException {
+        try (Connection c = db.getConnection(); PreparedStatement s = c.prepareStatement("INSERT INTO security.key_rotation "
+                + "(batch_id, meter_id, version, state, actor) SELECT ?, unnest(?::varchar[]), 0, 'PREPARING', ?")) {
+            s.setObject(1, batchId);
+            s.setArray(2, c.createArrayOf("varchar", meterIds.toArray()));
+            s.setString(3, actor);
+            s.executeUpdate();
+        }
+    }
+
     /** What a claim of PREPARING rotation rows does with them: the rows to write in their place. */
     public interface Preparation {
         List<RotationRow> prepare(List<RotationRow> claimed) throws Exception;

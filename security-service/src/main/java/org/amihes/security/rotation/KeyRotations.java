@@ -31,8 +31,6 @@ public class KeyRotations {
     private static final Logger LOG = Logger.getLogger(KeyRotations.class);
     /** Job ids: rotation/&lt;batch&gt;/&lt;meter&gt;/&lt;step&gt;/&lt;version&gt;, so a result finds its batch. */
     static final String PREFIX = "rotation/";
-    /** A meter listed in a rotation whose new version is not made and sent yet. */
-    static final String PREPARING = "PREPARING";
 
     /**
      * A rotation as asked for: its meters listed PREPARING; each one's new version is made and sent by
@@ -63,11 +61,7 @@ public class KeyRotations {
      */
     public Started start(List<String> meterIds, String actor) throws SQLException {
         UUID batch = UUID.randomUUID();
-        List<KeyStore.RotationRow> rows = new ArrayList<>(meterIds.size());
-        for (String meterId : meterIds) {
-            rows.add(new KeyStore.RotationRow(batch, meterId, 0, PREPARING, null, actor));
-        }
-        store.rotations(rows);
+        store.listRotation(batch, meterIds, actor);
         return new Started(batch, meterIds.size());
     }
 
