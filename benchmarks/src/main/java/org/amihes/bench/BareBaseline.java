@@ -120,6 +120,7 @@ public final class BareBaseline {
                 PerfCounters.Jit jit = jit1.get().minus(jit0.get());
                 result.put("jitSeconds", jit.seconds());
                 result.put("jitCompiles", jit.compiles());
+                result.put("jitCpuSeconds", jit.cpuSeconds());
             }
             result.put("pass", pass);
             result.put("cpuNanos", cpu1 - cpu0);

@@ -28,6 +28,7 @@ final class PerfCounters implements AutoCloseable {
 
     private static final int MAGIC = 0xcafec0c0;
 
+    private final long pid;
     private final FileChannel channel;
     private final MappedByteBuffer map;
     private final List<Integer> heapUsedOffsets = new ArrayList<>();
@@ -36,14 +37,19 @@ final class PerfCounters implements AutoCloseable {
     private static final java.util.Set<String> NAMED = java.util.Set.of("java.ci.totalTime", "sun.os.hrt.frequency",
             "sun.ci.standardCompiles", "sun.ci.osrCompiles");
 
-    /** What the JIT has done since the JVM started: compiling time (summed over compiler threads) and methods compiled. */
-    record Jit(double seconds, long compiles) {
+    /**
+     * What the JIT has done since the JVM started: compiling time (summed over compiler threads, as HotSpot times each
+     * compilation: elapsed, so it includes the time a compiler thread waited for a core), methods compiled, and the
+     * CPU time the compiler threads used (from /proc; NaN when unknown).
+     */
+    record Jit(double seconds, long compiles, double cpuSeconds) {
         Jit minus(Jit earlier) {
-            return new Jit(seconds - earlier.seconds, compiles - earlier.compiles);
+            return new Jit(seconds - earlier.seconds, compiles - earlier.compiles, cpuSeconds - earlier.cpuSeconds);
         }
     }
 
-    private PerfCounters(FileChannel channel, MappedByteBuffer map) {
+    private PerfCounters(long pid, FileChannel channel, MappedByteBuffer map) {
+        this.pid = pid;
         this.channel = channel;
         this.map = map;
     }
@@ -56,7 +62,7 @@ final class PerfCounters implements AutoCloseable {
         }
         try {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
-            PerfCounters c = new PerfCounters(ch, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
+            PerfCounters c = new PerfCounters(pid, ch, ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()));
             c.index();
             return c.heapUsedOffsets.isEmpty() ? Optional.empty() : Optional.of(c);
         } catch (IOException | RuntimeException e) {
@@ -117,8 +123,10 @@ final class PerfCounters implements AutoCloseable {
             return Optional.empty();
         }
         long frequency = map.getLong(named.get("sun.os.hrt.frequency"));
+        long cpu = ProcStats.compilerCpuNanos(pid);
         return Optional.of(new Jit((double) map.getLong(named.get("java.ci.totalTime")) / frequency,
-                map.getLong(named.get("sun.ci.standardCompiles")) + map.getLong(named.get("sun.ci.osrCompiles"))));
+                map.getLong(named.get("sun.ci.standardCompiles")) + map.getLong(named.get("sun.ci.osrCompiles")),
+                cpu < 0 ? Double.NaN : cpu / 1e9));
     }
 
     @Override

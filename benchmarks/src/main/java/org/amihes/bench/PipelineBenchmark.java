@@ -282,7 +282,7 @@ public final class PipelineBenchmark {
                 Map.of("bare client", r.get("peakRssBytes").asLong()),
                 Map.of("simulator", simCpu), machineBusy, check,
                 r.has("jitSeconds") ? Map.of("bare client", new PerfCounters.Jit(r.get("jitSeconds").asDouble(),
-                        r.get("jitCompiles").asLong())) : Map.of());
+                        r.get("jitCompiles").asLong(), r.path("jitCpuSeconds").asDouble(Double.NaN))) : Map.of());
     }
 
     // -------------------------------------------------------------------------------------------------- pipeline

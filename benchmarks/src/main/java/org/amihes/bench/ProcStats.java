@@ -22,13 +22,45 @@ final class ProcStats {
 
     /** CPU time the process has used so far (user + system), in nanoseconds; -1 when the process is gone. */
     static long cpuNanos(long pid) {
+        return cpuNanos(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    /** user + system time of a /proc stat file (a process's or one of its threads'), in nanoseconds; -1 if unreadable. */
+    private static long cpuNanos(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             // the command name (field 2) is in parentheses and may hold spaces: parse after the last ')'
             String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
             long utime = Long.parseLong(f[11]); // field 14 of the whole line
             long stime = Long.parseLong(f[12]); // field 15
             return (utime + stime) * (1_000_000_000L / TICKS_PER_SECOND);
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    /**
+     * CPU time HotSpot's compiler threads of the process have used so far (user + system of each thread whose name,
+     * as /proc shows its first 15 characters, is {@code C1 CompilerThre...} or {@code C2 CompilerThre...}), in
+     * nanoseconds; -1 when the process is gone. On 2 cores HotSpot runs one thread of each, kept for the JVM's life.
+     */
+    static long compilerCpuNanos(long pid) {
+        Path tasks = Path.of("/proc", Long.toString(pid), "task");
+        try (Stream<Path> threads = Files.list(tasks)) {
+            long sum = 0;
+            for (Path t : (Iterable<Path>) threads::iterator) {
+                String comm;
+                try {
+                    comm = Files.readString(t.resolve("comm")).trim();
+                } catch (IOException gone) {
+                    continue; // a thread that ended meanwhile
+                }
+                if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+                    long cpu = cpuNanos(t.resolve("stat"));
+                    sum += Math.max(0, cpu);
+                }
+            }
+            return sum;
         } catch (IOException | RuntimeException e) {
             return -1;
         }

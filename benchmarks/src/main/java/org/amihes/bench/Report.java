@@ -19,10 +19,14 @@ final class Report {
     private Report() {
     }
 
-    /** Seconds the process's JIT spent compiling in the phase, with the methods it compiled. */
+    /** Seconds the process's JIT spent compiling in the phase, the methods it compiled, its compiler threads' CPU. */
     private static String jit(Phase p, String process) {
         PerfCounters.Jit j = p.jit().get(process);
-        return j == null ? "–" : String.format(Locale.ROOT, "%.1f (%,d methods)", j.seconds(), j.compiles());
+        if (j == null) {
+            return "–";
+        }
+        String cpu = Double.isNaN(j.cpuSeconds()) ? "" : String.format(Locale.ROOT, "; CPU %.1f s", j.cpuSeconds());
+        return String.format(Locale.ROOT, "%.1f (%,d methods%s)", j.seconds(), j.compiles(), cpu);
     }
 
     static String markdown(PipelineOptions o, List<Phase> bare, List<Phase> pipeline, Map<String, String> profiles,
@@ -152,8 +156,11 @@ final class Report {
                   **Peak RSS**: `VmHWM` of `/proc/<pid>/status` at the end of the pass or batch (peak since the JVM started).
                 - **JIT compiling**: HotSpot's own counters in each JVM's hsperfdata file (`java.ci.totalTime` in ticks of
                   `sun.os.hrt.frequency`, `sun.ci.standardCompiles` + `sun.ci.osrCompiles`), from the start to the end of
-                  the pass or batch: time spent compiling, summed over the compiler threads (they run beside the
-                  application threads and take their CPU), and how many methods were compiled.
+                  the pass or batch: time spent compiling, summed over the compiler threads (HotSpot times each
+                  compilation from its start to its end, so a compiler thread waiting for a core counts), and how many
+                  methods were compiled; beside them the CPU the compiler threads used (user + system of the JVM's
+                  `C1 CompilerThread*` and `C2 CompilerThread*` threads in `/proc/<pid>/task`): the part of the
+                  process's CPU per read that compiling took.
                 - **Correctness**: bare loop, every meter's session ok or failed exactly once; pipeline, `GET /reads/{id}`
                   counts, and in PostgreSQL one job per meter for the batch, none pending, and as many readings (one
                   register) as meters read ok, each for a distinct meter. Without injected loss, any failed read fails

@@ -89,7 +89,8 @@ class PerfCountersTest {
 
     /**
      * The JIT's work read from outside ({@code java.ci.totalTime}, {@code sun.ci.*Compiles}) is what the JVM says of
-     * itself ({@code CompilationMXBean.getTotalCompilationTime}), and it compiled methods to get there.
+     * itself ({@code CompilationMXBean.getTotalCompilationTime}), and it compiled methods to get there; its compiler
+     * threads' CPU from /proc is bounded by the process's CPU and by the compilations' time.
      */
     @Test
     void theJitsCompilingTimeReadFromOutsideIsWhatTheJvmSaysOfItself() throws Exception {
@@ -105,7 +106,12 @@ class PerfCountersTest {
                 // the same counter seen a moment later: never less, a little more at most if a compilation ended since
                 assertThat(jit.seconds() * 1000).isBetween(ownMillis - 1.0, ownMillis + 250.0);
                 assertThat(jit.compiles()).as("methods compiled").isGreaterThan(50);
-                assertThat(jit.minus(jit)).isEqualTo(new PerfCounters.Jit(0, 0));
+                assertThat(jit.minus(jit)).isEqualTo(new PerfCounters.Jit(0, 0, 0));
+                // the compiler threads' CPU: some, no more than the process's, and no more than their compilations
+                // lasted (a thread uses at most one core while it runs; /proc counts in 10 ms ticks per thread)
+                assertThat(jit.cpuSeconds()).isPositive()
+                        .isLessThanOrEqualTo(ProcStats.cpuNanos(child.pid()) / 1e9)
+                        .isLessThanOrEqualTo(jit.seconds() + 0.05);
             }
             toChild.println();
         } finally {
