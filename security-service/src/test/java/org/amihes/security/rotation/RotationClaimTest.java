@@ -44,32 +44,14 @@ class RotationClaimTest {
         Set<String> first = new HashSet<>();
         CountDownLatch held = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<Integer> holder = CompletableFuture.supplyAsync(() -> {
-            try {
-                return store.preparing(1_000, claimed -> {
-                    claimed.forEach(r -> first.add(r.batchId() + "/" + r.meterId()));
-                    held.countDown();
-                    assertThat(release.await(1, TimeUnit.MINUTES)).isTrue();
-                    return claimed;
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+        CompletableFuture<Integer> holder = claim(first, () -> {
+            held.countDown();
+            assertThat(release.await(1, TimeUnit.MINUTES)).isTrue();
         });
         assertThat(held.await(1, TimeUnit.MINUTES)).isTrue();
         Set<String> second = new HashSet<>();
         // claimed while the first claim is held: not blocked by it, none of its rows
-        CompletableFuture<Integer> other = CompletableFuture.supplyAsync(() -> {
-            try {
-                return store.preparing(1_000, claimed -> {
-                    claimed.forEach(r -> second.add(r.batchId() + "/" + r.meterId()));
-                    return claimed;
-                });
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
-        int taken = other.get(1, TimeUnit.MINUTES);
+        int taken = claim(second, () -> { }).get(1, TimeUnit.MINUTES);
         release.countDown();
         assertThat(holder.get(1, TimeUnit.MINUTES)).isEqualTo(1_000);
         assertThat(taken).isEqualTo(1_000);
@@ -96,6 +78,25 @@ class RotationClaimTest {
         assertThat(claimed).isGreaterThanOrEqualTo(10);
         assertThat(TestDatabase.count("SELECT count(*) FROM security.key_rotation WHERE batch_id = ? "
                 + "AND state = 'FAILED'", batch)).isEqualTo(10);
+    }
+
+    private interface WhileHeld {
+        void run() throws Exception;
+    }
+
+    /** A claim of up to 1,000 rows on a thread of its own: their ids into {@code ids}, then {@code whileHeld}. */
+    private CompletableFuture<Integer> claim(Set<String> ids, WhileHeld whileHeld) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return store.preparing(1_000, claimed -> {
+                    claimed.forEach(r -> ids.add(r.batchId() + "/" + r.meterId()));
+                    whileHeld.run();
+                    return claimed;
+                });
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     private static void listPreparing(UUID batch, int meters) {
