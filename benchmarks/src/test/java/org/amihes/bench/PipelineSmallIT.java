@@ -24,14 +24,7 @@ class PipelineSmallIT {
 
     @Test
     void everyMeterIsReadAndStoredExactlyOncePerBatch() throws Exception {
-        Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
-        PipelineOptions options = PipelineOptions.parse("meters=" + METERS, "latencyMs=20", "jitterMs=5",
-                "inFlight=200", "batches=2", "barePasses=1", "resetDb=true", "root=" + root,
-                "workDir=" + Path.of("target", "pipeline-it").toAbsolutePath(),
-                "report=" + Path.of("target", "pipeline-it.md").toAbsolutePath());
-
-        Result result = PipelineBenchmark.run(options);
-        Files.writeString(options.report(), result.markdown());
+        Result result = run("pipeline-it", "meters=" + METERS, "batches=2");
 
         assertThat(result.bare()).hasSize(1);
         Phase bare = result.bare().get(0);
@@ -42,11 +35,8 @@ class PipelineSmallIT {
 
         assertThat(result.pipeline()).hasSize(2);
         for (Phase batch : result.pipeline()) {
-            assertThat(batch.check().passed()).as(batch.label() + ": " + batch.check().detail()).isTrue();
-            assertThat(batch.ok()).as(batch.label() + ": every meter read").isEqualTo(METERS);
+            readAndStoredOnce(batch, METERS);
             assertThat(batch.failed()).as(batch.label()).isZero();
-            assertThat(batch.check().storedRows()).as(batch.label() + ": one reading stored per meter").isEqualTo(METERS);
-            assertThat(batch.check().storedMeters()).as(batch.label() + ": readings of distinct meters").isEqualTo(METERS);
             assertThat(batch.jit()).as(batch.label() + ": JIT counters of both services").containsOnlyKeys(
                     "association-service", "polling-service");
         }
@@ -59,23 +49,37 @@ class PipelineSmallIT {
     /** {@code schedule=true}: the batch is a schedule's fire (its group lists the fleet), read and stored once. */
     @Test
     void aScheduleFireReadsAndStoresEveryMeterOnce() throws Exception {
-        Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
         int meters = 1000;
-        PipelineOptions options = PipelineOptions.parse("meters=" + meters, "latencyMs=20", "jitterMs=5",
-                "inFlight=200", "batches=1", "barePasses=1", "resetDb=true", "schedule=true", "root=" + root,
-                "workDir=" + Path.of("target", "pipeline-schedule-it").toAbsolutePath(),
-                "report=" + Path.of("target", "pipeline-schedule-it.md").toAbsolutePath());
-
-        Result result = PipelineBenchmark.run(options);
-        Files.writeString(options.report(), result.markdown());
+        Result result = run("pipeline-schedule-it", "meters=" + meters, "batches=1", "schedule=true");
 
         assertThat(result.pipeline()).hasSize(1);
-        Phase batch = result.pipeline().get(0);
-        assertThat(batch.check().passed()).as(batch.check().detail()).isTrue();
-        assertThat(batch.ok()).as("every meter read").isEqualTo(meters);
-        assertThat(batch.check().storedRows()).as("one reading stored per meter").isEqualTo(meters);
-        assertThat(batch.check().storedMeters()).as("readings of distinct meters").isEqualTo(meters);
+        readAndStoredOnce(result.pipeline().get(0), meters);
         assertThat(result.markdown()).contains("schedule (`POST /schedules`, its group listing the 1000 meters")
                 .contains("| of which POST /schedules/{id}/run until 202 (s) |".replace("| of", "|   of"));
+    }
+
+    /**
+     * A run on the small settings (20 ms ± 5 ms per answer, 200 in flight, one bare pass, the benchmark's database
+     * emptied) with {@code options} besides, its work directory and report under target/ named {@code name}.
+     */
+    private static Result run(String name, String... options) throws Exception {
+        Path root = Path.of(System.getProperty("hes.project.root", "..")).toAbsolutePath().normalize();
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("latencyMs=20", "jitterMs=5",
+                "inFlight=200", "barePasses=1", "resetDb=true", "root=" + root,
+                "workDir=" + Path.of("target", name).toAbsolutePath(),
+                "report=" + Path.of("target", name + ".md").toAbsolutePath()));
+        args.addAll(java.util.List.of(options));
+        PipelineOptions parsed = PipelineOptions.parse(args.toArray(String[]::new));
+        Result result = PipelineBenchmark.run(parsed);
+        Files.writeString(parsed.report(), result.markdown());
+        return result;
+    }
+
+    /** The batch's own check passed, every meter read, one reading stored per meter, each of a distinct meter. */
+    private static void readAndStoredOnce(Phase batch, int meters) {
+        assertThat(batch.check().passed()).as(batch.label() + ": " + batch.check().detail()).isTrue();
+        assertThat(batch.ok()).as(batch.label() + ": every meter read").isEqualTo(meters);
+        assertThat(batch.check().storedRows()).as(batch.label() + ": one reading stored per meter").isEqualTo(meters);
+        assertThat(batch.check().storedMeters()).as(batch.label() + ": readings of distinct meters").isEqualTo(meters);
     }
 }

@@ -181,22 +181,36 @@ public class KeyStore {
     /** Inserts new versions and their events in one transaction: all or nothing. */
     public void insert(List<Row> rows, byte[] headEndSystemTitle, List<HeadEndRow> headEnd, List<Event> events)
             throws SQLException {
+        inTransaction(c -> {
+            if (headEndSystemTitle != null) {
+                try (PreparedStatement s = c.prepareStatement(
+                        "INSERT INTO security.head_end (id, system_title) VALUES (1, ?)")) {
+                    s.setBytes(1, headEndSystemTitle);
+                    s.executeUpdate();
+                }
+            }
+            insertRows(c, rows);
+            insertHeadEnd(c, headEnd);
+            insertEvents(c, events);
+            return null;
+        });
+    }
+
+    /** Work inside one transaction on one connection. */
+    private interface Transactional<T, E extends Exception> {
+        T run(Connection c) throws SQLException, E;
+    }
+
+    /** Runs {@code work} in one transaction: committed when it returns, rolled back when it throws. */
+    private <T, E extends Exception> T inTransaction(Transactional<T, E> work) throws SQLException, E {
         try (Connection c = db.getConnection()) {
             boolean auto = c.getAutoCommit();
             c.setAutoCommit(false);
             try {
-                if (headEndSystemTitle != null) {
-                    try (PreparedStatement s = c.prepareStatement(
-                            "INSERT INTO security.head_end (id, system_title) VALUES (1, ?)")) {
-                        s.setBytes(1, headEndSystemTitle);
-                        s.executeUpdate();
-                    }
-                }
-                insertRows(c, rows);
-                insertHeadEnd(c, headEnd);
-                insertEvents(c, events);
+                T result = work.run(c);
                 c.commit();
-            } catch (SQLException | RuntimeException e) {
+                return result;
+            } catch (Exception e) {
                 c.rollback();
                 throw e;
             } finally {
@@ -218,34 +232,25 @@ public class KeyStore {
         if (activations.isEmpty()) {
             return 0;
         }
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Activation> pending = pending(c, activations);
-                try (PreparedStatement retire = c.prepareStatement("UPDATE security.meter_key SET state = 'RETIRED', "
-                        + "state_changed_at = now() WHERE meter_id = ? AND state = 'ACTIVE'");
-                     PreparedStatement activate = c.prepareStatement("UPDATE security.meter_key SET state = 'ACTIVE', "
-                             + "state_changed_at = now() WHERE meter_id = ? AND version = ?")) {
-                    for (Activation a : pending) {
-                        retire.setString(1, a.meterId());
-                        retire.addBatch();
-                        activate.setString(1, a.meterId());
-                        activate.setInt(2, a.version());
-                        activate.addBatch();
-                    }
-                    retire.executeBatch();
-                    activate.executeBatch();
+        return inTransaction(c -> {
+            List<Activation> pending = pending(c, activations);
+            try (PreparedStatement retire = c.prepareStatement("UPDATE security.meter_key SET state = 'RETIRED', "
+                    + "state_changed_at = now() WHERE meter_id = ? AND state = 'ACTIVE'");
+                 PreparedStatement activate = c.prepareStatement("UPDATE security.meter_key SET state = 'ACTIVE', "
+                         + "state_changed_at = now() WHERE meter_id = ? AND version = ?")) {
+                for (Activation a : pending) {
+                    retire.setString(1, a.meterId());
+                    retire.addBatch();
+                    activate.setString(1, a.meterId());
+                    activate.setInt(2, a.version());
+                    activate.addBatch();
                 }
-                insertEvents(c, pending.stream().map(Activation::event).toList());
-                c.commit();
-                return pending.size();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+                retire.executeBatch();
+                activate.executeBatch();
             }
-        }
+            insertEvents(c, pending.stream().map(Activation::event).toList());
+            return pending.size();
+        });
     }
 
     /**
@@ -304,28 +309,19 @@ public class KeyStore {
      * were claimed (0: none waits).
      */
     public int preparing(int limit, Preparation preparation) throws Exception {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<RotationRow> claimed;
-                try (PreparedStatement s = c.prepareStatement("SELECT batch_id, meter_id, version, state, failure, actor "
-                        + "FROM security.key_rotation WHERE state = 'PREPARING' ORDER BY updated_at LIMIT ? "
-                        + "FOR UPDATE SKIP LOCKED")) {
-                    s.setInt(1, limit);
-                    claimed = rotationRows(s);
-                }
-                if (!claimed.isEmpty()) {
-                    rotations(c, preparation.prepare(claimed));
-                }
-                c.commit();
-                return claimed.size();
-            } catch (Exception e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        return inTransaction(c -> {
+            List<RotationRow> claimed;
+            try (PreparedStatement s = c.prepareStatement("SELECT batch_id, meter_id, version, state, failure, actor "
+                    + "FROM security.key_rotation WHERE state = 'PREPARING' ORDER BY updated_at LIMIT ? "
+                    + "FOR UPDATE SKIP LOCKED")) {
+                s.setInt(1, limit);
+                claimed = rotationRows(s);
             }
-        }
+            if (!claimed.isEmpty()) {
+                rotations(c, preparation.prepare(claimed));
+            }
+            return claimed.size();
+        });
     }
 
     private static void rotations(Connection c, List<RotationRow> rows) throws SQLException {
