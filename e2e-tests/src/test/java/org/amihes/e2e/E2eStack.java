@@ -72,10 +72,12 @@ final class E2eStack {
     /**
      * {@code n} association-service replicas on one fleet, each holding its own job partitions (standby 120 s) and
      * writing its own audit log (added to {@code audits}, in replica order); the first imports {@code registry} and is
-     * ready before the others start, so they load it.
+     * ready before the others start, so they load it. The e2e job queues are emptied first (what an earlier test left
+     * would be the replicas' backlog).
      */
     static List<ServiceProcess> associationReplicas(Path root, int n, Path registry, String name, List<Path> audits,
                                                     Duration ready) throws Exception {
+        purgeQueues();
         List<ServiceProcess> replicas = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Map<String, String> props = new HashMap<>(association());

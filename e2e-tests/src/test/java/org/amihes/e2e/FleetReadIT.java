@@ -46,6 +46,7 @@ class FleetReadIT {
     @BeforeAll
     static void startSystem() throws Exception {
         Path root = ServiceProcess.projectRoot();
+        E2eStack.purgeQueues(); // jobs an earlier test left for meters that are gone would come first
         String run = UUID.randomUUID().toString().substring(0, 8);
         // Meter ids unique per run: the database outlives runs and readings are keyed by meter and meter time.
         Fleet fleet = Fleet.generate(METERS, VendorProfile.WELL_BEHAVED, 99, "127.6.0.1", ServiceProcess.freePort())

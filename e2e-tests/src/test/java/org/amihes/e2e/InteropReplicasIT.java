@@ -51,7 +51,6 @@ class InteropReplicasIT {
 
     @BeforeAll
     static void startSystem() throws Exception {
-        E2eStack.purgeQueues();
         Path root = ServiceProcess.projectRoot();
         String run = UUID.randomUUID().toString().substring(0, 8);
         Fleet fleet = Fleet.generate(METERS, VendorProfile.WELL_BEHAVED, 14, "127.14.0.1", ServiceProcess.freePort())
