@@ -27,14 +27,19 @@ public abstract class MeterJobPublisher {
 
     protected MeterJobPublisher(JsonMessages json, Topology topology, RabbitConnections connections, String role) {
         this.json = json;
-        this.out = new ExchangePublisher(connections, role, topology.jobsExchange(), "x-consistent-hash");
+        // mandatory: before association-service bound its partitions on this broker, a job would be confirmed and
+        // dropped; returned, its publish fails and the sender's sweeper publishes it again
+        this.out = new ExchangePublisher(connections, role, topology.jobsExchange(), "x-consistent-hash", true);
     }
 
     protected void onStart(@Observes @Priority(15) StartupEvent event) {
         out.open(() -> { });
     }
 
-    /** Completes when the broker confirmed every job; fails if one was refused or the connection was lost. */
+    /**
+     * Completes when the broker confirmed every job into a partition; fails if one was refused, returned (no partition
+     * bound yet) or the connection was lost.
+     */
     public CompletableFuture<Void> publishAll(List<MeterJob> jobs) {
         List<CompletableFuture<Void>> confirms = new java.util.ArrayList<>();
         for (MeterJobBatch batch : MeterJobBatch.of(jobs)) {

@@ -18,9 +18,20 @@ public final class ExchangePublisher {
     private final String exchange;
     private final String exchangeType;
     private final CompletableFuture<ConfirmedPublisher> publisher = new CompletableFuture<>();
+    private final boolean mustRoute;
 
     /** {@code role} names the connection (readiness requires it); {@code exchangeType} e.g. "topic". */
     public ExchangePublisher(RabbitConnections connections, String role, String exchange, String exchangeType) {
+        this(connections, role, exchange, exchangeType, false);
+    }
+
+    /**
+     * @param mustRoute every message must reach a queue: one no queue takes fails its publish
+     *                  ({@link ConfirmedPublisher}, mandatory) instead of being confirmed and dropped
+     */
+    public ExchangePublisher(RabbitConnections connections, String role, String exchange, String exchangeType,
+                             boolean mustRoute) {
+        this.mustRoute = mustRoute;
         this.connections = connections;
         this.role = role;
         this.exchange = exchange;
@@ -32,7 +43,7 @@ public final class ExchangePublisher {
     public void open(Runnable onReady) {
         connections.openWhenAvailable(role).thenAccept(c -> {
             try {
-                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-publisher-" + role.replace(' ', '-'));
+                ConfirmedPublisher p = new ConfirmedPublisher(c, "hes-publisher-" + role.replace(' ', '-'), mustRoute);
                 p.channelForDeclarations().exchangeDeclare(exchange, exchangeType, true);
                 publisher.complete(p);
                 onReady.run();

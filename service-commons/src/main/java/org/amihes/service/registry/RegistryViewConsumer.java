@@ -27,6 +27,7 @@ public final class RegistryViewConsumer {
 
     private static final Logger LOG = Logger.getLogger(RegistryViewConsumer.class);
     public static final String ROLE = "registry events";
+    private static final java.time.Duration SYNC_CONFIRM_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final RabbitConnections connections;
     private final RegistryViewTable view;
@@ -34,6 +35,12 @@ public final class RegistryViewConsumer {
     private final String exchange;
     private final String queue;
     private final String service;
+    /** Sync requests wait for their confirms and pauses here, never on a caller's event loop. */
+    private final java.util.concurrent.Executor syncRequests = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "registry-sync-request");
+        t.setDaemon(true);
+        return t;
+    });
 
     /** Registers the connection role readiness requires; {@code service} names the sender in sync requests. */
     public RegistryViewConsumer(RabbitConnections connections, RegistryViewTable view, JsonMessages json,
@@ -67,7 +74,7 @@ public final class RegistryViewConsumer {
                                 queue + ".dlq", envelope.getExchange(), envelope.getRoutingKey(), props, body));
                     }
                 });
-                requestSyncIfEmpty(ch, fresh);
+                requestSyncIfEmpty(c, fresh);
             } catch (IOException | RuntimeException e) {
                 LOG.errorf(e, "cannot consume registry events");
             }
@@ -134,23 +141,65 @@ public final class RegistryViewConsumer {
         }
     }
 
-    private void requestSyncIfEmpty(Channel ch, boolean fresh) {
+    private void requestSyncIfEmpty(com.rabbitmq.client.Connection c, boolean fresh) {
         view.size().subscribe().with(n -> {
             if (n > 0 && !fresh) {
                 return;
             }
-            try {
-                synchronized (ch) {
-                    ch.basicPublish(exchange, RegistrySyncRequest.ROUTING_KEY, new AMQP.BasicProperties.Builder()
-                            .contentType("application/json").deliveryMode(2).build(),
-                            json.write(new RegistrySyncRequest(UUID.randomUUID().toString(), service)));
-                }
-                LOG.infof("meter view %s: asked association-service for the whole registry (%s)",
-                        n == 0 ? "empty" : "queue new", service);
-            } catch (IOException e) {
-                LOG.warnf("could not ask for the registry (%s)", e.getMessage());
-            }
+            // off the thread that counted (a database client's event loop): the request waits for its confirm
+            syncRequests.execute(() -> requestSync(c, n == 0 ? "empty" : "queue new", 0));
         }, e -> LOG.warnf("cannot count the meter view (%s)", e.getMessage()));
+    }
+
+    /**
+     * Publishes a {@link RegistrySyncRequest} until a queue takes it: mandatory, confirmed, and when the broker returns
+     * it (no queue bound: association-service has not started on this broker yet, as when every pod of a new cluster
+     * starts at once) or does not confirm it, asked again after a pause that doubles up to
+     * 16 s ({@link #syncPause}), for as long as the connection is open. Without it the request was dropped unheard and
+     * the view stayed without the registry's meters.
+     */
+    private void requestSync(com.rabbitmq.client.Connection c, String why, int attempt) {
+        if (!c.isOpen()) {
+            return;
+        }
+        String failure;
+        try {
+            Channel ch = c.createChannel();
+            try {
+                ch.confirmSelect();
+                java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+                ch.addReturnListener(r -> returned.set(true));
+                ch.basicPublish(exchange, RegistrySyncRequest.ROUTING_KEY, true, new AMQP.BasicProperties.Builder()
+                                .contentType("application/json").deliveryMode(2).build(),
+                        json.write(new RegistrySyncRequest(UUID.randomUUID().toString(), service)));
+                // for an unroutable mandatory message the broker sends the return before the confirm
+                ch.waitForConfirmsOrDie(SYNC_CONFIRM_TIMEOUT.toMillis());
+                if (!returned.get()) {
+                    LOG.infof("meter view %s: asked association-service for the whole registry (%s)", why, service);
+                    return;
+                }
+                failure = "no queue takes registry sync requests on exchange " + exchange
+                        + " yet (association-service not started on this broker)";
+            } finally {
+                if (ch.isOpen()) {
+                    ch.close();
+                }
+            }
+        } catch (IOException | java.util.concurrent.TimeoutException | RuntimeException e) {
+            failure = "could not ask for the registry (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        java.time.Duration pause = syncPause(attempt);
+        LOG.warnf("meter view %s: %s; asking again in %d s (%s)", why, failure, pause.toSeconds(), service);
+        java.util.concurrent.CompletableFuture.delayedExecutor(pause.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS,
+                syncRequests).execute(() -> requestSync(c, why, attempt + 1));
+    }
+
+    /** The pause after failed attempt {@code attempt} (0 for the first): 1 s doubled per attempt, at most 16 s. */
+    static java.time.Duration syncPause(int attempt) {
+        return java.time.Duration.ofSeconds(1L << Math.min(attempt, 4));
     }
 
     private static void settle(Channel ch, long tag, boolean ack) {
