@@ -155,12 +155,13 @@ public final class RegistryViewConsumer {
      * Publishes a {@link RegistrySyncRequest} until a queue takes it: mandatory, confirmed, and when the broker returns
      * it (no queue bound: association-service has not started on this broker yet, as when every pod of a new cluster
      * starts at once) or does not confirm it, asked again after a pause that doubles up to
-     * 16 s ({@link #syncPause}), for as long as the connection is open. Without it the request was dropped unheard and
-     * the view stayed without the registry's meters.
+     * 16 s ({@link #syncPause}), until the service closes the connection (a connection the broker lost recovers, and
+     * the request is asked again on it). Without it the request was dropped unheard and the view stayed without the
+     * registry's meters.
      */
     private void requestSync(com.rabbitmq.client.Connection c, String why, int attempt) {
-        if (!c.isOpen()) {
-            return;
+        if (!c.isOpen() && (c.getCloseReason() == null || c.getCloseReason().isInitiatedByApplication())) {
+            return; // the service is stopping
         }
         String failure;
         try {
